@@ -1,0 +1,57 @@
+package org.astradse.cli;
+
+import org.astradse.network.InputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: one subcommand per job. Exit status 0 on success, 2 on user errors, 1 on internal errors. */
+@Command(name = "astradse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Design-space exploration of distributed DL training systems on a faithful ASTRA-sim model.",
+        subcommands = {CollectiveCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int USER_ERROR = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit status (used by tests). */
+    public static int execute(String... args) {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof InputException) {
+                commandLine.getErr().println("error: " + ex.getMessage());
+                return USER_ERROR;
+            }
+            throw ex;
+        });
+        cmd.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("error: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return USER_ERROR;
+        });
+        return cmd.execute(args);
+    }
+
+    /** The version from the jar manifest, or "dev". */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"astradse " + version()};
+        }
+    }
+
+    public static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

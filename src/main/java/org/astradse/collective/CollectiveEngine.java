@@ -1,0 +1,301 @@
+package org.astradse.collective;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.astradse.network.AwareNetwork;
+import org.astradse.network.EventQueue;
+import org.astradse.network.NetworkConfig;
+import org.astradse.network.NetworkModel;
+import org.astradse.network.Symmetry;
+import org.astradse.network.UnawareNetwork;
+
+/**
+ * The system layer as a discrete-event simulation: collectives issued on NPUs are cut into chunks (streams)
+ * that wait in per-dimension queues and run one phase algorithm per logical dimension (SEMANTICS 4, 5),
+ * exchanging messages through a {@link NetworkModel}.
+ *
+ * <p><b>Symmetric runs.</b> When every NPU provably behaves alike — all issue the same collectives at the same
+ * times, each dimension's algorithm is equivariant under a symmetry of that dimension ({@link Symmetry}) and the
+ * network is too — only NPU 0 is simulated: a message it sends to member j is delivered back to it as the
+ * message from the mirrored member, which by symmetry was sent at the same time over an equivalent path. This
+ * changes no number (tests compare both modes) and divides the work by the number of NPUs.
+ *
+ * <p>An engine is one simulation: single-threaded, no static state; run many in parallel.
+ */
+public final class CollectiveEngine {
+    /** Callback when a collective has finished on an NPU (its last chunk left its last phase). */
+    public interface Listener {
+        void collectiveFinished(int npu, int collective, long now);
+    }
+
+    private static final int TIMER = EventQueue.FIRST_USER_KIND;
+
+    final long endpointDelayNs;
+    private final NetworkConfig net;
+    private final SystemConfig sys;
+    private final Semantics semantics;
+    private final NetworkModel network;
+    private final EventQueue events = new EventQueue();
+    private final Symmetry[] symmetry; // per physical dimension; null = full simulation
+    private final int queuesPerDim;
+    private final int runningLimit;
+    private final int levels;
+    private final NpuState[] npus;
+    private final List<CollectivePlan> collectives = new ArrayList<>();
+    private final List<Integer> firstStream = new ArrayList<>();
+    private int[] streamCollective = new int[16];
+    private int[] streamChunk = new int[16];
+    private int streamCount;
+    private Listener listener = (npu, c, now) -> { };
+
+    private final class NpuState {
+        final PhaseQueue[][] queues;
+        StreamRun[] streams = new StreamRun[16];
+        int issued;          // collectives issued so far
+        long priorityCounter;
+        int[] remainingChunks = new int[4];
+        long[] finishedAt = new long[4];
+
+        NpuState() {
+            queues = new PhaseQueue[levels][queuesPerDim];
+            for (PhaseQueue[] level : queues) {
+                for (int q = 0; q < queuesPerDim; q++) level[q] = new PhaseQueue();
+            }
+        }
+    }
+
+    private static final class StreamRun {
+        int phase;
+        long priority;
+        PhaseAlgorithm[] algorithms;
+    }
+
+    /**
+     * @param symmetry one {@link Symmetry} per physical dimension for a symmetric run, or null to simulate every
+     *                 NPU; see {@link #symmetryFor}
+     * @param aware    congestion-aware network (1-D only) instead of congestion-unaware
+     */
+    public CollectiveEngine(NetworkConfig net, SystemConfig sys, Semantics semantics, boolean aware,
+                            Symmetry[] symmetry, int queuesPerDim, double injectionScale) {
+        this.net = net;
+        this.sys = sys;
+        this.semantics = semantics;
+        this.symmetry = symmetry == null ? null : symmetry.clone();
+        this.queuesPerDim = queuesPerDim;
+        this.runningLimit = (sys.activeChunksPerDim() + queuesPerDim - 1) / queuesPerDim;
+        this.levels = net.dimensionCount() + 1;
+        this.endpointDelayNs = (long) (sys.endpointDelayNs() * injectionScale);
+        this.network = aware ? new AwareNetwork(net, symmetry == null ? null : symmetry[0]) : new UnawareNetwork(net);
+        int simulated = symmetry == null ? net.totalNpus() : 1;
+        this.npus = new NpuState[simulated];
+        for (int i = 0; i < simulated; i++) npus[i] = new NpuState();
+    }
+
+    /**
+     * The per-dimension symmetries under which every NPU behaves alike for these collectives, or null if there
+     * is none (doubleBinaryTree and one* algorithms, one dimension run by algorithms of different symmetry,
+     * halving-doubling over multi-hop congestion-aware ring links). Ring and direct are translation-equivariant;
+     * halving-doubling is XOR-equivariant, which unaware networks and aware FullyConnected/Switch respect.
+     */
+    public static Symmetry[] symmetryFor(NetworkConfig net, boolean aware, List<CollectivePlan> plans) {
+        Symmetry[] sym = new Symmetry[net.dimensionCount()];
+        for (CollectivePlan plan : plans) {
+            for (PhasePlan ph : plan.phases()) {
+                if (ph.dim().physical() < 0) return null;
+                Symmetry s = switch (ph.algorithm()) {
+                    case RING, DIRECT -> Symmetry.TRANSLATION;
+                    case HALVING_DOUBLING -> Symmetry.XOR;
+                    case DOUBLE_BINARY_TREE -> null;
+                };
+                if (s == null) return null;
+                int k = ph.dim().physical();
+                if (sym[k] != null && sym[k] != s) return null;
+                if (aware && s == Symmetry.XOR && net.dimension(k).topology() == org.astradse.network.TopologyKind.RING
+                        && net.dimension(k).npus() > 3) return null;
+                sym[k] = s;
+            }
+        }
+        for (int k = 0; k < sym.length; k++) {
+            if (sym[k] == null) sym[k] = Symmetry.TRANSLATION; // unused dimension
+        }
+        return sym;
+    }
+
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
+
+    /** Number of NPUs simulated one by one (1 in a symmetric run). */
+    public int simulatedNpus() {
+        return npus.length;
+    }
+
+    public boolean symmetric() {
+        return symmetry != null;
+    }
+
+    /**
+     * Issues the next collective of simulated NPU {@code npu} at {@code now}. Every NPU must issue the same
+     * sequence of collectives; the k-th collective of each NPU is the same one.
+     *
+     * @param priorityPolicy LIFO or FIFO priority (SEMANTICS 4.4)
+     * @return the collective's index
+     */
+    public int issue(int npu, CollectivePlan plan, long now, SystemConfig.SchedulingPolicy priorityPolicy) {
+        NpuState s = npus[npu];
+        int c = s.issued++;
+        if (c == collectives.size()) {
+            collectives.add(plan);
+            firstStream.add(streamCount);
+            for (int i = 0; i < plan.chunkCount(); i++) addStream(c, i);
+        }
+        long priority = s.priorityCounter;
+        s.priorityCounter += priorityPolicy == SystemConfig.SchedulingPolicy.LIFO ? 1 : -1;
+        if (c >= s.remainingChunks.length) {
+            s.remainingChunks = Arrays.copyOf(s.remainingChunks, c * 2 + 2);
+            s.finishedAt = Arrays.copyOf(s.finishedAt, c * 2 + 2);
+        }
+        s.remainingChunks[c] = plan.chunkCount();
+        if (plan.phases().isEmpty() || plan.chunkCount() == 0) {
+            s.finishedAt[c] = now;
+            listener.collectiveFinished(npu, c, now);
+            return c;
+        }
+        int first = firstStream.get(c);
+        for (int i = 0; i < plan.chunkCount(); i++) {
+            StreamRun r = stream(s, first + i);
+            r.priority = priority;
+            enqueue(npu, s, first + i, now);
+        }
+        return c;
+    }
+
+    /** Runs events until none is left. */
+    public void run() {
+        EventQueue q = events;
+        while (!q.isEmpty()) {
+            q.poll();
+            long now = q.time();
+            switch (q.kind()) {
+                case EventQueue.DELIVER -> algorithm(q.a(), q.b(), q.c()).arrive(now, q.d());
+                case EventQueue.HOP -> network.onHop(q, now, q.a());
+                case TIMER -> npus[q.a()].streams[q.b()].algorithms[q.c()].onTimer(now, q.d());
+                default -> throw new IllegalStateException("event kind " + q.kind());
+            }
+        }
+    }
+
+    /** When collective {@code c} finished on simulated NPU {@code npu}. */
+    public long finishedAt(int npu, int c) {
+        return npus[npu].finishedAt[c];
+    }
+
+    int chunkIndex(int stream) {
+        return streamChunk[stream];
+    }
+
+    long reductionDelayNs(long bytes) {
+        return semantics.reductionDelayNs(bytes, sys);
+    }
+
+    void send(PhaseAlgorithm from, long now, int peerIndex, long bytes) {
+        int dst = from.npuOf(peerIndex);
+        int deliverTo;
+        int apparentSrc;
+        if (symmetry != null) {
+            PhasePlan ph = collectives.get(streamCollective[from.stream]).phases().get(from.phase);
+            deliverTo = 0;
+            apparentSrc = from.npuOf(symmetry[ph.dim().physical()].mirror(peerIndex, from.n));
+        } else {
+            deliverTo = dst;
+            apparentSrc = from.npu;
+        }
+        network.send(events, now, from.npu, dst, bytes, deliverTo, from.stream, from.phase, apparentSrc);
+    }
+
+    void timer(PhaseAlgorithm alg, long at, int token) {
+        events.schedule(at, TIMER, alg.npu, alg.stream, alg.phase, token);
+    }
+
+    void phaseDone(PhaseAlgorithm alg, long now) {
+        int npu = alg.npu;
+        NpuState s = npus[npu];
+        int stream = alg.stream;
+        StreamRun r = s.streams[stream];
+        CollectivePlan plan = collectives.get(streamCollective[stream]);
+        int chunk = streamChunk[stream];
+        PhaseQueue q = s.queues[plan.phases().get(r.phase).level()][plan.queueIndex()[chunk][r.phase]];
+        q.removeRunning(stream);
+        r.algorithms[r.phase] = null; // done; nothing more arrives for it
+        r.phase++;
+        if (r.phase < plan.phases().size()) {
+            enqueue(npu, s, stream, now);
+        } else {
+            int c = streamCollective[stream];
+            if (--s.remainingChunks[c] == 0) {
+                s.finishedAt[c] = now;
+                listener.collectiveFinished(npu, c, now);
+            }
+        }
+        startWaiting(npu, s, q, now);
+    }
+
+    private void enqueue(int npu, NpuState s, int stream, long now) {
+        StreamRun r = s.streams[stream];
+        CollectivePlan plan = collectives.get(streamCollective[stream]);
+        PhaseQueue q = s.queues[plan.phases().get(r.phase).level()][plan.queueIndex()[streamChunk[stream]][r.phase]];
+        q.insert(stream, r.priority);
+        startWaiting(npu, s, q, now);
+    }
+
+    private void startWaiting(int npu, NpuState s, PhaseQueue q, long now) {
+        int stream;
+        while ((stream = q.startNext(runningLimit)) >= 0) {
+            StreamRun r = s.streams[stream];
+            algorithm(npu, stream, r.phase).start(now);
+        }
+    }
+
+    private PhaseAlgorithm algorithm(int npu, int stream, int phase) {
+        NpuState s = npus[npu];
+        StreamRun r = stream(s, stream);
+        PhaseAlgorithm a = r.algorithms[phase];
+        if (a == null) {
+            CollectivePlan plan = collectives.get(streamCollective[stream]);
+            int chunk = streamChunk[stream];
+            PhasePlan ph = plan.phases().get(phase);
+            a = switch (ph.algorithm()) {
+                case RING -> new RingAlgorithm();
+                case DIRECT -> new DirectAlgorithm();
+                case HALVING_DOUBLING -> new HalvingDoublingAlgorithm();
+                case DOUBLE_BINARY_TREE -> new DoubleBinaryTreeAlgorithm();
+            };
+            a.init(this, npu, stream, phase, ph.dim(), plan.direction()[chunk][phase],
+                    plan.phaseInput(phase, plan.chunkBytes()[chunk]), ph.type());
+            r.algorithms[phase] = a;
+        }
+        return a;
+    }
+
+    private StreamRun stream(NpuState s, int stream) {
+        if (stream >= s.streams.length) s.streams = Arrays.copyOf(s.streams, Math.max(stream + 1, s.streams.length * 2));
+        StreamRun r = s.streams[stream];
+        if (r == null) {
+            r = new StreamRun();
+            r.algorithms = new PhaseAlgorithm[collectives.get(streamCollective[stream]).phases().size()];
+            s.streams[stream] = r;
+        }
+        return r;
+    }
+
+    private void addStream(int collective, int chunk) {
+        if (streamCount == streamCollective.length) {
+            streamCollective = Arrays.copyOf(streamCollective, streamCount * 2);
+            streamChunk = Arrays.copyOf(streamChunk, streamCount * 2);
+        }
+        streamCollective[streamCount] = collective;
+        streamChunk[streamCount] = chunk;
+        streamCount++;
+    }
+}

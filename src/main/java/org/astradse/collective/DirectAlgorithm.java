@@ -1,0 +1,69 @@
+package org.astradse.collective;
+
+/**
+ * Direct (SEMANTICS 5.2). Round 1: after E, one message to each other member (successor first, then the next,
+ * …) in the same ns, receives from all posted. Each reception costs E (+P for RS/AR). AR round 2 starts once
+ * all round-1 receptions are processed: D/n to every peer, receives posted then; each costs E; the phase ends
+ * after the last. Sizes: D/n per peer, AG D. Closed forms: A2A E+T+E; RS E+T+E+P; AG E+T(D)+E;
+ * AR E+T+E+P+T+E.
+ */
+final class DirectAlgorithm extends PhaseAlgorithm {
+    private static final int ROUND_ONE = 0;
+    private static final int PROCESSED = 1;
+
+    private long message;
+    private boolean reduce;
+    private int rounds;
+    private int postedRound;
+    private int[] consumed;
+    private int processed;
+
+    @Override
+    void setUp() {
+        message = type == CollectiveType.ALL_GATHER ? bytes : bytes / n;
+        reduce = type == CollectiveType.ALL_REDUCE || type == CollectiveType.REDUCE_SCATTER;
+        rounds = type == CollectiveType.ALL_REDUCE ? 2 : 1;
+        consumed = new int[n];
+    }
+
+    @Override
+    void start(long now) {
+        after(now, e(), ROUND_ONE);
+    }
+
+    @Override
+    void onTimer(long now, int token) {
+        if (token == ROUND_ONE) {
+            postRound(now);
+        } else {
+            processed++;
+            if (processed == n - 1) {
+                if (postedRound < rounds) {
+                    processed = 0;
+                    postRound(now);
+                } else {
+                    done(now);
+                }
+            }
+        }
+    }
+
+    private void postRound(long now) {
+        postedRound++;
+        for (int j = 1; j < n; j++) send(now, index + j, message);
+        for (int j = 1; j < n; j++) tryConsume(now, Math.floorMod(index + j, n));
+    }
+
+    @Override
+    void onArrival(long now, int peer) {
+        tryConsume(now, peer);
+    }
+
+    private void tryConsume(long now, int peer) {
+        if (consumed[peer] < postedRound && arrived[peer] > consumed[peer]) {
+            consumed[peer]++;
+            long delay = e() + (reduce && postedRound == 1 ? p(message) : 0);
+            after(now, delay, PROCESSED);
+        }
+    }
+}

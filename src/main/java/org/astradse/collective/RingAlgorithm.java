@@ -1,0 +1,75 @@
+package org.astradse.collective;
+
+/**
+ * Ring (SEMANTICS 5.1): sends go to the ring successor (predecessor when anticlockwise), receives come from
+ * the other neighbour. After E, send #1, posting receive #1; reception k produces, after E (+P(m) if
+ * reduced), send #k+1 with receive #k+1 posted; after the last reception one more E (+P for RS) ends the
+ * phase. AR: 2(n−1) messages of D/n, the first n−1 receptions reduced; RS: n−1 of D/n, all reduced;
+ * AG: n−1 of D, none; A2A: n(n−1)/2 of D/n, none.
+ * Closed forms: AR = E + (n−1)(T+E+P) + (n−1)(T+E); RS = E + (n−1)(T+E+P); AG = E + (n−1)(T(D)+E).
+ */
+final class RingAlgorithm extends PhaseAlgorithm {
+    private static final int SEND = 0;
+    private static final int FINISH = 1;
+
+    private long message;
+    private int totalSends;
+    private int reducedReceptions;
+    private int from;
+    private int sent;
+    private int handled;
+
+    @Override
+    void setUp() {
+        switch (type) {
+            case ALL_REDUCE -> {
+                message = bytes / n;
+                totalSends = 2 * (n - 1);
+                reducedReceptions = n - 1;
+            }
+            case REDUCE_SCATTER -> {
+                message = bytes / n;
+                totalSends = n - 1;
+                reducedReceptions = n - 1;
+            }
+            case ALL_GATHER -> {
+                message = bytes;
+                totalSends = n - 1;
+            }
+            case ALL_TO_ALL -> {
+                message = bytes / n;
+                totalSends = n * (n - 1) / 2;
+            }
+        }
+        from = Math.floorMod(index - direction, n);
+    }
+
+    @Override
+    void start(long now) {
+        after(now, e(), SEND);
+    }
+
+    @Override
+    void onTimer(long now, int token) {
+        if (token == SEND) {
+            send(now, index + direction, message);
+            sent++;
+            tryHandle(now); // receive #sent is posted now
+        } else {
+            done(now);
+        }
+    }
+
+    @Override
+    void onArrival(long now, int peer) {
+        tryHandle(now);
+    }
+
+    private void tryHandle(long now) {
+        if (handled < sent && arrived[from] > handled) {
+            handled++;
+            long delay = e() + (handled <= reducedReceptions ? p(message) : 0);
+            after(now, delay, sent < totalSends ? SEND : FINISH);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package org.astradse.network;
+
+/**
+ * One physical network dimension as the analytical models see it.
+ *
+ * @param topology      Ring, FullyConnected or Switch
+ * @param npus          members of the dimension (≥ 1)
+ * @param bandwidthGBps per-link bandwidth in the reference's GB/s (GB = 2^30 B), link scalar included
+ * @param latencyNs     per-hop latency in ns
+ */
+public record Dimension(TopologyKind topology, int npus, double bandwidthGBps, double latencyNs) {
+    public Dimension {
+        if (topology == null) throw new IllegalArgumentException("topology is null");
+        if (npus < 1) throw new IllegalArgumentException("npus must be >= 1, got " + npus);
+        if (!(bandwidthGBps > 0) || Double.isInfinite(bandwidthGBps))
+            throw new IllegalArgumentException("bandwidth must be > 0 GB/s, got " + bandwidthGBps);
+        if (!(latencyNs >= 0) || Double.isInfinite(latencyNs))
+            throw new IllegalArgumentException("latency must be >= 0 ns, got " + latencyNs);
+    }
+
+    /** Bandwidth in bytes per ns (the one conversion, {@link Units#networkGBpsToBytesPerNs}). */
+    public double bytesPerNs() {
+        return Units.networkGBpsToBytesPerNs(bandwidthGBps);
+    }
+}

@@ -1,0 +1,136 @@
+package org.astradse.network;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A multi-dimensional network: dimension 0 varies fastest in the NPU id. Immutable.
+ */
+public record NetworkConfig(List<Dimension> dimensions) {
+    private static final int MAX_NPUS = 1 << 24;
+
+    public NetworkConfig {
+        dimensions = List.copyOf(dimensions);
+        if (dimensions.isEmpty()) throw new IllegalArgumentException("a network needs at least one dimension");
+        long total = 1;
+        for (Dimension d : dimensions) {
+            total *= d.npus();
+            if (total > MAX_NPUS) throw new IllegalArgumentException("more than " + MAX_NPUS + " NPUs");
+        }
+    }
+
+    public int dimensionCount() {
+        return dimensions.size();
+    }
+
+    public Dimension dimension(int k) {
+        return dimensions.get(k);
+    }
+
+    public int totalNpus() {
+        int total = 1;
+        for (Dimension d : dimensions) total *= d.npus();
+        return total;
+    }
+
+    /** Id distance between consecutive members of dimension k: Π_{j<k} n_j. */
+    public int stride(int k) {
+        int s = 1;
+        for (int j = 0; j < k; j++) s *= dimensions.get(j).npus();
+        return s;
+    }
+
+    /** Coordinate of NPU id in dimension k: (id / Π_{j<k} n_j) mod n_k. */
+    public int coordinate(int id, int k) {
+        return (id / stride(k)) % dimensions.get(k).npus();
+    }
+
+    /**
+     * Reads an ASTRA-sim 2.0 network YAML: lists {@code topology}, {@code npus_count}, {@code bandwidth}
+     * (GB/s, GB = 2^30 B) and {@code latency} (ns), one entry per dimension.
+     */
+    public static NetworkConfig parseYaml(Path file) {
+        JsonNode root = readTree(file, new ObjectMapper(new YAMLFactory()));
+        return fromTree(root, file);
+    }
+
+    /** Builds a network from a 2.0-style tree (also used for inline networks in specs). */
+    public static NetworkConfig fromTree(JsonNode root, Path file) {
+        if (root == null || !root.isObject())
+            throw InputException.at(file, null, "expected a mapping with keys topology, npus_count, bandwidth, latency");
+        List<String> known = List.of("topology", "npus_count", "bandwidth", "latency");
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key))
+                throw InputException.at(file, key, "unknown key; expected one of " + known);
+        }
+        JsonNode topo = list(root, "topology", file);
+        JsonNode npus = list(root, "npus_count", file);
+        JsonNode bw = list(root, "bandwidth", file);
+        JsonNode lat = list(root, "latency", file);
+        int n = topo.size();
+        if (n == 0) throw InputException.at(file, "topology", "expected at least one dimension, found an empty list");
+        for (var e : List.of(java.util.Map.entry("npus_count", npus), java.util.Map.entry("bandwidth", bw),
+                java.util.Map.entry("latency", lat))) {
+            if (e.getValue().size() != n)
+                throw InputException.at(file, e.getKey(), "expected " + n + " entries (one per dimension of topology), found "
+                        + e.getValue().size());
+        }
+        List<Dimension> dims = new ArrayList<>();
+        long total = 1;
+        for (int k = 0; k < n; k++) {
+            JsonNode t = topo.get(k);
+            TopologyKind kind = t.isTextual() ? TopologyKind.fromName(t.asText()) : null;
+            if (kind == null)
+                throw InputException.at(file, "topology[" + k + "]", "expected Ring, FullyConnected or Switch, found " + t);
+            JsonNode c = npus.get(k);
+            if (!c.canConvertToInt() || !c.isIntegralNumber() || c.asInt() < 1)
+                throw InputException.at(file, "npus_count[" + k + "]", "expected a positive integer, found " + c);
+            JsonNode b = bw.get(k);
+            if (!b.isNumber() || !(b.asDouble() > 0) || Double.isInfinite(b.asDouble()))
+                throw InputException.at(file, "bandwidth[" + k + "]", "expected a positive number of GB/s, found " + b);
+            JsonNode l = lat.get(k);
+            if (!l.isNumber() || !(l.asDouble() >= 0) || Double.isInfinite(l.asDouble()))
+                throw InputException.at(file, "latency[" + k + "]", "expected a non-negative number of ns, found " + l);
+            total *= c.asInt();
+            if (total > MAX_NPUS)
+                throw InputException.at(file, "npus_count", "more than " + MAX_NPUS + " NPUs in total");
+            dims.add(new Dimension(kind, c.asInt(), b.asDouble(), l.asDouble()));
+        }
+        return new NetworkConfig(dims);
+    }
+
+    private static JsonNode list(JsonNode root, String key, Path file) {
+        JsonNode v = root.get(key);
+        if (v == null || v.isNull()) throw InputException.at(file, key, "missing; expected a list with one entry per dimension");
+        if (!v.isArray()) throw InputException.at(file, key, "expected a list with one entry per dimension, found " + v);
+        return v;
+    }
+
+    /** Reads a JSON or YAML file into a tree; user errors name the file and the line. */
+    public static JsonNode readTree(Path file, ObjectMapper mapper) {
+        if (!Files.exists(file)) throw InputException.at(file, null, "file not found");
+        if (Files.isDirectory(file)) throw InputException.at(file, null, "is a directory; expected a file");
+        if (!Files.isReadable(file)) throw InputException.at(file, null, "cannot be read");
+        try {
+            JsonNode root = mapper.readTree(file.toFile());
+            if (root == null || root.isMissingNode())
+                throw InputException.at(file, null, "is empty");
+            return root;
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            String where = loc == null ? null : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            throw InputException.at(file, where, "malformed: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw InputException.at(file, null, "cannot be read: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package org.astradse.network;
+
+/**
+ * The network layer: answers "when does this message arrive". A model delivers by scheduling a
+ * {@link EventQueue#DELIVER} event carrying (deliverNpu, stream, phase, apparentSrc); the caller chooses the
+ * delivery address so that a symmetric (quotient) simulation can fold a message back onto its representative.
+ * A model instance holds per-run state (link occupancy) and is not shared between concurrent runs.
+ */
+public interface NetworkModel {
+    /**
+     * Injects {@code bytes} from NPU {@code src} to NPU {@code dst} at {@code now}.
+     */
+    void send(EventQueue queue, long now, int src, int dst, long bytes,
+              int deliverNpu, int stream, int phase, int apparentSrc);
+
+    /** Handles a {@link EventQueue#HOP} event of this model. */
+    void onHop(EventQueue queue, long now, int messageId);
+
+    /** Forgets all state of a previous run. */
+    void reset();
+}

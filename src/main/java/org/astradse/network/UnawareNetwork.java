@@ -1,0 +1,61 @@
+package org.astradse.network;
+
+/**
+ * ASTRA-sim 2.0 congestion-unaware network (SEMANTICS 3.2): no state, no contention. A message is charged
+ * to the first (lowest) dimension in which the coordinates differ:
+ * {@code T = ⌊hops·lat + m / (bw·2^30/1e9)⌋}, truncated once.
+ */
+public final class UnawareNetwork implements NetworkModel {
+    private final int dims;
+    private final int[] npus;
+    private final int[] stride;
+    private final TopologyKind[] kinds;
+    private final double[] latencyNs;
+    private final double[] bytesPerNs;
+
+    public UnawareNetwork(NetworkConfig network) {
+        dims = network.dimensionCount();
+        npus = new int[dims];
+        stride = new int[dims];
+        kinds = new TopologyKind[dims];
+        latencyNs = new double[dims];
+        bytesPerNs = new double[dims];
+        for (int k = 0; k < dims; k++) {
+            Dimension d = network.dimension(k);
+            npus[k] = d.npus();
+            stride[k] = network.stride(k);
+            kinds[k] = d.topology();
+            latencyNs[k] = d.latencyNs();
+            bytesPerNs[k] = d.bytesPerNs();
+        }
+    }
+
+    /** Delay of one message of {@code bytes} from src to dst (0 for src = dst). */
+    public long delayNs(int src, int dst, long bytes) {
+        for (int k = 0; k < dims; k++) {
+            int n = npus[k];
+            int ca = (src / stride[k]) % n;
+            int cb = (dst / stride[k]) % n;
+            if (ca != cb) {
+                int hops = kinds[k].hops(ca, cb, n);
+                return (long) (hops * latencyNs[k] + bytes / bytesPerNs[k]);
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public void send(EventQueue queue, long now, int src, int dst, long bytes,
+                     int deliverNpu, int stream, int phase, int apparentSrc) {
+        queue.schedule(now + delayNs(src, dst, bytes), EventQueue.DELIVER, deliverNpu, stream, phase, apparentSrc);
+    }
+
+    @Override
+    public void onHop(EventQueue queue, long now, int messageId) {
+        throw new IllegalStateException("the congestion-unaware model has no hops");
+    }
+
+    @Override
+    public void reset() {
+    }
+}
