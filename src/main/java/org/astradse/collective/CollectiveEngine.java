@@ -37,15 +37,19 @@ public final class CollectiveEngine {
     private final Semantics semantics;
     private final NetworkModel network;
     private final EventQueue events = new EventQueue();
-    private final Symmetry[] symmetry; // per physical dimension; null = full simulation
+    private final Symmetry[] symmetry; // per logical dimension; null = full simulation
     private final int queuesPerDim;
     private final int runningLimit;
     private final int levels;
     private final NpuState[] npus;
     private final List<CollectivePlan> collectives = new ArrayList<>();
     private final List<Integer> firstStream = new ArrayList<>();
+    private final QueueAllocator queueAllocator;
+    private final java.util.Map<InFlightKey, Integer> inFlight; // v1 full runs: duplicate-message check
     private int[] streamCollective = new int[16];
     private int[] streamChunk = new int[16];
+    private int[][] streamQueue = new int[16][];
+    private int[][] streamDirection = new int[16][];
     private int streamCount;
     private Listener listener = (npu, c, now) -> { };
 
@@ -72,7 +76,7 @@ public final class CollectiveEngine {
     }
 
     /**
-     * @param symmetry one {@link Symmetry} per physical dimension for a symmetric run, or null to simulate every
+     * @param symmetry one {@link Symmetry} per logical dimension for a symmetric run, or null to simulate every
      *                 NPU; see {@link #symmetryFor}
      * @param aware    congestion-aware network (1-D only) instead of congestion-unaware
      */
@@ -84,9 +88,13 @@ public final class CollectiveEngine {
         this.symmetry = symmetry == null ? null : symmetry.clone();
         this.queuesPerDim = queuesPerDim;
         this.runningLimit = (sys.activeChunksPerDim() + queuesPerDim - 1) / queuesPerDim;
-        this.levels = net.dimensionCount() + 1;
+        this.levels = net.dimensionCount() + 2; // a split dimension adds one level, one* dimensions have their own
+        this.queueAllocator = new QueueAllocator(levels, queuesPerDim);
+        this.inFlight = symmetry == null && semantics.phaseBarrier() ? new java.util.HashMap<>() : null;
         this.endpointDelayNs = (long) (sys.endpointDelayNs() * injectionScale);
-        this.network = aware ? new AwareNetwork(net, symmetry == null ? null : symmetry[0]) : new UnawareNetwork(net);
+        if (net.isV1() && aware) throw new org.astradse.network.InputException("the congestion-aware model needs a 2.0 network");
+        this.network = aware ? new AwareNetwork(net, symmetry == null ? null : symmetry[0])
+                : net.isV1() ? new org.astradse.network.V1Network(net) : new UnawareNetwork(net);
         int simulated = symmetry == null ? net.totalNpus() : 1;
         this.npus = new NpuState[simulated];
         for (int i = 0; i < simulated; i++) npus[i] = new NpuState();
@@ -99,20 +107,20 @@ public final class CollectiveEngine {
      * halving-doubling is XOR-equivariant, which unaware networks and aware FullyConnected/Switch respect.
      */
     public static Symmetry[] symmetryFor(NetworkConfig net, boolean aware, List<CollectivePlan> plans) {
-        Symmetry[] sym = new Symmetry[net.dimensionCount()];
+        Symmetry[] sym = new Symmetry[net.dimensionCount() + 1];
         for (CollectivePlan plan : plans) {
             for (PhasePlan ph : plan.phases()) {
-                if (ph.dim().physical() < 0) return null;
+                if (ph.dim().index() < 0) return null;
                 Symmetry s = switch (ph.algorithm()) {
                     case RING, DIRECT -> Symmetry.TRANSLATION;
                     case HALVING_DOUBLING -> Symmetry.XOR;
                     case DOUBLE_BINARY_TREE -> null;
                 };
                 if (s == null) return null;
-                int k = ph.dim().physical();
+                int k = ph.dim().index();
                 if (sym[k] != null && sym[k] != s) return null;
-                if (aware && s == Symmetry.XOR && net.dimension(k).topology() == org.astradse.network.TopologyKind.RING
-                        && net.dimension(k).npus() > 3) return null;
+                if (aware && s == Symmetry.XOR && net.dimension(0).topology() == org.astradse.network.TopologyKind.RING
+                        && net.dimension(0).npus() > 3) return null;
                 sym[k] = s;
             }
         }
@@ -148,7 +156,18 @@ public final class CollectiveEngine {
         if (c == collectives.size()) {
             collectives.add(plan);
             firstStream.add(streamCount);
-            for (int i = 0; i < plan.chunkCount(); i++) addStream(c, i);
+            for (int i = 0; i < plan.chunkCount(); i++) {
+                int stream = addStream(c, i);
+                int phases = plan.phases().size();
+                streamQueue[stream] = new int[phases];
+                streamDirection[stream] = new int[phases];
+                for (int p = 0; p < phases; p++) {
+                    PhasePlan ph = plan.phases().get(p);
+                    int q = queueAllocator.allocate(ph.level(), ph.queueGroup());
+                    streamQueue[stream][p] = q;
+                    streamDirection[stream][p] = queueAllocator.direction(q);
+                }
+            }
         }
         long priority = s.priorityCounter;
         s.priorityCounter += priorityPolicy == SystemConfig.SchedulingPolicy.LIFO ? 1 : -1;
@@ -178,7 +197,11 @@ public final class CollectiveEngine {
             q.poll();
             long now = q.time();
             switch (q.kind()) {
-                case EventQueue.DELIVER -> algorithm(q.a(), q.b(), q.c()).arrive(now, q.d());
+                case EventQueue.DELIVER -> {
+                    if (inFlight != null) inFlight.computeIfPresent(new InFlightKey(q.b(), q.c(), q.d(), q.a()),
+                            (k, v) -> v == 1 ? null : v - 1);
+                    algorithm(q.a(), q.b(), q.c()).arrive(now, q.d());
+                }
                 case EventQueue.HOP -> network.onHop(q, now, q.a());
                 case TIMER -> npus[q.a()].streams[q.b()].algorithms[q.c()].onTimer(now, q.d());
                 default -> throw new IllegalStateException("event kind " + q.kind());
@@ -206,10 +229,14 @@ public final class CollectiveEngine {
         if (symmetry != null) {
             PhasePlan ph = collectives.get(streamCollective[from.stream]).phases().get(from.phase);
             deliverTo = 0;
-            apparentSrc = from.npuOf(symmetry[ph.dim().physical()].mirror(peerIndex, from.n));
+            apparentSrc = from.npuOf(symmetry[ph.dim().index()].mirror(peerIndex, from.n));
         } else {
             deliverTo = dst;
             apparentSrc = from.npu;
+            if (inFlight != null && inFlight.merge(new InFlightKey(from.stream, from.phase, from.npu, dst), 1, Integer::sum) > 1)
+                throw new org.astradse.network.InputException("duplicate in-flight message: NPU " + from.npu + " sends a second "
+                        + bytes + "-byte message of the same chunk to NPU " + dst + " before the first is received (the "
+                        + "reference aborts here; typical of one* algorithms over dimensions of different speed)");
         }
         network.send(events, now, from.npu, dst, bytes, deliverTo, from.stream, from.phase, apparentSrc);
     }
@@ -224,8 +251,7 @@ public final class CollectiveEngine {
         int stream = alg.stream;
         StreamRun r = s.streams[stream];
         CollectivePlan plan = collectives.get(streamCollective[stream]);
-        int chunk = streamChunk[stream];
-        PhaseQueue q = s.queues[plan.phases().get(r.phase).level()][plan.queueIndex()[chunk][r.phase]];
+        PhaseQueue q = s.queues[plan.phases().get(r.phase).level()][streamQueue[stream][r.phase]];
         q.removeRunning(stream);
         r.algorithms[r.phase] = null; // done; nothing more arrives for it
         r.phase++;
@@ -244,7 +270,7 @@ public final class CollectiveEngine {
     private void enqueue(int npu, NpuState s, int stream, long now) {
         StreamRun r = s.streams[stream];
         CollectivePlan plan = collectives.get(streamCollective[stream]);
-        PhaseQueue q = s.queues[plan.phases().get(r.phase).level()][plan.queueIndex()[streamChunk[stream]][r.phase]];
+        PhaseQueue q = s.queues[plan.phases().get(r.phase).level()][streamQueue[stream][r.phase]];
         q.insert(stream, r.priority);
         startWaiting(npu, s, q, now);
     }
@@ -271,7 +297,7 @@ public final class CollectiveEngine {
                 case HALVING_DOUBLING -> new HalvingDoublingAlgorithm();
                 case DOUBLE_BINARY_TREE -> new DoubleBinaryTreeAlgorithm();
             };
-            a.init(this, npu, stream, phase, ph.dim(), plan.direction()[chunk][phase],
+            a.init(this, npu, stream, phase, ph.dim(), streamDirection[stream][phase],
                     plan.phaseInput(phase, plan.chunkBytes()[chunk]), ph.type());
             r.algorithms[phase] = a;
         }
@@ -289,13 +315,20 @@ public final class CollectiveEngine {
         return r;
     }
 
-    private void addStream(int collective, int chunk) {
+    private int addStream(int collective, int chunk) {
         if (streamCount == streamCollective.length) {
             streamCollective = Arrays.copyOf(streamCollective, streamCount * 2);
             streamChunk = Arrays.copyOf(streamChunk, streamCount * 2);
+            streamQueue = Arrays.copyOf(streamQueue, streamCount * 2);
+            streamDirection = Arrays.copyOf(streamDirection, streamCount * 2);
         }
         streamCollective[streamCount] = collective;
         streamChunk[streamCount] = chunk;
-        streamCount++;
+        return streamCount++;
+    }
+
+    /** Within a phase all messages between two NPUs have one size, so (stream, phase, src, dst) stands for the
+     * reference's (tag, src, dst, size). */
+    private record InFlightKey(int stream, int phase, int src, int dst) {
     }
 }

@@ -4,19 +4,17 @@ import java.util.List;
 
 /**
  * How one collective is cut and run, identical on every NPU: chunks of {@code chunkBytes}, each running
- * {@code phases} in order; per chunk and phase the queue it waits in and the ring direction it sends in.
+ * {@code phases} in order. Queues are chosen when it is issued ({@link QueueAllocator}).
  *
  * @param type        the collective asked for
  * @param chunkCount  number of chunks (streams)
  * @param chunkBytes  bytes of each chunk, per chunk (v1 cuts a smaller last chunk)
  * @param phases      phases of a chunk (inputs computed from the first chunk's size; see {@link #phaseInput})
- * @param queueIndex  [chunk][phase] queue within the phase's level
- * @param direction   [chunk][phase] +1 clockwise (to the ring successor), −1 anticlockwise
  * @param levels      number of queue levels
  * @param warnings    defined-behaviour warnings (e.g. doubleBinaryTree running an all-reduce)
  */
 public record CollectivePlan(CollectiveType type, int chunkCount, long[] chunkBytes, List<PhasePlan> phases,
-                             int[][] queueIndex, int[][] direction, int levels, List<String> warnings) {
+                             int levels, List<String> warnings) {
 
     /** Input bytes of phase {@code p} for a chunk of {@code chunk} bytes (data chaining, SEMANTICS 4.3). */
     public long phaseInput(int p, long chunk) {

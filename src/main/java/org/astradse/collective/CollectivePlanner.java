@@ -12,10 +12,10 @@ public final class CollectivePlanner {
 
     /**
      * Logical dimensions for the implementation of {@code type}: one per token over the physical dimension
-     * with the same index, or one over all NPUs for a {@code one*} token.
+     * with the same index (two for a split dimension), or one over all NPUs for a {@code one*} token.
      */
     public static List<LogicalDim> logicalDims(NetworkConfig net, SystemConfig sys, CollectiveType type,
-                                               List<String> warnings) {
+                                               LogicalLayout layout, List<String> warnings) {
         List<AlgorithmToken> tokens = sys.implementation(type);
         String key = SystemConfig.implementationKey(type);
         List<LogicalDim> dims = new ArrayList<>();
@@ -42,25 +42,47 @@ public final class CollectivePlanner {
             warnings.add(key + ": " + tokens.size() + " tokens for " + physical + " dimensions; only the first "
                     + tokens.size() + " dimension(s) run the collective, as in the reference");
         }
-        for (int k = 0; k < tokens.size(); k++) {
-            dims.add(new LogicalDim(k, net.dimension(k).npus(), net.stride(k), tokens.get(k)));
+        int logical = 0;
+        for (int k = 0; k < physical; k++) {
+            AlgorithmToken tok = k < tokens.size() ? tokens.get(k) : null;
+            if (k == layout.splitPhysical()) {
+                int a = layout.firstSize();
+                int b = net.dimension(k).npus() / a;
+                if (tok != null) {
+                    dims.add(new LogicalDim(logical, a, net.stride(k), tok));
+                    dims.add(new LogicalDim(logical + 1, b, net.stride(k) * a, tok));
+                }
+                logical += 2;
+            } else {
+                if (tok != null) dims.add(new LogicalDim(logical, net.dimension(k).npus(), net.stride(k), tok));
+                logical++;
+            }
         }
         return dims;
+    }
+
+    /** Plans a collective over all dimensions (v2's single collectives). */
+    public static CollectivePlan plan(NetworkConfig net, SystemConfig sys, Semantics sem, CollectiveType type,
+                                      long sizeBytes) {
+        return plan(net, sys, sem, type, sizeBytes, LogicalLayout.IDENTITY, -1L);
     }
 
     /**
      * Plans a collective of {@code sizeBytes} per NPU issued on every NPU.
      *
-     * @param queuesPerDim num-queues-per-dim (≥ 1)
+     * @param involved bit mask of involved logical dimensions (−1: all); a {@code one*} dimension is involved when
+     *                 any dimension is
      */
     public static CollectivePlan plan(NetworkConfig net, SystemConfig sys, Semantics sem, CollectiveType type,
-                                      long sizeBytes, int queuesPerDim) {
+                                      long sizeBytes, LogicalLayout layout, long involved) {
         if (sizeBytes <= 0) throw new InputException("collective size must be a positive number of bytes, got " + sizeBytes);
-        if (queuesPerDim < 1) throw new InputException("num-queues-per-dim must be >= 1, got " + queuesPerDim);
         List<String> warnings = new ArrayList<>();
-        List<LogicalDim> dims = logicalDims(net, sys, type, warnings);
-        List<LogicalDim> active = dims.stream().filter(d -> d.size() > 1).toList();
-        int levels = net.dimensionCount() + 1;
+        List<LogicalDim> dims = logicalDims(net, sys, type, layout, warnings);
+        int logicalCount = layout.logicalCount(net);
+        List<LogicalDim> active = dims.stream()
+                .filter(d -> d.size() > 1 && (d.index() < 0 ? involved != 0 : (involved >>> d.index() & 1) != 0))
+                .toList();
+        int levels = logicalCount + 1;
 
         // chunking (SEMANTICS 4.1)
         int splits = sys.preferredSplits();
@@ -148,42 +170,13 @@ public final class CollectivePlanner {
                 default -> {
                 }
             }
-            int level = dim.physical() >= 0 ? dim.physical() : net.dimensionCount();
-            phases.add(new PhasePlan(dim, pt, tok.kind(), d, level));
+            int level = dim.index() >= 0 ? dim.index() : logicalCount;
+            int group = !localAr || !sem.splitQueuesLocalAr() ? QueueAllocator.ALL
+                    : phaseTypes.get(p) == CollectiveType.ALL_GATHER ? QueueAllocator.SECOND_HALF : QueueAllocator.FIRST_HALF;
+            phases.add(new PhasePlan(dim, pt, tok.kind(), d, level, group));
             d = pt.outputBytes(d, n);
         }
 
-        // queues: round-robin per level, chunk-major; v2 localBWAware all-reduce puts RS/AR phases in the first
-        // half of the queues and AG phases in the second half; the upper half sends anticlockwise
-        int chunks = chunkBytes.length;
-        int[][] queueIndex = new int[chunks][phases.size()];
-        int[][] direction = new int[chunks][phases.size()];
-        int[] next = new int[levels];
-        int half = queuesPerDim / 2;
-        int[] nextFirst = new int[levels];
-        int[] nextLast = new int[levels];
-        java.util.Arrays.fill(nextLast, half);
-        for (int c = 0; c < chunks; c++) {
-            for (int p = 0; p < phases.size(); p++) {
-                int lv = phases.get(p).level();
-                int q;
-                if (localAr && queuesPerDim > 1) {
-                    if (phaseTypes.get(p) == CollectiveType.ALL_GATHER) {
-                        q = nextLast[lv];
-                        nextLast[lv] = q + 1 == queuesPerDim ? half : q + 1;
-                    } else {
-                        q = nextFirst[lv];
-                        nextFirst[lv] = q + 1 >= half ? 0 : q + 1;
-                    }
-                } else {
-                    q = next[lv];
-                    next[lv] = (q + 1) % queuesPerDim;
-                }
-                queueIndex[c][p] = q;
-                direction[c][p] = queuesPerDim > 1 && q >= half ? -1 : 1;
-            }
-        }
-        return new CollectivePlan(type, chunks, chunkBytes, List.copyOf(phases), queueIndex, direction, levels,
-                List.copyOf(warnings));
+        return new CollectivePlan(type, chunkBytes.length, chunkBytes, List.copyOf(phases), levels, List.copyOf(warnings));
     }
 }

@@ -6,17 +6,25 @@ import org.astradse.network.Units;
  * The rules in which ASTRA-sim 1.0 and 2.0 differ, in one place (see SEMANTICS.md). One engine and one set of
  * algorithms serve both; a third variant is one more instance.
  *
- * @param name            "v1" or "v2"
- * @param fullLastChunk   v2: every chunk carries the full chunk bytes (a remainder becomes one more full chunk)
- *                        and, except for all-gather, a chunk is at least one byte per NPU; v1: the last chunk is
- *                        the smaller remainder
- * @param phaseBarrier    v1: a chunk leaves a phase only when all NPUs have finished it; v2: each NPU moves on
+ * @param name                 "v1" or "v2"
+ * @param fullLastChunk        v2: every chunk carries the full chunk bytes (a remainder becomes one more full
+ *                             chunk) and, except for all-gather, a chunk is at least one byte per NPU; v1: the
+ *                             last chunk is the smaller remainder
+ * @param phaseBarrier         v1: a chunk leaves a phase only when all NPUs have finished it; v2: each NPU moves
+ *                             on by itself
+ * @param splitQueuesLocalAr   v2: localBWAware all-reduce puts RS/AR phases in the first half of a dimension's
+ *                             queues and AG phases in the second half; v1: plain round-robin
  */
-public record Semantics(String name, boolean fullLastChunk, boolean phaseBarrier) {
-    public static final Semantics V2 = new Semantics("v2", true, false);
+public record Semantics(String name, boolean fullLastChunk, boolean phaseBarrier, boolean splitQueuesLocalAr) {
+    public static final Semantics V1 = new Semantics("v1", false, true, false);
+    public static final Semantics V2 = new Semantics("v2", true, false, true);
 
-    /** Reduction delay P(m) of a packet carrying m reduced bytes (SEMANTICS 1.3). */
+    /**
+     * Reduction delay P(m) of a packet carrying m reduced bytes (SEMANTICS 1.3): from {@code local-mem-bw} for a
+     * 2.0 system file, from the 1.0 fixed 500000 B/cycle memory for a 1.0 system file (no local-mem-bw).
+     */
     public long reductionDelayNs(long bytes, SystemConfig system) {
-        return Units.v2ReductionDelayNs(bytes, system.localMemBwGBps());
+        double lmb = system.localMemBwGBps();
+        return Double.isNaN(lmb) ? Units.v1ReductionDelayNs(bytes) : Units.v2ReductionDelayNs(bytes, lmb);
     }
 }

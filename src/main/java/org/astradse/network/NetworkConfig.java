@@ -13,12 +13,25 @@ import java.util.List;
 
 /**
  * A multi-dimensional network: dimension 0 varies fastest in the NPU id. Immutable.
+ *
+ * @param dimensions the physical dimensions
+ * @param v1         for an ASTRA-sim 1.0 network JSON, its per-dimension link terms (nic, router, HBM, link
+ *                   scalar), which select the 1.0 delay model; null for a 2.0 network
  */
-public record NetworkConfig(List<Dimension> dimensions) {
+public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
     private static final int MAX_NPUS = 1 << 24;
+
+    /** A 2.0-style network. */
+    public NetworkConfig(List<Dimension> dimensions) {
+        this(dimensions, null);
+    }
 
     public NetworkConfig {
         dimensions = List.copyOf(dimensions);
+        if (v1 != null) {
+            v1 = List.copyOf(v1);
+            if (v1.size() != dimensions.size()) throw new IllegalArgumentException("one V1LinkTerms per dimension");
+        }
         if (dimensions.isEmpty()) throw new IllegalArgumentException("a network needs at least one dimension");
         long total = 1;
         for (Dimension d : dimensions) {
@@ -33,6 +46,27 @@ public record NetworkConfig(List<Dimension> dimensions) {
 
     public Dimension dimension(int k) {
         return dimensions.get(k);
+    }
+
+    /** Whether messages follow the ASTRA-sim 1.0 delay model. */
+    public boolean isV1() {
+        return v1 != null;
+    }
+
+    /** Reads a network file by its format: ASTRA-sim 1.0 JSON ({@code .json}) or 2.0 YAML (anything else). */
+    public static NetworkConfig parse(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        return name.endsWith(".json") ? V1NetworkParser.parse(file, V1NetworkParser.Overrides.NONE) : parseYaml(file);
+    }
+
+    /** Copy with the dimensions' sizes replaced (e.g. --units-count); keeps every other term. */
+    public NetworkConfig withUnits(int[] units) {
+        List<Dimension> d = new ArrayList<>();
+        for (int k = 0; k < dimensions.size(); k++) {
+            Dimension o = dimensions.get(k);
+            d.add(new Dimension(o.topology(), units[k], o.bandwidthGBps(), o.latencyNs()));
+        }
+        return new NetworkConfig(d, v1);
     }
 
     public int totalNpus() {

@@ -25,4 +25,12 @@ public final class Units {
     public static long v2ReductionDelayNs(long bytes, double localMemBwGBps) {
         return 3L * (long) ((bytes / (localMemBwGBps * 1e9)) * 1e9);
     }
+
+    /**
+     * v1 reduction delay of m reduced bytes: a fixed NPU memory of 500000 B/cycle, one write and two reads:
+     * {@code 3·⌊m / 500000⌋}, so 0 below 500000 B.
+     */
+    public static long v1ReductionDelayNs(long bytes) {
+        return 3L * (bytes / 500000L);
+    }
 }

@@ -32,7 +32,7 @@ public final class CollectiveSimulator {
     public static CollectiveResult simulate(NetworkConfig net, SystemConfig sys, CollectiveType type, long sizeBytes,
                                             Congestion congestion, boolean allowSymmetry) {
         boolean aware = congestion == Congestion.AWARE;
-        CollectivePlan plan = CollectivePlanner.plan(net, sys, Semantics.V2, type, sizeBytes, 1);
+        CollectivePlan plan = CollectivePlanner.plan(net, sys, Semantics.V2, type, sizeBytes);
         Symmetry[] symmetry = allowSymmetry ? CollectiveEngine.symmetryFor(net, aware, List.of(plan)) : null;
         CollectiveEngine engine = new CollectiveEngine(net, sys, Semantics.V2, aware, symmetry, 1, 1.0);
         for (int npu = 0; npu < engine.simulatedNpus(); npu++) {

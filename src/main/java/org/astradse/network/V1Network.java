@@ -1,0 +1,74 @@
+package org.astradse.network;
+
+/**
+ * ASTRA-sim 1.0 hierarchical analytical network (SEMANTICS 3.1): no contention. A message is charged to the
+ * highest dimension in which the addresses differ, with integer steps
+ * {@code c = ⌊hops·lat⌋; c = ⌊c + B/bw⌋; c = ⌊c + 2·nic⌋;} Switch: {@code c = ⌊c + router⌋}; the delay is
+ * {@code max(c, (hbm_lat + B/hbm_bw)·hbm_scale)}. The reference keeps the HBM term in double; the system
+ * layer reads whole ns, so it is truncated here.
+ */
+public final class V1Network implements NetworkModel {
+    private final int dims;
+    private final int[] npus;
+    private final int[] stride;
+    private final TopologyKind[] kinds;
+    private final double[] latencyNs;
+    private final double[] bytesPerNs;
+    private final V1LinkTerms[] terms;
+
+    public V1Network(NetworkConfig network) {
+        if (!network.isV1()) throw new IllegalArgumentException("not a 1.0 network");
+        dims = network.dimensionCount();
+        npus = new int[dims];
+        stride = new int[dims];
+        kinds = new TopologyKind[dims];
+        latencyNs = new double[dims];
+        bytesPerNs = new double[dims];
+        terms = new V1LinkTerms[dims];
+        for (int k = 0; k < dims; k++) {
+            Dimension d = network.dimension(k);
+            npus[k] = d.npus();
+            stride[k] = network.stride(k);
+            kinds[k] = d.topology();
+            latencyNs[k] = d.latencyNs();
+            terms[k] = network.v1().get(k);
+            bytesPerNs[k] = terms[k].bytesPerNs();
+        }
+    }
+
+    public long delayNs(int src, int dst, long bytes) {
+        for (int k = dims - 1; k >= 0; k--) {
+            int n = npus[k];
+            int ca = (src / stride[k]) % n;
+            int cb = (dst / stride[k]) % n;
+            if (ca != cb) {
+                V1LinkTerms t = terms[k];
+                long c = (long) (kinds[k].hops(ca, cb, n) * latencyNs[k]);
+                c = (long) (c + bytes / bytesPerNs[k]);
+                c = (long) (c + 2 * t.nicLatencyNs());
+                if (kinds[k] == TopologyKind.SWITCH) c = (long) (c + t.routerLatencyNs());
+                if (t.hbmScale() != 0) {
+                    double hbm = (t.hbmLatencyNs() + bytes / t.hbmBandwidth()) * t.hbmScale();
+                    if (hbm > c) return (long) hbm;
+                }
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public void send(EventQueue queue, long now, int src, int dst, long bytes,
+                     int deliverNpu, int stream, int phase, int apparentSrc) {
+        queue.schedule(now + delayNs(src, dst, bytes), EventQueue.DELIVER, deliverNpu, stream, phase, apparentSrc);
+    }
+
+    @Override
+    public void onHop(EventQueue queue, long now, int messageId) {
+        throw new IllegalStateException("the 1.0 model has no hops");
+    }
+
+    @Override
+    public void reset() {
+    }
+}
