@@ -30,6 +30,7 @@ public final class CollectiveEngine {
     }
 
     private static final int TIMER = EventQueue.FIRST_USER_KIND;
+    private static final long RENDEZVOUS_BYTES = 8192;
 
     final long endpointDelayNs;
     private final NetworkConfig net;
@@ -52,6 +53,8 @@ public final class CollectiveEngine {
     private int[][] streamDirection = new int[16][];
     private int streamCount;
     private Listener listener = (npu, c, now) -> { };
+    private int chunkIndexBase;
+    private boolean rendezvous;
 
     private final class NpuState {
         final PhaseQueue[][] queues;
@@ -110,7 +113,13 @@ public final class CollectiveEngine {
         Symmetry[] sym = new Symmetry[net.dimensionCount() + 1];
         for (CollectivePlan plan : plans) {
             for (PhasePlan ph : plan.phases()) {
-                if (ph.dim().index() < 0) return null;
+                if (ph.dim().index() < 0) {
+                    // a one* dimension over all NPUs: direct talks to every other NPU, a set that coordinate-wise
+                    // translation preserves together with every message delay; ring and halving-doubling partners
+                    // are not preserved (ids carry across dimensions)
+                    if (ph.algorithm() != AlgorithmKind.DIRECT) return null;
+                    continue;
+                }
                 Symmetry s = switch (ph.algorithm()) {
                     case RING, DIRECT -> Symmetry.TRANSLATION;
                     case HALVING_DOUBLING -> Symmetry.XOR;
@@ -215,7 +224,20 @@ public final class CollectiveEngine {
     }
 
     int chunkIndex(int stream) {
-        return streamChunk[stream];
+        return streamChunk[stream] + chunkIndexBase;
+    }
+
+    /** Offsets chunk indices (a phase simulated alone stands for chunk {@code base} of its collective). */
+    void setChunkIndexBase(int base) {
+        this.chunkIndexBase = base;
+    }
+
+    /**
+     * v1 rendezvous protocol (SEMANTICS 3.5): before every data message the receiver sends an 8192-byte control
+     * message to the sender, and the data leaves when it arrives.
+     */
+    void setRendezvous(boolean rendezvous) {
+        this.rendezvous = rendezvous;
     }
 
     long reductionDelayNs(long bytes) {
@@ -229,7 +251,8 @@ public final class CollectiveEngine {
         if (symmetry != null) {
             PhasePlan ph = collectives.get(streamCollective[from.stream]).phases().get(from.phase);
             deliverTo = 0;
-            apparentSrc = from.npuOf(symmetry[ph.dim().index()].mirror(peerIndex, from.n));
+            apparentSrc = ph.dim().index() < 0 ? net.negatedCoordinates(dst)
+                    : from.npuOf(symmetry[ph.dim().index()].mirror(peerIndex, from.n));
         } else {
             deliverTo = dst;
             apparentSrc = from.npu;
@@ -238,7 +261,8 @@ public final class CollectiveEngine {
                         + bytes + "-byte message of the same chunk to NPU " + dst + " before the first is received (the "
                         + "reference aborts here; typical of one* algorithms over dimensions of different speed)");
         }
-        network.send(events, now, from.npu, dst, bytes, deliverTo, from.stream, from.phase, apparentSrc);
+        long leave = rendezvous ? now + network.controlDelayNs(dst, from.npu, RENDEZVOUS_BYTES) : now;
+        network.send(events, leave, from.npu, dst, bytes, deliverTo, from.stream, from.phase, apparentSrc);
     }
 
     void timer(PhaseAlgorithm alg, long at, int token) {

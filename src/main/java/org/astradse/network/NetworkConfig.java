@@ -82,6 +82,19 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
         return s;
     }
 
+    /** The NPU whose coordinates are the negation (mod n_k) of {@code id}'s: its message to 0 mirrors 0's to id. */
+    public int negatedCoordinates(int id) {
+        int out = 0;
+        int stride = 1;
+        for (Dimension d : dimensions) {
+            int n = d.npus();
+            int c = (id / stride) % n;
+            out += ((n - c) % n) * stride;
+            stride *= n;
+        }
+        return out;
+    }
+
     /** Coordinate of NPU id in dimension k: (id / Π_{j<k} n_j) mod n_k. */
     public int coordinate(int id, int k) {
         return (id / stride(k)) % dimensions.get(k).npus();

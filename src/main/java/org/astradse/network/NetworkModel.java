@@ -16,6 +16,11 @@ public interface NetworkModel {
     /** Handles a {@link EventQueue#HOP} event of this model. */
     void onHop(EventQueue queue, long now, int messageId);
 
+    /** Delay of a control message on an idle network (rendezvous); stateless models only. */
+    default long controlDelayNs(int src, int dst, long bytes) {
+        throw new UnsupportedOperationException("rendezvous needs a stateless network model");
+    }
+
     /** Forgets all state of a previous run. */
     void reset();
 }

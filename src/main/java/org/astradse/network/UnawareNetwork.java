@@ -51,6 +51,11 @@ public final class UnawareNetwork implements NetworkModel {
     }
 
     @Override
+    public long controlDelayNs(int src, int dst, long bytes) {
+        return delayNs(src, dst, bytes);
+    }
+
+    @Override
     public void onHop(EventQueue queue, long now, int messageId) {
         throw new IllegalStateException("the congestion-unaware model has no hops");
     }

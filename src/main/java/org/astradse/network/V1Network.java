@@ -64,6 +64,11 @@ public final class V1Network implements NetworkModel {
     }
 
     @Override
+    public long controlDelayNs(int src, int dst, long bytes) {
+        return delayNs(src, dst, bytes);
+    }
+
+    @Override
     public void onHop(EventQueue queue, long now, int messageId) {
         throw new IllegalStateException("the 1.0 model has no hops");
     }

@@ -1,0 +1,135 @@
+package org.astradse.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.astradse.collective.SystemConfig;
+import org.astradse.collective.V1SystemParser;
+import org.astradse.network.Dimension;
+import org.astradse.network.InputException;
+import org.astradse.network.NetworkConfig;
+import org.astradse.network.V1NetworkParser;
+import org.astradse.sim.RunOptions;
+import org.astradse.workload.Workload;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The AnalyticalAstra 1.0 command-line options, spelled as the reference spells them; both {@code --opt=value}
+ * and {@code --opt value} work. Relative paths resolve against the working directory.
+ */
+final class SimulationOptions {
+    @Option(names = "--network-configuration", required = true, paramLabel = "FILE",
+            description = "network: ASTRA-sim 1.0 JSON (.json) or 2.0 YAML")
+    Path network;
+
+    @Option(names = "--system-configuration", required = true, paramLabel = "FILE",
+            description = "system: ASTRA-sim 1.0 txt or 2.0 JSON (.json)")
+    Path system;
+
+    @Option(names = "--workload-configuration", required = true, paramLabel = "FILE", description = "ASTRA-sim 1.0 text workload")
+    Path workload;
+
+    @Option(names = "--num-passes", defaultValue = "1", paramLabel = "N", description = "training iterations (default 1)")
+    int numPasses;
+
+    @Option(names = "--comm-scale", defaultValue = "1", paramLabel = "X", description = "multiplies every collective size")
+    double commScale;
+
+    @Option(names = "--compute-scale", defaultValue = "1", paramLabel = "X", description = "multiplies every compute time")
+    double computeScale;
+
+    @Option(names = "--injection-scale", defaultValue = "1", paramLabel = "X", description = "multiplies the endpoint delay")
+    double injectionScale;
+
+    @Option(names = "--num-queues-per-dim", defaultValue = "1", paramLabel = "Q", description = "queues per dimension")
+    int queuesPerDim;
+
+    @Option(names = "--rendezvous-protocol", defaultValue = "false", paramLabel = "true|false",
+            description = "control message before every data message")
+    String rendezvous;
+
+    @Option(names = "--units-count", arity = "1..*", paramLabel = "N", description = "NPUs per dimension (replaces the file's)")
+    int[] unitsCount;
+
+    @Option(names = "--links-count", arity = "1..*", paramLabel = "N", description = "links per dimension (1.0 networks)")
+    int[] linksCount;
+
+    @Option(names = "--link-bandwidth", arity = "1..*", paramLabel = "GBps", description = "GB/s per link per dimension")
+    double[] linkBandwidth;
+
+    @Option(names = "--link-latency", arity = "1..*", paramLabel = "NS", description = "ns per hop per dimension")
+    double[] linkLatency;
+
+    @Option(names = "--path", paramLabel = "DIR", description = "also write per-layer and end-to-end CSVs into DIR")
+    Path path;
+
+    @Option(names = "--run-name", defaultValue = "", paramLabel = "NAME", description = "run name (first CSV column)")
+    String runName;
+
+    @Option(names = "--total-stat-rows", defaultValue = "1", paramLabel = "R", description = "runs sharing one set of CSVs")
+    int totalStatRows;
+
+    @Option(names = "--stat-row", defaultValue = "0", paramLabel = "r", description = "this run's row among them")
+    int statRow;
+
+    @Parameters(arity = "0..*", hidden = true, description = "stray empty arguments are ignored, as in the reference")
+    List<String> stray = new ArrayList<>();
+
+    record Inputs(Workload workload, NetworkConfig network, SystemConfig system, RunOptions run, List<String> warnings) {
+    }
+
+    Inputs load() {
+        for (String s : stray) {
+            if (!s.isBlank()) throw new InputException("unexpected argument '" + s + "'; options are spelled --name=value or --name value");
+        }
+        boolean rv = switch (rendezvous.toLowerCase(Locale.ROOT)) {
+            case "true", "1" -> true;
+            case "false", "0" -> false;
+            default -> throw new InputException("--rendezvous-protocol: expected true or false, found '" + rendezvous + "'");
+        };
+        if (!(commScale > 0)) throw new InputException("--comm-scale must be > 0, found " + commScale);
+        if (!(computeScale >= 0)) throw new InputException("--compute-scale must be >= 0, found " + computeScale);
+        if (totalStatRows < 1 || statRow < 0 || statRow >= totalStatRows)
+            throw new InputException("--stat-row must be in [0, --total-stat-rows), found " + statRow + " of " + totalStatRows);
+        List<String> warnings = new ArrayList<>();
+        NetworkConfig net = loadNetwork(warnings);
+        String sysName = system.getFileName() == null ? "" : system.getFileName().toString();
+        SystemConfig sys = sysName.endsWith(".json") ? SystemConfig.parseJson(system) : V1SystemParser.parse(system);
+        Workload wl = Workload.parse(workload, commScale, computeScale);
+        return new Inputs(wl, net, sys, new RunOptions(numPasses, injectionScale, queuesPerDim, rv), warnings);
+    }
+
+    private NetworkConfig loadNetwork(List<String> warnings) {
+        String name = network.getFileName() == null ? "" : network.getFileName().toString();
+        if (name.endsWith(".json"))
+            return V1NetworkParser.parse(network, new V1NetworkParser.Overrides(unitsCount, linksCount, linkBandwidth, linkLatency),
+                    warnings);
+        NetworkConfig net = NetworkConfig.parseYaml(network);
+        if (linksCount != null) throw new InputException("--links-count applies to 1.0 network JSON files only");
+        int d = net.dimensionCount();
+        List<Dimension> dims = new ArrayList<>();
+        for (int k = 0; k < d; k++) {
+            Dimension o = net.dimension(k);
+            dims.add(new Dimension(o.topology(), pick(unitsCount, k, d, "--units-count", o.npus()),
+                    pick(linkBandwidth, k, d, "--link-bandwidth", o.bandwidthGBps()), pick(linkLatency, k, d, "--link-latency",
+                    o.latencyNs())));
+        }
+        return new NetworkConfig(dims);
+    }
+
+    private static int pick(int[] v, int k, int d, String opt, int dflt) {
+        if (v == null) return dflt;
+        if (v.length != d) throw new InputException(opt + ": expected " + d + " values (one per dimension), found " + v.length);
+        if (v[k] < 1) throw new InputException(opt + ": expected positive integers, found " + v[k]);
+        return v[k];
+    }
+
+    private static double pick(double[] v, int k, int d, String opt, double dflt) {
+        if (v == null) return dflt;
+        if (v.length != d) throw new InputException(opt + ": expected " + d + " values (one per dimension), found " + v.length);
+        if (!(v[k] >= 0)) throw new InputException(opt + ": expected non-negative numbers, found " + v[k]);
+        return v[k];
+    }
+}

@@ -1,0 +1,19 @@
+package org.astradse.sim;
+
+/**
+ * The AnalyticalAstra 1.0 run options (SEMANTICS 2.6) that shape a simulation.
+ *
+ * @param numPasses      training iterations (MICRO: concurrent copies)
+ * @param injectionScale multiplies the endpoint delay (integer result)
+ * @param queuesPerDim   queues per logical dimension
+ * @param rendezvous     rendezvous protocol: a control message before every data message
+ */
+public record RunOptions(int numPasses, double injectionScale, int queuesPerDim, boolean rendezvous) {
+    public static final RunOptions DEFAULT = new RunOptions(1, 1.0, 1, false);
+
+    public RunOptions {
+        if (numPasses < 1) throw new org.astradse.network.InputException("--num-passes must be >= 1, found " + numPasses);
+        if (!(injectionScale > 0)) throw new org.astradse.network.InputException("--injection-scale must be > 0, found " + injectionScale);
+        if (queuesPerDim < 1) throw new org.astradse.network.InputException("--num-queues-per-dim must be >= 1, found " + queuesPerDim);
+    }
+}

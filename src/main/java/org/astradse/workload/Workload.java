@@ -1,0 +1,129 @@
+package org.astradse.workload;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.astradse.network.InputException;
+
+/**
+ * An ASTRA-sim 1.0 text workload (SEMANTICS 2.5): a token stream (spaces, tabs and newlines are equivalent).
+ *
+ * @param parallelism     the file's keyword
+ * @param modelParallelGroup HYBRID_TRANSFORMER*: the MP group size G (1 otherwise)
+ * @param checkpoints     HYBRID_TRANSFORMER_FWD_IN_BCKWD: checkpoint layer indices
+ * @param initiators      HYBRID_TRANSFORMER_FWD_IN_BCKWD: layers whose backward step starts a recomputation
+ * @param lastBottom      HYBRID_DLRM*: index of the last bottom-MLP layer
+ * @param layers          the layers
+ */
+public record Workload(Parallelism parallelism, int modelParallelGroup, List<Integer> checkpoints, List<Integer> initiators,
+                       int lastBottom, List<Layer> layers) {
+
+    private record Token(String text, int line) {
+    }
+
+    private static final class Tokens {
+        final Path file;
+        final List<Token> list;
+        int pos;
+
+        Tokens(Path file, List<Token> list) {
+            this.file = file;
+            this.list = list;
+        }
+
+        Token next(String what) {
+            if (pos >= list.size())
+                throw InputException.at(file, "end of file", "expected " + what + ", found nothing more");
+            return list.get(pos++);
+        }
+
+        long number(String what, long min) {
+            Token t = next(what);
+            try {
+                long v = Long.parseLong(t.text());
+                if (v < min) throw new NumberFormatException();
+                return v;
+            } catch (NumberFormatException e) {
+                throw InputException.at(file, "line " + t.line(), "expected " + what + " (an integer >= " + min + "), found '"
+                        + t.text() + "'");
+            }
+        }
+    }
+
+    /** Reads a workload; sizes × commScale and compute × computeScale are truncated to integers, as the reference. */
+    public static Workload parse(Path file, double commScale, double computeScale) {
+        if (!Files.exists(file)) throw InputException.at(file, null, "file not found");
+        if (Files.isDirectory(file)) throw InputException.at(file, null, "is a directory; expected a file");
+        List<Token> tokens = new ArrayList<>();
+        try {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                for (String t : lines.get(i).trim().split("\\s+")) if (!t.isEmpty()) tokens.add(new Token(t, i + 1));
+            }
+        } catch (IOException e) {
+            throw InputException.at(file, null, "cannot be read: " + e.getMessage());
+        }
+        Tokens in = new Tokens(file, tokens);
+        Token kw = in.next("a parallelism keyword");
+        Parallelism par = Parallelism.fromKeyword(kw.text());
+        if (par == null)
+            throw InputException.at(file, "line " + kw.line(), "unknown parallelism '" + kw.text() + "'; expected one of "
+                    + java.util.Arrays.toString(Parallelism.values()));
+        int group = 1;
+        List<Integer> checkpoints = new ArrayList<>();
+        List<Integer> initiators = new ArrayList<>();
+        int lastBottom = -1;
+        if (par.transformer()) {
+            in.next("the label model_parallel_NPU_group:");
+            group = (int) in.number("the model-parallel group size", 1);
+            if (par == Parallelism.HYBRID_TRANSFORMER_FWD_IN_BCKWD) {
+                in.next("the label checkpoints:");
+                long k = in.number("the number of checkpoints", 0);
+                for (long i = 0; i < k; i++) checkpoints.add((int) in.number("a checkpoint layer index", 0));
+                in.next("the label checkpoint_initiates:");
+                long j = in.number("the number of checkpoint initiators", 0);
+                for (long i = 0; i < j; i++) initiators.add((int) in.number("an initiator layer index", 0));
+            }
+        } else if (par.dlrm()) {
+            lastBottom = (int) in.number("the index of the last bottom-MLP layer", 0);
+        }
+        long count = in.number("the number of layers", 1);
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = in.next("layer " + i + "'s name").text();
+            in.next("layer " + name + "'s dependency");
+            long fc = scale(in.number("layer " + name + "'s forward compute", 0), computeScale);
+            CommType ft = CommType.fromToken(in.next("layer " + name + "'s forward collective type").text());
+            long fs = scale(in.number("layer " + name + "'s forward collective size", 0), commScale);
+            long ic = scale(in.number("layer " + name + "'s input-gradient compute", 0), computeScale);
+            CommType it = CommType.fromToken(in.next("layer " + name + "'s input-gradient collective type").text());
+            long is = scale(in.number("layer " + name + "'s input-gradient collective size", 0), commScale);
+            long wc = scale(in.number("layer " + name + "'s weight-gradient compute", 0), computeScale);
+            CommType wt = CommType.fromToken(in.next("layer " + name + "'s weight-gradient collective type").text());
+            long ws = scale(in.number("layer " + name + "'s weight-gradient collective size", 0), commScale);
+            long update = in.number("layer " + name + "'s update time", 0);
+            Parallelism lp = par;
+            if (par == Parallelism.HYBRID_CUSTOMIZED) {
+                Token t = in.next("layer " + name + "'s parallelism keyword");
+                lp = Parallelism.fromKeyword(t.text());
+                if (lp == null || lp == Parallelism.HYBRID_CUSTOMIZED)
+                    throw InputException.at(file, "line " + t.line(), "unknown layer parallelism '" + t.text() + "'");
+            }
+            layers.add(new Layer(name, fc, ft, fs, ic, it, is, wc, wt, ws, update, lp));
+        }
+        if (in.pos < tokens.size())
+            throw InputException.at(file, "line " + tokens.get(in.pos).line(), "unexpected '" + tokens.get(in.pos).text()
+                    + "' after the " + count + " layers the header announces");
+        if (par.dlrm() && lastBottom >= layers.size())
+            throw InputException.at(file, "header", "last bottom-MLP layer " + lastBottom + " but only " + layers.size() + " layers");
+        for (int x : checkpoints) if (x >= layers.size()) throw InputException.at(file, "checkpoints", "layer " + x + " does not exist");
+        for (int x : initiators) if (x >= layers.size()) throw InputException.at(file, "checkpoint_initiates", "layer " + x + " does not exist");
+        return new Workload(par, group, List.copyOf(checkpoints), List.copyOf(initiators), lastBottom, List.copyOf(layers));
+    }
+
+    private static long scale(long v, double factor) {
+        return factor == 1.0 ? v : (long) (v * factor);
+    }
+}
