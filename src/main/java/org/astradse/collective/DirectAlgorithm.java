@@ -16,6 +16,7 @@ final class DirectAlgorithm extends PhaseAlgorithm {
     private int rounds;
     private int postedRound;
     private int[] consumed;
+    private int[] arrived;
     private int processed;
 
     @Override
@@ -24,6 +25,7 @@ final class DirectAlgorithm extends PhaseAlgorithm {
         reduce = type == CollectiveType.ALL_REDUCE || type == CollectiveType.REDUCE_SCATTER;
         rounds = type == CollectiveType.ALL_REDUCE ? 2 : 1;
         consumed = new int[n];
+        arrived = new int[n];
     }
 
     @Override
@@ -56,6 +58,7 @@ final class DirectAlgorithm extends PhaseAlgorithm {
 
     @Override
     void onArrival(long now, int peer) {
+        arrived[peer]++;
         tryConsume(now, peer);
     }
 

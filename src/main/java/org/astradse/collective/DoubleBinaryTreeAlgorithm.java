@@ -32,6 +32,9 @@ final class DoubleBinaryTreeAlgorithm extends PhaseAlgorithm {
     private boolean leftTaken;
     private boolean rightTaken;
     private boolean parentTaken;
+    private int fromParent;
+    private int fromLeft;   // the top's only child counts here
+    private int fromRight;
 
     @Override
     void setUp() {
@@ -103,6 +106,10 @@ final class DoubleBinaryTreeAlgorithm extends PhaseAlgorithm {
 
     @Override
     void onArrival(long now, int peer) {
+        if (peer == parent) fromParent++;
+        else if (peer == left) fromLeft++;
+        else if (peer == right) fromRight++;
+        else throw new IllegalStateException("message from a non-neighbour " + peer);
         tryConsume(now);
     }
 
@@ -111,27 +118,27 @@ final class DoubleBinaryTreeAlgorithm extends PhaseAlgorithm {
         long reduce = e() + p(bytes);
         switch (role) {
             case LEAF -> {
-                if (parentPosted && !parentTaken && arrived[parent] > 0) {
+                if (parentPosted && !parentTaken && fromParent > 0) {
                     parentTaken = true;
                     after(now, e(), LEAF_DONE);
                 }
             }
             case TOP -> {
-                if (childrenConsumed == 0 && arrived[left] > 0) {
+                if (childrenConsumed == 0 && fromLeft > 0) {
                     childrenConsumed = 1;
                     after(now, reduce, TOP_PROCESSED);
                 }
             }
             case INNER -> {
-                if (!leftTaken && arrived[left] > 0) {
+                if (!leftTaken && fromLeft > 0) {
                     leftTaken = true;
                     after(now, reduce, CHILD_PROCESSED);
                 }
-                if (!rightTaken && arrived[right] > 0) {
+                if (!rightTaken && fromRight > 0) {
                     rightTaken = true;
                     after(now, reduce, CHILD_PROCESSED);
                 }
-                if (parentPosted && !parentTaken && arrived[parent] > 0) {
+                if (parentPosted && !parentTaken && fromParent > 0) {
                     parentTaken = true;
                     after(now, reduce, PARENT_PROCESSED);
                 }

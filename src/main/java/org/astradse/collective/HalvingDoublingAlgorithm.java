@@ -14,7 +14,10 @@ final class HalvingDoublingAlgorithm extends PhaseAlgorithm {
     private int[] partner;     // member index per step
     private long[] size;       // message bytes per step
     private long[] receiveCost; // delay after the step's reception
-    private int[] consumedFrom;
+    private int[] peers;       // distinct partners
+    private int[] arrivedFrom;  // per distinct partner
+    private int[] consumedFrom; // per distinct partner
+    private int[] peerSlot;     // per step: its partner's slot
     private int step;          // steps sent so far
     private int handled;       // receptions handled
 
@@ -25,7 +28,6 @@ final class HalvingDoublingAlgorithm extends PhaseAlgorithm {
         partner = new int[steps];
         size = new long[steps];
         receiveCost = new long[steps];
-        consumedFrom = new int[n];
         int s = 0;
         if (type != CollectiveType.ALL_GATHER) { // RS steps (alone, or the first half of AR)
             for (int i = 1; i <= k; i++) {
@@ -46,6 +48,20 @@ final class HalvingDoublingAlgorithm extends PhaseAlgorithm {
                 s++;
             }
         }
+        peers = new int[k];
+        peerSlot = new int[steps];
+        int distinct = 0;
+        for (int i = 0; i < steps; i++) {
+            int slot = -1;
+            for (int j = 0; j < distinct; j++) if (peers[j] == partner[i]) slot = j;
+            if (slot < 0) {
+                slot = distinct++;
+                peers[slot] = partner[i];
+            }
+            peerSlot[i] = slot;
+        }
+        arrivedFrom = new int[distinct];
+        consumedFrom = new int[distinct];
     }
 
     private int partnerAt(int r) {
@@ -70,13 +86,19 @@ final class HalvingDoublingAlgorithm extends PhaseAlgorithm {
 
     @Override
     void onArrival(long now, int peer) {
+        for (int j = 0; j < peers.length; j++) {
+            if (peers[j] == peer) {
+                arrivedFrom[j]++;
+                break;
+            }
+        }
         tryHandle(now);
     }
 
     private void tryHandle(long now) {
         if (handled < step) {
-            int from = partner[handled];
-            if (arrived[from] > consumedFrom[from]) {
+            int from = peerSlot[handled];
+            if (arrivedFrom[from] > consumedFrom[from]) {
                 consumedFrom[from]++;
                 long delay = receiveCost[handled];
                 handled++;

@@ -4,7 +4,8 @@ package org.astradse.collective;
  * One NPU's part of one phase of one chunk: a receive-driven state machine (SEMANTICS 3.4, 5). Sends never
  * block; progress happens on receptions. A receive is "posted" at a point the algorithm defines; a message that
  * arrives earlier waits, and is handled the moment its receive is posted, with no extra delay. Messages from
- * one peer are matched in order ({@link #arrived} counts them per member index).
+ * one peer are matched in order: each algorithm counts what arrived from each of its few peers (no per-member
+ * array, so a full simulation of 65,536 NPUs stays small).
  *
  * <p>Instances are created by the engine lazily, on the phase's start or on the first message for it.
  */
@@ -20,7 +21,6 @@ abstract class PhaseAlgorithm {
     int direction;  // +1 clockwise, -1 anticlockwise (ring)
     long bytes;     // D, input bytes per NPU of this phase
     CollectiveType type;
-    int[] arrived;  // messages arrived so far, per member index
 
     final void init(CollectiveEngine engine, int npu, int stream, int phase, LogicalDim dim, int direction,
                     long bytes, CollectiveType type) {
@@ -35,7 +35,6 @@ abstract class PhaseAlgorithm {
         this.direction = direction;
         this.bytes = bytes;
         this.type = type;
-        this.arrived = new int[n];
         setUp();
     }
 
@@ -49,13 +48,11 @@ abstract class PhaseAlgorithm {
     /** A delay this algorithm asked for ({@link #after}) has elapsed. */
     abstract void onTimer(long now, int token);
 
-    /** A message from member {@code peer} has arrived; {@code arrived[peer]} already counts it. */
+    /** A message from member {@code peer} has arrived; the algorithm counts it and may handle it. */
     abstract void onArrival(long now, int peer);
 
     final void arrive(long now, int srcNpu) {
-        int peer = (srcNpu - base) / stride;
-        arrived[peer]++;
-        onArrival(now, peer);
+        onArrival(now, (srcNpu - base) / stride);
     }
 
     final int npuOf(int memberIndex) {

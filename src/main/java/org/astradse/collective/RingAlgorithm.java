@@ -18,6 +18,7 @@ final class RingAlgorithm extends PhaseAlgorithm {
     private int from;
     private int sent;
     private int handled;
+    private int arrived; // from the neighbour we receive from
 
     @Override
     void setUp() {
@@ -62,11 +63,12 @@ final class RingAlgorithm extends PhaseAlgorithm {
 
     @Override
     void onArrival(long now, int peer) {
+        arrived++;
         tryHandle(now);
     }
 
     private void tryHandle(long now) {
-        if (handled < sent && arrived[from] > handled) {
+        if (handled < sent && arrived > handled) {
             handled++;
             long delay = e() + (handled <= reducedReceptions ? p(message) : 0);
             after(now, delay, sent < totalSends ? SEND : FINISH);
