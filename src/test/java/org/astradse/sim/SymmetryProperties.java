@@ -46,7 +46,11 @@ class SymmetryProperties {
                         Arbitraries.of(true, false))
                 .as((n, algos, type, size, splits, active, endpoint, local) -> {
                     List<AlgorithmToken> tokens = new ArrayList<>();
-                    for (int k = 0; k < n.dimensionCount(); k++) tokens.add(new AlgorithmToken(algos.get(k), false, 0));
+                    if (splits % 5 == 0) {
+                        tokens.add(new AlgorithmToken(AlgorithmKind.DIRECT, true, 0)); // oneDirect: one dimension of all NPUs
+                    } else {
+                        for (int k = 0; k < n.dimensionCount(); k++) tokens.add(new AlgorithmToken(algos.get(k), false, 0));
+                    }
                     Map<CollectiveType, List<AlgorithmToken>> impl = new EnumMap<>(CollectiveType.class);
                     for (CollectiveType t : CollectiveType.values()) impl.put(t, tokens);
                     SystemConfig sys = new SystemConfig(SystemConfig.SchedulingPolicy.LIFO, endpoint, active, splits, impl,
