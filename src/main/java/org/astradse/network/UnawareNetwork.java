@@ -5,7 +5,7 @@ package org.astradse.network;
  * to the first (lowest) dimension in which the coordinates differ:
  * {@code T = ⌊hops·lat + m / (bw·2^30/1e9)⌋}, truncated once.
  */
-public final class UnawareNetwork implements NetworkModel {
+public final class UnawareNetwork extends StatelessNetwork {
     private final int dims;
     private final int[] npus;
     private final int[] stride;
@@ -30,7 +30,7 @@ public final class UnawareNetwork implements NetworkModel {
         }
     }
 
-    /** Delay of one message of {@code bytes} from src to dst (0 for src = dst). */
+    @Override
     public long delayNs(int src, int dst, long bytes) {
         for (int k = 0; k < dims; k++) {
             int n = npus[k];
@@ -42,25 +42,5 @@ public final class UnawareNetwork implements NetworkModel {
             }
         }
         return 0;
-    }
-
-    @Override
-    public void send(EventQueue queue, long now, int src, int dst, long bytes,
-                     int deliverNpu, int stream, int phase, int apparentSrc) {
-        queue.schedule(now + delayNs(src, dst, bytes), EventQueue.DELIVER, deliverNpu, stream, phase, apparentSrc);
-    }
-
-    @Override
-    public long controlDelayNs(int src, int dst, long bytes) {
-        return delayNs(src, dst, bytes);
-    }
-
-    @Override
-    public void onHop(EventQueue queue, long now, int messageId) {
-        throw new IllegalStateException("the congestion-unaware model has no hops");
-    }
-
-    @Override
-    public void reset() {
     }
 }

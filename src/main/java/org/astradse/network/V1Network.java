@@ -7,7 +7,7 @@ package org.astradse.network;
  * {@code max(c, (hbm_lat + B/hbm_bw)·hbm_scale)}. The reference keeps the HBM term in double; the system
  * layer reads whole ns, so it is truncated here.
  */
-public final class V1Network implements NetworkModel {
+public final class V1Network extends StatelessNetwork {
     private final int dims;
     private final int[] npus;
     private final int[] stride;
@@ -36,6 +36,7 @@ public final class V1Network implements NetworkModel {
         }
     }
 
+    @Override
     public long delayNs(int src, int dst, long bytes) {
         for (int k = dims - 1; k >= 0; k--) {
             int n = npus[k];
@@ -55,25 +56,5 @@ public final class V1Network implements NetworkModel {
             }
         }
         return 0;
-    }
-
-    @Override
-    public void send(EventQueue queue, long now, int src, int dst, long bytes,
-                     int deliverNpu, int stream, int phase, int apparentSrc) {
-        queue.schedule(now + delayNs(src, dst, bytes), EventQueue.DELIVER, deliverNpu, stream, phase, apparentSrc);
-    }
-
-    @Override
-    public long controlDelayNs(int src, int dst, long bytes) {
-        return delayNs(src, dst, bytes);
-    }
-
-    @Override
-    public void onHop(EventQueue queue, long now, int messageId) {
-        throw new IllegalStateException("the 1.0 model has no hops");
-    }
-
-    @Override
-    public void reset() {
     }
 }

@@ -1,0 +1,30 @@
+package org.astradse.network;
+
+/**
+ * A contention-free network model: every message's delay is a function of (src, dst, bytes) alone, so a send
+ * schedules its delivery at once. The 1.0 and the 2.0 congestion-unaware models differ only in that function.
+ */
+public abstract class StatelessNetwork implements NetworkModel {
+    /** Delay of one message of {@code bytes} from src to dst (0 for src = dst), ns. */
+    public abstract long delayNs(int src, int dst, long bytes);
+
+    @Override
+    public final void send(EventQueue queue, long now, int src, int dst, long bytes,
+                           int deliverNpu, int stream, int phase, int apparentSrc) {
+        queue.schedule(now + delayNs(src, dst, bytes), EventQueue.DELIVER, deliverNpu, stream, phase, apparentSrc);
+    }
+
+    @Override
+    public final long controlDelayNs(int src, int dst, long bytes) {
+        return delayNs(src, dst, bytes);
+    }
+
+    @Override
+    public final void onHop(EventQueue queue, long now, int messageId) {
+        throw new IllegalStateException("a stateless model has no hops");
+    }
+
+    @Override
+    public final void reset() {
+    }
+}
