@@ -30,6 +30,7 @@ public final class CollectiveEngine {
     }
 
     private static final int TIMER = EventQueue.FIRST_USER_KIND;
+    private static final int REFILL = EventQueue.FIRST_USER_KIND + 1;
     private static final long RENDEZVOUS_BYTES = 8192;
 
     final long endpointDelayNs;
@@ -213,6 +214,7 @@ public final class CollectiveEngine {
                 }
                 case EventQueue.HOP -> network.onHop(q, now, q.a());
                 case TIMER -> npus[q.a()].streams[q.b()].algorithms[q.c()].onTimer(now, q.d());
+                case REFILL -> startWaiting(q.a(), npus[q.a()], npus[q.a()].queues[q.b()][q.c()], now);
                 default -> throw new IllegalStateException("event kind " + q.kind());
             }
         }
@@ -275,7 +277,9 @@ public final class CollectiveEngine {
         int stream = alg.stream;
         StreamRun r = s.streams[stream];
         CollectivePlan plan = collectives.get(streamCollective[stream]);
-        PhaseQueue q = s.queues[plan.phases().get(r.phase).level()][streamQueue[stream][r.phase]];
+        int level = plan.phases().get(r.phase).level();
+        int queueIndex = streamQueue[stream][r.phase];
+        PhaseQueue q = s.queues[level][queueIndex];
         q.removeRunning(stream);
         r.algorithms[r.phase] = null; // done; nothing more arrives for it
         r.phase++;
@@ -288,7 +292,9 @@ public final class CollectiveEngine {
                 listener.collectiveFinished(npu, c, now);
             }
         }
-        startWaiting(npu, s, q, now);
+        // the freed slot is refilled after every other event of this ns, so that chunks entering the queue at the
+        // same ns compete for it by priority (the rule that reproduces the 1.0 reference's order of finishes)
+        events.schedule(now, REFILL, npu, level, queueIndex, 0);
     }
 
     private void enqueue(int npu, NpuState s, int stream, long now) {
