@@ -94,7 +94,7 @@ public final class CollectiveEngine {
         this.runningLimit = (sys.activeChunksPerDim() + queuesPerDim - 1) / queuesPerDim;
         this.levels = net.dimensionCount() + 2; // a split dimension adds one level, one* dimensions have their own
         this.queueAllocator = new QueueAllocator(levels, queuesPerDim);
-        this.inFlight = symmetry == null && semantics.phaseBarrier() ? new java.util.HashMap<>() : null;
+        this.inFlight = semantics.phaseBarrier() ? new java.util.HashMap<>() : null;
         this.endpointDelayNs = (long) (sys.endpointDelayNs() * injectionScale);
         if (net.isV1() && aware) throw new org.astradse.network.InputException("the congestion-aware model needs a 2.0 network");
         this.network = aware ? new AwareNetwork(net, symmetry == null ? null : symmetry[0])
@@ -208,9 +208,18 @@ public final class CollectiveEngine {
             long now = q.time();
             switch (q.kind()) {
                 case EventQueue.DELIVER -> {
-                    if (inFlight != null) inFlight.computeIfPresent(new InFlightKey(q.b(), q.c(), q.d(), q.a()),
-                            (k, v) -> v == 1 ? null : v - 1);
-                    algorithm(q.a(), q.b(), q.c()).arrive(now, q.d());
+                    PhaseAlgorithm alg = algorithm(q.a(), q.b(), q.c());
+                    if (inFlight != null) {
+                        // the message received from src is, in a symmetric run, the image of 0's message to mirror(src)
+                        int src = q.d();
+                        int dst = q.a();
+                        if (symmetry != null) {
+                            dst = mirror(alg, src);
+                            src = 0;
+                        }
+                        inFlight.computeIfPresent(new InFlightKey(q.b(), q.c(), src, dst), (k, v) -> v == 1 ? null : v - 1);
+                    }
+                    alg.arrive(now, q.d());
                 }
                 case EventQueue.HOP -> network.onHop(q, now, q.a());
                 case TIMER -> npus[q.a()].streams[q.b()].algorithms[q.c()].onTimer(now, q.d());
@@ -242,6 +251,10 @@ public final class CollectiveEngine {
         this.rendezvous = rendezvous;
     }
 
+    Semantics semantics() {
+        return semantics;
+    }
+
     long reductionDelayNs(long bytes) {
         return semantics.reductionDelayNs(bytes, sys);
     }
@@ -251,20 +264,26 @@ public final class CollectiveEngine {
         int deliverTo;
         int apparentSrc;
         if (symmetry != null) {
-            PhasePlan ph = collectives.get(streamCollective[from.stream]).phases().get(from.phase);
             deliverTo = 0;
-            apparentSrc = ph.dim().index() < 0 ? net.negatedCoordinates(dst)
-                    : from.npuOf(symmetry[ph.dim().index()].mirror(peerIndex, from.n));
+            apparentSrc = mirror(from, dst);
         } else {
             deliverTo = dst;
             apparentSrc = from.npu;
-            if (inFlight != null && inFlight.merge(new InFlightKey(from.stream, from.phase, from.npu, dst), 1, Integer::sum) > 1)
-                throw new org.astradse.network.InputException("duplicate in-flight message: NPU " + from.npu + " sends a second "
-                        + bytes + "-byte message of the same chunk to NPU " + dst + " before the first is received (the "
-                        + "reference aborts here; typical of one* algorithms over dimensions of different speed)");
         }
+        if (inFlight != null && inFlight.merge(new InFlightKey(from.stream, from.phase, from.npu, dst), 1, Integer::sum) > 1)
+            throw new org.astradse.network.InputException("duplicate in-flight message: NPU " + from.npu + " sends a second "
+                    + bytes + "-byte message of the same chunk to NPU " + dst + " before the first is received (the "
+                    + "reference aborts here: one* algorithms over dimensions of different speed, or a direct all-reduce "
+                    + "whose peers' latencies differ by more than the endpoint delay)");
         long leave = rendezvous ? now + network.controlDelayNs(dst, from.npu, RENDEZVOUS_BYTES) : now;
         network.send(events, leave, from.npu, dst, bytes, deliverTo, from.stream, from.phase, apparentSrc);
+    }
+
+    /** In a symmetric run: the NPU whose message to 0 is the image of 0's message to {@code npu} (an involution). */
+    private int mirror(PhaseAlgorithm alg, int npu) {
+        PhasePlan ph = collectives.get(streamCollective[alg.stream]).phases().get(alg.phase);
+        if (ph.dim().index() < 0) return net.negatedCoordinates(npu);
+        return alg.npuOf(symmetry[ph.dim().index()].mirror((npu - alg.base) / alg.stride, alg.n));
     }
 
     void timer(PhaseAlgorithm alg, long at, int token) {

@@ -14,10 +14,14 @@ import org.astradse.network.Units;
  *                             on by itself
  * @param splitQueuesLocalAr   v2: localBWAware all-reduce puts RS/AR phases in the first half of a dimension's
  *                             queues and AG phases in the second half; v1: plain round-robin
+ * @param directEagerRoundTwo  v1: a direct all-reduce sends its k-th round-2 message as soon as its k-th round-1
+ *                             reception is processed (so on a 4-member ring the phase is 3d + L(1) + L(2) + P,
+ *                             SEMANTICS 5.2); v2: round 2 starts once every round-1 reception is processed
  */
-public record Semantics(String name, boolean fullLastChunk, boolean phaseBarrier, boolean splitQueuesLocalAr) {
-    public static final Semantics V1 = new Semantics("v1", false, true, false);
-    public static final Semantics V2 = new Semantics("v2", true, false, true);
+public record Semantics(String name, boolean fullLastChunk, boolean phaseBarrier, boolean splitQueuesLocalAr,
+                        boolean directEagerRoundTwo) {
+    public static final Semantics V1 = new Semantics("v1", false, true, false, true);
+    public static final Semantics V2 = new Semantics("v2", true, false, true, false);
 
     /**
      * Reduction delay P(m) of a packet carrying m reduced bytes (SEMANTICS 1.3): from {@code local-mem-bw} for a
