@@ -1,0 +1,103 @@
+package org.astradse.sweep;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The finite set of values one swept parameter (or one zipped group of parameters) takes, indexable without
+ * materialising anything larger than the domain itself.
+ */
+public sealed interface Domain permits Domain.Values, Domain.Zipped {
+    long size();
+
+    /** Values of the i-th element, by parameter path. */
+    Map<String, Object> valuesAt(long i);
+
+    /** The parameter paths this domain sets. */
+    List<String> paths();
+
+    /** An explicit list of values for one parameter. */
+    record Values(String path, List<Object> values) implements Domain {
+        public Values {
+            values = List.copyOf(values);
+            if (values.isEmpty()) throw new IllegalArgumentException(path + ": a domain needs at least one value");
+        }
+
+        @Override
+        public long size() {
+            return values.size();
+        }
+
+        @Override
+        public Map<String, Object> valuesAt(long i) {
+            return Map.of(path, values.get((int) i));
+        }
+
+        @Override
+        public List<String> paths() {
+            return List.of(path);
+        }
+    }
+
+    /** Parameters that vary together: element i sets every path to its i-th value. */
+    record Zipped(List<String> paths, List<List<Object>> columns) implements Domain {
+        public Zipped {
+            paths = List.copyOf(paths);
+            columns = columns.stream().map(List::copyOf).toList();
+            if (paths.size() != columns.size() || paths.isEmpty())
+                throw new IllegalArgumentException("a zipped group needs one value list per path");
+            int n = columns.get(0).size();
+            for (int k = 0; k < columns.size(); k++) {
+                if (columns.get(k).size() != n)
+                    throw new IllegalArgumentException("zipped group: " + paths.get(k) + " has " + columns.get(k).size()
+                            + " values, " + paths.get(0) + " has " + n + "; they must vary together");
+            }
+            if (n == 0) throw new IllegalArgumentException("a zipped group needs at least one element");
+        }
+
+        @Override
+        public long size() {
+            return columns.get(0).size();
+        }
+
+        @Override
+        public Map<String, Object> valuesAt(long i) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            for (int k = 0; k < paths.size(); k++) m.put(paths.get(k), columns.get(k).get((int) i));
+            return m;
+        }
+    }
+
+    /**
+     * A linear range start, start+step, … up to and including stop (within rounding), computed in decimal so that
+     * 0.1 steps do not drift.
+     */
+    static Values linear(String path, double start, double stop, double step) {
+        if (!(step > 0)) throw new IllegalArgumentException(path + ": a linear range needs step > 0");
+        if (stop < start) throw new IllegalArgumentException(path + ": a range needs stop >= start");
+        List<Object> v = new ArrayList<>();
+        BigDecimal s = BigDecimal.valueOf(start);
+        BigDecimal d = BigDecimal.valueOf(step);
+        BigDecimal end = BigDecimal.valueOf(stop);
+        for (BigDecimal x = s; x.compareTo(end) <= 0; x = x.add(d)) {
+            v.add(x.stripTrailingZeros().scale() <= 0 ? (Object) x.longValueExact() : (Object) x.doubleValue());
+            if (v.size() > 10_000_000) throw new IllegalArgumentException(path + ": more than 10,000,000 values");
+        }
+        return new Values(path, v);
+    }
+
+    /** A geometric range start, start·factor, … up to and including stop. */
+    static Values geometric(String path, double start, double stop, double factor) {
+        if (!(factor > 1) || !(start > 0)) throw new IllegalArgumentException(path + ": a geometric range needs start > 0 and factor > 1");
+        if (stop < start) throw new IllegalArgumentException(path + ": a range needs stop >= start");
+        List<Object> v = new ArrayList<>();
+        double x = start;
+        for (int i = 0; x <= stop * (1 + 1e-12); i++) {
+            v.add(x == Math.rint(x) && Math.abs(x) < 9e15 ? (Object) (long) x : (Object) x);
+            x = start * Math.pow(factor, i + 1);
+        }
+        return new Values(path, v);
+    }
+}

@@ -1,0 +1,49 @@
+package org.astradse.sweep;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Cartesian product of domains, never materialised: point i is decoded in mixed radix, the last domain
+ * varying fastest, so point ids are stable and a sweep can be resumed or split by id.
+ */
+public final class Grid {
+    private final List<Domain> domains;
+    private final long size;
+
+    public Grid(List<Domain> domains) {
+        this.domains = List.copyOf(domains);
+        long s = 1;
+        for (Domain d : this.domains) s = Math.multiplyExact(s, d.size());
+        this.size = s;
+    }
+
+    /** Number of points (the product of the domain sizes). */
+    public long size() {
+        return size;
+    }
+
+    /** Every swept parameter path, in domain order. */
+    public List<String> paths() {
+        List<String> p = new ArrayList<>();
+        for (Domain d : domains) p.addAll(d.paths());
+        return p;
+    }
+
+    /** The parameter values of point {@code id} (0 ≤ id < size), in domain order. */
+    public Map<String, Object> point(long id) {
+        if (id < 0 || id >= size) throw new IndexOutOfBoundsException("point " + id + " of " + size);
+        long[] digit = new long[domains.size()];
+        long rest = id;
+        for (int k = domains.size() - 1; k >= 0; k--) {
+            long n = domains.get(k).size();
+            digit[k] = rest % n;
+            rest /= n;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int k = 0; k < domains.size(); k++) out.putAll(domains.get(k).valuesAt(digit[k]));
+        return out;
+    }
+}
