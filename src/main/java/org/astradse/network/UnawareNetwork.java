@@ -6,28 +6,12 @@ package org.astradse.network;
  * {@code T = ⌊hops·lat + m / (bw·2^30/1e9)⌋}, truncated once.
  */
 public final class UnawareNetwork extends StatelessNetwork {
-    private final int dims;
-    private final int[] npus;
-    private final int[] stride;
-    private final TopologyKind[] kinds;
-    private final double[] latencyNs;
     private final double[] bytesPerNs;
 
     public UnawareNetwork(NetworkConfig network) {
-        dims = network.dimensionCount();
-        npus = new int[dims];
-        stride = new int[dims];
-        kinds = new TopologyKind[dims];
-        latencyNs = new double[dims];
+        super(network);
         bytesPerNs = new double[dims];
-        for (int k = 0; k < dims; k++) {
-            Dimension d = network.dimension(k);
-            npus[k] = d.npus();
-            stride[k] = network.stride(k);
-            kinds[k] = d.topology();
-            latencyNs[k] = d.latencyNs();
-            bytesPerNs[k] = d.bytesPerNs();
-        }
+        for (int k = 0; k < dims; k++) bytesPerNs[k] = network.dimension(k).bytesPerNs();
     }
 
     @Override

@@ -8,32 +8,22 @@ package org.astradse.network;
  * layer reads whole ns, so it is truncated here.
  */
 public final class V1Network extends StatelessNetwork {
-    private final int dims;
-    private final int[] npus;
-    private final int[] stride;
-    private final TopologyKind[] kinds;
-    private final double[] latencyNs;
     private final double[] bytesPerNs;
     private final V1LinkTerms[] terms;
 
     public V1Network(NetworkConfig network) {
-        if (!network.isV1()) throw new IllegalArgumentException("not a 1.0 network");
-        dims = network.dimensionCount();
-        npus = new int[dims];
-        stride = new int[dims];
-        kinds = new TopologyKind[dims];
-        latencyNs = new double[dims];
+        super(requireV1(network));
         bytesPerNs = new double[dims];
         terms = new V1LinkTerms[dims];
         for (int k = 0; k < dims; k++) {
-            Dimension d = network.dimension(k);
-            npus[k] = d.npus();
-            stride[k] = network.stride(k);
-            kinds[k] = d.topology();
-            latencyNs[k] = d.latencyNs();
             terms[k] = network.v1().get(k);
             bytesPerNs[k] = terms[k].bytesPerNs();
         }
+    }
+
+    private static NetworkConfig requireV1(NetworkConfig network) {
+        if (!network.isV1()) throw new IllegalArgumentException("not a 1.0 network");
+        return network;
     }
 
     @Override
