@@ -22,6 +22,13 @@ public record Semantics(String name, boolean fullLastChunk, boolean phaseBarrier
                         boolean directEagerRoundTwo) {
     public static final Semantics V1 = new Semantics("v1", false, true, false, true);
     public static final Semantics V2 = new Semantics("v2", true, false, true, false);
+    /** 1.0 training loops on a 2.0 system file: the 1.0 loop, chunking and barrier, 2.0's direct algorithm. */
+    public static final Semantics V1_LOOP_V2_SYSTEM = new Semantics("v1-loop-v2-system", false, true, false, false);
+
+    /** The rules for a 1.0 training loop on this system file (a 2.0 JSON system has a local-mem-bw). */
+    public static Semantics forTrainingLoop(SystemConfig system) {
+        return Double.isNaN(system.localMemBwGBps()) ? V1 : V1_LOOP_V2_SYSTEM;
+    }
 
     /**
      * Reduction delay P(m) of a packet carrying m reduced bytes (SEMANTICS 1.3): from {@code local-mem-bw} for a

@@ -69,7 +69,11 @@ public record SystemConfig(SchedulingPolicy schedulingPolicy, long endpointDelay
      * naming them; custom per-rank algorithms and the LogGP bus are rejected as unsupported.
      */
     public static SystemConfig parseJson(Path file) {
-        JsonNode root = NetworkConfig.readTree(file, new ObjectMapper());
+        return fromJsonTree(NetworkConfig.readTree(file, new ObjectMapper()), file);
+    }
+
+    /** Builds a system from a 2.0 JSON tree ({@code file} names it in messages; may be null). */
+    public static SystemConfig fromJsonTree(JsonNode root, Path file) {
         if (!root.isObject()) throw InputException.at(file, null, "expected a JSON object of system keys");
         List<String> warnings = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
@@ -80,7 +84,7 @@ public record SystemConfig(SchedulingPolicy schedulingPolicy, long endpointDelay
             if (!REQUIRED.contains(key) && !ACCEPTED_IGNORED.contains(key)) unknown.add(key);
         }
         if (!unknown.isEmpty())
-            warnings.add(file + ": unknown keys ignored: " + String.join(", ", unknown));
+            warnings.add((file == null ? "system" : file) + ": unknown keys ignored: " + String.join(", ", unknown));
         for (String key : REQUIRED) {
             if (!root.has(key) || root.get(key).isNull())
                 throw InputException.at(file, key, "missing; the " + key + " key is required"

@@ -1,28 +1,47 @@
 package org.astradse.collective;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.astradse.network.InputException;
 
 /**
  * Reads an ASTRA-sim 1.0 system file (SEMANTICS 2.3): whitespace-separated tokens in pairs {@code key:} value.
  * Unknown keys are errors (the reference exits with status 1); non-default scheduling and the LogGP bus are
- * refused as unsupported.
+ * refused as unsupported. The file is first read into a tree (implementation strings split into token arrays) so
+ * that sweeps can change single fields before the configuration is built.
  */
 public final class V1SystemParser {
     private V1SystemParser() {
     }
 
-    private record Token(String text, int line) {
+    private static final Set<String> KEYS = Set.of("scheduling-policy", "endpoint-delay", "active-chunks-per-dimension",
+            "preferred-dataset-splits", "boost-mode", "all-reduce-implementation", "all-gather-implementation",
+            "reduce-scatter-implementation", "all-to-all-implementation", "collective-optimization",
+            "intra-dimension-scheduling", "inter-dimension-scheduling", "model-shared-bus", "local-reduction-delay", "L", "o",
+            "g", "G", "seprate-log");
+
+    /** A 1.0 system file as a tree, with the line of each key for messages. */
+    public record Tree(ObjectNode root, Map<String, Integer> lines) {
     }
 
     public static SystemConfig parse(Path file) {
+        Tree t = readTree(file);
+        return fromTree(t.root(), file, t.lines());
+    }
+
+    public static Tree readTree(Path file) {
         if (!Files.exists(file)) throw InputException.at(file, null, "file not found");
         if (Files.isDirectory(file)) throw InputException.at(file, null, "is a directory; expected a file");
         List<String> lines;
@@ -31,107 +50,121 @@ public final class V1SystemParser {
         } catch (IOException e) {
             throw InputException.at(file, null, "cannot be read: " + e.getMessage());
         }
-        List<Token> tokens = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        List<Integer> tokenLines = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             for (String t : lines.get(i).trim().split("\\s+")) {
-                if (!t.isEmpty()) tokens.add(new Token(t, i + 1));
+                if (!t.isEmpty()) {
+                    tokens.add(t);
+                    tokenLines.add(i + 1);
+                }
             }
         }
         if (tokens.isEmpty()) throw InputException.at(file, null, "is empty; expected key: value pairs");
-        Map<String, Token> values = new HashMap<>();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        Map<String, Integer> where = new HashMap<>();
         for (int i = 0; i < tokens.size(); i += 2) {
-            Token key = tokens.get(i);
-            if (!key.text().endsWith(":"))
-                throw InputException.at(file, "line " + key.line(), "expected a key ending in ':' , found '" + key.text() + "'");
-            if (i + 1 >= tokens.size())
-                throw InputException.at(file, "line " + key.line(), "key " + key.text() + " has no value");
-            values.put(key.text().substring(0, key.text().length() - 1), tokens.get(i + 1));
-        }
-        List<String> warnings = new ArrayList<>();
-        for (String k : values.keySet()) {
-            switch (k) {
-                case "scheduling-policy", "endpoint-delay", "active-chunks-per-dimension", "preferred-dataset-splits",
-                        "boost-mode", "all-reduce-implementation", "all-gather-implementation",
-                        "reduce-scatter-implementation", "all-to-all-implementation", "collective-optimization",
-                        "intra-dimension-scheduling", "inter-dimension-scheduling", "model-shared-bus",
-                        "local-reduction-delay", "L", "o", "g", "G", "seprate-log" -> {
-                }
-                default -> throw InputException.at(file, "line " + values.get(k).line(), "unknown key '" + k + ":' (the reference "
-                        + "exits on it)");
+            String key = tokens.get(i);
+            int line = tokenLines.get(i);
+            if (!key.endsWith(":"))
+                throw InputException.at(file, "line " + line, "expected a key ending in ':', found '" + key + "'");
+            if (i + 1 >= tokens.size()) throw InputException.at(file, "line " + line, "key " + key + " has no value");
+            String k = key.substring(0, key.length() - 1);
+            if (!KEYS.contains(k))
+                throw InputException.at(file, "line " + line, "unknown key '" + key + "' (the reference exits on it)");
+            String v = tokens.get(i + 1);
+            if (k.endsWith("-implementation")) {
+                ArrayNode arr = root.putArray(k);
+                for (String part : v.split("_")) arr.add(part);
+            } else {
+                root.put(k, v);
             }
+            where.put(k, line);
         }
-        SchedulingPolicyValue policy = new SchedulingPolicyValue(required(values, "scheduling-policy", file), file);
-        long endpoint = integer(values, "endpoint-delay", file, 10, 0);
-        int active = (int) integer(values, "active-chunks-per-dimension", file, 1, 1);
-        if (!values.containsKey("preferred-dataset-splits"))
+        return new Tree(root, where);
+    }
+
+    /** Builds the system from a 1.0 tree; values may be strings or numbers. */
+    public static SystemConfig fromTree(JsonNode root, Path file, Map<String, Integer> lines) {
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!KEYS.contains(k)) throw InputException.at(file, k, "unknown key (the reference exits on it)");
+        }
+        SystemConfig.SchedulingPolicy policy = switch (text(root, "scheduling-policy", file, lines, true)) {
+            case "LIFO" -> SystemConfig.SchedulingPolicy.LIFO;
+            case "FIFO" -> SystemConfig.SchedulingPolicy.FIFO;
+            default -> throw error(file, lines, "scheduling-policy", "expected LIFO or FIFO, found '"
+                    + text(root, "scheduling-policy", file, lines, true) + "'");
+        };
+        long endpoint = integer(root, "endpoint-delay", file, lines, 10, 0);
+        int active = (int) integer(root, "active-chunks-per-dimension", file, lines, 1, 1);
+        if (!root.has("preferred-dataset-splits"))
             throw InputException.at(file, "preferred-dataset-splits", "missing; the key is required (the reference leaves it "
                     + "uninitialised)");
-        int splits = (int) integer(values, "preferred-dataset-splits", file, 1, 1);
+        int splits = (int) integer(root, "preferred-dataset-splits", file, lines, 1, 1);
         Map<CollectiveType, List<AlgorithmToken>> impl = new EnumMap<>(CollectiveType.class);
         for (CollectiveType t : CollectiveType.values()) {
             String key = SystemConfig.implementationKey(t);
-            Token v = required(values, key, file);
+            JsonNode v = root.get(key);
+            if (v == null) throw InputException.at(file, key, "missing; the key is required");
+            List<String> parts = new ArrayList<>();
+            if (v.isArray()) v.forEach(x -> parts.add(x.asText()));
+            else parts.addAll(List.of(v.asText().split("_")));
             List<AlgorithmToken> list = new ArrayList<>();
-            for (String part : v.text().split("_")) {
+            for (String part : parts) {
                 AlgorithmToken a = AlgorithmToken.parse(part);
                 if (a == null)
-                    throw InputException.at(file, "line " + v.line() + ", " + key, "unknown algorithm '" + part + "'; expected "
-                            + AlgorithmToken.NAMES);
+                    throw error(file, lines, key, "unknown algorithm '" + part + "'; expected " + AlgorithmToken.NAMES);
                 list.add(a);
             }
+            if (list.isEmpty()) throw error(file, lines, key, "expected at least one token");
             impl.put(t, list);
         }
-        Token opt = required(values, "collective-optimization", file);
-        SystemConfig.CollectiveOptimization optimization = switch (opt.text()) {
+        String opt = text(root, "collective-optimization", file, lines, true);
+        SystemConfig.CollectiveOptimization optimization = switch (opt) {
             case "baseline" -> SystemConfig.CollectiveOptimization.BASELINE;
             case "localBWAware" -> SystemConfig.CollectiveOptimization.LOCAL_BW_AWARE;
-            default -> throw InputException.at(file, "line " + opt.line() + ", collective-optimization",
-                    "expected baseline or localBWAware, found '" + opt.text() + "'");
+            default -> throw error(file, lines, "collective-optimization", "expected baseline or localBWAware, found '" + opt + "'");
         };
-        Token intra = values.get("intra-dimension-scheduling");
-        if (intra != null && !intra.text().equals("FIFO"))
-            throw InputException.at(file, "line " + intra.line() + ", intra-dimension-scheduling", "unsupported: only FIFO is "
-                    + "characterised, found '" + intra.text() + "'");
-        Token inter = values.get("inter-dimension-scheduling");
-        if (inter != null && !inter.text().equals("baseline") && !inter.text().equals("ascending"))
-            throw InputException.at(file, "line " + inter.line() + ", inter-dimension-scheduling", "unsupported: only baseline/"
-                    + "ascending is characterised, found '" + inter.text() + "'");
-        Token bus = values.get("model-shared-bus");
-        if (bus != null && !bus.text().equals("0"))
-            throw InputException.at(file, "line " + bus.line() + ", model-shared-bus", "unsupported: the LogGP shared-bus model "
-                    + "is not characterised; set it to 0");
-        Token boost = values.get("boost-mode");
-        if (boost != null && !boost.text().equals("0") && !boost.text().equals("1"))
-            throw InputException.at(file, "line " + boost.line() + ", boost-mode", "expected 0 or 1, found '" + boost.text() + "'");
-        return new SystemConfig(policy.value, endpoint, active, splits, impl, optimization, Double.NaN, warnings);
+        String intra = text(root, "intra-dimension-scheduling", file, lines, false);
+        if (intra != null && !intra.equals("FIFO"))
+            throw error(file, lines, "intra-dimension-scheduling", "unsupported: only FIFO is characterised, found '" + intra + "'");
+        String inter = text(root, "inter-dimension-scheduling", file, lines, false);
+        if (inter != null && !inter.equals("baseline") && !inter.equals("ascending"))
+            throw error(file, lines, "inter-dimension-scheduling", "unsupported: only baseline/ascending is characterised, found '"
+                    + inter + "'");
+        String bus = text(root, "model-shared-bus", file, lines, false);
+        if (bus != null && !bus.equals("0"))
+            throw error(file, lines, "model-shared-bus", "unsupported: the LogGP shared-bus model is not characterised; set it to 0");
+        String boost = text(root, "boost-mode", file, lines, false);
+        if (boost != null && !boost.equals("0") && !boost.equals("1"))
+            throw error(file, lines, "boost-mode", "expected 0 or 1, found '" + boost + "'");
+        return new SystemConfig(policy, endpoint, active, splits, impl, optimization, Double.NaN, List.of());
     }
 
-    private record SchedulingPolicyValue(SystemConfig.SchedulingPolicy value) {
-        SchedulingPolicyValue(Token t, Path file) {
-            this(switch (t.text()) {
-                case "LIFO" -> SystemConfig.SchedulingPolicy.LIFO;
-                case "FIFO" -> SystemConfig.SchedulingPolicy.FIFO;
-                default -> throw InputException.at(file, "line " + t.line() + ", scheduling-policy", "expected LIFO or FIFO, found '"
-                        + t.text() + "'");
-            });
+    private static InputException error(Path file, Map<String, Integer> lines, String key, String message) {
+        Integer line = lines.get(key);
+        return InputException.at(file, line == null ? key : "line " + line + ", " + key, message);
+    }
+
+    private static String text(JsonNode root, String key, Path file, Map<String, Integer> lines, boolean required) {
+        JsonNode v = root.get(key);
+        if (v == null || v.isNull()) {
+            if (required) throw InputException.at(file, key, "missing; the key is required");
+            return null;
         }
+        return v.asText();
     }
 
-    private static Token required(Map<String, Token> values, String key, Path file) {
-        Token t = values.get(key);
-        if (t == null) throw InputException.at(file, key, "missing; the key is required");
-        return t;
-    }
-
-    private static long integer(Map<String, Token> values, String key, Path file, long def, long min) {
-        Token t = values.get(key);
-        if (t == null) return def;
+    private static long integer(JsonNode root, String key, Path file, Map<String, Integer> lines, long def, long min) {
+        JsonNode v = root.get(key);
+        if (v == null || v.isNull()) return def;
         try {
-            long v = Long.parseLong(t.text());
-            if (v < min) throw new NumberFormatException();
-            return v;
+            long x = v.isIntegralNumber() ? v.asLong() : Long.parseLong(v.asText());
+            if (x < min) throw new NumberFormatException();
+            return x;
         } catch (NumberFormatException e) {
-            throw InputException.at(file, "line " + t.line() + ", " + key, "expected an integer >= " + min + ", found '" + t.text() + "'");
+            throw error(file, lines, key, "expected an integer >= " + min + ", found '" + v.asText() + "'");
         }
     }
 }

@@ -30,7 +30,11 @@ public final class V1NetworkParser {
 
     /** Parses; warnings (odd ring links, inexact FC scalar, unknown keys) go to {@code warnings}. */
     public static NetworkConfig parse(Path file, Overrides o, List<String> warnings) {
-        JsonNode root = NetworkConfig.readTree(file, new ObjectMapper());
+        return fromTree(NetworkConfig.readTree(file, new ObjectMapper()), file, o, warnings);
+    }
+
+    /** Builds a 1.0 network from its JSON tree ({@code file} names it in messages; may be null). */
+    public static NetworkConfig fromTree(JsonNode root, Path file, Overrides o, List<String> warnings) {
         if (!root.isObject()) throw InputException.at(file, null, "expected a JSON object (ASTRA-sim 1.0 network)");
         List<String> unknown = new ArrayList<>();
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {

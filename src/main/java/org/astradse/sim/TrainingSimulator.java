@@ -51,6 +51,7 @@ public final class TrainingSimulator {
     private final LogicalLayout layout;
     private final int logicalDims;
     private final List<String> warnings = new ArrayList<>();
+    private final PhaseTimer.SharedCache sharedPhases;
 
     // the program
     private int[] op = new int[64];
@@ -83,6 +84,13 @@ public final class TrainingSimulator {
     private long[] issuedCount;
 
     public TrainingSimulator(Workload workload, NetworkConfig net, SystemConfig sys, RunOptions options) {
+        this(workload, net, sys, options, null);
+    }
+
+    /** @param sharedPhases phase durations shared with other simulations (a sweep's design points), or null */
+    public TrainingSimulator(Workload workload, NetworkConfig net, SystemConfig sys, RunOptions options,
+                             PhaseTimer.SharedCache sharedPhases) {
+        this.sharedPhases = sharedPhases;
         this.workload = workload;
         this.net = net;
         this.sys = sys;
@@ -145,7 +153,7 @@ public final class TrainingSimulator {
                     + "reference aborts when it is issued)");
             case NONE -> null;
         };
-        CollectivePlan p = CollectivePlanner.plan(net, sys, Semantics.V1, ct, bytes, layout, mask);
+        CollectivePlan p = CollectivePlanner.plan(net, sys, Semantics.forTrainingLoop(sys), ct, bytes, layout, mask);
         for (String w : p.warnings()) if (!warnings.contains(w)) warnings.add(w);
         return p.phases().isEmpty() ? null : p; // no active dimension: never created
     }
@@ -277,7 +285,8 @@ public final class TrainingSimulator {
     public TrainingResult run() {
         int n = workload.layers().size();
         events = new EventQueue();
-        PhaseTimer timer = new PhaseTimer(net, sys, Semantics.V1, options.injectionScale(), options.rendezvous(), true);
+        PhaseTimer timer = new PhaseTimer(net, sys, Semantics.forTrainingLoop(sys), options.injectionScale(), options.rendezvous(), true,
+                sharedPhases);
         system = new BarrierSystem(net, sys, timer, options.queuesPerDim(), events, this::lastChunkDone);
         latest = new int[n][3];
         for (int[] l : latest) Arrays.fill(l, -1);

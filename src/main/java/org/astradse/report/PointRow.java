@@ -1,0 +1,59 @@
+package org.astradse.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One design point's row of points.csv / pareto.csv. Metrics are meaningful only for status {@code ok}.
+ *
+ * @param id          point id (its index in the sweep space)
+ * @param status      ok, infeasible (impossible or violating a constraint) or failed (an internal error)
+ * @param error       why it is not ok, one line
+ * @param parameters  the swept and derived parameter values, formatted
+ * @param npus        NPUs of the design point
+ * @param endToEndNs  training time of the simulated passes, ns
+ * @param computeNs   compute time, ns
+ * @param exposedNs   exposed communication, ns
+ * @param costUsd     network cost, $
+ */
+public record PointRow(long id, String status, String error, List<String> parameters, long npus, long endToEndNs,
+                       long computeNs, long exposedNs, double costUsd) {
+    public static final String OK = "ok";
+    public static final String INFEASIBLE = "infeasible";
+    public static final String FAILED = "failed";
+
+    public static List<String> header(List<String> parameterColumns) {
+        List<String> h = new ArrayList<>(List.of("point_id", "status", "error"));
+        h.addAll(parameterColumns);
+        h.addAll(List.of("npus", "end_to_end_ns", "compute_ns", "exposed_comm_ns", "network_cost_usd"));
+        return h;
+    }
+
+    public boolean ok() {
+        return OK.equals(status);
+    }
+
+    /** The CSV cells, formatted deterministically (cost with 2 decimals, no thousands separators). */
+    public List<String> cells() {
+        List<String> c = new ArrayList<>();
+        c.add(Long.toString(id));
+        c.add(status);
+        c.add(error == null ? "" : error.replace('\n', ' ').replace('\r', ' '));
+        c.addAll(parameters);
+        if (ok()) {
+            c.add(Long.toString(npus));
+            c.add(Long.toString(endToEndNs));
+            c.add(Long.toString(computeNs));
+            c.add(Long.toString(exposedNs));
+            c.add(String.format(Locale.ROOT, "%.2f", costUsd));
+        } else {
+            c.add(npus > 0 ? Long.toString(npus) : "");
+            c.add("");
+            c.add("");
+            c.add("");
+            c.add("");
+        }
+        return c;
+    }
+}

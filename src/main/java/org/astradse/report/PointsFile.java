@@ -1,0 +1,184 @@
+package org.astradse.report;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.StringReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * points.csv, written row by row in point-id order and flushed after every row, so that it is also the sweep's
+ * journal: after a kill -9 every complete line is a finished point, a torn last line is cut off, and a resumed
+ * sweep appends from the next id. Tracks the Pareto front of the ok points as rows go by and writes pareto.csv
+ * (same columns, ordered by cost, then time, then id) at the end.
+ */
+public final class PointsFile implements AutoCloseable {
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").build();
+
+    private final Path dir;
+    private final List<String> header;
+    private final Writer out;
+    private final CSVPrinter printer;
+    private final List<FrontEntry> front = new ArrayList<>();
+    private long rows;
+    private long ok;
+    private long infeasible;
+    private long failed;
+
+    private record FrontEntry(ParetoFront.Point point, List<String> cells) {
+    }
+
+    private PointsFile(Path dir, List<String> header, Writer out) throws IOException {
+        this.dir = dir;
+        this.header = List.copyOf(header);
+        this.out = out;
+        this.printer = new CSVPrinter(out, FORMAT);
+    }
+
+    /** Starts a new points.csv (replacing any). */
+    public static PointsFile create(Path dir, List<String> header) throws IOException {
+        Files.createDirectories(dir);
+        Writer w = Files.newBufferedWriter(dir.resolve("points.csv"), StandardCharsets.UTF_8);
+        PointsFile f = new PointsFile(dir, header, w);
+        f.printer.printRecord(header);
+        f.printer.flush();
+        return f;
+    }
+
+    /**
+     * Reopens an interrupted points.csv: checks its header, cuts a torn last line, re-reads the finished rows (to
+     * rebuild the counts and the front) and appends after them.
+     *
+     * @throws IllegalStateException with a user-facing message if the file does not belong to this sweep
+     */
+    public static PointsFile resume(Path dir, List<String> header) throws IOException {
+        Path file = dir.resolve("points.csv");
+        if (!Files.exists(file)) return create(dir, header);
+        truncateTornLine(file);
+        String first;
+        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            first = in.readLine();
+        }
+        if (first == null) return create(dir, header);
+        List<String> found = parse(first);
+        if (!found.equals(header))
+            throw new IllegalStateException(file + " has other columns than this sweep (" + found + "); it belongs to "
+                    + "another spec: use another --out or start over with --force");
+        Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        PointsFile f = new PointsFile(dir, header, w);
+        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            in.readLine();
+            String line;
+            long expected = 0;
+            while ((line = in.readLine()) != null) {
+                List<String> cells = parse(line);
+                long id = Long.parseLong(cells.get(0));
+                if (id != expected)
+                    throw new IllegalStateException(file + ": a row has point_id " + id + ", expected " + expected);
+                f.count(cells);
+                expected++;
+            }
+        }
+        return f;
+    }
+
+    /** Points already in the file (the next id to run). */
+    public long rows() {
+        return rows;
+    }
+
+    public long ok() {
+        return ok;
+    }
+
+    public long infeasible() {
+        return infeasible;
+    }
+
+    public long failed() {
+        return failed;
+    }
+
+    public int frontSize() {
+        return front.size();
+    }
+
+    /** Appends the next row (ids must come in order) and flushes it to disk. */
+    public void append(PointRow row) throws IOException {
+        if (row.id() != rows) throw new IllegalStateException("row " + row.id() + " out of order; expected " + rows);
+        List<String> cells = row.cells();
+        printer.printRecord(cells);
+        printer.flush();
+        count(cells);
+    }
+
+    private void count(List<String> cells) {
+        rows++;
+        String status = cells.get(1);
+        switch (status) {
+            case PointRow.OK -> {
+                ok++;
+                int n = cells.size();
+                double time = Double.parseDouble(cells.get(n - 4));
+                double cost = Double.parseDouble(cells.get(n - 1));
+                offer(new FrontEntry(new ParetoFront.Point(Long.parseLong(cells.get(0)), time, cost), cells));
+            }
+            case PointRow.INFEASIBLE -> infeasible++;
+            default -> failed++;
+        }
+    }
+
+    private void offer(FrontEntry e) {
+        for (FrontEntry f : front) if (ParetoFront.dominates(f.point(), e.point())) return;
+        front.removeIf(f -> ParetoFront.dominates(e.point(), f.point()));
+        front.add(e);
+    }
+
+    /** Writes pareto.csv: exactly the non-dominated ok rows, ordered by cost, then time, then id. */
+    public void writePareto() throws IOException {
+        List<ParetoFront.Point> pts = front.stream().map(FrontEntry::point).toList();
+        java.util.Map<Long, List<String>> byId = new java.util.HashMap<>();
+        for (FrontEntry f : front) byId.put(f.point().id(), f.cells());
+        Path tmp = dir.resolve("pareto.csv.tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8); CSVPrinter p = new CSVPrinter(w, FORMAT)) {
+            p.printRecord(header);
+            for (ParetoFront.Point pt : ParetoFront.of(pts)) p.printRecord(byId.get(pt.id()));
+        }
+        Files.move(tmp, dir.resolve("pareto.csv"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public void close() throws IOException {
+        printer.close();
+        out.close();
+    }
+
+    private static List<String> parse(String line) throws IOException {
+        List<CSVRecord> recs = CSVFormat.DEFAULT.parse(new StringReader(line)).getRecords();
+        return recs.isEmpty() ? List.of() : recs.get(0).toList();
+    }
+
+    /** Cuts everything after the last newline (a line torn by a kill). */
+    private static void truncateTornLine(Path file) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            long len = raf.length();
+            long pos = len;
+            while (pos > 0) {
+                raf.seek(pos - 1);
+                if (raf.read() == '\n') break;
+                pos--;
+            }
+            if (pos < len) raf.setLength(pos);
+        }
+    }
+}

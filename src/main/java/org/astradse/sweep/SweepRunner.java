@@ -1,0 +1,164 @@
+package org.astradse.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import org.astradse.exec.OrderedExecutor;
+import org.astradse.network.InputException;
+import org.astradse.report.PointRow;
+import org.astradse.report.PointsFile;
+
+/**
+ * Runs a grid sweep: evaluates every design point on the executor, streams points.csv in point-id order (it is
+ * also the journal a resumed sweep continues from), then writes pareto.csv and manifest.json.
+ */
+public final class SweepRunner {
+    private SweepRunner() {
+    }
+
+    /** Progress callbacks (a terminal progress bar, or nothing). */
+    public interface Progress {
+        void start(long total, long done);
+
+        void step(long done);
+
+        void finish();
+
+        Progress NONE = new Progress() {
+            @Override
+            public void start(long total, long done) {
+            }
+
+            @Override
+            public void step(long done) {
+            }
+
+            @Override
+            public void finish() {
+            }
+        };
+    }
+
+    /** What a run did. */
+    public record Outcome(Path dir, long points, long ok, long infeasible, long failed, int paretoSize, long evaluated,
+                          double seconds, int threads) {
+    }
+
+    public static Outcome run(SweepSpec spec, Path dir, int threads, boolean resume, boolean force, String toolVersion,
+                              Progress progress) {
+        SweepSpace space = new SweepSpace(spec);
+        String hash = hash(spec, toolVersion);
+        Path points = dir.resolve("points.csv");
+        Path manifest = dir.resolve("manifest.json");
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        try {
+            JsonNode previous = Files.exists(manifest) ? json.readTree(manifest.toFile()) : null;
+            boolean sameSpec = previous != null && hash.equals(previous.path("specHash").asText());
+            boolean complete = previous != null && "complete".equals(previous.path("status").asText());
+            if (Files.exists(points) && !force) {
+                if (resume && previous != null && !sameSpec)
+                    throw new InputException(dir + " holds results of a different spec (or tool version); use another --out, "
+                            + "or --force to start over");
+                if (!resume && !(complete && sameSpec))
+                    throw new InputException(dir + " holds an unfinished or different sweep; use --resume to continue it or "
+                            + "--force to start over");
+            }
+            long started = System.nanoTime();
+            Instant startedAt = Instant.now();
+            PointsFile file;
+            try {
+                file = resume && !force ? PointsFile.resume(dir, space.header()) : PointsFile.create(dir, space.header());
+            } catch (IllegalStateException e) {
+                throw new InputException(e.getMessage());
+            }
+            long from = file.rows();
+            writeManifest(json, manifest, spec, hash, toolVersion, "running", file, space.size(), from, 0, threads, startedAt);
+            progress.start(space.size(), from);
+            try (file) {
+                OrderedExecutor.run(from, space.size(), threads, 1024, space::evaluate, (id, row) -> {
+                    try {
+                        file.append(row);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    progress.step(id + 1);
+                });
+                file.writePareto();
+            } finally {
+                progress.finish();
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            writeManifest(json, manifest, spec, hash, toolVersion, "complete", file, space.size(), from, seconds, threads, startedAt);
+            return new Outcome(dir, space.size(), file.ok(), file.infeasible(), file.failed(), file.frontSize(),
+                    space.size() - from, seconds, threads);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new InputException("cannot write the results in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static void writeManifest(ObjectMapper json, Path manifest, SweepSpec spec, String hash, String version, String status,
+                                      PointsFile file, long total, long resumedFrom, double seconds, int threads,
+                                      Instant startedAt) throws IOException {
+        ObjectNode m = json.createObjectNode();
+        m.put("tool", "astradse");
+        m.put("version", version);
+        m.put("status", status);
+        m.put("name", spec.name());
+        m.put("description", spec.description());
+        m.put("specFile", spec.file().toString());
+        m.put("specHash", hash);
+        m.set("spec", spec.raw());
+        ObjectNode resolved = m.putObject("resolved");
+        resolved.putPOJO("workloads", spec.workloads().stream().map(Path::toString).toList());
+        resolved.set("network", spec.network());
+        resolved.put("networkFormat", spec.networkV1() ? "astra-sim 1.0 json" : "astra-sim 2.0");
+        resolved.set("system", spec.system());
+        resolved.put("systemFormat", spec.systemV1() ? "astra-sim 1.0 txt" : "astra-sim 2.0 json");
+        resolved.set("run", spec.run());
+        resolved.set("cost", spec.cost());
+        ObjectNode counts = m.putObject("counts");
+        counts.put("points", total);
+        counts.put("written", file.rows());
+        counts.put("ok", file.ok());
+        counts.put("infeasible", file.infeasible());
+        counts.put("failed", file.failed());
+        counts.put("pareto", file.frontSize());
+        ObjectNode timing = m.putObject("timing");
+        timing.put("startedAt", startedAt.toString());
+        if ("complete".equals(status)) timing.put("finishedAt", Instant.now().toString());
+        timing.put("threads", threads);
+        timing.put("resumedFromPoint", resumedFrom);
+        timing.put("wallSeconds", Math.round(seconds * 1000) / 1000.0);
+        long ran = total - resumedFrom;
+        timing.put("pointsPerSecond", seconds > 0 ? Math.round(ran / seconds * 10) / 10.0 : 0);
+        Path tmp = manifest.resolveSibling("manifest.json.tmp");
+        json.writeValue(tmp.toFile(), m);
+        Files.move(tmp, manifest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Identifies the sweep: the spec, its resolved inputs and the tool version. */
+    static String hash(SweepSpec spec, String version) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            ObjectMapper om = new ObjectMapper();
+            md.update(om.writeValueAsBytes(spec.raw()));
+            md.update(om.writeValueAsBytes(spec.network()));
+            md.update(om.writeValueAsBytes(spec.system()));
+            for (Path w : spec.workloads()) md.update(Files.readAllBytes(w));
+            md.update(version.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

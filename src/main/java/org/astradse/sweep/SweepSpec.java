@@ -1,0 +1,293 @@
+package org.astradse.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.jexl3.JexlExpression;
+import org.astradse.collective.SystemConfig;
+import org.astradse.collective.V1SystemParser;
+import org.astradse.network.InputException;
+import org.astradse.network.NetworkConfig;
+import org.astradse.network.V1NetworkParser;
+
+/**
+ * A sweep spec (YAML): base inputs, the domains of the swept fields, derived values, constraints and cost classes.
+ * See the README's "Sweep spec" section. Paths in the spec are relative to the spec file.
+ *
+ * @param name        results go to results/NAME by default
+ * @param file        the spec file
+ * @param raw         the spec as read (for the manifest)
+ * @param workloads   one or more text workloads; several form an implicit first domain {@code workload}
+ * @param network     base network tree (2.0 keys, or 1.0 JSON keys when {@code networkV1})
+ * @param system      base system tree (2.0 JSON keys, or 1.0 txt keys when {@code systemV1})
+ * @param run         run options: num-passes, comm-scale, compute-scale, injection-scale, num-queues-per-dim,
+ *                    rendezvous-protocol
+ * @param cost        cost classes and unit-cost overrides
+ * @param domains     swept domains in order (the last varies fastest)
+ * @param derived     values computed per point, in order
+ * @param constraints expressions every feasible point satisfies
+ */
+public record SweepSpec(String name, String description, Path file, JsonNode raw, List<Path> workloads, ObjectNode network,
+                        boolean networkV1, ObjectNode system, boolean systemV1, ObjectNode run, ObjectNode cost,
+                        List<Domain> domains, List<Derived> derived, List<Constraint> constraints) {
+
+    /** A derived value: an expression whose result is written at a path. */
+    public record Derived(ParamPath path, JexlExpression expression) {
+    }
+
+    /** A constraint and its source text (for the infeasibility message). */
+    public record Constraint(String source, JexlExpression expression) {
+    }
+
+    private static final Set<String> TOP = Set.of("name", "description", "workloads", "workload", "network", "system", "run",
+            "cost", "sweep", "derived", "constraints");
+    private static final Set<String> RUN_KEYS = Set.of("num-passes", "comm-scale", "compute-scale", "injection-scale",
+            "num-queues-per-dim", "rendezvous-protocol");
+
+    public static SweepSpec parse(Path file) {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        JsonNode root = NetworkConfig.readTree(file, yaml);
+        if (!root.isObject()) throw InputException.at(file, null, "expected a mapping (see the README's sweep spec section)");
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!TOP.contains(k)) throw InputException.at(file, k, "unknown key; expected one of " + TOP);
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        String name = root.hasNonNull("name") ? root.get("name").asText() : stem;
+        if (!name.matches("[A-Za-z0-9._\\-]+"))
+            throw InputException.at(file, "name", "use letters, digits, '.', '_' or '-' (it names the results folder), found '"
+                    + name + "'");
+        String description = root.hasNonNull("description") ? root.get("description").asText() : "";
+
+        List<Path> workloads = new ArrayList<>();
+        JsonNode w = root.has("workloads") ? root.get("workloads") : root.get("workload");
+        if (w == null) throw InputException.at(file, "workloads", "missing; expected one or more workload files");
+        for (JsonNode x : w.isArray() ? w : List.of(w)) {
+            Path p = dir.resolve(x.asText()).normalize();
+            if (!Files.isRegularFile(p)) throw InputException.at(file, "workloads", "workload file " + p + " not found");
+            workloads.add(p);
+        }
+        if (workloads.isEmpty()) throw InputException.at(file, "workloads", "expected at least one workload file");
+
+        // network: a file (1.0 JSON or 2.0 YAML) or inline 2.0 keys
+        JsonNode n = root.get("network");
+        if (n == null || !n.isObject()) throw InputException.at(file, "network", "missing; expected {file: PATH} or inline "
+                + "topology / npus_count / bandwidth / latency lists");
+        ObjectNode network;
+        boolean networkV1 = false;
+        if (n.has("file")) {
+            Path p = dir.resolve(n.get("file").asText()).normalize();
+            networkV1 = p.toString().endsWith(".json");
+            JsonNode t = NetworkConfig.readTree(p, networkV1 ? new ObjectMapper() : yaml);
+            if (!t.isObject()) throw InputException.at(p, null, "expected a mapping");
+            network = (ObjectNode) t;
+        } else {
+            network = ((ObjectNode) n).deepCopy();
+        }
+        // system: a file (1.0 txt or 2.0 JSON) or inline 2.0 keys
+        JsonNode s = root.get("system");
+        if (s == null || !s.isObject()) throw InputException.at(file, "system", "missing; expected {file: PATH} or inline 2.0 keys");
+        ObjectNode system;
+        boolean systemV1 = false;
+        if (s.has("file")) {
+            Path p = dir.resolve(s.get("file").asText()).normalize();
+            if (p.toString().endsWith(".json")) {
+                JsonNode t = NetworkConfig.readTree(p, new ObjectMapper());
+                if (!t.isObject()) throw InputException.at(p, null, "expected a JSON object");
+                system = (ObjectNode) t;
+            } else {
+                system = V1SystemParser.readTree(p).root();
+                systemV1 = true;
+            }
+        } else {
+            system = ((ObjectNode) s).deepCopy();
+        }
+
+        ObjectNode run = JsonNodeFactory.instance.objectNode();
+        run.put("num-passes", 1);
+        run.put("comm-scale", 1);
+        run.put("compute-scale", 1);
+        run.put("injection-scale", 1);
+        run.put("num-queues-per-dim", 1);
+        run.put("rendezvous-protocol", false);
+        if (root.has("run")) {
+            JsonNode r = root.get("run");
+            if (!r.isObject()) throw InputException.at(file, "run", "expected a mapping of run options");
+            for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!RUN_KEYS.contains(e.getKey()))
+                    throw InputException.at(file, "run." + e.getKey(), "unknown run option; expected one of " + RUN_KEYS);
+                run.set(e.getKey(), e.getValue());
+            }
+        }
+        ObjectNode cost = root.has("cost") && root.get("cost").isObject() ? ((ObjectNode) root.get("cost")).deepCopy()
+                : JsonNodeFactory.instance.objectNode();
+        for (Iterator<String> it = cost.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.equals("classes") && !k.equals("unit-costs"))
+                throw InputException.at(file, "cost." + k, "unknown key; expected classes or unit-costs");
+        }
+
+        List<Domain> domains = new ArrayList<>();
+        if (workloads.size() > 1) {
+            List<Object> names = new ArrayList<>();
+            for (Path p : workloads) names.add(JsonNodeFactory.instance.textNode(dir.relativize(p).toString()));
+            domains.add(new Domain.Values("workload", names));
+        }
+        JsonNode sw = root.get("sweep");
+        if (sw != null && !sw.isNull()) {
+            if (!sw.isObject()) throw InputException.at(file, "sweep", "expected a mapping of parameter path to domain");
+            for (Iterator<Map.Entry<String, JsonNode>> it = sw.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                domains.add(e.getKey().startsWith("zip") ? zipped(file, e.getKey(), e.getValue())
+                        : domain(file, e.getKey(), e.getValue()));
+            }
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        for (Domain d : domains) {
+            for (String p : d.paths()) {
+                if (!seen.add(p)) throw InputException.at(file, "sweep", p + " is swept twice");
+            }
+        }
+        List<Derived> derived = new ArrayList<>();
+        JsonNode dv = root.get("derived");
+        if (dv != null && !dv.isNull()) {
+            if (!dv.isObject()) throw InputException.at(file, "derived", "expected a mapping of parameter path to expression");
+            for (Iterator<Map.Entry<String, JsonNode>> it = dv.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                ParamPath p = ParamPath.parse(e.getKey(), file + ": derived");
+                derived.add(new Derived(p, Expressions.compile(e.getValue().asText(), file + ": derived." + e.getKey())));
+            }
+        }
+        List<Constraint> constraints = new ArrayList<>();
+        JsonNode cs = root.get("constraints");
+        if (cs != null && !cs.isNull()) {
+            for (JsonNode c : cs.isArray() ? cs : List.of(cs)) {
+                constraints.add(new Constraint(c.asText(), Expressions.compile(c.asText(), file + ": constraints")));
+            }
+        }
+        SweepSpec spec = new SweepSpec(name, description, file, root, List.copyOf(workloads), network, networkV1, system,
+                systemV1, run, cost, List.copyOf(domains), List.copyOf(derived), List.copyOf(constraints));
+        spec.checkPaths();
+        return spec;
+    }
+
+    /** Every swept path names a field that exists in the base (typos are caught before the sweep starts). */
+    private void checkPaths() {
+        for (Domain d : domains) {
+            for (String p : d.paths()) {
+                if (p.equals("workload")) continue;
+                ParamPath path = ParamPath.parse(p, file + ": sweep");
+                switch (path.section()) {
+                    case "run" -> {
+                        if (!RUN_KEYS.contains(path.key()))
+                            throw InputException.at(file, "sweep." + p, "unknown run option; expected one of " + RUN_KEYS);
+                    }
+                    case "cost" -> {
+                    }
+                    default -> {
+                        ObjectNode tree = section(path.section());
+                        if (!tree.has(path.key()))
+                            throw InputException.at(file, "sweep." + p, "the base " + path.section() + " has no field '"
+                                    + path.key() + "' (fields: " + fieldNames(tree) + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    private static String fieldNames(ObjectNode tree) {
+        List<String> names = new ArrayList<>();
+        tree.fieldNames().forEachRemaining(names::add);
+        return String.join(", ", names);
+    }
+
+    ObjectNode section(String section) {
+        return switch (section) {
+            case "network" -> network;
+            case "system" -> system;
+            case "run" -> run;
+            default -> cost;
+        };
+    }
+
+    private static Domain domain(Path file, String key, JsonNode v) {
+        ParamPath.parse(key, file + ": sweep");
+        String where = "sweep." + key;
+        if (v.isArray()) {
+            List<Object> values = new ArrayList<>();
+            v.forEach(values::add);
+            if (values.isEmpty()) throw InputException.at(file, where, "an empty list of values");
+            return new Domain.Values(key, values);
+        }
+        if (v.isObject()) {
+            if (v.has("values")) return domain(file, key, v.get("values"));
+            if (!v.has("from") || !v.has("to"))
+                throw InputException.at(file, where, "a range needs from, to and step (linear) or factor (geometric)");
+            double from = v.get("from").asDouble();
+            double to = v.get("to").asDouble();
+            try {
+                if (v.has("step")) return Domain.linear(key, from, to, v.get("step").asDouble());
+                if (v.has("factor")) return Domain.geometric(key, from, to, v.get("factor").asDouble());
+            } catch (IllegalArgumentException e) {
+                throw InputException.at(file, where, e.getMessage());
+            }
+            throw InputException.at(file, where, "a range needs step (linear) or factor (geometric)");
+        }
+        return new Domain.Values(key, List.of(v)); // a single value
+    }
+
+    private static Domain zipped(Path file, String key, JsonNode v) {
+        String where = "sweep." + key;
+        if (!v.isObject() || v.isEmpty())
+            throw InputException.at(file, where, "a zipped group is a mapping of parameter path to a list of values");
+        List<String> paths = new ArrayList<>();
+        List<List<Object>> columns = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            ParamPath.parse(e.getKey(), file + ": " + where);
+            if (!e.getValue().isArray()) throw InputException.at(file, where + "." + e.getKey(), "expected a list of values");
+            List<Object> col = new ArrayList<>();
+            e.getValue().forEach(col::add);
+            paths.add(e.getKey());
+            columns.add(col);
+        }
+        try {
+            return new Domain.Zipped(paths, columns);
+        } catch (IllegalArgumentException e) {
+            throw InputException.at(file, where, e.getMessage());
+        }
+    }
+
+    /** Checks that the base configuration builds (before any sweep value is applied). */
+    public void checkBase() {
+        List<String> w = new ArrayList<>();
+        try {
+            if (networkV1) V1NetworkParser.fromTree(network, file, V1NetworkParser.Overrides.NONE, w);
+            else NetworkConfig.fromTree(network, file);
+            if (systemV1) V1SystemParser.fromTree(system, file, Map.of());
+            else SystemConfig.fromJsonTree(system, file);
+        } catch (InputException e) {
+            throw new InputException("the base configuration is invalid: " + e.getMessage());
+        }
+    }
+
+    /** Column names of the swept and derived parameters, in order. */
+    public List<String> parameterColumns() {
+        Map<String, Boolean> cols = new LinkedHashMap<>();
+        for (Domain d : domains) for (String p : d.paths()) cols.put(p, true);
+        for (Derived d : derived) cols.put(d.path().text(), true);
+        return List.copyOf(cols.keySet());
+    }
+}
