@@ -47,8 +47,7 @@ public final class SweepSpace {
         this.grid = new Grid(spec.domains());
         this.gridPaths = grid.paths();
         for (String p : gridPaths) if (!p.equals("workload")) parsed.put(p, ParamPath.parse(p, "sweep"));
-        Path dir = spec.file().toAbsolutePath().getParent();
-        for (Path w : spec.workloads()) workloadByName.put(dir.relativize(w).toString(), w);
+        for (Path w : spec.workloads()) workloadByName.put(SweepSpec.workloadName(spec.workloads(), w), w);
     }
 
     public SweepSpec spec() {

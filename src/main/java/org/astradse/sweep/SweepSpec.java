@@ -142,7 +142,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         List<Domain> domains = new ArrayList<>();
         if (workloads.size() > 1) {
             List<Object> names = new ArrayList<>();
-            for (Path p : workloads) names.add(JsonNodeFactory.instance.textNode(dir.relativize(p).toString()));
+            for (Path p : workloads) names.add(JsonNodeFactory.instance.textNode(workloadName(workloads, p)));
             domains.add(new Domain.Values("workload", names));
         }
         JsonNode sw = root.get("sweep");
@@ -281,6 +281,13 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         } catch (InputException e) {
             throw new InputException("the base configuration is invalid: " + e.getMessage());
         }
+    }
+
+    /** A workload's name in the results: its file name, or its path when two workloads share a file name. */
+    static String workloadName(List<Path> workloads, Path w) {
+        String name = w.getFileName().toString();
+        long same = workloads.stream().filter(x -> x.getFileName().toString().equals(name)).count();
+        return same > 1 ? w.toString() : name;
     }
 
     /** Column names of the swept and derived parameters, in order. */
