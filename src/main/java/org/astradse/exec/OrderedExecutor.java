@@ -9,7 +9,7 @@ import java.util.function.LongFunction;
  * Runs independent tasks — one per id in [from, to) — on a ForkJoinPool and hands their results to a sink in id
  * order, so output can be streamed and is the same whatever the thread count. Workers take the next id from a
  * counter and never run more than {@code window} ids ahead of the sink, which bounds memory whatever the number
- * of ids. The sink is called on worker threads, one call at a time.
+ * of ids. The sink is called on worker threads, one call at a time. Tasks must not return null.
  */
 public final class OrderedExecutor {
     /** Receives results in id order. */
@@ -52,7 +52,7 @@ public final class OrderedExecutor {
                     }
                     R r;
                     try {
-                        r = task.apply(id);
+                        r = java.util.Objects.requireNonNull(task.apply(id), "task result");
                     } catch (Throwable t) {
                         synchronized (lock) {
                             if (failure[0] == null) failure[0] = t;

@@ -43,4 +43,18 @@ public final class ParetoFront {
         }
         return front;
     }
+
+    /**
+     * Area dominated by the points' front and bounded by the reference point (refTime, refCost), both minimised.
+     * Points outside the reference box do not count.
+     */
+    public static double hypervolume(List<Point> points, double refTime, double refCost) {
+        List<Point> front = of(points.stream().filter(p -> p.time() < refTime && p.cost() < refCost).toList());
+        double area = 0;
+        for (int i = 0; i < front.size(); i++) {
+            double nextCost = i + 1 < front.size() ? front.get(i + 1).cost() : refCost;
+            area += (nextCost - front.get(i).cost()) * (refTime - front.get(i).time());
+        }
+        return area;
+    }
 }

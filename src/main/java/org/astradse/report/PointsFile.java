@@ -92,6 +92,24 @@ public final class PointsFile implements AutoCloseable {
         return f;
     }
 
+    /** The rows of an existing points.csv (without the header), as cells; empty if there is none. */
+    public static List<List<String>> readRows(Path dir) throws IOException {
+        Path file = dir.resolve("points.csv");
+        List<List<String>> rows = new ArrayList<>();
+        if (!Files.exists(file)) return rows;
+        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            in.readLine();
+            String line;
+            while ((line = in.readLine()) != null) rows.add(parse(line));
+        }
+        return rows;
+    }
+
+    /** The ok points seen so far (time, cost), for progress reports. */
+    public List<ParetoFront.Point> front() {
+        return front.stream().map(FrontEntry::point).toList();
+    }
+
     /** Points already in the file (the next id to run). */
     public long rows() {
         return rows;

@@ -9,7 +9,7 @@ import java.util.Map;
  * The finite set of values one swept parameter (or one zipped group of parameters) takes, indexable without
  * materialising anything larger than the domain itself.
  */
-public sealed interface Domain permits Domain.Values, Domain.Zipped {
+public sealed interface Domain permits Domain.Values, Domain.Zipped, Domain.Continuous {
     long size();
 
     /** Values of the i-th element, by parameter path. */
@@ -67,6 +67,35 @@ public sealed interface Domain permits Domain.Values, Domain.Zipped {
             Map<String, Object> m = new java.util.LinkedHashMap<>();
             for (int k = 0; k < paths.size(); k++) m.put(paths.get(k), columns.get(k).get((int) i));
             return m;
+        }
+    }
+
+    /**
+     * A continuous range [from, to] for the genetic search, which samples it on a lattice of {@link #LATTICE} steps;
+     * a grid cannot enumerate it (give a step or factor for that).
+     */
+    record Continuous(String path, double from, double to) implements Domain {
+        public static final int LATTICE = 1 << 20;
+
+        public Continuous {
+            if (!(to > from)) throw new IllegalArgumentException(path + ": a continuous range needs to > from");
+        }
+
+        @Override
+        public long size() {
+            return LATTICE + 1L;
+        }
+
+        /** Lattice point i of [from, to]: from + i·(to − from)/LATTICE (i = LATTICE gives exactly to). */
+        @Override
+        public Map<String, Object> valuesAt(long i) {
+            double v = i == LATTICE ? to : from + i * ((to - from) / LATTICE);
+            return Map.of(path, v);
+        }
+
+        @Override
+        public List<String> paths() {
+            return List.of(path);
         }
     }
 

@@ -44,8 +44,10 @@ public final class SweepSpace {
 
     public SweepSpace(SweepSpec spec) {
         this.spec = spec;
-        this.grid = new Grid(spec.domains());
-        this.gridPaths = grid.paths();
+        this.grid = spec.enumerable() ? new Grid(spec.domains()) : null;
+        List<String> paths = new ArrayList<>();
+        for (Domain d : spec.domains()) paths.addAll(d.paths());
+        this.gridPaths = List.copyOf(paths);
         for (String p : gridPaths) if (!p.equals("workload")) parsed.put(p, ParamPath.parse(p, "sweep"));
         for (Path w : spec.workloads()) workloadByName.put(SweepSpec.workloadName(spec.workloads(), w), w);
     }
@@ -54,7 +56,10 @@ public final class SweepSpace {
         return spec;
     }
 
+    /** Points of the grid; the space must be {@link SweepSpec#enumerable()}. */
     public long size() {
+        if (grid == null) throw new InputException("the space has a continuous range (from/to without step or factor); "
+                + "a grid sweep needs a step or factor — or use `search`");
         return grid.size();
     }
 
@@ -62,9 +67,28 @@ public final class SweepSpace {
         return PointRow.header(spec.parameterColumns());
     }
 
-    /** Evaluates design point {@code id}; never throws for a bad point (it becomes an infeasible or failed row). */
+    /** Evaluates grid point {@code id}; never throws for a bad point (it becomes an infeasible or failed row). */
     public PointRow evaluate(long id) {
-        Map<String, Object> values = grid.point(id);
+        return evaluate(id, grid.point(id));
+    }
+
+    /** The swept domains, in order (the search encodes one gene per domain). */
+    public List<Domain> domains() {
+        return spec.domains();
+    }
+
+    /** The parameter values of element {@code index[k]} of each domain k. */
+    public Map<String, Object> valuesAt(long[] index) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < index.length; k++) out.putAll(spec.domains().get(k).valuesAt(index[k]));
+        return out;
+    }
+
+    /**
+     * Evaluates the design point with these swept values as row {@code id}; never throws for a bad point (it becomes
+     * an infeasible or failed row).
+     */
+    public PointRow evaluate(long id, Map<String, Object> values) {
         List<String> params = new ArrayList<>();
         for (String p : gridPaths) params.add(format(values.get(p)));
         ObjectNode network = spec.network().deepCopy();

@@ -234,7 +234,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         if (v.isObject()) {
             if (v.has("values")) return domain(file, key, v.get("values"));
             if (!v.has("from") || !v.has("to"))
-                throw InputException.at(file, where, "a range needs from, to and step (linear) or factor (geometric)");
+                throw InputException.at(file, where, "a range needs from and to, and step (linear) or factor (geometric) "
+                        + "for a grid; without them it is continuous (search only)");
             double from = v.get("from").asDouble();
             double to = v.get("to").asDouble();
             try {
@@ -243,7 +244,11 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             } catch (IllegalArgumentException e) {
                 throw InputException.at(file, where, e.getMessage());
             }
-            throw InputException.at(file, where, "a range needs step (linear) or factor (geometric)");
+            try {
+                return new Domain.Continuous(key, from, to);
+            } catch (IllegalArgumentException e) {
+                throw InputException.at(file, where, e.getMessage());
+            }
         }
         return new Domain.Values(key, List.of(v)); // a single value
     }
@@ -288,6 +293,11 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         String name = w.getFileName().toString();
         long same = workloads.stream().filter(x -> x.getFileName().toString().equals(name)).count();
         return same > 1 ? w.toString() : name;
+    }
+
+    /** Whether a grid can enumerate the space (no continuous range). */
+    public boolean enumerable() {
+        return domains.stream().noneMatch(d -> d instanceof Domain.Continuous);
     }
 
     /** Column names of the swept and derived parameters, in order. */

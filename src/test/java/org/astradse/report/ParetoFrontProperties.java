@@ -42,4 +42,12 @@ class ParetoFrontProperties {
                 new Point(4, 1, 5), new Point(5, 1, 5));
         assertEquals(List.of(0L, 1L, 4L, 5L), ParetoFront.of(pts).stream().map(Point::id).toList());
     }
+
+    @Test
+    void hypervolumeByHand() {
+        // front (time, cost): (5,1) (3,2) (1,5); reference (6, 6):
+        // [1,2) × (6−5) = 1, [2,5) × (6−3) = 9, [5,6) × (6−1) = 5 → 15; a dominated point (4,4) adds nothing
+        List<Point> pts = List.of(new Point(0, 5, 1), new Point(1, 3, 2), new Point(2, 1, 5), new Point(3, 4, 4));
+        assertEquals(15.0, ParetoFront.hypervolume(pts, 6, 6), 1e-12);
+    }
 }

@@ -1,0 +1,270 @@
+package org.astradse.search;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenetics.GaussianMutator;
+import io.jenetics.Genotype;
+import io.jenetics.IntegerChromosome;
+import io.jenetics.IntegerGene;
+import io.jenetics.Mutator;
+import io.jenetics.Phenotype;
+import io.jenetics.UniformCrossover;
+import io.jenetics.engine.Engine;
+import io.jenetics.engine.EvolutionResult;
+import io.jenetics.engine.Evaluator;
+import io.jenetics.ext.moea.NSGA2Selector;
+import io.jenetics.ext.moea.UFTournamentSelector;
+import io.jenetics.ext.moea.Vec;
+import io.jenetics.util.ISeq;
+import io.jenetics.util.RandomRegistry;
+import io.jenetics.util.Seq;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.astradse.exec.OrderedExecutor;
+import org.astradse.network.InputException;
+import org.astradse.report.ParetoFront;
+import org.astradse.report.PointRow;
+import org.astradse.report.PointsFile;
+import org.astradse.sweep.Domain;
+import org.astradse.sweep.SweepSpace;
+import org.astradse.sweep.SweepSpec;
+
+/**
+ * Multi-objective genetic search over a sweep spec's space (Jenetics 7.2, NSGA-II selection from jenetics.ext),
+ * minimising training time and network cost.
+ *
+ * <ul>
+ *   <li>Encoding: one integer gene per swept domain — the index of its value (lists, ranges, zipped groups), or
+ *   for a continuous range its point on a lattice of 2^20 steps — so discrete parameters stay discrete.</li>
+ *   <li>Objectives are maximised as (−time, −cost) for Jenetics' Vec. Constraints: <b>penalty</b> — a point that
+ *   violates one (or is otherwise infeasible) gets the worst fitness, so selection drops it.</li>
+ *   <li>Every distinct design point is simulated once; {@code budget} counts those evaluations. Candidates of a
+ *   generation are evaluated in parallel on the ordered executor, in population order, so points.csv (every
+ *   evaluated point, in evaluation order) is the same for a seed whatever the thread count. All random choices
+ *   happen on the calling thread from one seeded generator.</li>
+ *   <li>Resume replays the seeded evolution, reading the points already in points.csv instead of simulating them.</li>
+ * </ul>
+ */
+public final class GeneticSearch {
+    private GeneticSearch() {
+    }
+
+    public record Options(long budget, int population, int generations, long seed, int threads, boolean resume, boolean force) {
+    }
+
+    public record Outcome(Path dir, long evaluated, long ok, long infeasible, long failed, int paretoSize, int generations,
+                          double hypervolume, double seconds) {
+    }
+
+    /** Per-generation progress: evaluations so far, front size, hypervolume (reference: 1.1 × worst ok so far). */
+    public interface Listener {
+        void generation(long generation, long evaluations, int frontSize, double hypervolume);
+    }
+
+    private static final Vec<double[]> PENALTY = Vec.of(-Double.MAX_VALUE, -Double.MAX_VALUE);
+    /** Marks a point a resumed run reads from points.csv instead of simulating (the executor needs a non-null result). */
+    private static final PointRow REPLAYED = new PointRow(-1, "replayed", "", List.of(), 0, 0, 0, 0, 0);
+
+    /** Default budget: 5 % of an enumerable space (at least 100), else 1,000. */
+    public static long defaultBudget(SweepSpec spec) {
+        return spec.enumerable() ? Math.max(100, new SweepSpace(spec).size() / 20) : 1000;
+    }
+
+    public static Outcome run(SweepSpec spec, Path dir, Options o, String version, Listener listener) {
+        if (o.budget() < 1 || o.population() < 2 || o.generations() < 1 || o.threads() < 1)
+            throw new InputException("--budget and --generations must be >= 1, --population >= 2, --threads >= 1");
+        SweepSpace space = new SweepSpace(spec);
+        List<Domain> domains = space.domains();
+        if (domains.isEmpty()) throw new InputException(spec.file() + ": sweep: nothing to search (no swept parameter)");
+        long started = System.nanoTime();
+        Instant startedAt = Instant.now();
+        try {
+            Path manifest = dir.resolve("manifest.json");
+            if (Files.exists(dir.resolve("points.csv")) && !o.force() && !o.resume())
+                throw new InputException(dir + " already holds results; use --resume to continue that search or --force to "
+                        + "start over");
+            List<List<String>> previous = o.resume() && !o.force() ? PointsFile.readRows(dir) : List.of();
+            PointsFile file;
+            try {
+                file = o.resume() && !o.force() ? PointsFile.resume(dir, space.header()) : PointsFile.create(dir, space.header());
+            } catch (IllegalStateException e) {
+                throw new InputException(e.getMessage());
+            }
+            State state = new State(space, file, previous, o);
+            List<IntegerChromosome> chromosomes = new ArrayList<>();
+            for (Domain d : domains) {
+                long n = d.size();
+                if (n > Integer.MAX_VALUE) throw new InputException("a swept domain with more than 2^31 values");
+                chromosomes.add(IntegerChromosome.of(0, (int) n)); // genes in [0, n): Jenetics ranges exclude the upper bound
+            }
+            Genotype<IntegerGene> prototype = Genotype.of(chromosomes);
+            Engine<IntegerGene, Vec<double[]>> engine = new Engine.Builder<>(state, prototype)
+                    .populationSize(o.population())
+                    .offspringSelector(UFTournamentSelector.ofVec())
+                    .survivorsSelector(NSGA2Selector.ofVec())
+                    .alterers(new UniformCrossover<>(0.7, 0.5), new Mutator<>(1.0 / domains.size()), new GaussianMutator<>(0.2))
+                    .executor(Runnable::run)
+                    .maximizing()
+                    .build();
+            List<ObjectNode> log = new ArrayList<>();
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            int[] generations = {0};
+            try (file) {
+                RandomRegistry.using(new Random(o.seed()), r -> engine.stream()
+                        .limit(res -> state.evaluated < o.budget())
+                        .limit(o.generations())
+                        .forEach((EvolutionResult<IntegerGene, Vec<double[]>> res) -> {
+                            generations[0]++;
+                            double hv = state.hypervolume();
+                            ObjectNode g = json.createObjectNode();
+                            g.put("generation", res.generation());
+                            g.put("evaluations", state.evaluated);
+                            g.put("front", file.frontSize());
+                            g.put("hypervolume", hv);
+                            log.add(g);
+                            listener.generation(res.generation(), state.evaluated, file.frontSize(), hv);
+                        }));
+                file.writePareto();
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            ObjectNode m = json.createObjectNode();
+            m.put("tool", "astradse");
+            m.put("version", version);
+            m.put("status", "complete");
+            m.put("mode", "search");
+            m.put("name", spec.name());
+            m.put("description", spec.description());
+            m.put("specFile", spec.file().toString());
+            m.set("spec", spec.raw());
+            ObjectNode so = m.putObject("search");
+            so.put("algorithm", "NSGA-II (Jenetics 7.2: UFTournamentSelector offspring, NSGA2Selector survivors)");
+            so.put("encoding", "one integer gene per swept domain (value index; continuous ranges on a 2^20 lattice)");
+            so.put("constraints", "penalty: infeasible points get the worst fitness");
+            so.put("seed", o.seed());
+            so.put("budget", o.budget());
+            so.put("population", o.population());
+            so.put("generationsRun", generations[0]);
+            ArrayNode gens = so.putArray("generations");
+            log.forEach(gens::add);
+            ObjectNode counts = m.putObject("counts");
+            counts.put("evaluated", file.rows());
+            counts.put("ok", file.ok());
+            counts.put("infeasible", file.infeasible());
+            counts.put("failed", file.failed());
+            counts.put("pareto", file.frontSize());
+            ObjectNode timing = m.putObject("timing");
+            timing.put("startedAt", startedAt.toString());
+            timing.put("finishedAt", Instant.now().toString());
+            timing.put("threads", o.threads());
+            timing.put("wallSeconds", Math.round(seconds * 1000) / 1000.0);
+            Path tmp = dir.resolve("manifest.json.tmp");
+            json.writeValue(tmp.toFile(), m);
+            Files.move(tmp, manifest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return new Outcome(dir, file.rows(), file.ok(), file.infeasible(), file.failed(), file.frontSize(), generations[0],
+                    state.hypervolume(), seconds);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new InputException("cannot write the results in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** The evaluator: a cache of evaluated design points, the budget, and the points file. */
+    private static final class State implements Evaluator<IntegerGene, Vec<double[]>> {
+        private final SweepSpace space;
+        private final PointsFile file;
+        private final List<List<String>> previous;
+        private final Options options;
+        private final Map<List<Long>, Vec<double[]>> cache = new HashMap<>();
+        long evaluated;
+
+        State(SweepSpace space, PointsFile file, List<List<String>> previous, Options options) {
+            this.space = space;
+            this.file = file;
+            this.previous = previous;
+            this.options = options;
+        }
+
+        @Override
+        public ISeq<Phenotype<IntegerGene, Vec<double[]>>> eval(Seq<Phenotype<IntegerGene, Vec<double[]>>> population) {
+            // new distinct points of this generation, in population order, within the budget
+            List<List<Long>> fresh = new ArrayList<>();
+            Map<List<Long>, Boolean> inBatch = new HashMap<>();
+            for (Phenotype<IntegerGene, Vec<double[]>> p : population) {
+                if (p.isEvaluated()) continue;
+                List<Long> key = key(p.genotype());
+                if (cache.containsKey(key) || inBatch.containsKey(key)) continue;
+                if (evaluated + fresh.size() >= options.budget()) continue;
+                inBatch.put(key, true);
+                fresh.add(key);
+            }
+            long first = evaluated;
+            List<Map<String, Object>> values = new ArrayList<>();
+            for (List<Long> k : fresh) values.add(space.valuesAt(k.stream().mapToLong(Long::longValue).toArray()));
+            OrderedExecutor.run(first, first + fresh.size(), options.threads(), 1024, id -> {
+                int i = (int) (id - first);
+                return id < previous.size() ? REPLAYED : space.evaluate(id, values.get(i));
+            }, (id, row) -> {
+                int i = (int) (id - first);
+                Vec<double[]> fitness;
+                try {
+                    if (row == REPLAYED) { // resumed: the point is already in points.csv
+                        List<String> cells = previous.get((int) id);
+                        fitness = fitness(cells);
+                    } else {
+                        file.append(row);
+                        fitness = fitness(row.cells()); // from the written cells, exactly as a resumed run reads them
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                cache.put(fresh.get(i), fitness);
+            });
+            evaluated += fresh.size();
+            List<Phenotype<IntegerGene, Vec<double[]>>> out = new ArrayList<>();
+            for (Phenotype<IntegerGene, Vec<double[]>> p : population) {
+                if (p.isEvaluated()) {
+                    out.add(p);
+                } else {
+                    Vec<double[]> f = cache.get(key(p.genotype()));
+                    out.add(p.withFitness(f != null ? f : PENALTY)); // over budget: not simulated
+                }
+            }
+            return ISeq.of(out);
+        }
+
+        private static Vec<double[]> fitness(List<String> cells) {
+            if (!PointRow.OK.equals(cells.get(1))) return PENALTY;
+            int n = cells.size();
+            return Vec.of(-Double.parseDouble(cells.get(n - 4)), -Double.parseDouble(cells.get(n - 1)));
+        }
+
+        private static List<Long> key(Genotype<IntegerGene> g) {
+            Long[] k = new Long[g.length()];
+            for (int i = 0; i < g.length(); i++) k[i] = (long) g.get(i).get(0).intValue();
+            return Arrays.asList(k);
+        }
+
+        /** Hypervolume of the ok points so far, reference 1.1 × the worst ok time and cost so far. */
+        double hypervolume() {
+            List<ParetoFront.Point> pts = file.front();
+            if (pts.isEmpty()) return 0;
+            double worstTime = 0;
+            double worstCost = 0;
+            for (ParetoFront.Point p : pts) {
+                worstTime = Math.max(worstTime, p.time());
+                worstCost = Math.max(worstCost, p.cost());
+            }
+            return ParetoFront.hypervolume(pts, 1.1 * worstTime, 1.1 * worstCost);
+        }
+    }
+}
