@@ -137,6 +137,7 @@ public final class GeneticSearch {
                         }));
                 file.writePareto();
             }
+            org.astradse.report.ParetoPlot.write(dir, spec.name() + " (genetic search, seed " + o.seed() + ")", spec.description());
             double seconds = (System.nanoTime() - started) / 1e9;
             ObjectNode m = json.createObjectNode();
             m.put("tool", "astradse");

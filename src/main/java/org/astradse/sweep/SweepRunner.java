@@ -97,6 +97,7 @@ public final class SweepRunner {
             } finally {
                 progress.finish();
             }
+            org.astradse.report.ParetoPlot.write(dir, spec.name(), spec.description());
             double seconds = (System.nanoTime() - started) / 1e9;
             writeManifest(json, manifest, spec, hash, toolVersion, "complete", file, space.size(), from, seconds, threads, startedAt);
             return new Outcome(dir, space.size(), file.ok(), file.infeasible(), file.failed(), file.frontSize(),
