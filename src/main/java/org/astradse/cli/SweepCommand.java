@@ -6,11 +6,9 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import org.astradse.network.InputException;
 import org.astradse.sweep.SweepRunner;
 import org.astradse.sweep.SweepSpec;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sweep}: every point of a spec's grid, in parallel; points.csv, pareto.csv, manifest.json. A contract. */
@@ -20,26 +18,20 @@ final class SweepCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC.yaml", description = "the sweep spec")
     Path spec;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "results folder (default results/<spec name>/)")
-    Path out;
+    @picocli.CommandLine.Mixin
+    ResultsOptions results;
 
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: available cores)")
-    Integer threads;
 
-    @Option(names = "--resume", description = "continue an interrupted sweep in the results folder")
-    boolean resume;
 
-    @Option(names = "--force", description = "start over even if the results folder holds another or unfinished sweep")
-    boolean force;
+
 
     @Override
     public Integer call() {
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) throw new InputException("--threads must be >= 1, found " + n);
+        int n = results.threads();
         SweepSpec s = SweepSpec.parse(spec);
         s.checkBase();
-        Path dir = out != null ? out : Path.of("results", s.name());
-        SweepRunner.Outcome o = SweepRunner.run(s, dir, n, resume, force, Main.version(), progress());
+        Path dir = results.dir(s.name());
+        SweepRunner.Outcome o = SweepRunner.run(s, dir, n, results.resume, results.force, Main.version(), progress());
         System.err.printf("sweep %s: %,d points (%,d ok, %,d infeasible, %,d failed), Pareto front %d; %,d evaluated in %.1f s "
                         + "on %d thread(s) (%,.0f points/s) -> %s%n", s.name(), o.points(), o.ok(), o.infeasible(), o.failed(),
                 o.paretoSize(), o.evaluated(), o.seconds(), o.threads(), o.evaluated() / Math.max(o.seconds(), 1e-9), o.dir());

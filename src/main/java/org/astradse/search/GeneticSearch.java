@@ -139,15 +139,7 @@ public final class GeneticSearch {
             }
             org.astradse.report.ParetoPlot.write(dir, spec.name() + " (genetic search, seed " + o.seed() + ")", spec.description());
             double seconds = (System.nanoTime() - started) / 1e9;
-            ObjectNode m = json.createObjectNode();
-            m.put("tool", "astradse");
-            m.put("version", version);
-            m.put("status", "complete");
-            m.put("mode", "search");
-            m.put("name", spec.name());
-            m.put("description", spec.description());
-            m.put("specFile", spec.file().toString());
-            m.set("spec", spec.raw());
+            ObjectNode m = org.astradse.sweep.Manifests.base(spec, version, "complete", "search");
             ObjectNode so = m.putObject("search");
             so.put("algorithm", "NSGA-II (Jenetics 7.2: UFTournamentSelector offspring, NSGA2Selector survivors)");
             so.put("encoding", "one integer gene per swept domain (value index; continuous ranges on a 2^20 lattice)");
@@ -158,20 +150,9 @@ public final class GeneticSearch {
             so.put("generationsRun", generations[0]);
             ArrayNode gens = so.putArray("generations");
             log.forEach(gens::add);
-            ObjectNode counts = m.putObject("counts");
-            counts.put("evaluated", file.rows());
-            counts.put("ok", file.ok());
-            counts.put("infeasible", file.infeasible());
-            counts.put("failed", file.failed());
-            counts.put("pareto", file.frontSize());
-            ObjectNode timing = m.putObject("timing");
-            timing.put("startedAt", startedAt.toString());
-            timing.put("finishedAt", Instant.now().toString());
-            timing.put("threads", o.threads());
-            timing.put("wallSeconds", Math.round(seconds * 1000) / 1000.0);
-            Path tmp = dir.resolve("manifest.json.tmp");
-            json.writeValue(tmp.toFile(), m);
-            Files.move(tmp, manifest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            org.astradse.sweep.Manifests.counts(m, file);
+            org.astradse.sweep.Manifests.timing(m, startedAt, true, o.threads(), seconds);
+            org.astradse.sweep.Manifests.write(manifest, m);
             return new Outcome(dir, file.rows(), file.ok(), file.infeasible(), file.failed(), file.frontSize(), generations[0],
                     state.hypervolume(), seconds);
         } catch (IOException | java.io.UncheckedIOException e) {

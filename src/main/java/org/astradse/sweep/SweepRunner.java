@@ -110,41 +110,14 @@ public final class SweepRunner {
     private static void writeManifest(ObjectMapper json, Path manifest, SweepSpec spec, String hash, String version, String status,
                                       PointsFile file, long total, long resumedFrom, double seconds, int threads,
                                       Instant startedAt) throws IOException {
-        ObjectNode m = json.createObjectNode();
-        m.put("tool", "astradse");
-        m.put("version", version);
-        m.put("status", status);
-        m.put("name", spec.name());
-        m.put("description", spec.description());
-        m.put("specFile", spec.file().toString());
+        ObjectNode m = Manifests.base(spec, version, status, "sweep");
         m.put("specHash", hash);
-        m.set("spec", spec.raw());
-        ObjectNode resolved = m.putObject("resolved");
-        resolved.putPOJO("workloads", spec.workloads().stream().map(Path::toString).toList());
-        resolved.set("network", spec.network());
-        resolved.put("networkFormat", spec.networkV1() ? "astra-sim 1.0 json" : "astra-sim 2.0");
-        resolved.set("system", spec.system());
-        resolved.put("systemFormat", spec.systemV1() ? "astra-sim 1.0 txt" : "astra-sim 2.0 json");
-        resolved.set("run", spec.run());
-        resolved.set("cost", spec.cost());
-        ObjectNode counts = m.putObject("counts");
-        counts.put("points", total);
-        counts.put("written", file.rows());
-        counts.put("ok", file.ok());
-        counts.put("infeasible", file.infeasible());
-        counts.put("failed", file.failed());
-        counts.put("pareto", file.frontSize());
-        ObjectNode timing = m.putObject("timing");
-        timing.put("startedAt", startedAt.toString());
-        if ("complete".equals(status)) timing.put("finishedAt", Instant.now().toString());
-        timing.put("threads", threads);
+        Manifests.counts(m, file).put("points", total);
+        ObjectNode timing = Manifests.timing(m, startedAt, "complete".equals(status), threads, seconds);
         timing.put("resumedFromPoint", resumedFrom);
-        timing.put("wallSeconds", Math.round(seconds * 1000) / 1000.0);
         long ran = total - resumedFrom;
         timing.put("pointsPerSecond", seconds > 0 ? Math.round(ran / seconds * 10) / 10.0 : 0);
-        Path tmp = manifest.resolveSibling("manifest.json.tmp");
-        json.writeValue(tmp.toFile(), m);
-        Files.move(tmp, manifest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Manifests.write(manifest, m);
     }
 
     /** Identifies the sweep: the spec, its resolved inputs and the tool version. */

@@ -1,0 +1,30 @@
+package org.astradse.cli;
+
+import java.nio.file.Path;
+import org.astradse.network.InputException;
+import picocli.CommandLine.Option;
+
+/** Options shared by {@code sweep} and {@code search}: where results go, threads, resume or start over. */
+final class ResultsOptions {
+    @Option(names = "--out", paramLabel = "DIR", description = "results folder (default results/<spec name>[-search]/)")
+    Path out;
+
+    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: available cores)")
+    Integer threads;
+
+    @Option(names = "--resume", description = "continue an interrupted run in the results folder")
+    boolean resume;
+
+    @Option(names = "--force", description = "start over even if the results folder holds another or unfinished run")
+    boolean force;
+
+    int threads() {
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1) throw new InputException("--threads must be >= 1, found " + n);
+        return n;
+    }
+
+    Path dir(String defaultName) {
+        return out != null ? out : Path.of("results", defaultName);
+    }
+}
