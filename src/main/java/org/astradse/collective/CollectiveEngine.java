@@ -47,7 +47,7 @@ public final class CollectiveEngine {
     private final List<CollectivePlan> collectives = new ArrayList<>();
     private final List<Integer> firstStream = new ArrayList<>();
     private final QueueAllocator queueAllocator;
-    private final java.util.Map<InFlightKey, Integer> inFlight; // v1 full runs: duplicate-message check
+    private final boolean checkDuplicates; // v1: a second in-flight message to the same peer aborts the reference
     private int[] streamCollective = new int[16];
     private int[] streamChunk = new int[16];
     private int[][] streamQueue = new int[16][];
@@ -94,7 +94,7 @@ public final class CollectiveEngine {
         this.runningLimit = (sys.activeChunksPerDim() + queuesPerDim - 1) / queuesPerDim;
         this.levels = net.dimensionCount() + 2; // a split dimension adds one level, one* dimensions have their own
         this.queueAllocator = new QueueAllocator(levels, queuesPerDim);
-        this.inFlight = semantics.phaseBarrier() ? new java.util.HashMap<>() : null;
+        this.checkDuplicates = semantics.phaseBarrier();
         this.endpointDelayNs = (long) (sys.endpointDelayNs() * injectionScale);
         if (net.isV1() && aware) throw new org.astradse.network.InputException("the congestion-aware model needs a 2.0 network");
         this.network = aware ? new AwareNetwork(net, symmetry == null ? null : symmetry[0])
@@ -207,20 +207,7 @@ public final class CollectiveEngine {
             q.poll();
             long now = q.time();
             switch (q.kind()) {
-                case EventQueue.DELIVER -> {
-                    PhaseAlgorithm alg = algorithm(q.a(), q.b(), q.c());
-                    if (inFlight != null) {
-                        // the message received from src is, in a symmetric run, the image of 0's message to mirror(src)
-                        int src = q.d();
-                        int dst = q.a();
-                        if (symmetry != null) {
-                            dst = mirror(alg, src);
-                            src = 0;
-                        }
-                        inFlight.computeIfPresent(new InFlightKey(q.b(), q.c(), src, dst), (k, v) -> v == 1 ? null : v - 1);
-                    }
-                    alg.arrive(now, q.d());
-                }
+                case EventQueue.DELIVER -> algorithm(q.a(), q.b(), q.c()).arrive(now, q.d());
                 case EventQueue.HOP -> network.onHop(q, now, q.a());
                 case TIMER -> npus[q.a()].streams[q.b()].algorithms[q.c()].onTimer(now, q.d());
                 case REFILL -> startWaiting(q.a(), npus[q.a()], npus[q.a()].queues[q.b()][q.c()], now);
@@ -259,7 +246,20 @@ public final class CollectiveEngine {
         return semantics.reductionDelayNs(bytes, sys);
     }
 
-    void send(PhaseAlgorithm from, long now, int peerIndex, long bytes) {
+    /** Whether senders must refuse a second in-flight message to a peer (v1, SEMANTICS 8 #8). */
+    boolean checksDuplicates() {
+        return checkDuplicates;
+    }
+
+    org.astradse.network.InputException duplicate(PhaseAlgorithm from, int peerIndex, long bytes) {
+        return new org.astradse.network.InputException("duplicate in-flight message: NPU " + from.npu + " sends a second "
+                + bytes + "-byte message of the same chunk to NPU " + from.npuOf(peerIndex) + " before the first is received "
+                + "(the reference aborts here: one* algorithms over dimensions of different speed, or a direct all-reduce "
+                + "whose peers' latencies differ by more than the endpoint delay)");
+    }
+
+    /** Sends a message of the algorithm's phase; returns its arrival time (−1 if not known yet). */
+    long send(PhaseAlgorithm from, long now, int peerIndex, long bytes) {
         int dst = from.npuOf(peerIndex);
         int deliverTo;
         int apparentSrc;
@@ -270,13 +270,8 @@ public final class CollectiveEngine {
             deliverTo = dst;
             apparentSrc = from.npu;
         }
-        if (inFlight != null && inFlight.merge(new InFlightKey(from.stream, from.phase, from.npu, dst), 1, Integer::sum) > 1)
-            throw new org.astradse.network.InputException("duplicate in-flight message: NPU " + from.npu + " sends a second "
-                    + bytes + "-byte message of the same chunk to NPU " + dst + " before the first is received (the "
-                    + "reference aborts here: one* algorithms over dimensions of different speed, or a direct all-reduce "
-                    + "whose peers' latencies differ by more than the endpoint delay)");
         long leave = rendezvous ? now + network.controlDelayNs(dst, from.npu, RENDEZVOUS_BYTES) : now;
-        network.send(events, leave, from.npu, dst, bytes, deliverTo, from.stream, from.phase, apparentSrc);
+        return network.send(events, leave, from.npu, dst, bytes, deliverTo, from.stream, from.phase, apparentSrc);
     }
 
     /** In a symmetric run: the NPU whose message to 0 is the image of 0's message to {@code npu} (an involution). */
@@ -374,10 +369,5 @@ public final class CollectiveEngine {
         streamCollective[streamCount] = collective;
         streamChunk[streamCount] = chunk;
         return streamCount++;
-    }
-
-    /** Within a phase all messages between two NPUs have one size, so (stream, phase, src, dst) stands for the
-     * reference's (tag, src, dst, size). */
-    private record InFlightKey(int stream, int phase, int src, int dst) {
     }
 }

@@ -20,6 +20,7 @@ final class DirectAlgorithm extends PhaseAlgorithm {
     private int postedRound;
     private int[] consumed;
     private int[] arrived;
+    private long[] inFlightUntil; // all-reduce: round 1 and round 2 both send to every peer
     private int processed;
     private boolean eager;
     private int roundTwoSent;
@@ -32,6 +33,7 @@ final class DirectAlgorithm extends PhaseAlgorithm {
         consumed = new int[n];
         arrived = new int[n];
         eager = rounds == 2 && engine.semantics().directEagerRoundTwo();
+        if (rounds == 2) inFlightUntil = new long[n];
     }
 
     @Override
@@ -47,7 +49,7 @@ final class DirectAlgorithm extends PhaseAlgorithm {
             processed++;
             if (token == PROCESSED) { // a round-1 reception: its round-2 message leaves now
                 roundTwoSent++;
-                send(now, index + roundTwoSent, message);
+                sendPeer(now, index + roundTwoSent);
                 if (roundTwoSent == 1) {
                     postedRound = 2;
                     for (int j = 1; j < n; j++) tryConsume(now, Math.floorMod(index + j, n));
@@ -69,8 +71,13 @@ final class DirectAlgorithm extends PhaseAlgorithm {
 
     private void postRound(long now) {
         postedRound++;
-        for (int j = 1; j < n; j++) send(now, index + j, message);
+        for (int j = 1; j < n; j++) sendPeer(now, index + j);
         for (int j = 1; j < n; j++) tryConsume(now, Math.floorMod(index + j, n));
+    }
+
+    private void sendPeer(long now, int peer) {
+        if (inFlightUntil == null) send(now, peer, message);
+        else sendOnce(now, peer, message, inFlightUntil, Math.floorMod(peer, n));
     }
 
     @Override

@@ -18,6 +18,7 @@ final class HalvingDoublingAlgorithm extends PhaseAlgorithm {
     private int[] arrivedFrom;  // per distinct partner
     private int[] consumedFrom; // per distinct partner
     private int[] peerSlot;     // per step: its partner's slot
+    private long[] inFlightUntil; // per distinct partner (all-reduce sends to each twice)
     private int step;          // steps sent so far
     private int handled;       // receptions handled
 
@@ -61,6 +62,7 @@ final class HalvingDoublingAlgorithm extends PhaseAlgorithm {
             peerSlot[i] = slot;
         }
         arrivedFrom = new int[distinct];
+        inFlightUntil = new long[distinct];
         consumedFrom = new int[distinct];
     }
 
@@ -76,7 +78,7 @@ final class HalvingDoublingAlgorithm extends PhaseAlgorithm {
     @Override
     void onTimer(long now, int token) {
         if (token == SEND) {
-            send(now, partner[step], size[step]);
+            sendOnce(now, partner[step], size[step], inFlightUntil, peerSlot[step]);
             step++;
             tryHandle(now);
         } else {

@@ -63,6 +63,20 @@ abstract class PhaseAlgorithm {
         engine.send(this, now, Math.floorMod(peer, n), messageBytes);
     }
 
+    /**
+     * Sends to a peer this phase may send to more than once. Under v1 a second message to the same peer while the
+     * first is still in flight aborts the reference (its (tag, src, dst, size) check; within a phase each peer gets
+     * one size), so it is refused here. The 1.0 network is contention-free: the arrival is known at sending, and
+     * {@code inFlightUntil[slot]} keeps it per peer — no state elsewhere, no allocation per message. A message
+     * arriving in the same ns is received first (its delivery was scheduled earlier), hence the strict test.
+     */
+    final void sendOnce(long now, int peer, long messageBytes, long[] inFlightUntil, int slot) {
+        int p = Math.floorMod(peer, n);
+        if (now < inFlightUntil[slot]) throw engine.duplicate(this, p, messageBytes);
+        long arrival = engine.send(this, now, p, messageBytes);
+        if (engine.checksDuplicates()) inFlightUntil[slot] = arrival;
+    }
+
     final void after(long now, long delay, int token) {
         engine.timer(this, now + delay, token);
     }

@@ -19,6 +19,7 @@ final class RingAlgorithm extends PhaseAlgorithm {
     private int sent;
     private int handled;
     private int arrived; // from the neighbour we receive from
+    private final long[] inFlightUntil = new long[1]; // the last message to the neighbour we send to
 
     @Override
     void setUp() {
@@ -53,7 +54,7 @@ final class RingAlgorithm extends PhaseAlgorithm {
     @Override
     void onTimer(long now, int token) {
         if (token == SEND) {
-            send(now, index + direction, message);
+            sendOnce(now, index + direction, message, inFlightUntil, 0);
             sent++;
             tryHandle(now); // receive #sent is posted now
         } else {

@@ -61,7 +61,7 @@ public final class AwareNetwork implements NetworkModel {
     }
 
     @Override
-    public void send(EventQueue queue, long now, int src, int dst, long bytes,
+    public long send(EventQueue queue, long now, int src, int dst, long bytes,
                      int deliverNpu, int stream, int phase, int apparentSrc) {
         switch (kind) {
             case FULLY_CONNECTED -> {
@@ -86,6 +86,7 @@ public final class AwareNetwork implements NetworkModel {
                 }
             }
         }
+        return -1; // later hops may queue
     }
 
     @Override

@@ -9,8 +9,10 @@ package org.astradse.network;
 public interface NetworkModel {
     /**
      * Injects {@code bytes} from NPU {@code src} to NPU {@code dst} at {@code now}.
+     *
+     * @return the arrival time, or −1 where it is not known when the message leaves (contention)
      */
-    void send(EventQueue queue, long now, int src, int dst, long bytes,
+    long send(EventQueue queue, long now, int src, int dst, long bytes,
               int deliverNpu, int stream, int phase, int apparentSrc);
 
     /** Handles a {@link EventQueue#HOP} event of this model. */

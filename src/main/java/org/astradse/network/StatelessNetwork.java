@@ -30,9 +30,11 @@ public abstract class StatelessNetwork implements NetworkModel {
     public abstract long delayNs(int src, int dst, long bytes);
 
     @Override
-    public final void send(EventQueue queue, long now, int src, int dst, long bytes,
+    public final long send(EventQueue queue, long now, int src, int dst, long bytes,
                            int deliverNpu, int stream, int phase, int apparentSrc) {
-        queue.schedule(now + delayNs(src, dst, bytes), EventQueue.DELIVER, deliverNpu, stream, phase, apparentSrc);
+        long arrival = now + delayNs(src, dst, bytes);
+        queue.schedule(arrival, EventQueue.DELIVER, deliverNpu, stream, phase, apparentSrc);
+        return arrival;
     }
 
     @Override
