@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import org.astradse.collective.SystemConfig;
 import org.astradse.collective.V1SystemParser;
-import org.astradse.network.Dimension;
 import org.astradse.network.InputException;
 import org.astradse.network.NetworkConfig;
 import org.astradse.network.V1NetworkParser;
@@ -103,33 +102,8 @@ final class SimulationOptions {
 
     private NetworkConfig loadNetwork(List<String> warnings) {
         String name = network.getFileName() == null ? "" : network.getFileName().toString();
-        if (name.endsWith(".json"))
-            return V1NetworkParser.parse(network, new V1NetworkParser.Overrides(unitsCount, linksCount, linkBandwidth, linkLatency),
-                    warnings);
-        NetworkConfig net = NetworkConfig.parseYaml(network);
-        if (linksCount != null) throw new InputException("--links-count applies to 1.0 network JSON files only");
-        int d = net.dimensionCount();
-        List<Dimension> dims = new ArrayList<>();
-        for (int k = 0; k < d; k++) {
-            Dimension o = net.dimension(k);
-            dims.add(new Dimension(o.topology(), pick(unitsCount, k, d, "--units-count", o.npus()),
-                    pick(linkBandwidth, k, d, "--link-bandwidth", o.bandwidthGBps()), pick(linkLatency, k, d, "--link-latency",
-                    o.latencyNs())));
-        }
-        return new NetworkConfig(dims);
-    }
-
-    private static int pick(int[] v, int k, int d, String opt, int dflt) {
-        if (v == null) return dflt;
-        if (v.length != d) throw new InputException(opt + ": expected " + d + " values (one per dimension), found " + v.length);
-        if (v[k] < 1) throw new InputException(opt + ": expected positive integers, found " + v[k]);
-        return v[k];
-    }
-
-    private static double pick(double[] v, int k, int d, String opt, double dflt) {
-        if (v == null) return dflt;
-        if (v.length != d) throw new InputException(opt + ": expected " + d + " values (one per dimension), found " + v.length);
-        if (!(v[k] >= 0)) throw new InputException(opt + ": expected non-negative numbers, found " + v[k]);
-        return v[k];
+        var overrides = new V1NetworkParser.Overrides(unitsCount, linksCount, linkBandwidth, linkLatency);
+        return name.endsWith(".json") ? V1NetworkParser.parse(network, overrides, warnings)
+                : overrides.applyTo(NetworkConfig.parseYaml(network));
     }
 }

@@ -44,7 +44,7 @@ public final class BarrierSystem {
     private long[] streamPriority = new long[64];
     private int[][] streamQueue = new int[64][];
     private int streams;
-    private long priorityCounter;
+    private final PriorityCounter priorities = new PriorityCounter();
 
     public BarrierSystem(NetworkConfig net, SystemConfig sys, PhaseTimer timer, int queuesPerDim, EventQueue events,
                          Listener listener) {
@@ -52,10 +52,9 @@ public final class BarrierSystem {
         this.timer = timer;
         this.listener = listener;
         int levels = net.dimensionCount() + 2;
-        this.queues = new PhaseQueue[levels][queuesPerDim];
-        for (PhaseQueue[] l : queues) for (int q = 0; q < queuesPerDim; q++) l[q] = new PhaseQueue();
+        this.queues = PhaseQueue.grid(levels, queuesPerDim);
         this.allocator = new QueueAllocator(levels, queuesPerDim);
-        this.runningLimit = (sys.activeChunksPerDim() + queuesPerDim - 1) / queuesPerDim;
+        this.runningLimit = PhaseQueue.runningLimit(sys, queuesPerDim);
     }
 
     /**
@@ -63,9 +62,7 @@ public final class BarrierSystem {
      * takes it and subtracts one.
      */
     public long nextPriority(SystemConfig.SchedulingPolicy policy) {
-        long p = priorityCounter;
-        priorityCounter += policy == SystemConfig.SchedulingPolicy.LIFO ? 1 : -1;
-        return p;
+        return priorities.take(policy);
     }
 
     /** Issues a collective at {@code now}: all its chunks enter the queue of their first phase. */

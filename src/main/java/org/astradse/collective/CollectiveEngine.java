@@ -61,15 +61,12 @@ public final class CollectiveEngine {
         final PhaseQueue[][] queues;
         StreamRun[] streams = new StreamRun[16];
         int issued;          // collectives issued so far
-        long priorityCounter;
+        final PriorityCounter priorities = new PriorityCounter();
         int[] remainingChunks = new int[4];
         long[] finishedAt = new long[4];
 
         NpuState() {
-            queues = new PhaseQueue[levels][queuesPerDim];
-            for (PhaseQueue[] level : queues) {
-                for (int q = 0; q < queuesPerDim; q++) level[q] = new PhaseQueue();
-            }
+            queues = PhaseQueue.grid(levels, queuesPerDim);
         }
     }
 
@@ -91,7 +88,7 @@ public final class CollectiveEngine {
         this.semantics = semantics;
         this.symmetry = symmetry == null ? null : symmetry.clone();
         this.queuesPerDim = queuesPerDim;
-        this.runningLimit = (sys.activeChunksPerDim() + queuesPerDim - 1) / queuesPerDim;
+        this.runningLimit = PhaseQueue.runningLimit(sys, queuesPerDim);
         this.levels = net.dimensionCount() + 2; // a split dimension adds one level, one* dimensions have their own
         this.queueAllocator = new QueueAllocator(levels, queuesPerDim);
         this.checkDuplicates = semantics.phaseBarrier();
@@ -179,8 +176,7 @@ public final class CollectiveEngine {
                 }
             }
         }
-        long priority = s.priorityCounter;
-        s.priorityCounter += priorityPolicy == SystemConfig.SchedulingPolicy.LIFO ? 1 : -1;
+        long priority = s.priorities.take(priorityPolicy);
         if (c >= s.remainingChunks.length) {
             s.remainingChunks = Arrays.copyOf(s.remainingChunks, c * 2 + 2);
             s.finishedAt = Arrays.copyOf(s.finishedAt, c * 2 + 2);

@@ -9,6 +9,18 @@ import java.util.Arrays;
  * collective stay FIFO and a newer LIFO collective overtakes waiting chunks of older ones.
  */
 final class PhaseQueue {
+    /** The queues of one NPU: {@code queuesPerDim} per level. */
+    static PhaseQueue[][] grid(int levels, int queuesPerDim) {
+        PhaseQueue[][] q = new PhaseQueue[levels][queuesPerDim];
+        for (PhaseQueue[] level : q) for (int i = 0; i < queuesPerDim; i++) level[i] = new PhaseQueue();
+        return q;
+    }
+
+    /** Chunks running at once per queue: ⌈active-chunks-per-dimension / q⌉ (SEMANTICS 4.4). */
+    static int runningLimit(SystemConfig sys, int queuesPerDim) {
+        return (sys.activeChunksPerDim() + queuesPerDim - 1) / queuesPerDim;
+    }
+
     private int[] streams = new int[8];
     private long[] priorities = new long[8];
     private int size;

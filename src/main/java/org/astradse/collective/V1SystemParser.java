@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -15,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.astradse.network.InputException;
+import org.astradse.network.InputTokens;
 
 /**
  * Reads an ASTRA-sim 1.0 system file (SEMANTICS 2.3): whitespace-separated tokens in pairs {@code key:} value.
@@ -42,37 +41,21 @@ public final class V1SystemParser {
     }
 
     public static Tree readTree(Path file) {
-        if (!Files.exists(file)) throw InputException.at(file, null, "file not found");
-        if (Files.isDirectory(file)) throw InputException.at(file, null, "is a directory; expected a file");
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw InputException.at(file, null, "cannot be read: " + e.getMessage());
-        }
-        List<String> tokens = new ArrayList<>();
-        List<Integer> tokenLines = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            for (String t : lines.get(i).trim().split("\\s+")) {
-                if (!t.isEmpty()) {
-                    tokens.add(t);
-                    tokenLines.add(i + 1);
-                }
-            }
-        }
-        if (tokens.isEmpty()) throw InputException.at(file, null, "is empty; expected key: value pairs");
+        InputTokens in = InputTokens.read(file);
+        if (in.isEmpty()) throw InputException.at(file, null, "is empty; expected key: value pairs");
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         Map<String, Integer> where = new HashMap<>();
-        for (int i = 0; i < tokens.size(); i += 2) {
-            String key = tokens.get(i);
-            int line = tokenLines.get(i);
+        while (in.hasNext()) {
+            InputTokens.Token keyToken = in.next("a key");
+            String key = keyToken.text();
+            int line = keyToken.line();
             if (!key.endsWith(":"))
                 throw InputException.at(file, "line " + line, "expected a key ending in ':', found '" + key + "'");
-            if (i + 1 >= tokens.size()) throw InputException.at(file, "line " + line, "key " + key + " has no value");
+            if (!in.hasNext()) throw InputException.at(file, "line " + line, "key " + key + " has no value");
             String k = key.substring(0, key.length() - 1);
             if (!KEYS.contains(k))
                 throw InputException.at(file, "line " + line, "unknown key '" + key + "' (the reference exits on it)");
-            String v = tokens.get(i + 1);
+            String v = in.next("a value").text();
             if (k.endsWith("-implementation")) {
                 ArrayNode arr = root.putArray(k);
                 for (String part : v.split("_")) arr.add(part);

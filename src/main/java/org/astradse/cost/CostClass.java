@@ -6,15 +6,29 @@ package org.astradse.cost;
  * NIC 31.6.
  */
 public enum CostClass {
-    INTER_CHIPLET(new UnitCosts(2.0, 0.0, 0.0)),
-    INTER_PACKAGE(new UnitCosts(4.0, 13.0, 0.0)),
-    INTER_NODE(new UnitCosts(4.0, 13.0, 0.0)),
-    INTER_POD(new UnitCosts(7.8, 18.0, 31.6));
+    INTER_CHIPLET("InterChiplet", new UnitCosts(2.0, 0.0, 0.0)),
+    INTER_PACKAGE("InterPackage", new UnitCosts(4.0, 13.0, 0.0)),
+    INTER_NODE("InterNode", new UnitCosts(4.0, 13.0, 0.0)),
+    INTER_POD("InterPod", new UnitCosts(7.8, 18.0, 31.6));
 
+    private final String specName;
     private final UnitCosts defaults;
 
-    CostClass(UnitCosts defaults) {
+    CostClass(String specName, UnitCosts defaults) {
+        this.specName = specName;
         this.defaults = defaults;
+    }
+
+    /** The name used in specs: InterChiplet, InterPackage, InterNode, InterPod. */
+    public String specName() {
+        return specName;
+    }
+
+    /** Accepts the spec names case-insensitively, with or without '-' / '_'; null if unknown. */
+    public static CostClass fromName(String name) {
+        String n = name.replace("-", "").replace("_", "");
+        for (CostClass c : values()) if (c.specName.equalsIgnoreCase(n)) return c;
+        return null;
     }
 
     public UnitCosts defaults() {

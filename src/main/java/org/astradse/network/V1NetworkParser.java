@@ -18,6 +18,46 @@ public final class V1NetworkParser {
      */
     public record Overrides(int[] unitsCount, int[] linksCount, double[] linkBandwidth, double[] linkLatency) {
         public static final Overrides NONE = new Overrides(null, null, null, null);
+
+        /** Checks every given array against the network's dimension count; messages name the option. */
+        public Overrides checked(int dims) {
+            checkInts(unitsCount, dims, "--units-count");
+            checkInts(linksCount, dims, "--links-count");
+            checkDoubles(linkBandwidth, dims, "--link-bandwidth", true);
+            checkDoubles(linkLatency, dims, "--link-latency", false);
+            return this;
+        }
+
+        /** The overrides applied to a 2.0 network (which has no links-count). */
+        public NetworkConfig applyTo(NetworkConfig net) {
+            if (linksCount != null) throw new InputException("--links-count applies to 1.0 network JSON files only");
+            checked(net.dimensionCount());
+            List<Dimension> dims = new ArrayList<>();
+            for (int k = 0; k < net.dimensionCount(); k++) {
+                Dimension d = net.dimension(k);
+                dims.add(new Dimension(d.topology(), unitsCount != null ? unitsCount[k] : d.npus(),
+                        linkBandwidth != null ? linkBandwidth[k] : d.bandwidthGBps(),
+                        linkLatency != null ? linkLatency[k] : d.latencyNs()));
+            }
+            return new NetworkConfig(dims, net.v1());
+        }
+
+        private static void checkInts(int[] v, int dims, String option) {
+            if (v == null) return;
+            if (v.length != dims)
+                throw new InputException(option + ": expected " + dims + " values (one per dimension), found " + v.length);
+            for (int x : v) if (x < 1) throw new InputException(option + ": expected positive integers, found " + x);
+        }
+
+        private static void checkDoubles(double[] v, int dims, String option, boolean positive) {
+            if (v == null) return;
+            if (v.length != dims)
+                throw new InputException(option + ": expected " + dims + " values (one per dimension), found " + v.length);
+            for (double x : v) {
+                if (positive ? !(x > 0) || Double.isInfinite(x) : !(x >= 0) || Double.isInfinite(x))
+                    throw new InputException(option + ": expected " + (positive ? "positive" : "non-negative") + " numbers, found " + x);
+            }
+        }
     }
 
     private static final Set<String> KEYS = Set.of("topology-name", "dimensions-count", "topologies-per-dim",
@@ -52,12 +92,11 @@ public final class V1NetworkParser {
             throw InputException.at(file, "dimensions-count", "expected " + dims + " (the length of topologies-per-dim), found "
                     + count);
         if (dims == 0) throw InputException.at(file, "topologies-per-dim", "expected at least one dimension");
-        int[] units = o.unitsCount() != null ? check(o.unitsCount(), dims, "--units-count") : ints(root, "units-count", file, dims, 1);
-        int[] links = o.linksCount() != null ? check(o.linksCount(), dims, "--links-count") : ints(root, "links-count", file, dims, 0);
-        double[] bw = o.linkBandwidth() != null ? check(o.linkBandwidth(), dims, "--link-bandwidth")
-                : doubles(root, "link-bandwidth", file, dims, true);
-        double[] lat = o.linkLatency() != null ? check(o.linkLatency(), dims, "--link-latency")
-                : doubles(root, "link-latency", file, dims, false);
+        o.checked(dims);
+        int[] units = o.unitsCount() != null ? o.unitsCount() : ints(root, "units-count", file, dims, 1);
+        int[] links = o.linksCount() != null ? o.linksCount() : ints(root, "links-count", file, dims, 0);
+        double[] bw = o.linkBandwidth() != null ? o.linkBandwidth() : doubles(root, "link-bandwidth", file, dims, true);
+        double[] lat = o.linkLatency() != null ? o.linkLatency() : doubles(root, "link-latency", file, dims, false);
         double[] nic = optionalDoubles(root, "nic-latency", file, dims);
         double[] router = optionalDoubles(root, "router-latency", file, dims);
         double[] hbmLat = optionalDoubles(root, "hbm-latency", file, dims);
@@ -140,17 +179,5 @@ public final class V1NetworkParser {
     private static double[] optionalDoubles(JsonNode root, String key, Path file, int dims) {
         if (!root.has(key)) return new double[dims];
         return doubles(root, key, file, dims, false);
-    }
-
-    private static int[] check(int[] v, int dims, String option) {
-        if (v.length != dims) throw new InputException(option + ": expected " + dims + " values (one per dimension), found " + v.length);
-        for (int x : v) if (x < 1) throw new InputException(option + ": expected positive integers, found " + x);
-        return v;
-    }
-
-    private static double[] check(double[] v, int dims, String option) {
-        if (v.length != dims) throw new InputException(option + ": expected " + dims + " values (one per dimension), found " + v.length);
-        for (double x : v) if (!(x >= 0)) throw new InputException(option + ": expected non-negative numbers, found " + x);
-        return v;
     }
 }

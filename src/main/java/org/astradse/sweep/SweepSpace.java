@@ -195,12 +195,15 @@ public final class SweepSpace {
             if (classes != null && classes.isArray()) {
                 if (d >= classes.size())
                     throw new InputException("cost.classes has " + classes.size() + " entries for " + dims + " dimensions");
-                c = costClass(classes.get(d).asText());
+                c = CostClass.fromName(classes.get(d).asText());
+                if (c == null)
+                    throw new InputException("cost class '" + classes.get(d).asText() + "': expected InterChiplet, InterPackage, "
+                            + "InterNode or InterPod");
             } else {
                 c = all[Math.min(d, all.length - 1)];
             }
             UnitCosts u = c.defaults();
-            JsonNode over = cost.path("unit-costs").get(className(c));
+            JsonNode over = cost.path("unit-costs").get(c.specName());
             if (over != null && over.isObject()) {
                 u = new UnitCosts(over.path("link").asDouble(u.linkUsdPerGBps()), over.path("switch").asDouble(u.switchUsdPerGBps()),
                         over.path("nic").asDouble(u.nicUsdPerGBps()));
@@ -208,22 +211,6 @@ public final class SweepSpace {
             out.add(u);
         }
         return out;
-    }
-
-    static String className(CostClass c) {
-        return switch (c) {
-            case INTER_CHIPLET -> "InterChiplet";
-            case INTER_PACKAGE -> "InterPackage";
-            case INTER_NODE -> "InterNode";
-            case INTER_POD -> "InterPod";
-        };
-    }
-
-    static CostClass costClass(String name) {
-        for (CostClass c : CostClass.values()) {
-            if (className(c).equalsIgnoreCase(name.replace("-", "").replace("_", ""))) return c;
-        }
-        throw new InputException("cost class '" + name + "': expected InterChiplet, InterPackage, InterNode or InterPod");
     }
 
     /**

@@ -1,11 +1,10 @@
 package org.astradse.workload;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.astradse.network.InputException;
+import org.astradse.network.InputTokens;
 
 /**
  * An ASTRA-sim 1.0 text workload (SEMANTICS 2.5): a token stream (spaces, tabs and newlines are equivalent).
@@ -20,53 +19,10 @@ import org.astradse.network.InputException;
 public record Workload(Parallelism parallelism, int modelParallelGroup, List<Integer> checkpoints, List<Integer> initiators,
                        int lastBottom, List<Layer> layers) {
 
-    private record Token(String text, int line) {
-    }
-
-    private static final class Tokens {
-        final Path file;
-        final List<Token> list;
-        int pos;
-
-        Tokens(Path file, List<Token> list) {
-            this.file = file;
-            this.list = list;
-        }
-
-        Token next(String what) {
-            if (pos >= list.size())
-                throw InputException.at(file, "end of file", "expected " + what + ", found nothing more");
-            return list.get(pos++);
-        }
-
-        long number(String what, long min) {
-            Token t = next(what);
-            try {
-                long v = Long.parseLong(t.text());
-                if (v < min) throw new NumberFormatException();
-                return v;
-            } catch (NumberFormatException e) {
-                throw InputException.at(file, "line " + t.line(), "expected " + what + " (an integer >= " + min + "), found '"
-                        + t.text() + "'");
-            }
-        }
-    }
-
     /** Reads a workload; sizes × commScale and compute × computeScale are truncated to integers, as the reference. */
     public static Workload parse(Path file, double commScale, double computeScale) {
-        if (!Files.exists(file)) throw InputException.at(file, null, "file not found");
-        if (Files.isDirectory(file)) throw InputException.at(file, null, "is a directory; expected a file");
-        List<Token> tokens = new ArrayList<>();
-        try {
-            List<String> lines = Files.readAllLines(file);
-            for (int i = 0; i < lines.size(); i++) {
-                for (String t : lines.get(i).trim().split("\\s+")) if (!t.isEmpty()) tokens.add(new Token(t, i + 1));
-            }
-        } catch (IOException e) {
-            throw InputException.at(file, null, "cannot be read: " + e.getMessage());
-        }
-        Tokens in = new Tokens(file, tokens);
-        Token kw = in.next("a parallelism keyword");
+        InputTokens in = InputTokens.read(file);
+        InputTokens.Token kw = in.next("a parallelism keyword");
         Parallelism par = Parallelism.fromKeyword(kw.text());
         if (par == null)
             throw InputException.at(file, "line " + kw.line(), "unknown parallelism '" + kw.text() + "'; expected one of "
@@ -106,15 +62,15 @@ public record Workload(Parallelism parallelism, int modelParallelGroup, List<Int
             long update = in.number("layer " + name + "'s update time", 0);
             Parallelism lp = par;
             if (par == Parallelism.HYBRID_CUSTOMIZED) {
-                Token t = in.next("layer " + name + "'s parallelism keyword");
+                InputTokens.Token t = in.next("layer " + name + "'s parallelism keyword");
                 lp = Parallelism.fromKeyword(t.text());
                 if (lp == null || lp == Parallelism.HYBRID_CUSTOMIZED)
                     throw InputException.at(file, "line " + t.line(), "unknown layer parallelism '" + t.text() + "'");
             }
             layers.add(new Layer(name, fc, ft, fs, ic, it, is, wc, wt, ws, update, lp));
         }
-        if (in.pos < tokens.size())
-            throw InputException.at(file, "line " + tokens.get(in.pos).line(), "unexpected '" + tokens.get(in.pos).text()
+        if (in.hasNext())
+            throw InputException.at(file, "line " + in.peek().line(), "unexpected '" + in.peek().text()
                     + "' after the " + count + " layers the header announces");
         if (par.dlrm() && lastBottom >= layers.size())
             throw InputException.at(file, "header", "last bottom-MLP layer " + lastBottom + " but only " + layers.size() + " layers");
