@@ -48,7 +48,7 @@ class ParetoPlotAndNotebookTest {
         for (String f : List.of("points.csv", "pareto.csv", "manifest.json")) assertTrue(Files.exists(nb.resolveSibling(f)), f);
         JsonNode o = new ObjectMapper().readTree(nb.toFile());
         assertEquals(4, o.get("nbformat").asInt());
-        assertTrue(o.get("nbformat_minor").asInt() >= 0);
+        assertTrue(o.has("nbformat_minor") && o.get("nbformat_minor").isInt(), "nbformat_minor is required");
         assertEquals("python3", o.at("/metadata/kernelspec/name").asText());
         int code = 0;
         for (JsonNode c : o.get("cells")) {

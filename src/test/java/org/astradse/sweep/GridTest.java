@@ -46,9 +46,11 @@ class GridTest {
 
     @Test
     void hugeGridsAreNotMaterialised() {
-        Domain big = Domain.linear("x", 1, 100_000, 1);
-        Grid g = new Grid(List.of(big, big, big)); // 10^15 points
+        Grid g = new Grid(List.of(Domain.linear("x", 1, 100_000, 1), Domain.linear("y", 1, 100_000, 1),
+                Domain.linear("z", 1, 100_000, 1))); // 10^15 points, only the three 10^5-value domains in memory
         assertEquals(1_000_000_000_000_000L, g.size());
-        assertEquals(Map.of("x", 100_000L), Map.of("x", g.point(g.size() - 1).get("x")));
+        assertEquals(Map.of("x", 100_000L, "y", 100_000L, "z", 100_000L), g.point(g.size() - 1));
+        // id 10^5 + 2 = (x index 0, y index 1, z index 2) in mixed radix, z fastest
+        assertEquals(Map.of("x", 1L, "y", 2L, "z", 3L), g.point(100_000L + 2));
     }
 }

@@ -30,8 +30,8 @@ class SweepTest {
         assertEquals(List.of("point_id", "status", "error", "workload", "network.topology", "network.npus_count",
                 "network.bandwidth[0]", "network.bandwidth[1]", "system.all-reduce-implementation", "network.latency[1]", "npus",
                 "end_to_end_ns", "compute_ns", "exposed_comm_ns", "network_cost_usd"), space.header());
-        // constraint bw0 + bw1 <= 200 removes (200, 25) and (200, 50) and (150, 50+)... count by hand:
-        // pairs (bw0, bw1) allowed: 50:{25,50} 100:{25,50} 150:{25,50} 200:{} → 6 of 8 → 144 · 6/8 = 108 feasible
+        // constraint bw0 + bw1 <= 200 over bw0 ∈ {50, 100, 150, 200}, bw1 ∈ {25, 50}: only bw0 = 200 fails
+        // (225, 250), so 6 of the 8 pairs pass; npus == 16 holds for every shape → 144 · 6/8 = 108 feasible
         long feasible = 0;
         for (long i = 0; i < space.size(); i++) {
             var row = space.evaluate(i);
