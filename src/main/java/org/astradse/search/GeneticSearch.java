@@ -21,9 +21,7 @@ import io.jenetics.util.ISeq;
 import io.jenetics.util.RandomRegistry;
 import io.jenetics.util.Seq;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,16 +89,13 @@ public final class GeneticSearch {
         Instant startedAt = Instant.now();
         try {
             Path manifest = dir.resolve("manifest.json");
-            if (Files.exists(dir.resolve("points.csv")) && !o.force() && !o.resume())
-                throw new InputException(dir + " already holds results; use --resume to continue that search or --force to "
-                        + "start over");
+            String hash = org.astradse.sweep.Manifests.hash(spec, version, "search seed=" + o.seed() + " budget=" + o.budget()
+                    + " population=" + o.population() + " generations=" + o.generations());
             List<List<String>> previous = o.resume() && !o.force() ? PointsFile.readRows(dir) : List.of();
-            PointsFile file;
-            try {
-                file = o.resume() && !o.force() ? PointsFile.resume(dir, space.header()) : PointsFile.create(dir, space.header());
-            } catch (IllegalStateException e) {
-                throw new InputException(e.getMessage());
-            }
+            PointsFile file = org.astradse.sweep.Manifests.open(dir, space.header(), hash, o.resume(), o.force());
+            ObjectNode running = org.astradse.sweep.Manifests.base(spec, version, "running", "search");
+            running.put("specHash", hash);
+            org.astradse.sweep.Manifests.write(manifest, running);
             State state = new State(space, file, previous, o);
             List<IntegerChromosome> chromosomes = new ArrayList<>();
             for (Domain d : domains) {
@@ -140,6 +135,7 @@ public final class GeneticSearch {
             org.astradse.report.ParetoPlot.write(dir, spec.name() + " (genetic search, seed " + o.seed() + ")", spec.description());
             double seconds = (System.nanoTime() - started) / 1e9;
             ObjectNode m = org.astradse.sweep.Manifests.base(spec, version, "complete", "search");
+            m.put("specHash", hash);
             ObjectNode so = m.putObject("search");
             so.put("algorithm", "NSGA-II (Jenetics 7.2: UFTournamentSelector offspring, NSGA2Selector survivors)");
             so.put("encoding", "one integer gene per swept domain (value index; continuous ranges on a 2^20 lattice)");

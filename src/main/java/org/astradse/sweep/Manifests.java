@@ -3,11 +3,18 @@ package org.astradse.sweep;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import org.astradse.network.InputException;
 import org.astradse.report.PointsFile;
 
 /** The parts of manifest.json that sweeps and searches share, and its atomic write. */
@@ -58,6 +65,50 @@ public final class Manifests {
         timing.put("threads", threads);
         timing.put("wallSeconds", Math.round(seconds * 1000) / 1000.0);
         return timing;
+    }
+
+    /**
+     * Identifies a run: the spec, its resolved inputs (workload contents included), the tool version and the run
+     * options that change the results (e.g. a search's seed and budget; not the thread count).
+     */
+    public static String hash(SweepSpec spec, String version, String resultOptions) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(JSON.writeValueAsBytes(spec.raw()));
+            md.update(JSON.writeValueAsBytes(spec.network()));
+            md.update(JSON.writeValueAsBytes(spec.system()));
+            for (Path w : spec.workloads()) md.update(Files.readAllBytes(w));
+            md.update(version.getBytes(StandardCharsets.UTF_8));
+            md.update(resultOptions.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Opens points.csv for a run identified by {@code hash}. Without --force it refuses to overwrite an unfinished
+     * or different run (a finished identical run is simply redone) and to resume a different run; with --resume it
+     * appends after the rows already there.
+     */
+    public static PointsFile open(Path dir, List<String> header, String hash, boolean resume, boolean force) throws IOException {
+        Path manifest = dir.resolve("manifest.json");
+        JsonNode previous = Files.exists(manifest) ? JSON.readTree(manifest.toFile()) : null;
+        boolean sameRun = previous != null && hash.equals(previous.path("specHash").asText());
+        boolean complete = previous != null && "complete".equals(previous.path("status").asText());
+        if (Files.exists(dir.resolve("points.csv")) && !force) {
+            if (resume && previous != null && !sameRun)
+                throw new InputException(dir + " holds results of a different spec, inputs, options or tool version; use "
+                        + "another --out, or --force to start over");
+            if (!resume && !(complete && sameRun))
+                throw new InputException(dir + " holds an unfinished or different run; use --resume to continue it or --force "
+                        + "to start over");
+        }
+        try {
+            return resume && !force ? PointsFile.resume(dir, header) : PointsFile.create(dir, header);
+        } catch (IllegalStateException e) {
+            throw new InputException(e.getMessage());
+        }
     }
 
     /** Writes via a temporary file and an atomic move, so a kill never leaves half a manifest. */

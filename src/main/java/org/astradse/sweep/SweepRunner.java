@@ -1,18 +1,11 @@
 package org.astradse.sweep;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import org.astradse.exec.OrderedExecutor;
 import org.astradse.network.InputException;
 import org.astradse.report.PointRow;
@@ -57,30 +50,13 @@ public final class SweepRunner {
     public static Outcome run(SweepSpec spec, Path dir, int threads, boolean resume, boolean force, String toolVersion,
                               Progress progress) {
         SweepSpace space = new SweepSpace(spec);
-        String hash = hash(spec, toolVersion);
-        Path points = dir.resolve("points.csv");
+        String hash = Manifests.hash(spec, toolVersion, "sweep");
         Path manifest = dir.resolve("manifest.json");
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         try {
-            JsonNode previous = Files.exists(manifest) ? json.readTree(manifest.toFile()) : null;
-            boolean sameSpec = previous != null && hash.equals(previous.path("specHash").asText());
-            boolean complete = previous != null && "complete".equals(previous.path("status").asText());
-            if (Files.exists(points) && !force) {
-                if (resume && previous != null && !sameSpec)
-                    throw new InputException(dir + " holds results of a different spec (or tool version); use another --out, "
-                            + "or --force to start over");
-                if (!resume && !(complete && sameSpec))
-                    throw new InputException(dir + " holds an unfinished or different sweep; use --resume to continue it or "
-                            + "--force to start over");
-            }
             long started = System.nanoTime();
             Instant startedAt = Instant.now();
-            PointsFile file;
-            try {
-                file = resume && !force ? PointsFile.resume(dir, space.header()) : PointsFile.create(dir, space.header());
-            } catch (IllegalStateException e) {
-                throw new InputException(e.getMessage());
-            }
+            PointsFile file = Manifests.open(dir, space.header(), hash, resume, force);
             long from = file.rows();
             writeManifest(json, manifest, spec, hash, toolVersion, "running", file, space.size(), from, 0, threads, startedAt);
             progress.start(space.size(), from);
@@ -118,21 +94,5 @@ public final class SweepRunner {
         long ran = total - resumedFrom;
         timing.put("pointsPerSecond", seconds > 0 ? Math.round(ran / seconds * 10) / 10.0 : 0);
         Manifests.write(manifest, m);
-    }
-
-    /** Identifies the sweep: the spec, its resolved inputs and the tool version. */
-    static String hash(SweepSpec spec, String version) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            ObjectMapper om = new ObjectMapper();
-            md.update(om.writeValueAsBytes(spec.raw()));
-            md.update(om.writeValueAsBytes(spec.network()));
-            md.update(om.writeValueAsBytes(spec.system()));
-            for (Path w : spec.workloads()) md.update(Files.readAllBytes(w));
-            md.update(version.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException | IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

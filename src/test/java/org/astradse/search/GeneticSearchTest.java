@@ -51,6 +51,19 @@ class GeneticSearchTest {
             assertArrayEquals(Files.readAllBytes(dir.resolve("full").resolve(f)), Files.readAllBytes(cut.resolve(f)), f);
     }
 
+    @Test
+    void resumeRefusesAnotherSeed(@TempDir Path dir) throws Exception {
+        search(SMALL, dir, 30, 3, 2, false);
+        List<String> lines = Files.readAllLines(dir.resolve("points.csv"));
+        Files.write(dir.resolve("points.csv"), lines.subList(0, 11));
+        // the rows were found with seed 3: replaying seed 4 would give them to other genotypes
+        org.junit.jupiter.api.Assertions.assertThrows(org.astradse.network.InputException.class,
+                () -> search(SMALL, dir, 30, 4, 2, true));
+        org.junit.jupiter.api.Assertions.assertThrows(org.astradse.network.InputException.class,
+                () -> search(SMALL, dir, 40, 3, 2, true)); // another budget is another run too
+        assertEquals(30, search(SMALL, dir, 30, 3, 2, true).evaluated());
+    }
+
     /**
      * Acceptance: on sweeps/bandwidth-search.yaml (24,000 grid points) a budget of 5 % (1,200 evaluations) reaches at
      * least 95 % of the exhaustive front's hypervolume (reference: 1.1 × the grid's worst ok time and cost), seeds 1–3.
