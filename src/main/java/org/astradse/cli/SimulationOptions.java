@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.astradse.collective.SystemConfig;
-import org.astradse.collective.V1SystemParser;
 import org.astradse.network.InputException;
 import org.astradse.network.NetworkConfig;
 import org.astradse.network.V1NetworkParser;
@@ -94,16 +93,13 @@ final class SimulationOptions {
             throw new InputException("--stat-row must be in [0, --total-stat-rows), found " + statRow + " of " + totalStatRows);
         List<String> warnings = new ArrayList<>();
         NetworkConfig net = loadNetwork(warnings);
-        String sysName = system.getFileName() == null ? "" : system.getFileName().toString();
-        SystemConfig sys = sysName.endsWith(".json") ? SystemConfig.parseJson(system) : V1SystemParser.parse(system);
+        SystemConfig sys = SystemConfig.parse(system);
         Workload wl = Workload.parse(workload, commScale, computeScale);
         return new Inputs(wl, net, sys, new RunOptions(numPasses, injectionScale, queuesPerDim, rv), warnings);
     }
 
     private NetworkConfig loadNetwork(List<String> warnings) {
-        String name = network.getFileName() == null ? "" : network.getFileName().toString();
-        var overrides = new V1NetworkParser.Overrides(unitsCount, linksCount, linkBandwidth, linkLatency);
-        return name.endsWith(".json") ? V1NetworkParser.parse(network, overrides, warnings)
-                : overrides.applyTo(NetworkConfig.parseYaml(network));
+        return NetworkConfig.parse(network, new V1NetworkParser.Overrides(unitsCount, linksCount, linkBandwidth, linkLatency),
+                warnings);
     }
 }

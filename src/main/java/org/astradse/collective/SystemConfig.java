@@ -48,6 +48,16 @@ public record SystemConfig(SchedulingPolicy schedulingPolicy, long endpointDelay
         return implementations.get(type);
     }
 
+    /** The format rule for system files: {@code .json} is ASTRA-sim 2.0 JSON, anything else a 1.0 txt file. */
+    public static boolean isV2File(Path file) {
+        return file.getFileName() != null && file.getFileName().toString().endsWith(".json");
+    }
+
+    /** Reads a system file of either format. */
+    public static SystemConfig parse(Path file) {
+        return isV2File(file) ? parseJson(file) : V1SystemParser.parse(file);
+    }
+
     /** The JSON keys of a v2 system file for the four implementations. */
     static String implementationKey(CollectiveType t) {
         return t.cliName() + "-implementation";
@@ -126,7 +136,7 @@ public record SystemConfig(SchedulingPolicy schedulingPolicy, long endpointDelay
                     + "found " + root.get("collective-optimization"));
         };
         JsonNode lmb = root.get("local-mem-bw");
-        if (!lmb.isNumber() || !(lmb.asDouble() > 0) || Double.isInfinite(lmb.asDouble()))
+        if (!lmb.isNumber() || !org.astradse.network.Dimension.valid(lmb.asDouble(), true))
             throw InputException.at(file, "local-mem-bw", "expected a positive number of GB/s, found " + lmb);
         JsonNode bus = root.get("model-shared-bus");
         if (bus != null && bus.isNumber() && bus.asInt() != 0)

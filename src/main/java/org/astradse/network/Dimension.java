@@ -12,10 +12,18 @@ public record Dimension(TopologyKind topology, int npus, double bandwidthGBps, d
     public Dimension {
         if (topology == null) throw new IllegalArgumentException("topology is null");
         if (npus < 1) throw new IllegalArgumentException("npus must be >= 1, got " + npus);
-        if (!(bandwidthGBps > 0) || Double.isInfinite(bandwidthGBps))
+        if (!valid(bandwidthGBps, true))
             throw new IllegalArgumentException("bandwidth must be > 0 GB/s, got " + bandwidthGBps);
-        if (!(latencyNs >= 0) || Double.isInfinite(latencyNs))
+        if (!valid(latencyNs, false))
             throw new IllegalArgumentException("latency must be >= 0 ns, got " + latencyNs);
+    }
+
+    /**
+     * The one rule for a network quantity read from any input: finite, and positive (bandwidths) or non-negative
+     * (latencies). NaN fails both.
+     */
+    public static boolean valid(double x, boolean positive) {
+        return !Double.isInfinite(x) && (positive ? x > 0 : x >= 0);
     }
 
     /** Bandwidth in bytes per ns (the one conversion, {@link Units#networkGBpsToBytesPerNs}). */

@@ -19,7 +19,8 @@ import java.util.List;
  *                   scalar), which select the 1.0 delay model; null for a 2.0 network
  */
 public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
-    private static final int MAX_NPUS = 1 << 24;
+    /** Most NPUs a network may have (16,777,216). */
+    public static final int MAX_NPUS = 1 << 24;
 
     /** A 2.0-style network. */
     public NetworkConfig(List<Dimension> dimensions) {
@@ -53,20 +54,14 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
         return v1 != null;
     }
 
-    /** Reads a network file by its format: ASTRA-sim 1.0 JSON ({@code .json}) or 2.0 YAML (anything else). */
-    public static NetworkConfig parse(Path file) {
-        String name = file.getFileName() == null ? "" : file.getFileName().toString();
-        return name.endsWith(".json") ? V1NetworkParser.parse(file, V1NetworkParser.Overrides.NONE) : parseYaml(file);
+    /** The format rule for network files: {@code .json} is ASTRA-sim 1.0 JSON, anything else 2.0 YAML. */
+    public static boolean isV1File(Path file) {
+        return file.getFileName() != null && file.getFileName().toString().endsWith(".json");
     }
 
-    /** Copy with the dimensions' sizes replaced (e.g. --units-count); keeps every other term. */
-    public NetworkConfig withUnits(int[] units) {
-        List<Dimension> d = new ArrayList<>();
-        for (int k = 0; k < dimensions.size(); k++) {
-            Dimension o = dimensions.get(k);
-            d.add(new Dimension(o.topology(), units[k], o.bandwidthGBps(), o.latencyNs()));
-        }
-        return new NetworkConfig(d, v1);
+    /** Reads a network file of either format, with the command line's per-dimension overrides. */
+    public static NetworkConfig parse(Path file, V1NetworkParser.Overrides overrides, List<String> warnings) {
+        return isV1File(file) ? V1NetworkParser.parse(file, overrides, warnings) : overrides.applyTo(parseYaml(file));
     }
 
     public int totalNpus() {
@@ -142,10 +137,10 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
             if (!c.canConvertToInt() || !c.isIntegralNumber() || c.asInt() < 1)
                 throw InputException.at(file, "npus_count[" + k + "]", "expected a positive integer, found " + c);
             JsonNode b = bw.get(k);
-            if (!b.isNumber() || !(b.asDouble() > 0) || Double.isInfinite(b.asDouble()))
+            if (!b.isNumber() || !Dimension.valid(b.asDouble(), true))
                 throw InputException.at(file, "bandwidth[" + k + "]", "expected a positive number of GB/s, found " + b);
             JsonNode l = lat.get(k);
-            if (!l.isNumber() || !(l.asDouble() >= 0) || Double.isInfinite(l.asDouble()))
+            if (!l.isNumber() || !Dimension.valid(l.asDouble(), false))
                 throw InputException.at(file, "latency[" + k + "]", "expected a non-negative number of ns, found " + l);
             total *= c.asInt();
             if (total > MAX_NPUS)

@@ -54,7 +54,7 @@ public final class V1NetworkParser {
             if (v.length != dims)
                 throw new InputException(option + ": expected " + dims + " values (one per dimension), found " + v.length);
             for (double x : v) {
-                if (positive ? !(x > 0) || Double.isInfinite(x) : !(x >= 0) || Double.isInfinite(x))
+                if (!Dimension.valid(x, positive))
                     throw new InputException(option + ": expected " + (positive ? "positive" : "non-negative") + " numbers, found " + x);
             }
         }
@@ -134,7 +134,8 @@ public final class V1NetworkParser {
                 throw InputException.at(file, "links-count[" + k + "]", "Bandwidth scalar of dimension " + k + " is 0 ("
                         + links[k] + " link(s) on a " + kind + " of " + units[k] + " NPUs)");
             total *= units[k];
-            if (total > (1 << 24)) throw InputException.at(file, "units-count", "more than 16777216 NPUs in total");
+            if (total > NetworkConfig.MAX_NPUS)
+                throw InputException.at(file, "units-count", "more than " + NetworkConfig.MAX_NPUS + " NPUs in total");
             out.add(new Dimension(kind, units[k], bw[k] * scalar, lat[k]));
             terms.add(new V1LinkTerms(bw[k], scalar, nic[k], router[k], hbmLat[k], hbmBw[k], hbmScale[k], type));
             if (hbmScale[k] != 0 && !(hbmBw[k] > 0))
@@ -168,7 +169,7 @@ public final class V1NetworkParser {
         double[] r = new double[dims];
         for (int i = 0; i < dims; i++) {
             JsonNode v = a.get(i);
-            if (!v.isNumber() || (positive ? !(v.asDouble() > 0) : !(v.asDouble() >= 0)))
+            if (!v.isNumber() || !Dimension.valid(v.asDouble(), positive))
                 throw InputException.at(file, key + "[" + i + "]", "expected a " + (positive ? "positive" : "non-negative")
                         + " number, found " + v);
             r[i] = v.asDouble();

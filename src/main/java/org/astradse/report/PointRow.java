@@ -30,6 +30,21 @@ public record PointRow(long id, String status, String error, List<String> parame
         return h;
     }
 
+    /** The status of a row given as CSV cells (as written by {@link #cells()}). */
+    public static String status(List<String> cells) {
+        return cells.get(1);
+    }
+
+    /** end_to_end_ns of an ok row given as CSV cells. */
+    public static double endToEndNs(List<String> cells) {
+        return Double.parseDouble(cells.get(cells.size() - 4));
+    }
+
+    /** network_cost_usd of an ok row given as CSV cells. */
+    public static double costUsd(List<String> cells) {
+        return Double.parseDouble(cells.get(cells.size() - 1));
+    }
+
     public boolean ok() {
         return OK.equals(status);
     }
@@ -41,6 +56,7 @@ public record PointRow(long id, String status, String error, List<String> parame
         c.add(status);
         c.add(error == null ? "" : error.replace('\n', ' ').replace('\r', ' '));
         c.addAll(parameters);
+        // the metrics close the row: endToEndNs(cells) and costUsd(cells) read them from the end
         if (ok()) {
             c.add(Long.toString(npus));
             c.add(Long.toString(endToEndNs));

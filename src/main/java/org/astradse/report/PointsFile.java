@@ -142,14 +142,11 @@ public final class PointsFile implements AutoCloseable {
 
     private void count(List<String> cells) {
         rows++;
-        String status = cells.get(1);
-        switch (status) {
+        switch (PointRow.status(cells)) {
             case PointRow.OK -> {
                 ok++;
-                int n = cells.size();
-                double time = Double.parseDouble(cells.get(n - 4));
-                double cost = Double.parseDouble(cells.get(n - 1));
-                offer(new FrontEntry(new ParetoFront.Point(Long.parseLong(cells.get(0)), time, cost), cells));
+                offer(new FrontEntry(new ParetoFront.Point(Long.parseLong(cells.get(0)), PointRow.endToEndNs(cells),
+                        PointRow.costUsd(cells)), cells));
             }
             case PointRow.INFEASIBLE -> infeasible++;
             default -> failed++;

@@ -221,9 +221,8 @@ public final class GeneticSearch {
         }
 
         private static Vec<double[]> fitness(List<String> cells) {
-            if (!PointRow.OK.equals(cells.get(1))) return PENALTY;
-            int n = cells.size();
-            return Vec.of(-Double.parseDouble(cells.get(n - 4)), -Double.parseDouble(cells.get(n - 1)));
+            if (!PointRow.OK.equals(PointRow.status(cells))) return PENALTY;
+            return Vec.of(-PointRow.endToEndNs(cells), -PointRow.costUsd(cells));
         }
 
         private static List<Long> key(Genotype<IntegerGene> g) {

@@ -88,7 +88,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         boolean networkV1 = false;
         if (n.has("file")) {
             Path p = dir.resolve(n.get("file").asText()).normalize();
-            networkV1 = p.toString().endsWith(".json");
+            networkV1 = NetworkConfig.isV1File(p);
             JsonNode t = NetworkConfig.readTree(p, networkV1 ? new ObjectMapper() : yaml);
             if (!t.isObject()) throw InputException.at(p, null, "expected a mapping");
             network = (ObjectNode) t;
@@ -102,7 +102,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         boolean systemV1 = false;
         if (s.has("file")) {
             Path p = dir.resolve(s.get("file").asText()).normalize();
-            if (p.toString().endsWith(".json")) {
+            if (SystemConfig.isV2File(p)) {
                 JsonNode t = NetworkConfig.readTree(p, new ObjectMapper());
                 if (!t.isObject()) throw InputException.at(p, null, "expected a JSON object");
                 system = (ObjectNode) t;

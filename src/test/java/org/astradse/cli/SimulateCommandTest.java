@@ -97,6 +97,19 @@ class SimulateCommandTest {
     }
 
     @Test
+    void outOfRangeNetworkNumbersAreUserErrors(@TempDir Path dir) throws Exception {
+        // 1e400 reads as Infinity: refused where it is read, naming the field, not later as an internal error
+        Path net = dir.resolve("inf.json");
+        Files.writeString(net, Files.readString(Path.of(RING8)).replaceAll("\"link-bandwidth\": \\[[^]]*]",
+                "\"link-bandwidth\": [1e400]"));
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("simulate", "--network-configuration=" + net,
+                "--system-configuration=" + SYS, "--workload-configuration=" + DATA2), "inf.json", "link-bandwidth[0]");
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("simulate", "--network-configuration=" + RING8,
+                "--system-configuration=" + SYS, "--workload-configuration=" + DATA2, "--link-bandwidth", "0"),
+                "--link-bandwidth", "positive");
+    }
+
+    @Test
     void badOptionsAreExplained() {
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("simulate", "--network-configuration=" + RING8,
                 "--system-configuration=" + SYS, "--workload-configuration=" + DATA2, "--units-count", "8", "2"), "--units-count");
