@@ -51,7 +51,7 @@ public final class BarrierSystem {
         this.events = events;
         this.timer = timer;
         this.listener = listener;
-        int levels = net.dimensionCount() + 2;
+        int levels = LogicalLayout.queueLevels(net);
         this.queues = PhaseQueue.grid(levels, queuesPerDim);
         this.allocator = new QueueAllocator(levels, queuesPerDim);
         this.runningLimit = PhaseQueue.runningLimit(sys, queuesPerDim);

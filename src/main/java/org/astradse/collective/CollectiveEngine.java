@@ -54,8 +54,8 @@ public final class CollectiveEngine {
     private int[][] streamDirection = new int[16][];
     private int streamCount;
     private Listener listener = (npu, c, now) -> { };
-    private int chunkIndexBase;
-    private boolean rendezvous;
+    private int chunkIndexBase; // a run of one chunk stands for this chunk of its collective (runAlone)
+    private boolean rendezvous; // v1 rendezvous (SEMANTICS 3.5): an 8192-B control message before each data message
 
     private final class NpuState {
         final PhaseQueue[][] queues;
@@ -89,7 +89,7 @@ public final class CollectiveEngine {
         this.symmetry = symmetry == null ? null : symmetry.clone();
         this.queuesPerDim = queuesPerDim;
         this.runningLimit = PhaseQueue.runningLimit(sys, queuesPerDim);
-        this.levels = net.dimensionCount() + 2; // a split dimension adds one level, one* dimensions have their own
+        this.levels = LogicalLayout.queueLevels(net);
         this.queueAllocator = new QueueAllocator(levels, queuesPerDim);
         this.checkDuplicates = semantics.phaseBarrier();
         this.endpointDelayNs = (long) (sys.endpointDelayNs() * injectionScale);
@@ -108,7 +108,7 @@ public final class CollectiveEngine {
      * halving-doubling is XOR-equivariant, which unaware networks and aware FullyConnected/Switch respect.
      */
     public static Symmetry[] symmetryFor(NetworkConfig net, boolean aware, List<CollectivePlan> plans) {
-        Symmetry[] sym = new Symmetry[net.dimensionCount() + 1];
+        Symmetry[] sym = new Symmetry[LogicalLayout.queueLevels(net)]; // indexed by logical dimension
         for (CollectivePlan plan : plans) {
             for (PhasePlan ph : plan.phases()) {
                 if (ph.dim().index() < 0) {
@@ -135,6 +135,38 @@ public final class CollectiveEngine {
             if (sym[k] == null) sym[k] = Symmetry.TRANSLATION; // unused dimension
         }
         return sym;
+    }
+
+    /** Finish time of one collective on every NPU id, and whether one representative stood for all. */
+    public record Alone(long[] finishNs, boolean symmetric) {
+        public long latest() {
+            long max = 0;
+            for (long f : finishNs) max = Math.max(max, f);
+            return max;
+        }
+    }
+
+    /**
+     * Runs one collective issued on every NPU at time 0 — the single-collective command, and one phase timed in
+     * isolation — on the symmetric shortcut where it is exact (unless {@code allowSymmetry} is false).
+     *
+     * @param chunkIndexBase the plan's first chunk stands for this chunk of its collective (tree choice)
+     */
+    public static Alone runAlone(NetworkConfig net, SystemConfig sys, Semantics semantics, boolean aware, CollectivePlan plan,
+                                 double injectionScale, boolean rendezvous, boolean allowSymmetry, int chunkIndexBase) {
+        Symmetry[] symmetry = allowSymmetry ? symmetryFor(net, aware, List.of(plan)) : null;
+        CollectiveEngine engine = new CollectiveEngine(net, sys, semantics, aware, symmetry, 1, injectionScale);
+        engine.chunkIndexBase = chunkIndexBase;
+        engine.rendezvous = rendezvous;
+        for (int npu = 0; npu < engine.simulatedNpus(); npu++) engine.issue(npu, plan, 0, sys.schedulingPolicy());
+        engine.run();
+        long[] finish = new long[net.totalNpus()];
+        if (engine.symmetric()) {
+            Arrays.fill(finish, engine.finishedAt(0, 0));
+        } else {
+            for (int npu = 0; npu < finish.length; npu++) finish[npu] = engine.finishedAt(npu, 0);
+        }
+        return new Alone(finish, engine.symmetric());
     }
 
     public void setListener(Listener listener) {
@@ -219,19 +251,6 @@ public final class CollectiveEngine {
 
     int chunkIndex(int stream) {
         return streamChunk[stream] + chunkIndexBase;
-    }
-
-    /** Offsets chunk indices (a phase simulated alone stands for chunk {@code base} of its collective). */
-    void setChunkIndexBase(int base) {
-        this.chunkIndexBase = base;
-    }
-
-    /**
-     * v1 rendezvous protocol (SEMANTICS 3.5): before every data message the receiver sends an 8192-byte control
-     * message to the sender, and the data leaves when it arrives.
-     */
-    void setRendezvous(boolean rendezvous) {
-        this.rendezvous = rendezvous;
     }
 
     Semantics semantics() {

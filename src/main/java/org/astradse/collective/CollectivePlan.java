@@ -10,11 +10,10 @@ import java.util.List;
  * @param chunkCount  number of chunks (streams)
  * @param chunkBytes  bytes of each chunk, per chunk (v1 cuts a smaller last chunk)
  * @param phases      phases of a chunk (inputs computed from the first chunk's size; see {@link #phaseInput})
- * @param levels      number of queue levels
  * @param warnings    defined-behaviour warnings (e.g. doubleBinaryTree running an all-reduce)
  */
 public record CollectivePlan(CollectiveType type, int chunkCount, long[] chunkBytes, List<PhasePlan> phases,
-                             int levels, List<String> warnings) {
+                             List<String> warnings) {
 
     /** Input bytes of phase {@code p} for a chunk of {@code chunk} bytes (data chaining, SEMANTICS 4.3). */
     public long phaseInput(int p, long chunk) {

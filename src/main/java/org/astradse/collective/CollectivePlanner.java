@@ -82,7 +82,6 @@ public final class CollectivePlanner {
         List<LogicalDim> active = dims.stream()
                 .filter(d -> d.size() > 1 && (d.index() < 0 ? involved != 0 : (involved >>> d.index() & 1) != 0))
                 .toList();
-        int levels = logicalCount + 1;
 
         // chunking (SEMANTICS 4.1)
         int splits = sys.preferredSplits();
@@ -177,6 +176,6 @@ public final class CollectivePlanner {
             d = pt.outputBytes(d, n);
         }
 
-        return new CollectivePlan(type, chunkBytes.length, chunkBytes, List.copyOf(phases), levels, List.copyOf(warnings));
+        return new CollectivePlan(type, chunkBytes.length, chunkBytes, List.copyOf(phases), List.copyOf(warnings));
     }
 }

@@ -15,6 +15,14 @@ import org.astradse.network.NetworkConfig;
 public record LogicalLayout(int splitPhysical, int firstSize, int breakDim) {
     public static final LogicalLayout IDENTITY = new LogicalLayout(-1, 0, -1);
 
+    /**
+     * Queue levels an NPU needs for any layout of this network: one per logical dimension (at most one physical
+     * dimension is split, adding one) plus one for {@code one*} dimensions over all NPUs, which take the last level.
+     */
+    public static int queueLevels(NetworkConfig net) {
+        return net.dimensionCount() + 2;
+    }
+
     public int logicalCount(NetworkConfig net) {
         return net.dimensionCount() + (splitPhysical >= 0 ? 1 : 0);
     }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.astradse.network.Dimension;
 import org.astradse.network.NetworkConfig;
-import org.astradse.network.Symmetry;
 import org.astradse.network.V1LinkTerms;
 
 /**
@@ -121,16 +120,9 @@ public final class PhaseTimer {
     private long simulate(PhasePlan phase, long bytes, int parity) {
         simulatedPhases++;
         PhasePlan alone = new PhasePlan(phase.dim(), phase.type(), phase.algorithm(), bytes, phase.level(), QueueAllocator.ALL);
-        CollectivePlan plan = new CollectivePlan(phase.type(), 1, new long[] {bytes}, List.of(alone), net.dimensionCount() + 2,
-                List.of());
-        Symmetry[] symmetry = allowSymmetry ? CollectiveEngine.symmetryFor(net, false, List.of(plan)) : null;
-        CollectiveEngine engine = new CollectiveEngine(net, sys, semantics, false, symmetry, 1, injectionScale);
-        engine.setChunkIndexBase(parity);
-        engine.setRendezvous(rendezvous);
-        for (int npu = 0; npu < engine.simulatedNpus(); npu++) engine.issue(npu, plan, 0, sys.schedulingPolicy());
-        engine.run();
-        long end = 0;
-        for (int npu = 0; npu < engine.simulatedNpus(); npu++) end = Math.max(end, engine.finishedAt(npu, 0));
-        return end;
+        CollectivePlan plan = new CollectivePlan(phase.type(), 1, new long[] {bytes}, List.of(alone), List.of());
+        // under the barrier the phase lasts until its last NPU is done
+        return CollectiveEngine.runAlone(net, sys, semantics, false, plan, injectionScale, rendezvous, allowSymmetry, parity)
+                .latest();
     }
 }

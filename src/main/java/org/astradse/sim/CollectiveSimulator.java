@@ -1,7 +1,6 @@
 package org.astradse.sim;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.astradse.collective.CollectiveEngine;
 import org.astradse.collective.CollectivePlan;
@@ -10,7 +9,6 @@ import org.astradse.collective.CollectiveType;
 import org.astradse.collective.Semantics;
 import org.astradse.collective.SystemConfig;
 import org.astradse.network.NetworkConfig;
-import org.astradse.network.Symmetry;
 
 /** One collective on every NPU, as ASTRA-sim 2.0 runs it: a pure function of its inputs. */
 public final class CollectiveSimulator {
@@ -33,22 +31,9 @@ public final class CollectiveSimulator {
                                             Congestion congestion, boolean allowSymmetry) {
         boolean aware = congestion == Congestion.AWARE;
         CollectivePlan plan = CollectivePlanner.plan(net, sys, Semantics.V2, type, sizeBytes);
-        Symmetry[] symmetry = allowSymmetry ? CollectiveEngine.symmetryFor(net, aware, List.of(plan)) : null;
-        CollectiveEngine engine = new CollectiveEngine(net, sys, Semantics.V2, aware, symmetry, 1, 1.0);
-        for (int npu = 0; npu < engine.simulatedNpus(); npu++) {
-            engine.issue(npu, plan, 0, sys.schedulingPolicy());
-        }
-        engine.run();
-        long[] finish = new long[net.totalNpus()];
-        if (engine.symmetric()) {
-            Arrays.fill(finish, engine.finishedAt(0, 0));
-        } else {
-            for (int npu = 0; npu < finish.length; npu++) finish[npu] = engine.finishedAt(npu, 0);
-        }
-        long max = 0;
-        for (long f : finish) max = Math.max(max, f);
+        CollectiveEngine.Alone run = CollectiveEngine.runAlone(net, sys, Semantics.V2, aware, plan, 1.0, false, allowSymmetry, 0);
         List<String> warnings = new ArrayList<>(sys.warnings());
         warnings.addAll(plan.warnings());
-        return new CollectiveResult(max, finish, plan.chunkCount(), engine.symmetric(), List.copyOf(warnings));
+        return new CollectiveResult(run.latest(), run.finishNs(), plan.chunkCount(), run.symmetric(), List.copyOf(warnings));
     }
 }
