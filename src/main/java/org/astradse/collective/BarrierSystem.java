@@ -1,8 +1,5 @@
 package org.astradse.collective;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import org.astradse.network.EventQueue;
 import org.astradse.network.NetworkConfig;
 
@@ -32,113 +29,53 @@ public final class BarrierSystem {
 
     private final EventQueue events;
     private final PhaseTimer timer;
-    private final PhaseQueue[][] queues;
-    private final QueueAllocator allocator;
-    private final int runningLimit;
-    private final Listener listener;
-    private final List<CollectivePlan> collectives = new ArrayList<>();
-    private int[] remaining = new int[16];
-    private int[] streamCollective = new int[64];
-    private int[] streamChunk = new int[64];
-    private int[] streamPhase = new int[64];
-    private long[] streamPriority = new long[64];
-    private int[][] streamQueue = new int[64][];
-    private int streams;
-    private final PriorityCounter priorities = new PriorityCounter();
+    private final StreamScheduler.Registry registry;
+    private final StreamScheduler scheduler;
 
     public BarrierSystem(NetworkConfig net, SystemConfig sys, PhaseTimer timer, int queuesPerDim, EventQueue events,
                          Listener listener) {
         this.events = events;
         this.timer = timer;
-        this.listener = listener;
         int levels = LogicalLayout.queueLevels(net);
-        this.queues = PhaseQueue.grid(levels, queuesPerDim);
-        this.allocator = new QueueAllocator(levels, queuesPerDim);
-        this.runningLimit = PhaseQueue.runningLimit(sys, queuesPerDim);
+        this.registry = new StreamScheduler.Registry(levels, queuesPerDim);
+        // the barrier's answers to the scheduler: a phase ends after its duration; refill after this ns's events
+        StreamScheduler.Host host = new StreamScheduler.Host() {
+            @Override
+            public void startPhase(int npu, int stream, int phase, long now) {
+                CollectivePlan plan = registry.plan(stream);
+                int chunk = registry.chunk(stream);
+                long d = timer.durationNs(plan.phases().get(phase), plan.phaseInput(phase, plan.chunkBytes()[chunk]), chunk);
+                events.schedule(now + d, PHASE_END, stream, 0, 0, 0);
+            }
+
+            @Override
+            public void collectiveFinished(int npu, int collective, long now) {
+                listener.collectiveFinished(collective, now);
+            }
+
+            @Override
+            public void refillLater(int npu, int level, int queue, long now) {
+                events.schedule(now, REFILL, level, queue, 0, 0);
+            }
+        };
+        this.scheduler = new StreamScheduler(registry, host, 0, levels, queuesPerDim, sys);
     }
 
-    /**
-     * Priority for a collective issued now (SEMANTICS 4.4): a per-NPU counter; LIFO takes it and adds one, FIFO
-     * takes it and subtracts one.
-     */
+    /** Priority for a collective issued now (SEMANTICS 4.4). */
     public long nextPriority(SystemConfig.SchedulingPolicy policy) {
-        return priorities.take(policy);
+        return scheduler.nextPriority(policy);
     }
 
     /** Issues a collective at {@code now}: all its chunks enter the queue of their first phase. */
     public int issue(CollectivePlan plan, long now, long priority) {
-        int c = collectives.size();
-        collectives.add(plan);
-        if (c == remaining.length) remaining = Arrays.copyOf(remaining, c * 2);
-        remaining[c] = plan.chunkCount();
-        int first = streams;
-        for (int i = 0; i < plan.chunkCount(); i++) {
-            int s = newStream(c, i, priority);
-            int phases = plan.phases().size();
-            streamQueue[s] = new int[phases];
-            for (int p = 0; p < phases; p++) {
-                PhasePlan ph = plan.phases().get(p);
-                streamQueue[s][p] = allocator.allocate(ph.level(), ph.queueGroup());
-            }
-        }
-        for (int s = first; s < streams; s++) enqueue(s, now);
-        return c;
+        return scheduler.issue(plan, now, priority);
     }
 
     public void onPhaseEnd(int stream, long now) {
-        CollectivePlan plan = collectives.get(streamCollective[stream]);
-        int phase = streamPhase[stream];
-        PhaseQueue q = queues[plan.phases().get(phase).level()][streamQueue[stream][phase]];
-        q.removeRunning(stream);
-        streamPhase[stream] = phase + 1;
-        if (phase + 1 < plan.phases().size()) {
-            enqueue(stream, now);
-        } else {
-            int c = streamCollective[stream];
-            if (--remaining[c] == 0) listener.collectiveFinished(c, now);
-        }
-        // the freed slot is refilled after every other event of this ns, so chunks entering the queue at the same
-        // ns compete for it by priority
-        events.schedule(now, REFILL, plan.phases().get(phase).level(), streamQueue[stream][phase], 0, 0);
+        scheduler.phaseDone(stream, now);
     }
 
     public void onRefill(int level, int queue, long now) {
-        startWaiting(queues[level][queue], now);
-    }
-
-    private void enqueue(int stream, long now) {
-        CollectivePlan plan = collectives.get(streamCollective[stream]);
-        int phase = streamPhase[stream];
-        PhaseQueue q = queues[plan.phases().get(phase).level()][streamQueue[stream][phase]];
-        q.insert(stream, streamPriority[stream]);
-        startWaiting(q, now);
-    }
-
-    private void startWaiting(PhaseQueue q, long now) {
-        int stream;
-        while ((stream = q.startNext(runningLimit)) >= 0) {
-            CollectivePlan plan = collectives.get(streamCollective[stream]);
-            int chunk = streamChunk[stream];
-            int phase = streamPhase[stream];
-            long bytes = plan.phaseInput(phase, plan.chunkBytes()[chunk]);
-            long d = timer.durationNs(plan.phases().get(phase), bytes, chunk);
-            events.schedule(now + d, PHASE_END, stream, 0, 0, 0);
-        }
-    }
-
-    private int newStream(int collective, int chunk, long priority) {
-        if (streams == streamCollective.length) {
-            int n = streams * 2;
-            streamCollective = Arrays.copyOf(streamCollective, n);
-            streamChunk = Arrays.copyOf(streamChunk, n);
-            streamPhase = Arrays.copyOf(streamPhase, n);
-            streamPriority = Arrays.copyOf(streamPriority, n);
-            streamQueue = Arrays.copyOf(streamQueue, n);
-        }
-        streamCollective[streams] = collective;
-        streamChunk[streams] = chunk;
-        streamPhase[streams] = 0;
-        streamPriority[streams] = priority;
-        return streams++;
+        scheduler.refill(level, queue, now);
     }
 }

@@ -1,6 +1,5 @@
 package org.astradse.collective;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.astradse.network.AwareNetwork;
@@ -40,41 +39,40 @@ public final class CollectiveEngine {
     private final NetworkModel network;
     private final EventQueue events = new EventQueue();
     private final Symmetry[] symmetry; // per logical dimension; null = full simulation
-    private final int queuesPerDim;
-    private final int runningLimit;
-    private final int levels;
     private final NpuState[] npus;
-    private final List<CollectivePlan> collectives = new ArrayList<>();
-    private final List<Integer> firstStream = new ArrayList<>();
-    private final QueueAllocator queueAllocator;
+    private final StreamScheduler.Registry registry;
     private final boolean checkDuplicates; // v1: a second in-flight message to the same peer aborts the reference
-    private int[] streamCollective = new int[16];
-    private int[] streamChunk = new int[16];
-    private int[][] streamQueue = new int[16][];
-    private int[][] streamDirection = new int[16][];
-    private int streamCount;
     private Listener listener = (npu, c, now) -> { };
     private int chunkIndexBase; // a run of one chunk stands for this chunk of its collective (runAlone)
     private boolean rendezvous; // v1 rendezvous (SEMANTICS 3.5): an 8192-B control message before each data message
 
-    private final class NpuState {
-        final PhaseQueue[][] queues;
-        StreamRun[] streams = new StreamRun[16];
-        int issued;          // collectives issued so far
-        final PriorityCounter priorities = new PriorityCounter();
-        int[] remainingChunks = new int[4];
-        long[] finishedAt = new long[4];
+    /** One simulated NPU: its queues, and its phase algorithms per stream (created on first use). */
+    private static final class NpuState {
+        final StreamScheduler scheduler;
+        PhaseAlgorithm[][] algorithms = new PhaseAlgorithm[16][];
 
-        NpuState() {
-            queues = PhaseQueue.grid(levels, queuesPerDim);
+        NpuState(StreamScheduler scheduler) {
+            this.scheduler = scheduler;
         }
     }
 
-    private static final class StreamRun {
-        int phase;
-        long priority;
-        PhaseAlgorithm[] algorithms;
-    }
+    /** The engine's answers to the scheduler: start a phase algorithm, report, refill after this ns's events. */
+    private final StreamScheduler.Host host = new StreamScheduler.Host() {
+        @Override
+        public void startPhase(int npu, int stream, int phase, long now) {
+            algorithm(npu, stream, phase).start(now);
+        }
+
+        @Override
+        public void collectiveFinished(int npu, int collective, long now) {
+            listener.collectiveFinished(npu, collective, now);
+        }
+
+        @Override
+        public void refillLater(int npu, int level, int queue, long now) {
+            events.schedule(now, REFILL, npu, level, queue, 0);
+        }
+    };
 
     /**
      * @param symmetry one {@link Symmetry} per logical dimension for a symmetric run, or null to simulate every
@@ -87,10 +85,8 @@ public final class CollectiveEngine {
         this.sys = sys;
         this.semantics = semantics;
         this.symmetry = symmetry == null ? null : symmetry.clone();
-        this.queuesPerDim = queuesPerDim;
-        this.runningLimit = PhaseQueue.runningLimit(sys, queuesPerDim);
-        this.levels = LogicalLayout.queueLevels(net);
-        this.queueAllocator = new QueueAllocator(levels, queuesPerDim);
+        int levels = LogicalLayout.queueLevels(net);
+        this.registry = new StreamScheduler.Registry(levels, queuesPerDim);
         this.checkDuplicates = semantics.phaseBarrier();
         this.endpointDelayNs = (long) (sys.endpointDelayNs() * injectionScale);
         if (net.isV1() && aware) throw new org.astradse.network.InputException("the congestion-aware model needs a 2.0 network");
@@ -98,7 +94,9 @@ public final class CollectiveEngine {
                 : net.isV1() ? new org.astradse.network.V1Network(net) : new UnawareNetwork(net);
         int simulated = symmetry == null ? net.totalNpus() : 1;
         this.npus = new NpuState[simulated];
-        for (int i = 0; i < simulated; i++) npus[i] = new NpuState();
+        for (int i = 0; i < simulated; i++) {
+            npus[i] = new NpuState(new StreamScheduler(registry, host, i, levels, queuesPerDim, sys));
+        }
     }
 
     /**
@@ -190,42 +188,8 @@ public final class CollectiveEngine {
      * @return the collective's index
      */
     public int issue(int npu, CollectivePlan plan, long now, SystemConfig.SchedulingPolicy priorityPolicy) {
-        NpuState s = npus[npu];
-        int c = s.issued++;
-        if (c == collectives.size()) {
-            collectives.add(plan);
-            firstStream.add(streamCount);
-            for (int i = 0; i < plan.chunkCount(); i++) {
-                int stream = addStream(c, i);
-                int phases = plan.phases().size();
-                streamQueue[stream] = new int[phases];
-                streamDirection[stream] = new int[phases];
-                for (int p = 0; p < phases; p++) {
-                    PhasePlan ph = plan.phases().get(p);
-                    int q = queueAllocator.allocate(ph.level(), ph.queueGroup());
-                    streamQueue[stream][p] = q;
-                    streamDirection[stream][p] = queueAllocator.direction(q);
-                }
-            }
-        }
-        long priority = s.priorities.take(priorityPolicy);
-        if (c >= s.remainingChunks.length) {
-            s.remainingChunks = Arrays.copyOf(s.remainingChunks, c * 2 + 2);
-            s.finishedAt = Arrays.copyOf(s.finishedAt, c * 2 + 2);
-        }
-        s.remainingChunks[c] = plan.chunkCount();
-        if (plan.phases().isEmpty() || plan.chunkCount() == 0) {
-            s.finishedAt[c] = now;
-            listener.collectiveFinished(npu, c, now);
-            return c;
-        }
-        int first = firstStream.get(c);
-        for (int i = 0; i < plan.chunkCount(); i++) {
-            StreamRun r = stream(s, first + i);
-            r.priority = priority;
-            enqueue(npu, s, first + i, now);
-        }
-        return c;
+        StreamScheduler scheduler = npus[npu].scheduler;
+        return scheduler.issue(plan, now, scheduler.nextPriority(priorityPolicy));
     }
 
     /** Runs events until none is left. */
@@ -237,8 +201,8 @@ public final class CollectiveEngine {
             switch (q.kind()) {
                 case EventQueue.DELIVER -> algorithm(q.a(), q.b(), q.c()).arrive(now, q.d());
                 case EventQueue.HOP -> network.onHop(q, now, q.a());
-                case TIMER -> npus[q.a()].streams[q.b()].algorithms[q.c()].onTimer(now, q.d());
-                case REFILL -> startWaiting(q.a(), npus[q.a()], npus[q.a()].queues[q.b()][q.c()], now);
+                case TIMER -> npus[q.a()].algorithms[q.b()][q.c()].onTimer(now, q.d());
+                case REFILL -> npus[q.a()].scheduler.refill(q.b(), q.c(), now);
                 default -> throw new IllegalStateException("event kind " + q.kind());
             }
         }
@@ -246,11 +210,11 @@ public final class CollectiveEngine {
 
     /** When collective {@code c} finished on simulated NPU {@code npu}. */
     public long finishedAt(int npu, int c) {
-        return npus[npu].finishedAt[c];
+        return npus[npu].scheduler.finishedAt(c);
     }
 
     int chunkIndex(int stream) {
-        return streamChunk[stream] + chunkIndexBase;
+        return registry.chunk(stream) + chunkIndexBase;
     }
 
     Semantics semantics() {
@@ -291,7 +255,7 @@ public final class CollectiveEngine {
 
     /** In a symmetric run: the NPU whose message to 0 is the image of 0's message to {@code npu} (an involution). */
     private int mirror(PhaseAlgorithm alg, int npu) {
-        PhasePlan ph = collectives.get(streamCollective[alg.stream]).phases().get(alg.phase);
+        PhasePlan ph = registry.phase(alg.stream, alg.phase);
         if (ph.dim().index() < 0) return net.negatedCoordinates(npu);
         return alg.npuOf(symmetry[ph.dim().index()].mirror((npu - alg.base) / alg.stride, alg.n));
     }
@@ -301,54 +265,21 @@ public final class CollectiveEngine {
     }
 
     void phaseDone(PhaseAlgorithm alg, long now) {
-        int npu = alg.npu;
-        NpuState s = npus[npu];
-        int stream = alg.stream;
-        StreamRun r = s.streams[stream];
-        CollectivePlan plan = collectives.get(streamCollective[stream]);
-        int level = plan.phases().get(r.phase).level();
-        int queueIndex = streamQueue[stream][r.phase];
-        PhaseQueue q = s.queues[level][queueIndex];
-        q.removeRunning(stream);
-        r.algorithms[r.phase] = null; // done; nothing more arrives for it
-        r.phase++;
-        if (r.phase < plan.phases().size()) {
-            enqueue(npu, s, stream, now);
-        } else {
-            int c = streamCollective[stream];
-            if (--s.remainingChunks[c] == 0) {
-                s.finishedAt[c] = now;
-                listener.collectiveFinished(npu, c, now);
-            }
-        }
-        // the freed slot is refilled after every other event of this ns, so that chunks entering the queue at the
-        // same ns compete for it by priority (the rule that reproduces the 1.0 reference's order of finishes)
-        events.schedule(now, REFILL, npu, level, queueIndex, 0);
-    }
-
-    private void enqueue(int npu, NpuState s, int stream, long now) {
-        StreamRun r = s.streams[stream];
-        CollectivePlan plan = collectives.get(streamCollective[stream]);
-        PhaseQueue q = s.queues[plan.phases().get(r.phase).level()][streamQueue[stream][r.phase]];
-        q.insert(stream, r.priority);
-        startWaiting(npu, s, q, now);
-    }
-
-    private void startWaiting(int npu, NpuState s, PhaseQueue q, long now) {
-        int stream;
-        while ((stream = q.startNext(runningLimit)) >= 0) {
-            StreamRun r = s.streams[stream];
-            algorithm(npu, stream, r.phase).start(now);
-        }
+        npus[alg.npu].algorithms[alg.stream][alg.phase] = null; // done; nothing more arrives for it
+        npus[alg.npu].scheduler.phaseDone(alg.stream, now);
     }
 
     private PhaseAlgorithm algorithm(int npu, int stream, int phase) {
         NpuState s = npus[npu];
-        StreamRun r = stream(s, stream);
-        PhaseAlgorithm a = r.algorithms[phase];
+        if (stream >= s.algorithms.length) s.algorithms = Arrays.copyOf(s.algorithms, Math.max(stream + 1, s.algorithms.length * 2));
+        PhaseAlgorithm[] perPhase = s.algorithms[stream];
+        if (perPhase == null) {
+            perPhase = new PhaseAlgorithm[registry.plan(stream).phases().size()];
+            s.algorithms[stream] = perPhase;
+        }
+        PhaseAlgorithm a = perPhase[phase];
         if (a == null) {
-            CollectivePlan plan = collectives.get(streamCollective[stream]);
-            int chunk = streamChunk[stream];
+            CollectivePlan plan = registry.plan(stream);
             PhasePlan ph = plan.phases().get(phase);
             a = switch (ph.algorithm()) {
                 case RING -> new RingAlgorithm();
@@ -356,33 +287,10 @@ public final class CollectiveEngine {
                 case HALVING_DOUBLING -> new HalvingDoublingAlgorithm();
                 case DOUBLE_BINARY_TREE -> new DoubleBinaryTreeAlgorithm();
             };
-            a.init(this, npu, stream, phase, ph.dim(), streamDirection[stream][phase],
-                    plan.phaseInput(phase, plan.chunkBytes()[chunk]), ph.type());
-            r.algorithms[phase] = a;
+            a.init(this, npu, stream, phase, ph.dim(), registry.direction(stream, phase),
+                    plan.phaseInput(phase, plan.chunkBytes()[registry.chunk(stream)]), ph.type());
+            perPhase[phase] = a;
         }
         return a;
-    }
-
-    private StreamRun stream(NpuState s, int stream) {
-        if (stream >= s.streams.length) s.streams = Arrays.copyOf(s.streams, Math.max(stream + 1, s.streams.length * 2));
-        StreamRun r = s.streams[stream];
-        if (r == null) {
-            r = new StreamRun();
-            r.algorithms = new PhaseAlgorithm[collectives.get(streamCollective[stream]).phases().size()];
-            s.streams[stream] = r;
-        }
-        return r;
-    }
-
-    private int addStream(int collective, int chunk) {
-        if (streamCount == streamCollective.length) {
-            streamCollective = Arrays.copyOf(streamCollective, streamCount * 2);
-            streamChunk = Arrays.copyOf(streamChunk, streamCount * 2);
-            streamQueue = Arrays.copyOf(streamQueue, streamCount * 2);
-            streamDirection = Arrays.copyOf(streamDirection, streamCount * 2);
-        }
-        streamCollective[streamCount] = collective;
-        streamChunk[streamCount] = chunk;
-        return streamCount++;
     }
 }

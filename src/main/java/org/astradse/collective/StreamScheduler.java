@@ -1,0 +1,193 @@
+package org.astradse.collective;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One NPU's system-layer queues (SEMANTICS 4.4), used by the event engine (one per simulated NPU) and by the
+ * barrier-synchronised system (one for the representative NPU). All chunks of an issued collective enter the queue
+ * of their first phase; a queue runs at most ⌈active-chunks / q⌉ chunks, the rest wait in priority order; a chunk
+ * that finishes a phase leaves its queue and enters the next phase's; the freed slot is refilled after every other
+ * event of that ns (the same-ns rule that reproduces the 1.0 reference's order of finishes), so chunks entering the
+ * queue at the same ns compete for it by priority.
+ *
+ * <p>What a phase does is the host's business: the engine starts a phase algorithm, the barrier system schedules the
+ * phase's end after its known duration.
+ */
+final class StreamScheduler {
+    /** What the scheduler asks of its simulation. */
+    interface Host {
+        /** Stream {@code stream} may start phase {@code phase} now. */
+        void startPhase(int npu, int stream, int phase, long now);
+
+        /** Every chunk of collective {@code collective} has left its last phase. */
+        void collectiveFinished(int npu, int collective, long now);
+
+        /** Call {@link #refill} for this queue after the events already scheduled at {@code now}. */
+        void refillLater(int npu, int level, int queue, long now);
+    }
+
+    /**
+     * The collectives and their streams (chunks), shared by all NPUs: every NPU issues the same collectives in the
+     * same order, so the k-th collective and its streams, queues and ring directions are the same everywhere.
+     */
+    static final class Registry {
+        private final QueueAllocator allocator;
+        private final List<CollectivePlan> plans = new ArrayList<>();
+        private final List<Integer> firstStream = new ArrayList<>();
+        private int[] streamCollective = new int[16];
+        private int[] streamChunk = new int[16];
+        private int[][] streamQueue = new int[16][];
+        private int[][] streamDirection = new int[16][];
+        private int streams;
+
+        Registry(int levels, int queuesPerDim) {
+            this.allocator = new QueueAllocator(levels, queuesPerDim);
+        }
+
+        /** Collective {@code c}, registering it (and choosing its queues) the first time an NPU issues it. */
+        private void register(int c, CollectivePlan plan) {
+            if (c < plans.size()) return;
+            plans.add(plan);
+            firstStream.add(streams);
+            int phases = plan.phases().size();
+            for (int i = 0; i < plan.chunkCount(); i++) {
+                if (streams == streamCollective.length) {
+                    int n = streams * 2;
+                    streamCollective = Arrays.copyOf(streamCollective, n);
+                    streamChunk = Arrays.copyOf(streamChunk, n);
+                    streamQueue = Arrays.copyOf(streamQueue, n);
+                    streamDirection = Arrays.copyOf(streamDirection, n);
+                }
+                streamCollective[streams] = c;
+                streamChunk[streams] = i;
+                streamQueue[streams] = new int[phases];
+                streamDirection[streams] = new int[phases];
+                for (int p = 0; p < phases; p++) {
+                    PhasePlan ph = plan.phases().get(p);
+                    int q = allocator.allocate(ph.level(), ph.queueGroup());
+                    streamQueue[streams][p] = q;
+                    streamDirection[streams][p] = allocator.direction(q);
+                }
+                streams++;
+            }
+        }
+
+        CollectivePlan plan(int stream) {
+            return plans.get(streamCollective[stream]);
+        }
+
+        int collective(int stream) {
+            return streamCollective[stream];
+        }
+
+        int chunk(int stream) {
+            return streamChunk[stream];
+        }
+
+        int direction(int stream, int phase) {
+            return streamDirection[stream][phase];
+        }
+
+        PhasePlan phase(int stream, int phase) {
+            return plan(stream).phases().get(phase);
+        }
+    }
+
+    private final Registry registry;
+    private final Host host;
+    private final int npu;
+    private final PhaseQueue[][] queues;
+    private final int runningLimit;
+    private final PriorityCounter priorities = new PriorityCounter();
+    private int issued;
+    private int[] phaseOf = new int[16];
+    private long[] priorityOf = new long[16];
+    private int[] remaining = new int[4];
+    private long[] finishedAt = new long[4];
+
+    StreamScheduler(Registry registry, Host host, int npu, int levels, int queuesPerDim, SystemConfig sys) {
+        this.registry = registry;
+        this.host = host;
+        this.npu = npu;
+        this.queues = PhaseQueue.grid(levels, queuesPerDim);
+        this.runningLimit = PhaseQueue.runningLimit(sys, queuesPerDim);
+    }
+
+    /** The next priority under this policy (SEMANTICS 4.4). */
+    long nextPriority(SystemConfig.SchedulingPolicy policy) {
+        return priorities.take(policy);
+    }
+
+    /** Issues this NPU's next collective at {@code now}; returns its index. */
+    int issue(CollectivePlan plan, long now, long priority) {
+        int c = issued++;
+        registry.register(c, plan);
+        if (c >= remaining.length) {
+            remaining = Arrays.copyOf(remaining, c * 2 + 2);
+            finishedAt = Arrays.copyOf(finishedAt, c * 2 + 2);
+        }
+        remaining[c] = plan.chunkCount();
+        if (plan.phases().isEmpty() || plan.chunkCount() == 0) {
+            finishedAt[c] = now;
+            host.collectiveFinished(npu, c, now);
+            return c;
+        }
+        int first = registry.firstStream.get(c);
+        int end = first + plan.chunkCount();
+        if (end > phaseOf.length) {
+            phaseOf = Arrays.copyOf(phaseOf, Math.max(end, phaseOf.length * 2));
+            priorityOf = Arrays.copyOf(priorityOf, phaseOf.length);
+        }
+        for (int s = first; s < end; s++) {
+            phaseOf[s] = 0;
+            priorityOf[s] = priority;
+            enqueue(s, now);
+        }
+        return c;
+    }
+
+    /** Stream {@code stream} finished its current phase at {@code now}. */
+    void phaseDone(int stream, long now) {
+        int phase = phaseOf[stream];
+        CollectivePlan plan = registry.plan(stream);
+        int level = plan.phases().get(phase).level();
+        int queue = registry.streamQueue[stream][phase];
+        queues[level][queue].removeRunning(stream);
+        phaseOf[stream] = phase + 1;
+        if (phase + 1 < plan.phases().size()) {
+            enqueue(stream, now);
+        } else {
+            int c = registry.collective(stream);
+            if (--remaining[c] == 0) {
+                finishedAt[c] = now;
+                host.collectiveFinished(npu, c, now);
+            }
+        }
+        host.refillLater(npu, level, queue, now);
+    }
+
+    /** Starts waiting streams of a queue while it has free slots. */
+    void refill(int level, int queue, long now) {
+        PhaseQueue q = queues[level][queue];
+        int stream;
+        while ((stream = q.startNext(runningLimit)) >= 0) host.startPhase(npu, stream, phaseOf[stream], now);
+    }
+
+    int phaseOf(int stream) {
+        return phaseOf[stream];
+    }
+
+    long finishedAt(int collective) {
+        return finishedAt[collective];
+    }
+
+    private void enqueue(int stream, long now) {
+        int phase = phaseOf[stream];
+        int level = registry.phase(stream, phase).level();
+        int queue = registry.streamQueue[stream][phase];
+        queues[level][queue].insert(stream, priorityOf[stream]);
+        refill(level, queue, now);
+    }
+}
