@@ -33,7 +33,7 @@ final class DirectAlgorithm extends PhaseAlgorithm {
         consumed = new int[n];
         arrived = new int[n];
         eager = rounds == 2 && engine.semantics().directEagerRoundTwo();
-        if (rounds == 2) inFlightUntil = new long[n];
+        if (rounds == 2 && tracksDuplicates()) inFlightUntil = new long[n];
     }
 
     @Override
@@ -76,8 +76,7 @@ final class DirectAlgorithm extends PhaseAlgorithm {
     }
 
     private void sendPeer(long now, int peer) {
-        if (inFlightUntil == null) send(now, peer, message);
-        else sendOnce(now, peer, message, inFlightUntil, Math.floorMod(peer, n));
+        sendOnce(now, peer, message, inFlightUntil, Math.floorMod(peer, n));
     }
 
     @Override

@@ -62,7 +62,7 @@ final class HalvingDoublingAlgorithm extends PhaseAlgorithm {
             peerSlot[i] = slot;
         }
         arrivedFrom = new int[distinct];
-        inFlightUntil = new long[distinct];
+        if (tracksDuplicates()) inFlightUntil = new long[distinct];
         consumedFrom = new int[distinct];
     }
 

@@ -69,12 +69,16 @@ abstract class PhaseAlgorithm {
      * one size), so it is refused here. The 1.0 network is contention-free: the arrival is known at sending, and
      * {@code inFlightUntil[slot]} keeps it per peer — no state elsewhere, no allocation per message. A message
      * arriving in the same ns is received first (its delivery was scheduled earlier), hence the strict test.
+     * Algorithms allocate {@code inFlightUntil} only when {@link #tracksDuplicates()}; null means no check.
      */
     final void sendOnce(long now, int peer, long messageBytes, long[] inFlightUntil, int slot) {
         int p = Math.floorMod(peer, n);
+        if (inFlightUntil == null) { // v2: nothing to check
+            engine.send(this, now, p, messageBytes);
+            return;
+        }
         if (now < inFlightUntil[slot]) throw engine.duplicate(this, p, messageBytes);
-        long arrival = engine.send(this, now, p, messageBytes);
-        if (engine.checksDuplicates()) inFlightUntil[slot] = arrival;
+        inFlightUntil[slot] = engine.send(this, now, p, messageBytes);
     }
 
     final void after(long now, long delay, int token) {
@@ -83,6 +87,11 @@ abstract class PhaseAlgorithm {
 
     final void done(long now) {
         engine.phaseDone(this, now);
+    }
+
+    /** Whether this run refuses duplicate in-flight messages (v1); algorithms then allocate their arrival slots. */
+    final boolean tracksDuplicates() {
+        return engine.checksDuplicates();
     }
 
     /** Endpoint delay E per packet (endpoint-delay × injection-scale). */

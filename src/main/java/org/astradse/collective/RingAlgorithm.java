@@ -19,7 +19,7 @@ final class RingAlgorithm extends PhaseAlgorithm {
     private int sent;
     private int handled;
     private int arrived; // from the neighbour we receive from
-    private final long[] inFlightUntil = new long[1]; // the last message to the neighbour we send to
+    private long[] inFlightUntil; // v1: arrival of the last message to the neighbour we send to
 
     @Override
     void setUp() {
@@ -44,6 +44,7 @@ final class RingAlgorithm extends PhaseAlgorithm {
             }
         }
         from = Math.floorMod(index - direction, n);
+        if (tracksDuplicates()) inFlightUntil = new long[1];
     }
 
     @Override
