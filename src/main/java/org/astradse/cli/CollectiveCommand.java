@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.astradse.collective.CollectiveType;
 import org.astradse.collective.SystemConfig;
@@ -56,7 +58,9 @@ final class CollectiveCommand implements Callable<Integer> {
         NetworkConfig net = NetworkConfig.parseYaml(network);
         SystemConfig sys = SystemConfig.parseJson(system);
         CollectiveResult r = CollectiveSimulator.simulate(net, sys, type, sizeBytes, model);
-        for (String w : r.warnings()) System.err.println("warning: " + w);
+        List<String> warnings = new ArrayList<>(net.singleNpuWarnings(network));
+        warnings.addAll(r.warnings());
+        for (String w : warnings) System.err.println("warning: " + w);
         if (json) {
             ObjectMapper om = new ObjectMapper();
             ObjectNode o = om.createObjectNode();
@@ -69,7 +73,7 @@ final class CollectiveCommand implements Callable<Integer> {
             ArrayNode per = o.putArray("perNpuFinishNs");
             for (long f : r.perNpuFinishNs()) per.add(f);
             ArrayNode warn = o.putArray("warnings");
-            r.warnings().forEach(warn::add);
+            warnings.forEach(warn::add);
             System.out.println(om.writeValueAsString(o));
         } else {
             long min = Long.MAX_VALUE;

@@ -29,18 +29,22 @@ public final class Main implements Runnable {
         CommandLine cmd = new CommandLine(new Main());
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof InputException) {
-                commandLine.getErr().println("error: " + ex.getMessage());
+                commandLine.getErr().println("error: " + oneLine(ex.getMessage()));
                 return USER_ERROR;
             }
             throw ex;
         });
         cmd.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("error: " + ex.getMessage());
-            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            c.getErr().println("error: " + oneLine(ex.getMessage()) + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             return USER_ERROR;
         });
         return cmd.execute(args);
+    }
+
+    /** A user error is one line: whatever a library's message spans is joined. */
+    static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** The version from the jar manifest, or "dev". */

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.astradse.collective.CollectivePlanner;
 import org.astradse.collective.SystemConfig;
 import org.astradse.network.InputException;
 import org.astradse.network.NetworkConfig;
@@ -94,6 +95,11 @@ final class SimulationOptions {
         List<String> warnings = new ArrayList<>();
         NetworkConfig net = loadNetwork(warnings);
         SystemConfig sys = SystemConfig.parse(system);
+        try {
+            CollectivePlanner.checkImplementations(net, sys);
+        } catch (InputException e) {
+            throw InputException.at(system, null, e.getMessage() + " (network " + network + ")");
+        }
         Workload wl = Workload.parse(workload, commScale, computeScale);
         return new Inputs(wl, net, sys, new RunOptions(numPasses, injectionScale, queuesPerDim, rv), warnings);
     }

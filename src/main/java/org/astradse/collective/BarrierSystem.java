@@ -9,16 +9,23 @@ import org.astradse.network.NetworkConfig;
  * in the same state at the same time: the whole system is exactly NPU 0's queues, with each phase lasting what
  * {@link PhaseTimer} says. This is the event engine's semantics reduced by that symmetry, not a second model.
  *
- * <p>Same-ns order (SEMANTICS 10 leaves it open): a slot freed at t is refilled after every other event at t, so a
- * chunk that enters the queue at t competes by priority; this reproduces the reference's order of finishes in
- * {@code ex_run_multi__npus-8-*}, where every dimension's phases take equally long.
+ * <p>Same-ns order (SEMANTICS 10 leaves it open). A chunk moves on as the reference's
+ * {@code proceed_to_next_vnet_baseline} does ({@link StreamScheduler}): the freed slot is refilled at once, before
+ * the chunk may start in its next queue. Phases that end in the same ns are handled after every other event of
+ * that ns (issues of new collectives, finished updates), the newest stream (highest stream number) first: under
+ * the reference's barrier the phase ends of a ns are released when their last NPU declares them done, and in the
+ * visible reference runs that order is newest first. Both parts are needed: with them every visible 1.0 case is
+ * exact, including {@code ex_run_multi__npus-8-*} (all dimensions' phases equally long) and
+ * {@code wl_resnet_T3D_3dim_p1} (double-binary-tree phases of equal length ending together on different
+ * dimensions, where a refill after all events of the ns put a returning all-gather phase ahead of a waiting
+ * reduce-scatter phase and the run ended 61,126 ns early).
  *
- * <p>The caller owns the event loop: events of kind {@link #PHASE_END} go to {@link #onPhaseEnd}, {@link #REFILL}
- * to {@link #onRefill}.
+ * <p>The caller owns the event loop: events of kind {@link #PHASE_END} go to {@link #onPhaseEnd}.
  */
 public final class BarrierSystem {
     public static final int PHASE_END = EventQueue.FIRST_USER_KIND + 1;
-    public static final int REFILL = EventQueue.FIRST_USER_KIND + 2;
+    /** Same-ns rank of a phase end: after every rank-0 event of the ns, higher stream numbers first. */
+    private static final long PHASE_END_RANK = Long.MAX_VALUE / 2;
     /** Priority of collectives issued with policy HIGHEST (SEMANTICS 4.4). */
     public static final long HIGHEST = 100_000_000L;
 
@@ -38,24 +45,19 @@ public final class BarrierSystem {
         this.timer = timer;
         int levels = LogicalLayout.queueLevels(net);
         this.registry = new StreamScheduler.Registry(levels, queuesPerDim);
-        // the barrier's answers to the scheduler: a phase ends after its duration; refill after this ns's events
+        // the barrier's answers to the scheduler: a phase ends after its duration
         StreamScheduler.Host host = new StreamScheduler.Host() {
             @Override
             public void startPhase(int npu, int stream, int phase, long now) {
                 CollectivePlan plan = registry.plan(stream);
                 int chunk = registry.chunk(stream);
                 long d = timer.durationNs(plan.phases().get(phase), plan.phaseInput(phase, plan.chunkBytes()[chunk]), chunk);
-                events.schedule(now + d, PHASE_END, stream, 0, 0, 0);
+                events.scheduleRanked(now + d, PHASE_END_RANK - stream, PHASE_END, stream, 0, 0, 0);
             }
 
             @Override
             public void collectiveFinished(int npu, int collective, long now) {
                 listener.collectiveFinished(collective, now);
-            }
-
-            @Override
-            public void refillLater(int npu, int level, int queue, long now) {
-                events.schedule(now, REFILL, level, queue, 0, 0);
             }
         };
         this.scheduler = new StreamScheduler(registry, host, 0, levels, queuesPerDim, sys);
@@ -73,9 +75,5 @@ public final class BarrierSystem {
 
     public void onPhaseEnd(int stream, long now) {
         scheduler.phaseDone(stream, now);
-    }
-
-    public void onRefill(int level, int queue, long now) {
-        scheduler.refill(level, queue, now);
     }
 }

@@ -29,7 +29,6 @@ public final class CollectiveEngine {
     }
 
     private static final int TIMER = EventQueue.FIRST_USER_KIND;
-    private static final int REFILL = EventQueue.FIRST_USER_KIND + 1;
     private static final long RENDEZVOUS_BYTES = 8192;
 
     final long endpointDelayNs;
@@ -41,7 +40,7 @@ public final class CollectiveEngine {
     private final Symmetry[] symmetry; // per logical dimension; null = full simulation
     private final NpuState[] npus;
     private final StreamScheduler.Registry registry;
-    private final boolean checkDuplicates; // v1: a second in-flight message to the same peer aborts the reference
+    private final boolean checkDuplicates; // v1: a second unmatched send (or receive) of one key aborts the reference
     private Listener listener = (npu, c, now) -> { };
     private int chunkIndexBase; // a run of one chunk stands for this chunk of its collective (runAlone)
     private boolean rendezvous; // v1 rendezvous (SEMANTICS 3.5): an 8192-B control message before each data message
@@ -56,7 +55,7 @@ public final class CollectiveEngine {
         }
     }
 
-    /** The engine's answers to the scheduler: start a phase algorithm, report, refill after this ns's events. */
+    /** The engine's answers to the scheduler: start a phase algorithm, report. */
     private final StreamScheduler.Host host = new StreamScheduler.Host() {
         @Override
         public void startPhase(int npu, int stream, int phase, long now) {
@@ -66,11 +65,6 @@ public final class CollectiveEngine {
         @Override
         public void collectiveFinished(int npu, int collective, long now) {
             listener.collectiveFinished(npu, collective, now);
-        }
-
-        @Override
-        public void refillLater(int npu, int level, int queue, long now) {
-            events.schedule(now, REFILL, npu, level, queue, 0);
         }
     };
 
@@ -202,7 +196,6 @@ public final class CollectiveEngine {
                 case EventQueue.DELIVER -> algorithm(q.a(), q.b(), q.c()).arrive(now, q.d());
                 case EventQueue.HOP -> network.onHop(q, now, q.a());
                 case TIMER -> npus[q.a()].algorithms[q.b()][q.c()].onTimer(now, q.d());
-                case REFILL -> npus[q.a()].scheduler.refill(q.b(), q.c(), now);
                 default -> throw new IllegalStateException("event kind " + q.kind());
             }
         }
@@ -225,20 +218,28 @@ public final class CollectiveEngine {
         return semantics.reductionDelayNs(bytes, sys);
     }
 
-    /** Whether senders must refuse a second in-flight message to a peer (v1, SEMANTICS 8 #8). */
+    /** Whether sends and posted receives are matched as the 1.0 network does, aborting on a duplicate (v1, SEMANTICS 8 #8). */
     boolean checksDuplicates() {
         return checkDuplicates;
     }
 
     org.astradse.network.InputException duplicate(PhaseAlgorithm from, int peerIndex, long bytes) {
         return new org.astradse.network.InputException("duplicate in-flight message: NPU " + from.npu + " sends a second "
-                + bytes + "-byte message of the same chunk to NPU " + from.npuOf(peerIndex) + " before the first is received "
-                + "(the reference aborts here: one* algorithms over dimensions of different speed, or a direct all-reduce "
-                + "whose peers' latencies differ by more than the endpoint delay)");
+                + bytes + "-byte message of chunk " + chunkIndex(from.stream) + " to NPU " + from.npuOf(peerIndex)
+                + " before NPU " + from.npuOf(peerIndex) + " has posted the receive for the first (the reference aborts"
+                + " here: its send/receive tracking keeps one entry per tag, source, destination and size; seen with one*"
+                + " algorithms over dimensions of different speed)");
     }
 
-    /** Sends a message of the algorithm's phase; returns its arrival time (−1 if not known yet). */
-    long send(PhaseAlgorithm from, long now, int peerIndex, long bytes) {
+    org.astradse.network.InputException duplicateReceive(PhaseAlgorithm at, int peerIndex) {
+        return new org.astradse.network.InputException("duplicate posted receive: NPU " + at.npu + " posts a second receive"
+                + " of chunk " + chunkIndex(at.stream) + " from NPU " + at.npuOf(peerIndex) + " before NPU "
+                + at.npuOf(peerIndex) + " has sent the first (the reference aborts here: its send/receive tracking keeps"
+                + " one entry per tag, source, destination and size)");
+    }
+
+    /** Sends a message of the algorithm's phase. */
+    void send(PhaseAlgorithm from, long now, int peerIndex, long bytes) {
         int dst = from.npuOf(peerIndex);
         int deliverTo;
         int apparentSrc;
@@ -249,8 +250,14 @@ public final class CollectiveEngine {
             deliverTo = dst;
             apparentSrc = from.npu;
         }
+        if (checkDuplicates) {
+            // the receiver's match entry for this sender; in a symmetric run NPU 0 stands for it, the mirrored
+            // member for the sender (the entry the reference would see, by the same symmetry)
+            PhaseAlgorithm target = algorithm(deliverTo, from.stream, from.phase);
+            target.noteSend((apparentSrc - target.base) / target.stride, from, peerIndex, bytes);
+        }
         long leave = rendezvous ? now + network.controlDelayNs(dst, from.npu, RENDEZVOUS_BYTES) : now;
-        return network.send(events, leave, from.npu, dst, bytes, deliverTo, from.stream, from.phase, apparentSrc);
+        network.send(events, leave, from.npu, dst, bytes, deliverTo, from.stream, from.phase, apparentSrc);
     }
 
     /** In a symmetric run: the NPU whose message to 0 is the image of 0's message to {@code npu} (an involution). */

@@ -11,6 +11,15 @@ public final class CollectivePlanner {
     }
 
     /**
+     * The implementation tokens of all four collective types against the network's dimensions: the reference builds
+     * all four logical topologies when it starts, so a wrong count fails whatever the workload issues. Throws the
+     * error {@link #logicalDims} would; its warnings come when a collective is planned.
+     */
+    public static void checkImplementations(NetworkConfig net, SystemConfig sys) {
+        for (CollectiveType t : CollectiveType.values()) logicalDims(net, sys, t, LogicalLayout.IDENTITY, new ArrayList<>());
+    }
+
+    /**
      * Logical dimensions for the implementation of {@code type}: one per token over the physical dimension
      * with the same index (two for a split dimension), or one over all NPUs for a {@code one*} token.
      */

@@ -18,7 +18,6 @@ final class HalvingDoublingAlgorithm extends PhaseAlgorithm {
     private int[] arrivedFrom;  // per distinct partner
     private int[] consumedFrom; // per distinct partner
     private int[] peerSlot;     // per step: its partner's slot
-    private long[] inFlightUntil; // per distinct partner (all-reduce sends to each twice)
     private int step;          // steps sent so far
     private int handled;       // receptions handled
 
@@ -62,8 +61,18 @@ final class HalvingDoublingAlgorithm extends PhaseAlgorithm {
             peerSlot[i] = slot;
         }
         arrivedFrom = new int[distinct];
-        if (tracksDuplicates()) inFlightUntil = new long[distinct];
         consumedFrom = new int[distinct];
+    }
+
+    @Override
+    int receiveSlots() {
+        return peers.length; // all-reduce exchanges twice with each partner
+    }
+
+    @Override
+    int receiveSlot(int peer) {
+        for (int j = 0; j < peers.length; j++) if (peers[j] == peer) return j;
+        return -1;
     }
 
     private int partnerAt(int r) {
@@ -78,7 +87,8 @@ final class HalvingDoublingAlgorithm extends PhaseAlgorithm {
     @Override
     void onTimer(long now, int token) {
         if (token == SEND) {
-            sendOnce(now, partner[step], size[step], inFlightUntil, peerSlot[step]);
+            send(now, partner[step], size[step]);
+            posted(partner[step]); // the step's receive, posted with its send
             step++;
             tryHandle(now);
         } else {

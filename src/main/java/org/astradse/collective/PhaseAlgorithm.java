@@ -21,6 +21,7 @@ abstract class PhaseAlgorithm {
     int direction;  // +1 clockwise, -1 anticlockwise (ring)
     long bytes;     // D, input bytes per NPU of this phase
     CollectiveType type;
+    private int[] matchBalance; // v1: per receive slot, sends from that peer − receives posted for it (−1, 0 or 1)
 
     final void init(CollectiveEngine engine, int npu, int stream, int phase, LogicalDim dim, int direction,
                     long bytes, CollectiveType type) {
@@ -36,6 +37,8 @@ abstract class PhaseAlgorithm {
         this.bytes = bytes;
         this.type = type;
         setUp();
+        int slots = engine.checksDuplicates() ? receiveSlots() : 0;
+        matchBalance = slots > 0 ? new int[slots] : null;
     }
 
     /** Derived fields, after init. */
@@ -59,26 +62,44 @@ abstract class PhaseAlgorithm {
         return base + Math.floorMod(memberIndex, n) * stride;
     }
 
+    /** Sends {@code messageBytes} to member {@code peer} now. */
     final void send(long now, int peer, long messageBytes) {
         engine.send(this, now, Math.floorMod(peer, n), messageBytes);
     }
 
     /**
-     * Sends to a peer this phase may send to more than once. Under v1 a second message to the same peer while the
-     * first is still in flight aborts the reference (its (tag, src, dst, size) check; within a phase each peer gets
-     * one size), so it is refused here. The 1.0 network is contention-free: the arrival is known at sending, and
-     * {@code inFlightUntil[slot]} keeps it per peer — no state elsewhere, no allocation per message. A message
-     * arriving in the same ns is received first (its delivery was scheduled earlier), hence the strict test.
-     * Algorithms allocate {@code inFlightUntil} only when {@link #tracksDuplicates()}; null means no check.
+     * v1: the receive for the next message from member {@code peer} is posted now. The 1.0 network matches sends
+     * and receives in one entry per (tag, src, dst, size) — a pending send or a posted receive — and aborts when a
+     * second of the same kind arrives (its {@code SendRecvTrackingMap}, SEMANTICS 3.4, 8 #8); within one phase
+     * each pair of NPUs exchanges one message size, so the entry is this NPU's balance per peer it receives from.
      */
-    final void sendOnce(long now, int peer, long messageBytes, long[] inFlightUntil, int slot) {
-        int p = Math.floorMod(peer, n);
-        if (inFlightUntil == null) { // v2: nothing to check
-            engine.send(this, now, p, messageBytes);
-            return;
-        }
-        if (now < inFlightUntil[slot]) throw engine.duplicate(this, p, messageBytes);
-        inFlightUntil[slot] = engine.send(this, now, p, messageBytes);
+    final void posted(int peer) {
+        if (matchBalance == null) return;
+        int slot = receiveSlot(peer);
+        if (matchBalance[slot] < 0) throw engine.duplicateReceive(this, peer);
+        matchBalance[slot]--;
+    }
+
+    /** v1: member {@code peer} has just sent this NPU a message of this phase (see {@link #posted}). */
+    final void noteSend(int peer, PhaseAlgorithm sender, int senderPeer, long messageBytes) {
+        if (matchBalance == null) return;
+        int slot = receiveSlot(peer);
+        if (slot < 0) return;
+        if (matchBalance[slot] > 0) throw engine.duplicate(sender, senderPeer, messageBytes);
+        matchBalance[slot]++;
+    }
+
+    /**
+     * The peers this NPU receives from, for the v1 match check: how many, and the slot of a member (−1 if it
+     * never sends here). Algorithms whose every pair of NPUs exchanges at most one message per direction and phase
+     * (double binary tree) need none: 0.
+     */
+    int receiveSlots() {
+        return 0;
+    }
+
+    int receiveSlot(int peer) {
+        return -1;
     }
 
     final void after(long now, long delay, int token) {
@@ -87,11 +108,6 @@ abstract class PhaseAlgorithm {
 
     final void done(long now) {
         engine.phaseDone(this, now);
-    }
-
-    /** Whether this run refuses duplicate in-flight messages (v1); algorithms then allocate their arrival slots. */
-    final boolean tracksDuplicates() {
-        return engine.checksDuplicates();
     }
 
     /** Endpoint delay E per packet (endpoint-delay × injection-scale). */

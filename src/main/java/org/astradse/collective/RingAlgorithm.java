@@ -19,7 +19,6 @@ final class RingAlgorithm extends PhaseAlgorithm {
     private int sent;
     private int handled;
     private int arrived; // from the neighbour we receive from
-    private long[] inFlightUntil; // v1: arrival of the last message to the neighbour we send to
 
     @Override
     void setUp() {
@@ -44,7 +43,16 @@ final class RingAlgorithm extends PhaseAlgorithm {
             }
         }
         from = Math.floorMod(index - direction, n);
-        if (tracksDuplicates()) inFlightUntil = new long[1];
+    }
+
+    @Override
+    int receiveSlots() {
+        return 1;
+    }
+
+    @Override
+    int receiveSlot(int peer) {
+        return peer == from ? 0 : -1;
     }
 
     @Override
@@ -55,9 +63,10 @@ final class RingAlgorithm extends PhaseAlgorithm {
     @Override
     void onTimer(long now, int token) {
         if (token == SEND) {
-            sendOnce(now, index + direction, message, inFlightUntil, 0);
+            send(now, index + direction, message);
+            posted(from); // receive #sent is posted with the send, as the reference's ring does
             sent++;
-            tryHandle(now); // receive #sent is posted now
+            tryHandle(now);
         } else {
             done(now);
         }

@@ -14,12 +14,13 @@ import org.astradse.network.Units;
  *                             on by itself
  * @param splitQueuesLocalAr   v2: localBWAware all-reduce puts RS/AR phases in the first half of a dimension's
  *                             queues and AG phases in the second half; v1: plain round-robin
- * @param directEagerRoundTwo  v1: a direct all-reduce sends its k-th round-2 message as soon as its k-th round-1
- *                             reception is processed (so on a 4-member ring the phase is 3d + L(1) + L(2) + P,
- *                             SEMANTICS 5.2); v2: round 2 starts once every round-1 reception is processed
+ * @param directRoundTwoBySlots v1: a direct all-reduce's round 2 is paced by send slots, one freed per processed
+ *                             reception, and begins once all round-1 messages are received (1.0's AllToAll; so on
+ *                             a 4-member ring the phase is 3d + L(1) + L(2) + P, SEMANTICS 5.2); v2: round 2
+ *                             starts once every round-1 reception is processed ({@link DirectAlgorithm})
  */
 public record Semantics(String name, boolean fullLastChunk, boolean phaseBarrier, boolean splitQueuesLocalAr,
-                        boolean directEagerRoundTwo) {
+                        boolean directRoundTwoBySlots) {
     public static final Semantics V1 = new Semantics("v1", false, true, false, true);
     public static final Semantics V2 = new Semantics("v2", true, false, true, false);
     /** 1.0 training loops on a 2.0 system file: the 1.0 loop, chunking and barrier, 2.0's direct algorithm. */

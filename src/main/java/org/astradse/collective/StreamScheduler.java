@@ -7,10 +7,14 @@ import java.util.List;
 /**
  * One NPU's system-layer queues (SEMANTICS 4.4), used by the event engine (one per simulated NPU) and by the
  * barrier-synchronised system (one for the representative NPU). All chunks of an issued collective enter the queue
- * of their first phase; a queue runs at most ⌈active-chunks / q⌉ chunks, the rest wait in priority order; a chunk
- * that finishes a phase leaves its queue and enters the next phase's; the freed slot is refilled after every other
- * event of that ns (the same-ns rule that reproduces the 1.0 reference's order of finishes), so chunks entering the
- * queue at the same ns compete for it by priority.
+ * of their first phase; a queue runs at most ⌈active-chunks / q⌉ chunks, the rest wait in priority order.
+ *
+ * <p>A chunk that finishes a phase moves on in the order of the reference's {@code proceed_to_next_vnet_baseline}
+ * (ASTRA-sim 1.0 and 2.0 system layer): it leaves its queue and is inserted into its next phase's queue; then the
+ * freed slot of the old queue is refilled at once ({@code notify_stream_removed}); only then may the new queue
+ * start it ({@code notify_stream_added}). So a chunk arriving in a queue competes by priority only with what is
+ * still waiting when it arrives: whichever phase end of a ns is handled first decides, which makes the order of
+ * simultaneous phase ends a rule of its own (see {@link BarrierSystem}).
  *
  * <p>What a phase does is the host's business: the engine starts a phase algorithm, the barrier system schedules the
  * phase's end after its known duration.
@@ -23,9 +27,6 @@ final class StreamScheduler {
 
         /** Every chunk of collective {@code collective} has left its last phase. */
         void collectiveFinished(int npu, int collective, long now);
-
-        /** Call {@link #refill} for this queue after the events already scheduled at {@code now}. */
-        void refillLater(int npu, int level, int queue, long now);
     }
 
     /**
@@ -156,8 +157,9 @@ final class StreamScheduler {
         int queue = registry.streamQueue[stream][phase];
         queues[level][queue].removeRunning(stream);
         phaseOf[stream] = phase + 1;
-        if (phase + 1 < plan.phases().size()) {
-            enqueue(stream, now);
+        boolean more = phase + 1 < plan.phases().size();
+        if (more) {
+            insert(stream);
         } else {
             int c = registry.collective(stream);
             if (--remaining[c] == 0) {
@@ -165,7 +167,8 @@ final class StreamScheduler {
                 host.collectiveFinished(npu, c, now);
             }
         }
-        host.refillLater(npu, level, queue, now);
+        refill(level, queue, now); // the freed slot first
+        if (more) refill(registry.phase(stream, phase + 1).level(), registry.streamQueue[stream][phase + 1], now);
     }
 
     /** Starts waiting streams of a queue while it has free slots. */
@@ -184,10 +187,13 @@ final class StreamScheduler {
     }
 
     private void enqueue(int stream, long now) {
+        insert(stream);
+        refill(registry.phase(stream, phaseOf[stream]).level(), registry.streamQueue[stream][phaseOf[stream]], now);
+    }
+
+    /** Puts the stream into the queue of its current phase, by priority. */
+    private void insert(int stream) {
         int phase = phaseOf[stream];
-        int level = registry.phase(stream, phase).level();
-        int queue = registry.streamQueue[stream][phase];
-        queues[level][queue].insert(stream, priorityOf[stream]);
-        refill(level, queue, now);
+        queues[registry.phase(stream, phase).level()][registry.streamQueue[stream][phase]].insert(stream, priorityOf[stream]);
     }
 }

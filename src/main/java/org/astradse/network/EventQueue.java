@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * The discrete-event list: events ordered by time, same-time events in scheduling order (FIFO), as in the
- * reference. An event is a kind and four int arguments stored in primitive arrays (no allocation per event);
+ * reference, unless a layer gives same-time events a rank ({@link #scheduleRanked}): then by time, rank, order.
+ * An event is a kind and four int arguments stored in primitive arrays (no allocation per event);
  * {@link #poll()} makes the earliest event current and its fields readable until the next poll.
  *
  * <p>Kinds below {@link #FIRST_USER_KIND} belong to the network layer; upper layers use their own.
@@ -18,6 +19,7 @@ public final class EventQueue {
 
     private long[] time = new long[64];
     private long[] seq = new long[64];
+    private long[] rank = new long[64];
     private int[] kind = new int[64];
     private int[] a = new int[64];
     private int[] b = new int[64];
@@ -55,7 +57,16 @@ public final class EventQueue {
 
     /** Schedules an event; {@code at} must not be earlier than the current event's time. */
     public void schedule(long at, int eventKind, int argA, int argB, int argC, int argD) {
+        scheduleRanked(at, 0, eventKind, argA, argB, argC, argD);
+    }
+
+    /**
+     * Schedules an event that same-time events order by {@code sameTimeRank} (lower first; {@link #schedule} uses 0),
+     * then by scheduling order.
+     */
+    public void scheduleRanked(long at, long sameTimeRank, int eventKind, int argA, int argB, int argC, int argD) {
         int slot = freeCount > 0 ? free[--freeCount] : newSlot();
+        rank[slot] = sameTimeRank;
         time[slot] = at;
         seq[slot] = nextSeq++;
         kind[slot] = eventKind;
@@ -135,7 +146,9 @@ public final class EventQueue {
     private boolean less(int s1, int s2) {
         long t1 = time[s1];
         long t2 = time[s2];
-        return t1 < t2 || (t1 == t2 && seq[s1] < seq[s2]);
+        if (t1 != t2) return t1 < t2;
+        long r1 = rank[s1], r2 = rank[s2];
+        return r1 < r2 || (r1 == r2 && seq[s1] < seq[s2]);
     }
 
     private int newSlot() {
@@ -143,6 +156,7 @@ public final class EventQueue {
             int n = time.length * 2;
             time = Arrays.copyOf(time, n);
             seq = Arrays.copyOf(seq, n);
+            rank = Arrays.copyOf(rank, n);
             kind = Arrays.copyOf(kind, n);
             a = Arrays.copyOf(a, n);
             b = Arrays.copyOf(b, n);

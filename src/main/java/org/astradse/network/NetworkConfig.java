@@ -61,7 +61,23 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
 
     /** Reads a network file of either format, with the command line's per-dimension overrides. */
     public static NetworkConfig parse(Path file, V1NetworkParser.Overrides overrides, List<String> warnings) {
-        return isV1File(file) ? V1NetworkParser.parse(file, overrides, warnings) : overrides.applyTo(parseYaml(file));
+        NetworkConfig net = isV1File(file) ? V1NetworkParser.parse(file, overrides, warnings) : overrides.applyTo(parseYaml(file));
+        warnings.addAll(net.singleNpuWarnings(file));
+        return net;
+    }
+
+    /**
+     * Dimensions of one NPU: no collective phase runs on them (the reference skips them silently), so a network of
+     * such dimensions only simulates compute. A warning each, naming the dimension.
+     */
+    public List<String> singleNpuWarnings(Path file) {
+        List<String> w = new java.util.ArrayList<>();
+        for (int k = 0; k < dimensions.size(); k++) {
+            if (dimensions.get(k).npus() == 1)
+                w.add(file + ": dimension " + k + " has 1 NPU: no communication crosses it"
+                        + (totalNpus() == 1 ? " (the whole network is one NPU: nothing is communicated)" : ""));
+        }
+        return w;
     }
 
     public int totalNpus() {
@@ -170,7 +186,7 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             String where = loc == null ? null : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            throw InputException.at(file, where, "malformed: " + e.getOriginalMessage());
+            throw InputException.at(file, where, "malformed: " + e.getOriginalMessage().lines().findFirst().orElse("").strip());
         } catch (IOException e) {
             throw InputException.at(file, null, "cannot be read: " + e.getMessage());
         }

@@ -95,13 +95,22 @@ public final class TrainingSimulator {
         this.net = net;
         this.sys = sys;
         this.options = options;
-        this.layout = workload.parallelism().transformer()
-                ? LogicalLayout.forModelParallelGroup(net, workload.modelParallelGroup()) : LogicalLayout.IDENTITY;
+        CollectivePlanner.checkImplementations(net, sys);
+        this.layout = layout(workload, net);
         this.logicalDims = layout.logicalCount(net);
         int n = workload.layers().size();
         this.plans = new CollectivePlan[n][3];
         planCollectives();
         writeProgram();
+    }
+
+    private static LogicalLayout layout(Workload workload, NetworkConfig net) {
+        if (!workload.parallelism().transformer()) return LogicalLayout.IDENTITY;
+        try {
+            return LogicalLayout.forModelParallelGroup(net, workload.modelParallelGroup());
+        } catch (InputException e) {
+            throw workload.errorAt(workload.groupLine(), "model_parallel_NPU_group", e);
+        }
     }
 
     /** Simulates (SEMANTICS 6) and returns NPU 0's statistics. */
@@ -134,9 +143,13 @@ public final class TrainingSimulator {
         List<Layer> layers = workload.layers();
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
-            plans[i][FWD] = plan(l, i, FWD, l.fwdType(), l.fwdBytes());
-            plans[i][IG] = plan(l, i, IG, l.igType(), l.igBytes());
-            plans[i][WG] = plan(l, i, WG, l.wgType(), l.wgBytes());
+            try {
+                plans[i][FWD] = plan(l, i, FWD, l.fwdType(), l.fwdBytes());
+                plans[i][IG] = plan(l, i, IG, l.igType(), l.igBytes());
+                plans[i][WG] = plan(l, i, WG, l.wgType(), l.wgBytes());
+            } catch (InputException e) {
+                throw workload.errorAt(l.line(), "layer " + l.name(), e);
+            }
         }
     }
 
@@ -149,8 +162,8 @@ public final class TrainingSimulator {
             case ALLGATHER -> CollectiveType.ALL_GATHER;
             case REDUCESCATTER -> CollectiveType.REDUCE_SCATTER;
             case ALLTOALL -> CollectiveType.ALL_TO_ALL;
-            case ALLREDUCEALLTOALL -> throw new InputException("layer " + l.name() + ": ALLREDUCEALLTOALL is not supported (the "
-                    + "reference aborts when it is issued)");
+            case ALLREDUCEALLTOALL -> throw new InputException("ALLREDUCEALLTOALL is not supported (the reference aborts "
+                    + "when it is issued)");
             case NONE -> null;
         };
         CollectivePlan p = CollectivePlanner.plan(net, sys, Semantics.forTrainingLoop(sys), ct, bytes, layout, mask);
@@ -300,7 +313,6 @@ public final class TrainingSimulator {
             long now = events.time();
             switch (events.kind()) {
                 case BarrierSystem.PHASE_END -> system.onPhaseEnd(events.a(), now);
-                case BarrierSystem.REFILL -> system.onRefill(events.a(), events.b(), now);
                 case WAKE -> interpret(now);
                 case COLLECTIVE_DONE -> collectiveDone(events.a(), now);
                 default -> throw new IllegalStateException("event kind " + events.kind());

@@ -15,7 +15,9 @@ package org.astradse.workload;
  * @param wgBytes       its bytes
  * @param updateNs      a collective of this layer counts as finished this long after its last chunk
  * @param parallelism   HYBRID_CUSTOMIZED: this layer's own keyword; otherwise the workload's
+ * @param line          the file line its name is on (for messages)
  */
 public record Layer(String name, long fwdComputeNs, CommType fwdType, long fwdBytes, long igComputeNs, CommType igType,
-                    long igBytes, long wgComputeNs, CommType wgType, long wgBytes, long updateNs, Parallelism parallelism) {
+                    long igBytes, long wgComputeNs, CommType wgType, long wgBytes, long updateNs, Parallelism parallelism,
+                    int line) {
 }

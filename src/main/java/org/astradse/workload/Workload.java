@@ -15,9 +15,16 @@ import org.astradse.network.InputTokens;
  * @param initiators      HYBRID_TRANSFORMER_FWD_IN_BCKWD: layers whose backward step starts a recomputation
  * @param lastBottom      HYBRID_DLRM*: index of the last bottom-MLP layer
  * @param layers          the layers
+ * @param file            where it was read from (for messages; may be null)
+ * @param groupLine       the line of the model-parallel group size (0 if none)
  */
 public record Workload(Parallelism parallelism, int modelParallelGroup, List<Integer> checkpoints, List<Integer> initiators,
-                       int lastBottom, List<Layer> layers) {
+                       int lastBottom, List<Layer> layers, Path file, int groupLine) {
+
+    /** An error found after reading (planning on a network): it names this file and the line. */
+    public InputException errorAt(int line, String what, InputException cause) {
+        return InputException.at(file, line > 0 ? "line " + line + " (" + what + ")" : what, cause.getMessage());
+    }
 
     /** Reads a workload; sizes × commScale and compute × computeScale are truncated to integers, as the reference. */
     public static Workload parse(Path file, double commScale, double computeScale) {
@@ -28,11 +35,13 @@ public record Workload(Parallelism parallelism, int modelParallelGroup, List<Int
             throw InputException.at(file, "line " + kw.line(), "unknown parallelism '" + kw.text() + "'; expected one of "
                     + java.util.Arrays.toString(Parallelism.values()));
         int group = 1;
+        int groupLine = 0;
         List<Integer> checkpoints = new ArrayList<>();
         List<Integer> initiators = new ArrayList<>();
         int lastBottom = -1;
         if (par.transformer()) {
             in.next("the label model_parallel_NPU_group:");
+            groupLine = in.peek() == null ? 0 : in.peek().line();
             group = (int) in.number("the model-parallel group size", 1);
             if (par == Parallelism.HYBRID_TRANSFORMER_FWD_IN_BCKWD) {
                 in.next("the label checkpoints:");
@@ -48,16 +57,17 @@ public record Workload(Parallelism parallelism, int modelParallelGroup, List<Int
         long count = in.number("the number of layers", 1);
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String name = in.next("layer " + i + "'s name").text();
+            InputTokens.Token nameToken = in.next("layer " + i + "'s name");
+            String name = nameToken.text();
             in.next("layer " + name + "'s dependency");
             long fc = scale(in.number("layer " + name + "'s forward compute", 0), computeScale);
-            CommType ft = CommType.fromToken(in.next("layer " + name + "'s forward collective type").text());
+            CommType ft = commType(file, in.next("layer " + name + "'s forward collective type"), name, "forward");
             long fs = scale(in.number("layer " + name + "'s forward collective size", 0), commScale);
             long ic = scale(in.number("layer " + name + "'s input-gradient compute", 0), computeScale);
-            CommType it = CommType.fromToken(in.next("layer " + name + "'s input-gradient collective type").text());
+            CommType it = commType(file, in.next("layer " + name + "'s input-gradient collective type"), name, "input-gradient");
             long is = scale(in.number("layer " + name + "'s input-gradient collective size", 0), commScale);
             long wc = scale(in.number("layer " + name + "'s weight-gradient compute", 0), computeScale);
-            CommType wt = CommType.fromToken(in.next("layer " + name + "'s weight-gradient collective type").text());
+            CommType wt = commType(file, in.next("layer " + name + "'s weight-gradient collective type"), name, "weight-gradient");
             long ws = scale(in.number("layer " + name + "'s weight-gradient collective size", 0), commScale);
             long update = in.number("layer " + name + "'s update time", 0);
             Parallelism lp = par;
@@ -67,7 +77,7 @@ public record Workload(Parallelism parallelism, int modelParallelGroup, List<Int
                 if (lp == null || lp == Parallelism.HYBRID_CUSTOMIZED)
                     throw InputException.at(file, "line " + t.line(), "unknown layer parallelism '" + t.text() + "'");
             }
-            layers.add(new Layer(name, fc, ft, fs, ic, it, is, wc, wt, ws, update, lp));
+            layers.add(new Layer(name, fc, ft, fs, ic, it, is, wc, wt, ws, update, lp, nameToken.line()));
         }
         if (in.hasNext())
             throw InputException.at(file, "line " + in.peek().line(), "unexpected '" + in.peek().text()
@@ -76,7 +86,16 @@ public record Workload(Parallelism parallelism, int modelParallelGroup, List<Int
             throw InputException.at(file, "header", "last bottom-MLP layer " + lastBottom + " but only " + layers.size() + " layers");
         for (int x : checkpoints) if (x >= layers.size()) throw InputException.at(file, "checkpoints", "layer " + x + " does not exist");
         for (int x : initiators) if (x >= layers.size()) throw InputException.at(file, "checkpoint_initiates", "layer " + x + " does not exist");
-        return new Workload(par, group, List.copyOf(checkpoints), List.copyOf(initiators), lastBottom, List.copyOf(layers));
+        return new Workload(par, group, List.copyOf(checkpoints), List.copyOf(initiators), lastBottom, List.copyOf(layers),
+                file, groupLine);
+    }
+
+    private static CommType commType(Path file, InputTokens.Token t, String layer, String kind) {
+        CommType c = CommType.fromToken(t.text());
+        if (c == null)
+            throw InputException.at(file, "line " + t.line(), "unknown collective type '" + t.text() + "' for layer " + layer
+                    + "'s " + kind + " collective; expected NONE, ALLREDUCE, ALLGATHER, REDUCESCATTER or ALLTOALL");
+        return c;
     }
 
     private static long scale(long v, double factor) {

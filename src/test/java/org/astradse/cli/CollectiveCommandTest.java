@@ -49,6 +49,10 @@ class CollectiveCommandTest {
         assertEquals(2, r.status(), r.err());
         for (String f : fragments) assertTrue(r.err().contains(f), "stderr should mention '" + f + "': " + r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        // one line: the error (warnings before it aside)
+        long errorLines = r.err().lines().filter(l -> !l.startsWith("warning: ")).count();
+        assertEquals(1, errorLines, "one error line: " + r.err());
+        assertTrue(r.err().lines().filter(l -> !l.startsWith("warning: ")).allMatch(l -> l.startsWith("error: ")), r.err());
     }
 
     @Test

@@ -80,6 +80,46 @@ class SimulateCommandTest {
     }
 
     @Test
+    void workloadMistakesNameTheFileAndTheLine(@TempDir Path dir) throws Exception {
+        // a typo in a collective keyword: the reference reads it as no collective and silently drops the traffic
+        Path typo = dir.resolve("typo.txt");
+        Files.writeString(typo, "DATA\n1\nl0 -1 1 NONE 0 1 NONE 0 1 ALLSHUFFLE 1048576 1\n");
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("simulate", "--network-configuration=" + RING8,
+                "--system-configuration=" + SYS, "--workload-configuration=" + typo), "typo.txt", "line 3", "ALLSHUFFLE",
+                "ALLREDUCE, ALLGATHER, REDUCESCATTER or ALLTOALL");
+        // found only when planned on the network: a 2-byte collective with 4 splits (0-byte chunks), on line 4
+        Path tiny = dir.resolve("tiny.txt");
+        Files.writeString(tiny, "DATA\n2\nl0 -1 1 NONE 0 1 NONE 0 1 ALLREDUCE 1024 1\nl1 -1 1 NONE 0 1 NONE 0 1 ALLREDUCE 2 1\n");
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("simulate", "--network-configuration=" + RING8,
+                "--system-configuration=" + SYS, "--workload-configuration=" + tiny), "tiny.txt", "line 4", "layer l1",
+                "preferred-dataset-splits 4");
+        // a model-parallel group of 3 does not divide a ring of 8 (group size on line 1)
+        Path group = dir.resolve("group.txt");
+        Files.writeString(group, "HYBRID_TRANSFORMER model_parallel_NPU_group: 3\n1\nl0 -1 1 ALLREDUCE 1024 1 NONE 0 1 ALLREDUCE 1024 1\n");
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("simulate", "--network-configuration=" + RING8,
+                "--system-configuration=" + SYS, "--workload-configuration=" + group), "group.txt", "line 1",
+                "model_parallel_NPU_group 3");
+    }
+
+    @Test
+    void implementationTokensThatDoNotFitTheNetworkNameTheSystemFile() {
+        // sample_torus_sys.txt has three ring tokens; gen_Ring8 has one dimension
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("simulate", "--network-configuration=" + RING8,
+                "--system-configuration=" + V1 + "system/sample_torus_sys.txt", "--workload-configuration=" + DATA2),
+                "sample_torus_sys.txt", "3 implementation tokens", "1 dimension");
+    }
+
+    @Test
+    void aDimensionOfOneNpuIsWarned() throws Exception {
+        // --units-count 1: the ring has one NPU, so nothing is communicated; the run is compute and steps only
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("simulate", "--network-configuration=" + RING8,
+                "--system-configuration=" + SYS, "--workload-configuration=" + DATA2, "--units-count", "1", "--json");
+        JsonNode o = json(r);
+        assertTrue(r.err().contains("warning: " + RING8 + ": dimension 0 has 1 NPU"), r.err());
+        assertEquals(6640 / 2, o.get("computeNs").asLong()); // one pass of gen_data2 (SEMANTICS V4): 3320 ns of compute
+    }
+
+    @Test
     void badSystemFilesAreExplained(@TempDir Path dir) throws Exception {
         String sys = Files.readString(Path.of(SYS));
         Path unknown = dir.resolve("unknown.txt");
