@@ -24,8 +24,6 @@ import org.astradse.network.NetworkConfig;
  */
 public final class BarrierSystem {
     public static final int PHASE_END = EventQueue.FIRST_USER_KIND + 1;
-    /** Same-ns rank of a phase end: after every rank-0 event of the ns, higher stream numbers first. */
-    private static final long PHASE_END_RANK = Long.MAX_VALUE / 2;
     /** Priority of collectives issued with policy HIGHEST (SEMANTICS 4.4). */
     public static final long HIGHEST = 100_000_000L;
 
@@ -52,7 +50,8 @@ public final class BarrierSystem {
                 CollectivePlan plan = registry.plan(stream);
                 int chunk = registry.chunk(stream);
                 long d = timer.durationNs(plan.phases().get(phase), plan.phaseInput(phase, plan.chunkBytes()[chunk]), chunk);
-                events.scheduleRanked(now + d, PHASE_END_RANK - stream, PHASE_END, stream, 0, 0, 0);
+                // after the other events of its ns, newest stream first (see the class comment)
+                events.scheduleLast(now + d, Integer.MAX_VALUE - stream, PHASE_END, stream, 0, 0, 0);
             }
 
             @Override

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The discrete-event list: events ordered by time, same-time events in scheduling order (FIFO), as in the
- * reference, unless a layer gives same-time events a rank ({@link #scheduleRanked}): then by time, rank, order.
+ * reference; events scheduled with {@link #scheduleLast} come after the ordinary ones of their time, in key order.
  * An event is a kind and four int arguments stored in primitive arrays (no allocation per event);
  * {@link #poll()} makes the earliest event current and its fields readable until the next poll.
  *
@@ -16,10 +16,10 @@ public final class EventQueue {
     /** A message reaches an intermediate device (congestion-aware model): (messageId, -, -, -). */
     public static final int HOP = 2;
     public static final int FIRST_USER_KIND = 16;
+    private static final long LAST = 1L << 61; // same-time order of scheduleLast events; scheduling order stays below
 
     private long[] time = new long[64];
     private long[] seq = new long[64];
-    private long[] rank = new long[64];
     private int[] kind = new int[64];
     private int[] a = new int[64];
     private int[] b = new int[64];
@@ -57,18 +57,23 @@ public final class EventQueue {
 
     /** Schedules an event; {@code at} must not be earlier than the current event's time. */
     public void schedule(long at, int eventKind, int argA, int argB, int argC, int argD) {
-        scheduleRanked(at, 0, eventKind, argA, argB, argC, argD);
+        insert(at, nextSeq++, eventKind, argA, argB, argC, argD);
     }
 
     /**
-     * Schedules an event that same-time events order by {@code sameTimeRank} (lower first; {@link #schedule} uses 0),
-     * then by scheduling order.
+     * Schedules an event that runs after every event scheduled with {@link #schedule} for the same time; such
+     * events run in ascending {@code key} (0 ≤ key < 2^61; one key per event and time). Same-time order is one
+     * long per event, so this costs the ordinary events nothing.
      */
-    public void scheduleRanked(long at, long sameTimeRank, int eventKind, int argA, int argB, int argC, int argD) {
+    public void scheduleLast(long at, long key, int eventKind, int argA, int argB, int argC, int argD) {
+        if (key < 0 || key >= LAST) throw new IllegalArgumentException("key " + key);
+        insert(at, LAST + key, eventKind, argA, argB, argC, argD);
+    }
+
+    private void insert(long at, long order, int eventKind, int argA, int argB, int argC, int argD) {
         int slot = freeCount > 0 ? free[--freeCount] : newSlot();
-        rank[slot] = sameTimeRank;
         time[slot] = at;
-        seq[slot] = nextSeq++;
+        seq[slot] = order;
         kind[slot] = eventKind;
         a[slot] = argA;
         b[slot] = argB;
@@ -146,9 +151,7 @@ public final class EventQueue {
     private boolean less(int s1, int s2) {
         long t1 = time[s1];
         long t2 = time[s2];
-        if (t1 != t2) return t1 < t2;
-        long r1 = rank[s1], r2 = rank[s2];
-        return r1 < r2 || (r1 == r2 && seq[s1] < seq[s2]);
+        return t1 < t2 || (t1 == t2 && seq[s1] < seq[s2]);
     }
 
     private int newSlot() {
@@ -156,7 +159,6 @@ public final class EventQueue {
             int n = time.length * 2;
             time = Arrays.copyOf(time, n);
             seq = Arrays.copyOf(seq, n);
-            rank = Arrays.copyOf(rank, n);
             kind = Arrays.copyOf(kind, n);
             a = Arrays.copyOf(a, n);
             b = Arrays.copyOf(b, n);
