@@ -3,7 +3,7 @@ package org.astradse.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.sim.TrainingResult;
 import org.astradse.sim.TrainingSimulator;
 import picocli.CommandLine.Command;

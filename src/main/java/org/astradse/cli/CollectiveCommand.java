@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.astradse.collective.CollectiveType;
 import org.astradse.collective.SystemConfig;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.network.NetworkConfig;
 import org.astradse.sim.CollectiveResult;
 import org.astradse.sim.CollectiveSimulator;

@@ -2,7 +2,7 @@ package org.astradse.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.report.NotebookExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package org.astradse.cli;
 
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,7 +1,7 @@
 package org.astradse.cli;
 
 import java.nio.file.Path;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import picocli.CommandLine.Option;
 
 /** Options shared by {@code sweep} and {@code search}: where results go, threads, resume or start over. */

@@ -20,7 +20,7 @@ final class SearchCommand implements Callable<Integer> {
     ResultsOptions results;
 
 
-    @Option(names = "--budget", paramLabel = "EVALUATIONS", description = "design points to simulate (default: 5% of an "
+    @Option(names = "--budget", paramLabel = "EVALUATIONS", description = "design points to simulate (default: 5%% of an "
             + "enumerable space, at least 100; else 1000)")
     Long budget;
 
@@ -41,7 +41,6 @@ final class SearchCommand implements Callable<Integer> {
     public Integer call() {
         int n = results.threads();
         SweepSpec s = SweepSpec.parse(spec);
-        s.checkBase();
         long b = budget != null ? budget : GeneticSearch.defaultBudget(s);
         Path dir = results.dir(s.name() + "-search");
         GeneticSearch.Outcome o = GeneticSearch.run(s, dir, new GeneticSearch.Options(b, population, generations, seed, n,
@@ -50,6 +49,8 @@ final class SearchCommand implements Callable<Integer> {
         System.err.printf("search %s (seed %d): %,d points evaluated (%,d ok, %,d infeasible, %,d failed) in %d generations, "
                         + "Pareto front %d, %.1f s on %d thread(s) -> %s%n", s.name(), seed, o.evaluated(), o.ok(), o.infeasible(),
                 o.failed(), o.generations(), o.paretoSize(), o.seconds(), n, o.dir());
+        org.astradse.sweep.SweepRunner.requireOk("search " + s.name(), o.ok(), o.infeasible(), o.failed(), o.dir(),
+                o.commonestReason());
         return 0;
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.astradse.collective.CollectivePlanner;
 import org.astradse.collective.SystemConfig;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.network.NetworkConfig;
 import org.astradse.network.V1NetworkParser;
 import org.astradse.sim.RunOptions;

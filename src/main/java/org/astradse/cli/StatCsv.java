@@ -10,7 +10,7 @@ import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.sim.LayerStats;
 import org.astradse.sim.TrainingResult;
 

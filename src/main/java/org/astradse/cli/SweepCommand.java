@@ -21,20 +21,17 @@ final class SweepCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ResultsOptions results;
 
-
-
-
-
     @Override
     public Integer call() {
         int n = results.threads();
         SweepSpec s = SweepSpec.parse(spec);
-        s.checkBase();
         Path dir = results.dir(s.name());
         SweepRunner.Outcome o = SweepRunner.run(s, dir, n, results.resume, results.force, Main.version(), progress());
         System.err.printf("sweep %s: %,d points (%,d ok, %,d infeasible, %,d failed), Pareto front %d; %,d evaluated in %.1f s "
                         + "on %d thread(s) (%,.0f points/s) -> %s%n", s.name(), o.points(), o.ok(), o.infeasible(), o.failed(),
                 o.paretoSize(), o.evaluated(), o.seconds(), o.threads(), o.evaluated() / Math.max(o.seconds(), 1e-9), o.dir());
+        SweepRunner.requireOk("sweep " + s.name(), o.ok(), o.infeasible(), o.failed(), o.dir(),
+                o.commonestReason() == null ? null : java.util.Map.entry(o.commonestReason(), o.commonestCount()));
         return 0;
     }
 

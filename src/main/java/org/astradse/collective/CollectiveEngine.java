@@ -83,7 +83,7 @@ public final class CollectiveEngine {
         this.registry = new StreamScheduler.Registry(levels, queuesPerDim);
         this.checkDuplicates = semantics.phaseBarrier();
         this.endpointDelayNs = (long) (sys.endpointDelayNs() * injectionScale);
-        if (net.isV1() && aware) throw new org.astradse.network.InputException("the congestion-aware model needs a 2.0 network");
+        if (net.isV1() && aware) throw new org.astradse.InputException("the congestion-aware model needs a 2.0 network");
         this.network = aware ? new AwareNetwork(net, symmetry == null ? null : symmetry[0])
                 : net.isV1() ? new org.astradse.network.V1Network(net) : new UnawareNetwork(net);
         int simulated = symmetry == null ? net.totalNpus() : 1;
@@ -223,16 +223,16 @@ public final class CollectiveEngine {
         return checkDuplicates;
     }
 
-    org.astradse.network.InputException duplicate(PhaseAlgorithm from, int peerIndex, long bytes) {
-        return new org.astradse.network.InputException("duplicate in-flight message: NPU " + from.npu + " sends a second "
+    org.astradse.InputException duplicate(PhaseAlgorithm from, int peerIndex, long bytes) {
+        return new org.astradse.InputException("duplicate in-flight message: NPU " + from.npu + " sends a second "
                 + bytes + "-byte message of chunk " + chunkIndex(from.stream) + " to NPU " + from.npuOf(peerIndex)
                 + " before NPU " + from.npuOf(peerIndex) + " has posted the receive for the first (the reference aborts"
                 + " here: its send/receive tracking keeps one entry per tag, source, destination and size; seen with one*"
                 + " algorithms over dimensions of different speed)");
     }
 
-    org.astradse.network.InputException duplicateReceive(PhaseAlgorithm at, int peerIndex) {
-        return new org.astradse.network.InputException("duplicate posted receive: NPU " + at.npu + " posts a second receive"
+    org.astradse.InputException duplicateReceive(PhaseAlgorithm at, int peerIndex) {
+        return new org.astradse.InputException("duplicate posted receive: NPU " + at.npu + " posts a second receive"
                 + " of chunk " + chunkIndex(at.stream) + " from NPU " + at.npuOf(peerIndex) + " before NPU "
                 + at.npuOf(peerIndex) + " has sent the first (the reference aborts here: its send/receive tracking keeps"
                 + " one entry per tag, source, destination and size)");

@@ -2,7 +2,7 @@ package org.astradse.collective;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.network.NetworkConfig;
 
 /** Cuts a collective into chunks and phases (SEMANTICS 4.1–4.4), validating what the reference cannot run. */

@@ -1,6 +1,6 @@
 package org.astradse.collective;
 
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.network.NetworkConfig;
 
 /**

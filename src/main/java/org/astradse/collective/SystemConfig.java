@@ -9,7 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.network.NetworkConfig;
 
 /**

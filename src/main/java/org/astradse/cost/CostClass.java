@@ -11,6 +11,9 @@ public enum CostClass {
     INTER_NODE("InterNode", new UnitCosts(4.0, 13.0, 0.0)),
     INTER_POD("InterPod", new UnitCosts(7.8, 18.0, 31.6));
 
+    /** The spec names, for messages. */
+    public static final String NAMES = "InterChiplet, InterPackage, InterNode or InterPod";
+
     private final String specName;
     private final UnitCosts defaults;
 

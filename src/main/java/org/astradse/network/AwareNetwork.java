@@ -1,5 +1,6 @@
 package org.astradse.network;
 
+import org.astradse.InputException;
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,6 @@
 package org.astradse.network;
 
+import org.astradse.InputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

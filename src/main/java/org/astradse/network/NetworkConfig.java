@@ -1,5 +1,6 @@
 package org.astradse.network;
 
+import org.astradse.InputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -139,7 +140,7 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
         for (var e : List.of(java.util.Map.entry("npus_count", npus), java.util.Map.entry("bandwidth", bw),
                 java.util.Map.entry("latency", lat))) {
             if (e.getValue().size() != n)
-                throw InputException.at(file, e.getKey(), "expected " + n + " entries (one per dimension of topology), found "
+                throw InputException.shape(file, e.getKey(), "expected " + n + " entries (one per dimension of topology), found "
                         + e.getValue().size());
         }
         List<Dimension> dims = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.astradse.network;
 
+import org.astradse.InputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
@@ -89,7 +90,7 @@ public final class V1NetworkParser {
         int dims = topo.size();
         JsonNode count = root.get("dimensions-count");
         if (count != null && (!count.isIntegralNumber() || count.asInt() != dims))
-            throw InputException.at(file, "dimensions-count", "expected " + dims + " (the length of topologies-per-dim), found "
+            throw InputException.shape(file, "dimensions-count", "expected " + dims + " (the length of topologies-per-dim), found "
                     + count);
         if (dims == 0) throw InputException.at(file, "topologies-per-dim", "expected at least one dimension");
         o.checked(dims);
@@ -152,7 +153,7 @@ public final class V1NetworkParser {
 
     private static int[] ints(JsonNode root, String key, Path file, int dims, int min) {
         JsonNode a = array(root, key, file);
-        if (a.size() != dims) throw InputException.at(file, key, "expected " + dims + " entries, found " + a.size());
+        if (a.size() != dims) throw InputException.shape(file, key, "expected " + dims + " entries (one per dimension), found " + a.size());
         int[] r = new int[dims];
         for (int i = 0; i < dims; i++) {
             JsonNode v = a.get(i);
@@ -165,7 +166,7 @@ public final class V1NetworkParser {
 
     private static double[] doubles(JsonNode root, String key, Path file, int dims, boolean positive) {
         JsonNode a = array(root, key, file);
-        if (a.size() != dims) throw InputException.at(file, key, "expected " + dims + " entries, found " + a.size());
+        if (a.size() != dims) throw InputException.shape(file, key, "expected " + dims + " entries (one per dimension), found " + a.size());
         double[] r = new double[dims];
         for (int i = 0; i < dims; i++) {
             JsonNode v = a.get(i);

@@ -34,6 +34,7 @@ public final class PointsFile implements AutoCloseable {
     private long ok;
     private long infeasible;
     private long failed;
+    private final java.util.Map<String, Long> reasons = new java.util.HashMap<>(); // error → rows, bounded
 
     private record FrontEntry(ParetoFront.Point point, List<String> cells) {
     }
@@ -148,8 +149,37 @@ public final class PointsFile implements AutoCloseable {
                 offer(new FrontEntry(new ParetoFront.Point(Long.parseLong(cells.get(0)), PointRow.endToEndNs(cells),
                         PointRow.costUsd(cells)), cells));
             }
-            case PointRow.INFEASIBLE -> infeasible++;
-            default -> failed++;
+            case PointRow.INFEASIBLE -> {
+                infeasible++;
+                reason(cells.get(2));
+            }
+            default -> {
+                failed++;
+                reason(cells.get(2));
+            }
+        }
+    }
+
+    private void reason(String error) {
+        if (reasons.size() < 10_000 || reasons.containsKey(error)) reasons.merge(error, 1L, Long::sum);
+    }
+
+    /** The most frequent reason a row is not ok, with its count (ties: the alphabetically first), or null. */
+    public java.util.Map.Entry<String, Long> commonestReason() {
+        return reasons.entrySet().stream()
+                .max(java.util.Map.Entry.<String, Long>comparingByValue().thenComparing(java.util.Map.Entry.comparingByKey(
+                        java.util.Comparator.reverseOrder())))
+                .orElse(null);
+    }
+
+    /** Whether points.csv in {@code dir} holds no row (absent, empty, or the header only). */
+    public static boolean hasNoRows(Path dir) throws IOException {
+        Path file = dir.resolve("points.csv");
+        if (!Files.exists(file)) return true;
+        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            in.readLine();
+            String second = in.readLine();
+            return second == null || second.isEmpty();
         }
     }
 

@@ -30,7 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.astradse.exec.OrderedExecutor;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.report.ParetoFront;
 import org.astradse.report.PointRow;
 import org.astradse.report.PointsFile;
@@ -62,7 +62,7 @@ public final class GeneticSearch {
     }
 
     public record Outcome(Path dir, long evaluated, long ok, long infeasible, long failed, int paretoSize, int generations,
-                          double hypervolume, double seconds) {
+                          double hypervolume, double seconds, java.util.Map.Entry<String, Long> commonestReason) {
     }
 
     /** Per-generation progress: evaluations so far, front size, hypervolume (reference: 1.1 × worst ok so far). */
@@ -150,7 +150,7 @@ public final class GeneticSearch {
             org.astradse.sweep.Manifests.timing(m, startedAt, true, o.threads(), seconds);
             org.astradse.sweep.Manifests.write(manifest, m);
             return new Outcome(dir, file.rows(), file.ok(), file.infeasible(), file.failed(), file.frontSize(), generations[0],
-                    state.hypervolume(), seconds);
+                    state.hypervolume(), seconds, file.commonestReason());
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new InputException("cannot write the results in " + dir + ": " + e.getMessage());
         }
@@ -186,11 +186,9 @@ public final class GeneticSearch {
                 fresh.add(key);
             }
             long first = evaluated;
-            List<Map<String, Object>> values = new ArrayList<>();
-            for (List<Long> k : fresh) values.add(space.valuesAt(k.stream().mapToLong(Long::longValue).toArray()));
             OrderedExecutor.run(first, first + fresh.size(), options.threads(), 1024, id -> {
                 int i = (int) (id - first);
-                return id < previous.size() ? REPLAYED : space.evaluate(id, values.get(i));
+                return id < previous.size() ? REPLAYED : space.evaluate(id, fresh.get(i).stream().mapToLong(Long::longValue).toArray());
             }, (id, row) -> {
                 int i = (int) (id - first);
                 Vec<double[]> fitness;

@@ -12,8 +12,8 @@ public record RunOptions(int numPasses, double injectionScale, int queuesPerDim,
     public static final RunOptions DEFAULT = new RunOptions(1, 1.0, 1, false);
 
     public RunOptions {
-        if (numPasses < 1) throw new org.astradse.network.InputException("--num-passes must be >= 1, found " + numPasses);
-        if (!(injectionScale > 0)) throw new org.astradse.network.InputException("--injection-scale must be > 0, found " + injectionScale);
-        if (queuesPerDim < 1) throw new org.astradse.network.InputException("--num-queues-per-dim must be >= 1, found " + queuesPerDim);
+        if (numPasses < 1) throw new org.astradse.InputException("--num-passes must be >= 1, found " + numPasses);
+        if (!(injectionScale > 0)) throw new org.astradse.InputException("--injection-scale must be > 0, found " + injectionScale);
+        if (queuesPerDim < 1) throw new org.astradse.InputException("--num-queues-per-dim must be >= 1, found " + queuesPerDim);
     }
 }

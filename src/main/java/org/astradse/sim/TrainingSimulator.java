@@ -12,7 +12,7 @@ import org.astradse.collective.PhaseTimer;
 import org.astradse.collective.Semantics;
 import org.astradse.collective.SystemConfig;
 import org.astradse.network.EventQueue;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.network.NetworkConfig;
 import org.astradse.workload.CommType;
 import org.astradse.workload.Layer;

@@ -72,7 +72,8 @@ public sealed interface Domain permits Domain.Values, Domain.Zipped, Domain.Cont
 
     /**
      * A continuous range [from, to] for the genetic search, which samples it on a lattice of {@link #LATTICE} steps;
-     * a grid cannot enumerate it (give a step or factor for that).
+     * a grid cannot enumerate it (give a step or factor for that). Lattice values are rounded to 6 significant digits,
+     * so what is simulated is exactly what points.csv shows (neighbouring lattice points may round alike).
      */
     record Continuous(String path, double from, double to) implements Domain {
         public static final int LATTICE = 1 << 20;
@@ -86,11 +87,16 @@ public sealed interface Domain permits Domain.Values, Domain.Zipped, Domain.Cont
             return LATTICE + 1L;
         }
 
-        /** Lattice point i of [from, to]: from + i·(to − from)/LATTICE (i = LATTICE gives exactly to). */
+        /** Lattice point i of [from, to]: from + i·(to − from)/LATTICE (i = LATTICE gives exactly to), rounded. */
         @Override
         public Map<String, Object> valuesAt(long i) {
             double v = i == LATTICE ? to : from + i * ((to - from) / LATTICE);
-            return Map.of(path, v);
+            return Map.of(path, round(v));
+        }
+
+        static double round(double v) {
+            if (v == 0 || !Double.isFinite(v)) return v;
+            return new BigDecimal(v).round(new java.math.MathContext(6)).doubleValue();
         }
 
         @Override

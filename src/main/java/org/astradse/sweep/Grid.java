@@ -32,8 +32,8 @@ public final class Grid {
         return p;
     }
 
-    /** The parameter values of point {@code id} (0 ≤ id < size), in domain order. */
-    public Map<String, Object> point(long id) {
+    /** The element of each domain that point {@code id} (0 ≤ id < size) takes: its mixed-radix digits. */
+    public long[] digits(long id) {
         if (id < 0 || id >= size) throw new IndexOutOfBoundsException("point " + id + " of " + size);
         long[] digit = new long[domains.size()];
         long rest = id;
@@ -42,6 +42,12 @@ public final class Grid {
             digit[k] = rest % n;
             rest /= n;
         }
+        return digit;
+    }
+
+    /** The parameter values of point {@code id} (0 ≤ id < size), in domain order. */
+    public Map<String, Object> point(long id) {
+        long[] digit = digits(id);
         Map<String, Object> out = new LinkedHashMap<>();
         for (int k = 0; k < domains.size(); k++) out.putAll(domains.get(k).valuesAt(digit[k]));
         return out;

@@ -14,7 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.report.PointsFile;
 
 /** The parts of manifest.json that sweeps and searches share, and its atomic write. */
@@ -96,7 +96,8 @@ public final class Manifests {
         JsonNode previous = Files.exists(manifest) ? JSON.readTree(manifest.toFile()) : null;
         boolean sameRun = previous != null && hash.equals(previous.path("specHash").asText());
         boolean complete = previous != null && "complete".equals(previous.path("status").asText());
-        if (Files.exists(dir.resolve("points.csv")) && !force) {
+        // a header-only points.csv is a start that failed before its first row: nothing to protect
+        if (!PointsFile.hasNoRows(dir) && !force) {
             if (resume && previous != null && !sameRun)
                 throw new InputException(dir + " holds results of a different spec, inputs, options or tool version; use "
                         + "another --out, or --force to start over");

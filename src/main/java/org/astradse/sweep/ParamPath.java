@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 
 /**
  * Where a swept or derived value goes: {@code section.key} (the whole value, e.g. a per-dimension vector) or

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.astradse.exec.OrderedExecutor;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.report.PointRow;
 import org.astradse.report.PointsFile;
 
@@ -44,7 +44,20 @@ public final class SweepRunner {
 
     /** What a run did. */
     public record Outcome(Path dir, long points, long ok, long infeasible, long failed, int paretoSize, long evaluated,
-                          double seconds, int threads) {
+                          double seconds, int threads, String commonestReason, long commonestCount) {
+    }
+
+    /**
+     * A run that ended without any ok point answers nothing: a user error that says why (the commonest reason a
+     * point is not ok) and where the rows are.
+     */
+    public static void requireOk(String what, long ok, long infeasible, long failed, Path dir,
+                                 java.util.Map.Entry<String, Long> commonest) {
+        if (ok > 0) return;
+        String why = commonest == null ? "" : "; the commonest reason (" + commonest.getValue() + " of them): "
+                + commonest.getKey();
+        throw new InputException("no design point is ok (" + infeasible + " infeasible, " + failed + " failed) in " + what
+                + why + "; the rows are in " + dir.resolve("points.csv"));
     }
 
     public static Outcome run(SweepSpec spec, Path dir, int threads, boolean resume, boolean force, String toolVersion,
@@ -76,8 +89,10 @@ public final class SweepRunner {
             org.astradse.report.ParetoPlot.write(dir, spec.name(), spec.description());
             double seconds = (System.nanoTime() - started) / 1e9;
             writeManifest(json, manifest, spec, hash, toolVersion, "complete", file, space.size(), from, seconds, threads, startedAt);
+            var common = file.commonestReason();
             return new Outcome(dir, space.size(), file.ok(), file.infeasible(), file.failed(), file.frontSize(),
-                    space.size() - from, seconds, threads);
+                    space.size() - from, seconds, threads, common == null ? null : common.getKey(),
+                    common == null ? 0 : common.getValue());
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new InputException("cannot write the results in " + dir + ": " + e.getMessage());
         }

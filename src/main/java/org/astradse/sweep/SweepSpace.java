@@ -2,21 +2,27 @@ package org.astradse.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.astradse.InputException;
+import org.astradse.collective.CollectivePlanner;
 import org.astradse.collective.PhaseTimer;
 import org.astradse.collective.SystemConfig;
 import org.astradse.collective.V1SystemParser;
 import org.astradse.cost.CostClass;
 import org.astradse.cost.NetworkCostModel;
 import org.astradse.cost.UnitCosts;
-import org.astradse.network.InputException;
 import org.astradse.network.NetworkConfig;
 import org.astradse.network.V1NetworkParser;
 import org.astradse.report.PointRow;
@@ -30,14 +36,37 @@ import org.astradse.workload.Workload;
  * base configuration, then the derived values, then the constraints; it is simulated and costed. Thread-safe:
  * what points share (parsed workloads, phase durations) is kept in concurrent caches whose values are pure, so
  * results do not depend on which thread computed them.
+ *
+ * <p><b>Spec mistakes stop before the first point.</b> Creating a space checks every swept and derived path against
+ * the base configuration, every swept value by building a configuration with it, and every expression on the first
+ * design point ({@link #validate}); a value that is wrong in itself (an unknown topology, a unit in a number, a
+ * scalar where a per-dimension list belongs) or an expression naming something undefined is an {@link
+ * InputException} naming the spec file, the key and the value. What is impossible only in combination stays an
+ * {@code infeasible} row.
+ *
+ * <p><b>Networks of different rank in one sweep.</b> A zipped group can give whole per-dimension vectors of
+ * different lengths (a 2-D and a 3-D shape). Per-dimension lists of the base that are not swept and hold one
+ * value throughout (implementation tokens such as {@code [ring, ring]}, cost classes, 1.0 link counts) follow each
+ * point's rank; an element path such as {@code network.bandwidth[2]} does not exist on a 2-D point: its cell
+ * stays empty for the domain's first value, and the other values of that domain are infeasible rows there (the
+ * same design was evaluated once already).
  */
 public final class SweepSpace {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Explicit values of a domain checked one by one; a longer (range) domain: its first and last values. */
+    private static final int CHECK_ALL_UP_TO = 2_000;
+    /** Network keys that hold one entry per dimension. */
+    private static final Set<String> NETWORK_VECTORS = Set.of("topology", "npus_count", "bandwidth", "latency",
+            "topologies-per-dim", "dimension-type", "units-count", "links-count", "link-latency", "link-bandwidth",
+            "nic-latency", "router-latency", "hbm-latency", "hbm-bandwidth", "hbm-scale");
 
     private final SweepSpec spec;
     private final Grid grid;
     private final List<String> gridPaths;
+    private final int[] domainOfPath;
     private final Map<String, ParamPath> parsed = new HashMap<>();
+    private final Set<String> sweptWhole = new HashSet<>(); // "section.key" set as a whole by some domain
+    private final Set<String> sweptAny = new HashSet<>();   // "section.key" set as a whole or by element
     private final Map<String, Path> workloadByName = new HashMap<>();
     private final ConcurrentHashMap<String, Workload> workloads = new ConcurrentHashMap<>();
     private final PhaseTimer.SharedCache phases = new PhaseTimer.SharedCache();
@@ -46,10 +75,28 @@ public final class SweepSpace {
         this.spec = spec;
         this.grid = spec.enumerable() ? new Grid(spec.domains()) : null;
         List<String> paths = new ArrayList<>();
-        for (Domain d : spec.domains()) paths.addAll(d.paths());
+        List<Integer> owner = new ArrayList<>();
+        for (int k = 0; k < spec.domains().size(); k++) {
+            for (String p : spec.domains().get(k).paths()) {
+                paths.add(p);
+                owner.add(k);
+            }
+        }
         this.gridPaths = List.copyOf(paths);
-        for (String p : gridPaths) if (!p.equals("workload")) parsed.put(p, ParamPath.parse(p, "sweep"));
+        this.domainOfPath = owner.stream().mapToInt(Integer::intValue).toArray();
+        for (String p : gridPaths) {
+            if (p.equals("workload")) continue;
+            ParamPath pp = ParamPath.parse(p, spec.file() + ": sweep");
+            parsed.put(p, pp);
+            sweptAny.add(pp.section() + "." + pp.key());
+            if (pp.index() < 0) sweptWhole.add(pp.section() + "." + pp.key());
+        }
+        for (SweepSpec.Derived d : spec.derived()) {
+            sweptAny.add(d.path().section() + "." + d.path().key());
+            if (d.path().index() < 0) sweptWhole.add(d.path().section() + "." + d.path().key());
+        }
         for (Path w : spec.workloads()) workloadByName.put(SweepSpec.workloadName(spec.workloads(), w), w);
+        validate();
     }
 
     public SweepSpec spec() {
@@ -67,150 +114,534 @@ public final class SweepSpace {
         return PointRow.header(spec.parameterColumns());
     }
 
-    /** Evaluates grid point {@code id}; never throws for a bad point (it becomes an infeasible or failed row). */
-    public PointRow evaluate(long id) {
-        return evaluate(id, grid.point(id));
-    }
-
     /** The swept domains, in order (the search encodes one gene per domain). */
     public List<Domain> domains() {
         return spec.domains();
     }
 
-    /** The parameter values of element {@code index[k]} of each domain k. */
-    public Map<String, Object> valuesAt(long[] index) {
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
-        for (int k = 0; k < index.length; k++) out.putAll(spec.domains().get(k).valuesAt(index[k]));
-        return out;
+    /** Evaluates grid point {@code id}; never throws for a bad point (it becomes an infeasible or failed row). */
+    public PointRow evaluate(long id) {
+        return evaluate(id, grid.digits(id));
     }
 
     /**
-     * Evaluates the design point with these swept values as row {@code id}; never throws for a bad point (it becomes
-     * an infeasible or failed row).
+     * Evaluates the design point made of element {@code index[k]} of each domain k as row {@code id}; never throws
+     * for a bad point (it becomes an infeasible or failed row).
      */
-    public PointRow evaluate(long id, Map<String, Object> values) {
-        List<String> params = new ArrayList<>();
-        for (String p : gridPaths) params.add(format(values.get(p)));
-        ObjectNode network = spec.network().deepCopy();
-        ObjectNode system = spec.system().deepCopy();
-        ObjectNode run = spec.run().deepCopy();
-        ObjectNode cost = spec.cost().deepCopy();
+    public PointRow evaluate(long id, long[] index) {
+        Point p = new Point(index);
         long npus = 0;
         try {
-            Path workload = spec.workloads().get(0);
-            for (String p : gridPaths) {
-                Object v = values.get(p);
-                if (p.equals("workload")) {
-                    workload = workloadByName.get(((JsonNode) v).asText());
+            String skip = p.applySwept();
+            if (skip != null) return p.row(id, PointRow.INFEASIBLE, skip, 0, null, 0);
+            p.applyDerived(false);
+            npus = p.npus();
+            String violated = p.violatedConstraint(false);
+            if (violated != null) return p.row(id, PointRow.INFEASIBLE, "constraint '" + violated + "' is false", npus, null, 0);
+            Built b = p.build();
+            npus = b.net.totalNpus();
+            Path wl = p.workload;
+            double comm = b.commScale;
+            double compute = b.computeScale;
+            Workload parsedWorkload = workloads.computeIfAbsent(wl + "|" + comm + "|" + compute,
+                    k -> Workload.parse(wl, comm, compute));
+            TrainingResult r = new TrainingSimulator(parsedWorkload, b.net, b.sys, b.options, phases).run();
+            double usd = NetworkCostModel.costUsd(b.net, b.unitCosts);
+            return p.row(id, PointRow.OK, "", npus, r, usd);
+        } catch (InputException e) {
+            return p.row(id, PointRow.INFEASIBLE, e.getMessage(), npus, null, 0);
+        } catch (RuntimeException e) {
+            return p.row(id, PointRow.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), npus, null, 0);
+        }
+    }
+
+    // ---- validation (before the first point) ---------------------------------------------------------------------
+
+    /** Refuses spec-wide mistakes; see the class comment. */
+    private void validate() {
+        Path file = spec.file();
+        // the base configuration builds
+        Point base = new Point(null);
+        try {
+            base.build();
+        } catch (InputException e) {
+            throw InputException.at(file, null, "the base configuration is invalid: " + e.getMessage());
+        }
+        int baseRank = base.rank();
+        // paths exist in the base (element paths: within the base's or some swept vector's length)
+        List<String> all = new ArrayList<>(gridPaths);
+        for (SweepSpec.Derived d : spec.derived()) all.add(d.path().text());
+        for (String p : all) {
+            if (p.equals("workload")) continue;
+            checkPath(p, baseRank);
+        }
+        // every value is valid in itself: it builds in the base or in one of the swept network shapes
+        List<Point> contexts = shapeContexts();
+        for (int k = 0; k < spec.domains().size(); k++) {
+            Domain d = spec.domains().get(k);
+            if (d.paths().equals(List.of("workload"))) continue;
+            for (long e : elementsToCheck(d)) checkValue(k, e, contexts);
+        }
+        // expressions name only what exists: evaluated on the first design point
+        if (!spec.derived().isEmpty() || !spec.constraints().isEmpty()) {
+            Point first = new Point(new long[spec.domains().size()]);
+            if (first.applySwept() == null) {
+                first.applyDerived(true);
+                first.violatedConstraint(true);
+            }
+        }
+    }
+
+    private void checkPath(String text, int baseRank) {
+        ParamPath p = ParamPath.parse(text, spec.file() + ": sweep");
+        String where = "sweep." + text;
+        switch (p.section()) {
+            case "run" -> {
+                if (!SweepSpec.RUN_KEYS.contains(p.key()))
+                    throw InputException.at(spec.file(), where, "unknown run option '" + p.key() + "'; expected one of "
+                            + SweepSpec.RUN_KEYS);
+                if (p.index() >= 0) throw InputException.at(spec.file(), where, "run." + p.key() + " is a single value, not a list");
+            }
+            case "cost" -> {
+                if (!p.key().equals("classes") && !p.key().equals("unit-costs"))
+                    throw InputException.at(spec.file(), where, "unknown cost key '" + p.key() + "'; expected classes or unit-costs");
+                if (p.key().equals("classes") && p.index() >= maxRank(baseRank))
+                    throw InputException.at(spec.file(), where, "no dimension " + p.index() + ": the networks of this spec have at "
+                            + "most " + maxRank(baseRank) + " dimensions");
+            }
+            default -> {
+                ObjectNode tree = spec.section(p.section());
+                if (!tree.has(p.key()))
+                    throw InputException.at(spec.file(), where, "the base " + p.section() + " has no field '" + p.key()
+                            + "' (fields: " + String.join(", ", fieldNames(tree)) + ")");
+                if (p.index() >= 0) {
+                    JsonNode v = tree.get(p.key());
+                    if (!v.isArray())
+                        throw InputException.at(spec.file(), where, p.section() + "." + p.key() + " is not a list in the base ("
+                                + v + "); sweep it whole, without [" + p.index() + "]");
+                    int longest = Math.max(v.size(), longestSweptVector(p.section() + "." + p.key()));
+                    if (isPerDimension(p)) longest = Math.max(longest, maxRank(baseRank));
+                    if (p.index() >= longest)
+                        throw InputException.at(spec.file(), where, p.section() + "." + p.key() + " has " + v.size()
+                                + " entries in the base" + (longest > v.size() ? " (at most " + longest + " in this spec)" : "")
+                                + ", so there is no [" + p.index() + "]");
+                }
+            }
+        }
+    }
+
+    private boolean isPerDimension(ParamPath p) {
+        return (p.section().equals("network") && NETWORK_VECTORS.contains(p.key()))
+                || (p.section().equals("system") && p.key().endsWith("-implementation"));
+    }
+
+    /** The most dimensions any point of the spec can have: the base's, or the longest swept topology vector. */
+    private int maxRank(int baseRank) {
+        String key = spec.networkV1() ? "network.topologies-per-dim" : "network.topology";
+        return Math.max(baseRank, longestSweptVector(key));
+    }
+
+    private int longestSweptVector(String sectionKey) {
+        int longest = 0;
+        for (Domain d : spec.domains()) {
+            for (String path : d.paths()) {
+                if (!path.equals(sectionKey)) continue;
+                for (long e : elementsToCheck(d)) {
+                    Object v = d.valuesAt(e).get(path);
+                    if (v instanceof JsonNode n && n.isArray()) longest = Math.max(longest, n.size());
+                }
+            }
+        }
+        return longest;
+    }
+
+    /** The base, and the base with each element of each domain that sets whole network vectors (a few shapes). */
+    private List<Point> shapeContexts() {
+        List<Point> contexts = new ArrayList<>();
+        contexts.add(null); // the base
+        for (int k = 0; k < spec.domains().size(); k++) {
+            Domain d = spec.domains().get(k);
+            boolean shape = false;
+            for (String p : d.paths()) {
+                ParamPath pp = parsed.get(p);
+                if (pp != null && pp.section().equals("network") && pp.index() < 0 && NETWORK_VECTORS.contains(pp.key())) shape = true;
+            }
+            if (!shape) continue;
+            for (long e = 0; e < Math.min(d.size(), 16); e++) {
+                long[] idx = new long[spec.domains().size()];
+                idx[k] = e;
+                Point p = new Point(idx, k);
+                contexts.add(p);
+            }
+        }
+        return contexts;
+    }
+
+    private static long[] elementsToCheck(Domain d) {
+        long n = d.size();
+        if (n <= CHECK_ALL_UP_TO) {
+            long[] all = new long[(int) n];
+            for (int i = 0; i < n; i++) all[i] = i;
+            return all;
+        }
+        return new long[] {0, n - 1};
+    }
+
+    /** Element {@code e} of domain {@code k} is wrong in itself if no context builds without an error in its keys. */
+    private void checkValue(int k, long e, List<Point> contexts) {
+        Domain d = spec.domains().get(k);
+        Map<String, Object> values = d.valuesAt(e);
+        InputException first = null;
+        for (Point context : contexts) {
+            if (context != null && context.onlyDomain == k) continue; // a shape is checked against the base
+            Point p = new Point(null);
+            if (context != null) p.applyFrom(context);
+            boolean applicable = true;
+            for (Map.Entry<String, Object> v : values.entrySet()) {
+                if (!p.set(v.getKey(), v.getValue())) applicable = false;
+            }
+            if (!applicable) continue; // an element beyond this context's rank
+            p.adaptToRank();
+            InputException err = p.tryBuild();
+            if (err == null || !concerns(err, d)) return;
+            if (first == null) first = err;
+        }
+        if (first == null) return;
+        String shown = values.size() == 1 ? SweepSpace.format(values.values().iterator().next()) : values.toString();
+        String path = d.paths().size() == 1 ? d.paths().get(0) : String.join(", ", d.paths());
+        throw InputException.at(spec.file(), "sweep." + path, "value " + shown + " is not valid: " + first.getMessage());
+    }
+
+    /** Whether the error is about one of the keys this domain sets. */
+    private boolean concerns(InputException e, Domain d) {
+        if (e.field() == null) return false;
+        for (String p : d.paths()) {
+            ParamPath pp = parsed.get(p);
+            if (pp != null && pp.key().equals(e.field())) return true;
+        }
+        return false;
+    }
+
+    private static List<String> fieldNames(ObjectNode tree) {
+        List<String> names = new ArrayList<>();
+        tree.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    // ---- one design point ------------------------------------------------------------------------------------------
+
+    /** What a point's configuration builds into. */
+    private record Built(NetworkConfig net, SystemConfig sys, RunOptions options, double commScale, double computeScale,
+                         List<UnitCosts> unitCosts) {
+    }
+
+    /** A design point's configuration trees, as its values are applied. */
+    private final class Point {
+        final long[] index;       // element per domain, or null for the base
+        final int onlyDomain;     // a shape context: only this domain's element is applied
+        final ObjectNode network = spec.network().deepCopy();
+        final ObjectNode system = spec.system().deepCopy();
+        final ObjectNode run = spec.run().deepCopy();
+        final ObjectNode cost = spec.cost().deepCopy();
+        Path workload = spec.workloads().get(0);
+        final List<String> params = new ArrayList<>();
+        final Set<String> missing = new HashSet<>(); // element paths beyond this point's rank
+
+        Point(long[] index) {
+            this(index, -1);
+        }
+
+        Point(long[] index, int onlyDomain) {
+            this.index = index;
+            this.onlyDomain = onlyDomain;
+            if (onlyDomain >= 0) {
+                for (Map.Entry<String, Object> v : spec.domains().get(onlyDomain).valuesAt(index[onlyDomain]).entrySet())
+                    set(v.getKey(), v.getValue());
+            }
+        }
+
+        /** Copies a context's trees (a shape) into this base point. */
+        void applyFrom(Point context) {
+            network.setAll(context.network.deepCopy());
+            system.setAll(context.system.deepCopy());
+            run.setAll(context.run.deepCopy());
+            cost.setAll(context.cost.deepCopy());
+        }
+
+        ObjectNode tree(String section) {
+            return switch (section) {
+                case "network" -> network;
+                case "system" -> system;
+                case "run" -> run;
+                default -> cost;
+            };
+        }
+
+        /** Sets a swept value; false when an element path has no such element at this point's rank. */
+        boolean set(String path, Object v) {
+            if (path.equals("workload")) {
+                workload = workloadByName.get(((JsonNode) v).asText());
+                return true;
+            }
+            ParamPath pp = parsed.get(path);
+            if (pp == null) pp = ParamPath.parse(path, "sweep");
+            ObjectNode t = tree(pp.section());
+            if (pp.index() >= 0) {
+                if (pp.section().equals("cost") && pp.key().equals("classes") && !t.has("classes")) defaultClasses(t);
+                JsonNode list = t.get(pp.key());
+                if (list != null && list.isArray() && pp.index() >= list.size()) {
+                    if (isPerDimension(pp) || pp.section().equals("cost")) return false;
+                }
+            }
+            pp.set(t, JSON.valueToTree(v));
+            return true;
+        }
+
+        /**
+         * Applies the swept values in domain order, then adapts uniform per-dimension lists to the rank; returns why
+         * the point is skipped (an element path beyond its rank, for a domain's non-first value), or null.
+         */
+        String applySwept() {
+            for (int i = 0; i < gridPaths.size(); i++) {
+                String path = gridPaths.get(i);
+                int k = domainOfPath[i];
+                Object v = spec.domains().get(k).valuesAt(index[k]).get(path);
+                // rank first: shapes are applied before element paths of later domains
+                boolean ok = set(path, v);
+                params.add(ok ? format(v) : "");
+                if (!ok) {
+                    missing.add(path);
+                    if (index[k] != 0)
+                        return path + " does not exist in this design's " + rank() + "-dimension network (the row with its "
+                                + "first value stands for it)";
+                }
+            }
+            adaptToRank();
+            return null;
+        }
+
+        /** Writes the derived values; with {@code strict}, an expression naming something undefined is a spec error. */
+        void applyDerived(boolean strict) {
+            if (spec.derived().isEmpty() && spec.constraints().isEmpty()) return;
+            for (SweepSpec.Derived d : spec.derived()) {
+                Object v = evaluate(d.expression(), "derived." + d.path().text(), strict);
+                ParamPath pp = d.path();
+                ObjectNode t = tree(pp.section());
+                JsonNode list = t.get(pp.key());
+                if (pp.index() >= 0 && list != null && list.isArray() && pp.index() >= list.size() && isPerDimension(pp)) {
+                    missing.add(pp.text());
                     continue;
                 }
-                ParamPath path = parsed.get(p);
-                path.set(tree(path.section(), network, system, run, cost), JSON.valueToTree(v));
+                pp.set(t, JSON.valueToTree(v));
             }
-            if (!spec.derived().isEmpty() || !spec.constraints().isEmpty()) {
-                for (SweepSpec.Derived d : spec.derived()) {
-                    Object v = Expressions.evaluate(d.expression(), context(network, system, run, cost, workload));
-                    d.path().set(tree(d.path().section(), network, system, run, cost), JSON.valueToTree(v));
-                }
-                for (SweepSpec.Derived d : spec.derived())
-                    params.add(format(d.path().get(tree(d.path().section(), network, system, run, cost))));
-                Map<String, Object> ctx = context(network, system, run, cost, workload);
-                npus = ((Number) ctx.get("npus")).longValue();
-                for (SweepSpec.Constraint c : spec.constraints()) {
-                    Object r = Expressions.evaluate(c.expression(), ctx);
-                    if (!(r instanceof Boolean b))
-                        throw new InputException("constraint '" + c.source() + "' is not true or false (it gave " + r + ")");
-                    if (!b) return new PointRow(id, PointRow.INFEASIBLE, "constraint '" + c.source() + "' is false", params, npus,
-                            0, 0, 0, 0);
-                }
+            for (SweepSpec.Derived d : spec.derived())
+                params.add(missing.contains(d.path().text()) ? "" : format(d.path().get(tree(d.path().section()))));
+        }
+
+        /** The first constraint that is false, or null; a constraint that is not true or false is a spec error. */
+        String violatedConstraint(boolean strict) {
+            for (SweepSpec.Constraint c : spec.constraints()) {
+                Object r = evaluate(c.expression(), "constraints", strict);
+                if (!(r instanceof Boolean b))
+                    throw InputException.at(spec.file(), "constraints", "'" + c.source() + "' must be true or false; on the "
+                            + "first design point it gave " + r);
+                if (!b) return c.source();
             }
+            return null;
+        }
+
+        private Object evaluate(org.apache.commons.jexl3.JexlExpression e, String where, boolean strict) {
+            try {
+                return Expressions.evaluate(e, context());
+            } catch (Expressions.Failure f) {
+                if (strict && f.specWide())
+                    throw InputException.at(spec.file(), where, "'" + e.getSourceText() + "': " + f.getMessage());
+                throw new InputException("expression '" + e.getSourceText() + "' failed: " + f.getMessage());
+            }
+        }
+
+        /** Per-dimension lists of the base that hold one value and are not swept follow the point's rank. */
+        void adaptToRank() {
+            int r = rank();
+            if (r <= 0) return;
+            adapt(network, "network", r);
+            adapt(system, "system", r);
+            if (cost.has("classes") && !sweptAny.contains("cost.classes")) resize(cost, "classes", r);
+            if (spec.networkV1() && network.has("dimensions-count") && !sweptAny.contains("network.dimensions-count"))
+                network.put("dimensions-count", r);
+        }
+
+        private void adapt(ObjectNode tree, String section, int r) {
+            for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                boolean perDim = section.equals("network") ? NETWORK_VECTORS.contains(key) : key.endsWith("-implementation");
+                if (perDim && !sweptAny.contains(section + "." + key)) resize(tree, key, r);
+            }
+        }
+
+        /** A list of one repeated value (not a one* token) takes length r. */
+        private void resize(ObjectNode tree, String key, int r) {
+            JsonNode v = tree.get(key);
+            if (!(v instanceof ArrayNode a) || a.isEmpty() || a.size() == r) return;
+            JsonNode first = a.get(0);
+            for (JsonNode x : a) if (!x.equals(first)) return;
+            if (first.isTextual() && first.asText().startsWith("one")) return;
+            ArrayNode out = JSON.createArrayNode();
+            for (int i = 0; i < r; i++) out.add(first);
+            tree.set(key, out);
+        }
+
+        private void defaultClasses(ObjectNode t) {
+            ArrayNode classes = t.putArray("classes");
+            CostClass[] all = CostClass.values();
+            for (int d = 0; d < Math.max(rank(), 1); d++) classes.add(all[Math.min(d, all.length - 1)].specName());
+        }
+
+        int rank() {
+            JsonNode t = network.get(spec.networkV1() ? "topologies-per-dim" : "topology");
+            return t != null && t.isArray() ? t.size() : 0;
+        }
+
+        long npus() {
+            JsonNode counts = network.get(spec.networkV1() ? "units-count" : "npus_count");
+            long n = 1;
+            if (counts == null || !counts.isArray()) return 0;
+            for (JsonNode c : counts) n *= c.isNumber() ? c.asLong() : 0;
+            return n;
+        }
+
+        @SuppressWarnings("unchecked")
+        private Map<String, Object> context() {
+            Map<String, Object> ctx = new HashMap<>();
+            ctx.put("network", JSON.convertValue(network, Map.class));
+            ctx.put("system", JSON.convertValue(system, Map.class));
+            ctx.put("run", JSON.convertValue(run, Map.class));
+            ctx.put("cost", JSON.convertValue(cost, Map.class));
+            ctx.put("workload", workload.getFileName().toString());
+            ctx.put("npus", npus());
+            return ctx;
+        }
+
+        InputException tryBuild() {
+            try {
+                build();
+                return null;
+            } catch (InputException e) {
+                return e;
+            }
+        }
+
+        Built build() {
             NetworkConfig net = spec.networkV1()
                     ? V1NetworkParser.fromTree(network, null, V1NetworkParser.Overrides.NONE, new ArrayList<>())
                     : NetworkConfig.fromTree(network, null);
-            npus = net.totalNpus();
             SystemConfig sys = spec.systemV1() ? V1SystemParser.fromTree(system, null, Map.of())
                     : SystemConfig.fromJsonTree(system, null);
-            RunOptions options = new RunOptions(run.get("num-passes").asInt(), run.get("injection-scale").asDouble(),
-                    run.get("num-queues-per-dim").asInt(), run.get("rendezvous-protocol").asBoolean());
-            double comm = run.get("comm-scale").asDouble();
-            double compute = run.get("compute-scale").asDouble();
-            Path wl = workload;
-            Workload parsedWorkload = workloads.computeIfAbsent(wl + "|" + comm + "|" + compute,
-                    k -> Workload.parse(wl, comm, compute));
-            TrainingResult r = new TrainingSimulator(parsedWorkload, net, sys, options, phases).run();
-            double usd = NetworkCostModel.costUsd(net, unitCosts(cost, net.dimensionCount()));
-            return new PointRow(id, PointRow.OK, "", params, npus, r.endToEndNs(), r.computeNs(), r.exposedCommNs(), usd);
-        } catch (InputException e) {
-            fill(params);
-            return new PointRow(id, PointRow.INFEASIBLE, e.getMessage(), params, npus, 0, 0, 0, 0);
-        } catch (RuntimeException e) {
-            fill(params);
-            return new PointRow(id, PointRow.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), params, npus, 0, 0, 0, 0);
+            RunOptions options = new RunOptions(integer(run, "num-passes", 1), positive(run, "injection-scale"),
+                    integer(run, "num-queues-per-dim", 1), bool(run, "rendezvous-protocol"));
+            double comm = positive(run, "comm-scale");
+            double compute = number(run, "compute-scale", 0);
+            List<UnitCosts> costs = unitCosts(cost, net.dimensionCount());
+            CollectivePlanner.checkImplementations(net, sys);
+            return new Built(net, sys, options, comm, compute, costs);
+        }
+
+        PointRow row(long id, String status, String error, long npus, TrainingResult r, double usd) {
+            int want = spec.parameterColumns().size();
+            while (params.size() < want) params.add("");
+            if (r == null) return new PointRow(id, status, error, params, npus, 0, 0, 0, 0);
+            return new PointRow(id, status, error, params, npus, r.endToEndNs(), r.computeNs(), r.exposedCommNs(), usd);
         }
     }
 
-    /** Infeasible before the derived values were written: their columns stay empty. */
-    private void fill(List<String> params) {
-        int want = spec.parameterColumns().size();
-        while (params.size() < want) params.add("");
+    // ---- strict readers of run options and costs ---------------------------------------------------------------
+
+    private static int integer(ObjectNode run, String key, int min) {
+        JsonNode v = run.get(key);
+        if (v == null || !v.isIntegralNumber() || v.asLong() < min || v.asLong() > Integer.MAX_VALUE)
+            throw InputException.at(null, key, "expected an integer >= " + min + ", found " + v);
+        return v.asInt();
     }
 
-    private static ObjectNode tree(String section, ObjectNode network, ObjectNode system, ObjectNode run, ObjectNode cost) {
-        return switch (section) {
-            case "network" -> network;
-            case "system" -> system;
-            case "run" -> run;
-            default -> cost;
-        };
+    private static double positive(ObjectNode run, String key) {
+        JsonNode v = run.get(key);
+        if (v == null || !v.isNumber() || !(v.asDouble() > 0) || Double.isInfinite(v.asDouble()))
+            throw InputException.at(null, key, "expected a positive number, found " + v);
+        return v.asDouble();
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> context(ObjectNode network, ObjectNode system, ObjectNode run, ObjectNode cost, Path workload) {
-        Map<String, Object> ctx = new HashMap<>();
-        Map<String, Object> net = JSON.convertValue(network, Map.class);
-        ctx.put("network", net);
-        ctx.put("system", JSON.convertValue(system, Map.class));
-        ctx.put("run", JSON.convertValue(run, Map.class));
-        ctx.put("cost", JSON.convertValue(cost, Map.class));
-        ctx.put("workload", workload.getFileName().toString());
-        long npus = 1;
-        Object counts = net.get(spec.networkV1() ? "units-count" : "npus_count");
-        if (counts instanceof List<?> l) {
-            for (Object o : l) npus *= o instanceof Number num ? num.longValue() : 0;
-        } else {
-            npus = 0;
-        }
-        ctx.put("npus", npus);
-        return ctx;
+    private static double number(ObjectNode run, String key, double min) {
+        JsonNode v = run.get(key);
+        if (v == null || !v.isNumber() || !(v.asDouble() >= min) || Double.isInfinite(v.asDouble()))
+            throw InputException.at(null, key, "expected a number >= " + min + ", found " + v);
+        return v.asDouble();
     }
 
-    /** Unit costs per dimension: the spec's classes (default: InterChiplet, InterPackage, InterNode, InterPod, in
-     * order from dimension 0, the last repeated) with its unit-cost overrides. */
+    private static boolean bool(ObjectNode run, String key) {
+        JsonNode v = run.get(key);
+        if (v == null || !v.isBoolean()) throw InputException.at(null, key, "expected true or false, found " + v);
+        return v.asBoolean();
+    }
+
+    /**
+     * Unit costs per dimension: the spec's classes (default: InterChiplet, InterPackage, InterNode, InterPod, in order
+     * from dimension 0, the last repeated) with its unit-cost overrides ($ per GB/s per NPU).
+     */
     static List<UnitCosts> unitCosts(ObjectNode cost, int dims) {
         JsonNode classes = cost.get("classes");
+        if (classes != null && !classes.isArray())
+            throw InputException.at(null, "classes", "expected a list of cost classes, one per dimension, found " + classes);
+        JsonNode overrides = cost.get("unit-costs");
+        if (overrides != null) {
+            if (!overrides.isObject())
+                throw InputException.at(null, "unit-costs", "expected a mapping of cost class to {link, switch, nic}, found " + overrides);
+            for (Iterator<Map.Entry<String, JsonNode>> it = overrides.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (CostClass.fromName(e.getKey()) == null)
+                    throw InputException.at(null, "unit-costs", "unknown cost class '" + e.getKey() + "'; expected " + CostClass.NAMES);
+                if (!e.getValue().isObject())
+                    throw InputException.at(null, "unit-costs", e.getKey() + ": expected {link, switch, nic} in $ per GB/s");
+                for (Iterator<Map.Entry<String, JsonNode>> u = e.getValue().fields(); u.hasNext(); ) {
+                    Map.Entry<String, JsonNode> x = u.next();
+                    if (!Set.of("link", "switch", "nic").contains(x.getKey()))
+                        throw InputException.at(null, "unit-costs", e.getKey() + "." + x.getKey() + ": unknown; expected link, switch or nic");
+                    if (!x.getValue().isNumber() || x.getValue().asDouble() < 0)
+                        throw InputException.at(null, "unit-costs", e.getKey() + "." + x.getKey() + ": expected a number >= 0 of $ per "
+                                + "GB/s, found " + x.getValue());
+                }
+            }
+        }
         List<UnitCosts> out = new ArrayList<>();
         CostClass[] all = CostClass.values();
         for (int d = 0; d < dims; d++) {
             CostClass c;
-            if (classes != null && classes.isArray()) {
-                if (d >= classes.size())
-                    throw new InputException("cost.classes has " + classes.size() + " entries for " + dims + " dimensions");
-                c = CostClass.fromName(classes.get(d).asText());
+            if (classes != null) {
+                if (classes.size() != dims)
+                    throw InputException.shape(null, "classes", "has " + classes.size() + " entries for " + dims + " dimensions");
+                c = classes.get(d).isTextual() ? CostClass.fromName(classes.get(d).asText()) : null;
                 if (c == null)
-                    throw new InputException("cost class '" + classes.get(d).asText() + "': expected InterChiplet, InterPackage, "
-                            + "InterNode or InterPod");
+                    throw InputException.at(null, "classes[" + d + "]", "unknown cost class " + classes.get(d) + "; expected "
+                            + CostClass.NAMES);
             } else {
                 c = all[Math.min(d, all.length - 1)];
             }
             UnitCosts u = c.defaults();
-            JsonNode over = cost.path("unit-costs").get(c.specName());
-            if (over != null && over.isObject()) {
+            JsonNode over = overrides == null ? null : overrideFor(overrides, c);
+            if (over != null) {
                 u = new UnitCosts(over.path("link").asDouble(u.linkUsdPerGBps()), over.path("switch").asDouble(u.switchUsdPerGBps()),
                         over.path("nic").asDouble(u.nicUsdPerGBps()));
             }
             out.add(u);
         }
         return out;
+    }
+
+    private static JsonNode overrideFor(JsonNode overrides, CostClass c) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = overrides.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (CostClass.fromName(e.getKey()) == c) return e.getValue();
+        }
+        return null;
     }
 
     /**
@@ -234,5 +665,12 @@ public final class SweepSpace {
         }
         if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString(d.longValue());
         return String.valueOf(v).toLowerCase(Locale.ROOT).equals("null") ? "" : String.valueOf(v);
+    }
+
+    /** For tests: the values of a point. */
+    Map<String, Object> valuesAt(long[] index) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int k = 0; k < index.length; k++) out.putAll(spec.domains().get(k).valuesAt(index[k]));
+        return out;
     }
 }

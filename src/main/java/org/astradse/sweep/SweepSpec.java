@@ -16,9 +16,8 @@ import java.util.Set;
 import org.apache.commons.jexl3.JexlExpression;
 import org.astradse.collective.SystemConfig;
 import org.astradse.collective.V1SystemParser;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.network.NetworkConfig;
-import org.astradse.network.V1NetworkParser;
 
 /**
  * A sweep spec (YAML): base inputs, the domains of the swept fields, derived values, constraints and cost classes.
@@ -51,7 +50,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
 
     private static final Set<String> TOP = Set.of("name", "description", "workloads", "workload", "network", "system", "run",
             "cost", "sweep", "derived", "constraints");
-    private static final Set<String> RUN_KEYS = Set.of("num-passes", "comm-scale", "compute-scale", "injection-scale",
+    static final Set<String> RUN_KEYS = Set.of("num-passes", "comm-scale", "compute-scale", "injection-scale",
             "num-queues-per-dim", "rendezvous-protocol");
 
     public static SweepSpec parse(Path file) {
@@ -131,6 +130,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                 run.set(e.getKey(), e.getValue());
             }
         }
+        if (root.has("cost") && !root.get("cost").isObject() && !root.get("cost").isNull())
+            throw InputException.at(file, "cost", "expected a mapping with classes and/or unit-costs, found " + root.get("cost"));
         ObjectNode cost = root.has("cost") && root.get("cost").isObject() ? ((ObjectNode) root.get("cost")).deepCopy()
                 : JsonNodeFactory.instance.objectNode();
         for (Iterator<String> it = cost.fieldNames(); it.hasNext(); ) {
@@ -177,40 +178,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                 constraints.add(new Constraint(c.asText(), Expressions.compile(c.asText(), file + ": constraints")));
             }
         }
-        SweepSpec spec = new SweepSpec(name, description, file, root, List.copyOf(workloads), network, networkV1, system,
+        return new SweepSpec(name, description, file, root, List.copyOf(workloads), network, networkV1, system,
                 systemV1, run, cost, List.copyOf(domains), List.copyOf(derived), List.copyOf(constraints));
-        spec.checkPaths();
-        return spec;
-    }
-
-    /** Every swept path names a field that exists in the base (typos are caught before the sweep starts). */
-    private void checkPaths() {
-        for (Domain d : domains) {
-            for (String p : d.paths()) {
-                if (p.equals("workload")) continue;
-                ParamPath path = ParamPath.parse(p, file + ": sweep");
-                switch (path.section()) {
-                    case "run" -> {
-                        if (!RUN_KEYS.contains(path.key()))
-                            throw InputException.at(file, "sweep." + p, "unknown run option; expected one of " + RUN_KEYS);
-                    }
-                    case "cost" -> {
-                    }
-                    default -> {
-                        ObjectNode tree = section(path.section());
-                        if (!tree.has(path.key()))
-                            throw InputException.at(file, "sweep." + p, "the base " + path.section() + " has no field '"
-                                    + path.key() + "' (fields: " + fieldNames(tree) + ")");
-                    }
-                }
-            }
-        }
-    }
-
-    private static String fieldNames(ObjectNode tree) {
-        List<String> names = new ArrayList<>();
-        tree.fieldNames().forEachRemaining(names::add);
-        return String.join(", ", names);
     }
 
     ObjectNode section(String section) {
@@ -232,25 +201,40 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             return new Domain.Values(key, values);
         }
         if (v.isObject()) {
+            for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!RANGE_KEYS.contains(k))
+                    throw InputException.at(file, where + "." + k, "unknown range key; expected from, to and step (a linear "
+                            + "range) or factor (a geometric one), nothing more for a continuous range (search), or values");
+            }
             if (v.has("values")) return domain(file, key, v.get("values"));
             if (!v.has("from") || !v.has("to"))
                 throw InputException.at(file, where, "a range needs from and to, and step (linear) or factor (geometric) "
                         + "for a grid; without them it is continuous (search only)");
-            double from = v.get("from").asDouble();
-            double to = v.get("to").asDouble();
+            if (v.has("step") && v.has("factor"))
+                throw InputException.at(file, where, "a range has step (linear) or factor (geometric), not both");
+            double from = rangeNumber(file, where, v, "from");
+            double to = rangeNumber(file, where, v, "to");
             try {
-                if (v.has("step")) return Domain.linear(key, from, to, v.get("step").asDouble());
-                if (v.has("factor")) return Domain.geometric(key, from, to, v.get("factor").asDouble());
-            } catch (IllegalArgumentException e) {
-                throw InputException.at(file, where, e.getMessage());
-            }
-            try {
+                if (v.has("step")) return Domain.linear(key, from, to, rangeNumber(file, where, v, "step"));
+                if (v.has("factor")) return Domain.geometric(key, from, to, rangeNumber(file, where, v, "factor"));
                 return new Domain.Continuous(key, from, to);
             } catch (IllegalArgumentException e) {
                 throw InputException.at(file, where, e.getMessage());
             }
         }
         return new Domain.Values(key, List.of(v)); // a single value
+    }
+
+    private static final Set<String> RANGE_KEYS = Set.of("from", "to", "step", "factor", "values");
+
+    /** A range bound or step: a plain number (a string such as "50GB/s" would silently read as 0). */
+    private static double rangeNumber(Path file, String where, JsonNode range, String key) {
+        JsonNode n = range.get(key);
+        if (n == null || !n.isNumber() || !Double.isFinite(n.asDouble()))
+            throw InputException.at(file, where + "." + key, "expected a plain number (units are fixed: GB/s, ns, bytes), "
+                    + "found " + n);
+        return n.asDouble();
     }
 
     private static Domain zipped(Path file, String key, JsonNode v) {
@@ -272,19 +256,6 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             return new Domain.Zipped(paths, columns);
         } catch (IllegalArgumentException e) {
             throw InputException.at(file, where, e.getMessage());
-        }
-    }
-
-    /** Checks that the base configuration builds (before any sweep value is applied). */
-    public void checkBase() {
-        List<String> w = new ArrayList<>();
-        try {
-            if (networkV1) V1NetworkParser.fromTree(network, file, V1NetworkParser.Overrides.NONE, w);
-            else NetworkConfig.fromTree(network, file);
-            if (systemV1) V1SystemParser.fromTree(system, file, Map.of());
-            else SystemConfig.fromJsonTree(system, file);
-        } catch (InputException e) {
-            throw new InputException("the base configuration is invalid: " + e.getMessage());
         }
     }
 

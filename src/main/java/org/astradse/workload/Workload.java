@@ -3,7 +3,7 @@ package org.astradse.workload;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.network.InputTokens;
 
 /**

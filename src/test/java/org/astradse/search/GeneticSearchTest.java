@@ -57,9 +57,9 @@ class GeneticSearchTest {
         List<String> lines = Files.readAllLines(dir.resolve("points.csv"));
         Files.write(dir.resolve("points.csv"), lines.subList(0, 11));
         // the rows were found with seed 3: replaying seed 4 would give them to other genotypes
-        org.junit.jupiter.api.Assertions.assertThrows(org.astradse.network.InputException.class,
+        org.junit.jupiter.api.Assertions.assertThrows(org.astradse.InputException.class,
                 () -> search(SMALL, dir, 30, 4, 2, true));
-        org.junit.jupiter.api.Assertions.assertThrows(org.astradse.network.InputException.class,
+        org.junit.jupiter.api.Assertions.assertThrows(org.astradse.InputException.class,
                 () -> search(SMALL, dir, 40, 3, 2, true)); // another budget is another run too
         assertEquals(30, search(SMALL, dir, 30, 3, 2, true).evaluated());
     }

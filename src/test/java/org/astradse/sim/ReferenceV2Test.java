@@ -18,7 +18,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.astradse.collective.CollectiveType;
 import org.astradse.collective.SystemConfig;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.network.NetworkConfig;
 import org.astradse.sim.CollectiveSimulator.Congestion;
 import org.junit.jupiter.api.DynamicTest;

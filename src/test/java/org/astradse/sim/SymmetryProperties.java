@@ -18,7 +18,7 @@ import org.astradse.collective.AlgorithmToken;
 import org.astradse.collective.CollectiveType;
 import org.astradse.collective.SystemConfig;
 import org.astradse.network.Dimension;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.astradse.network.NetworkConfig;
 import org.astradse.network.TopologyKind;
 import org.astradse.sim.CollectiveSimulator.Congestion;

@@ -9,7 +9,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.astradse.network.InputException;
+import org.astradse.InputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,7 +116,7 @@ class SweepTest {
         String spec = Files.readString(SMALL).replace("../../../../", Path.of("").toAbsolutePath() + "/");
         Path typo = dir.resolve("typo.yaml");
         Files.writeString(typo, spec.replace("network.bandwidth[1]: [25, 50]", "network.bandwith[1]: [25, 50]"));
-        InputException e = assertThrows(InputException.class, () -> SweepSpec.parse(typo));
+        InputException e = assertThrows(InputException.class, () -> new SweepSpace(SweepSpec.parse(typo)));
         assertTrue(e.getMessage().contains("bandwith"), e.getMessage());
         Path zip = dir.resolve("zip.yaml");
         Files.writeString(zip, spec.replace("network.npus_count: [[4, 4], [8, 2], [4, 4]]", "network.npus_count: [[4, 4], [8, 2]]"));
@@ -124,7 +124,7 @@ class SweepTest {
         assertTrue(e.getMessage().contains("zip-shape"), e.getMessage());
         Path expr = dir.resolve("expr.yaml");
         Files.writeString(expr, spec.replace("npus == 16", "npus === 16"));
-        e = assertThrows(InputException.class, () -> SweepSpec.parse(expr));
+        e = assertThrows(InputException.class, () -> new SweepSpace(SweepSpec.parse(expr)));
         assertTrue(e.getMessage().contains("constraints"), e.getMessage());
     }
 }

@@ -1,0 +1,62 @@
+package org.astradse;
+
+import java.nio.file.Path;
+
+/**
+ * A user mistake in an input: a bad file, field, option or combination — the application's one user-error type.
+ * Carries where (file and field or line), what was found and what was expected. The CLI prints
+ * {@link #getMessage()} on one line and exits with status 2; programming errors stay ordinary exceptions.
+ *
+ * <p>An error about one key of a configuration tree also records that key ({@link #field()}), so a sweep can tell
+ * a swept value that is wrong in itself (a spec mistake, refused before the first point) from one that is wrong
+ * only together with other values (an infeasible design point).
+ */
+public final class InputException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final String field;
+
+    public InputException(String message) {
+        this(message, null);
+    }
+
+    private InputException(String message, String field) {
+        super(message, null, false, false);
+        this.field = field;
+    }
+
+    /** {@code file: where: message}; {@code where} is a key ({@code bandwidth[2]}), a line, or both. */
+    public static InputException at(Path file, String where, String message) {
+        return new InputException(compose(file, where, message), keyOf(where));
+    }
+
+    /**
+     * An error in how several keys fit together (their lengths, one per dimension): named at {@code where}, but
+     * attributed to no single key.
+     */
+    public static InputException shape(Path file, String where, String message) {
+        return new InputException(compose(file, where, message), null);
+    }
+
+    /** The configuration key the mistake is in (without index or line), or null. */
+    public String field() {
+        return field;
+    }
+
+    private static String compose(Path file, String where, String message) {
+        StringBuilder sb = new StringBuilder();
+        if (file != null) sb.append(file).append(": ");
+        if (where != null && !where.isEmpty()) sb.append(where).append(": ");
+        sb.append(message);
+        return sb.toString();
+    }
+
+    /** {@code bandwidth[2]} → bandwidth; {@code line 4, endpoint-delay} → endpoint-delay; {@code line 4} → null. */
+    private static String keyOf(String where) {
+        if (where == null || where.isEmpty()) return null;
+        String last = where.substring(where.lastIndexOf(',') + 1).trim();
+        if (last.startsWith("line ") || last.contains(" ")) return null;
+        int bracket = last.indexOf('[');
+        return bracket >= 0 ? last.substring(0, bracket) : last;
+    }
+}

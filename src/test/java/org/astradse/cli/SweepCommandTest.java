@@ -1,0 +1,127 @@
+package org.astradse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code sweep} command line: spec-wide mistakes stop before the first point (exit 2, one line naming the spec
+ * file, the key and the value, no results written), a sweep without any ok point fails, and a failed start leaves
+ * nothing that blocks the corrected rerun.
+ */
+class SweepCommandTest {
+    static final Path SMALL = Path.of("src/test/resources/sweeps/small.yaml");
+
+    /** small.yaml with absolute input paths, so that variants can live in a temporary folder. */
+    static String small() throws Exception {
+        return Files.readString(SMALL).replace("../../../../", Path.of("").toAbsolutePath() + "/");
+    }
+
+    /** Runs a variant of small.yaml; asserts it is refused before any row: exit 2, one line with each fragment. */
+    static void refused(Path dir, String name, String spec, String... fragments) throws Exception {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, spec);
+        Path out = dir.resolve("out-" + name);
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", file.toString(), "--out", out.toString());
+        String[] all = new String[fragments.length + 1];
+        all[0] = name + ".yaml";
+        System.arraycopy(fragments, 0, all, 1, fragments.length);
+        CollectiveCommandTest.assertUserError(r, all);
+        assertFalse(Files.exists(out.resolve("points.csv")), name + ": no point may be evaluated: " + r.err());
+    }
+
+    static String replace(String spec, String from, String to) {
+        assertTrue(spec.contains(from), from);
+        return spec.replace(from, to);
+    }
+
+    @Test
+    void pathTyposAreRefusedBeforeTheFirstPoint(@TempDir Path dir) throws Exception {
+        String s = small();
+        refused(dir, "sweptTypo", replace(s, "network.bandwidth[1]: [25, 50]", "network.bandwith[1]: [25, 50]"),
+                "sweep.network.bandwith[1]", "no field 'bandwith'");
+        refused(dir, "derivedTypo", replace(s, "  network.latency[1]: \"network", "  network.latncy[1]: \"network"),
+                "network.latncy[1]", "no field 'latncy'");
+        refused(dir, "costTypo", replace(s, "  network.bandwidth[1]: [25, 50]", "  network.bandwidth[1]: [25, 50]\n  cost.clases[0]: [InterNode]"),
+                "cost.clases[0]", "unknown cost key 'clases'");
+        refused(dir, "indexOutOfRange", replace(s, "network.bandwidth[1]: [25, 50]", "network.bandwidth[5]: [25, 50]"),
+                "sweep.network.bandwidth[5]", "no [5]");
+        refused(dir, "runTypo", replace(s, "  network.bandwidth[1]: [25, 50]", "  network.bandwidth[1]: [25, 50]\n  run.num-pases: [1, 2]"),
+                "run.num-pases", "unknown run option");
+    }
+
+    @Test
+    void namesAndNumbersAreCheckedValueByValue(@TempDir Path dir) throws Exception {
+        String s = small();
+        refused(dir, "baseClass", replace(s, "classes: [InterNode, InterPod]", "classes: [InterNod, InterPod]"),
+                "base configuration", "InterNod");
+        refused(dir, "topology", replace(s, "[FullyConnected, Switch]]", "[Torus, Switch]]"),
+                "sweep.network.topology", "Torus", "expected Ring, FullyConnected or Switch");
+        refused(dir, "algorithm", replace(s, "[direct, direct]]", "[rign, direct]]"),
+                "sweep.system.all-reduce-implementation", "rign", "unknown algorithm");
+        refused(dir, "negative", replace(s, "network.bandwidth[1]: [25, 50]", "network.bandwidth[1]: [25, -50]"),
+                "sweep.network.bandwidth[1]", "-50", "positive");
+        refused(dir, "zero", replace(s, "network.bandwidth[1]: [25, 50]", "network.bandwidth[1]: [0, 50]"),
+                "sweep.network.bandwidth[1]", "value 0", "positive");
+        refused(dir, "scalar", replace(s, "network.bandwidth[1]: [25, 50]", "network.latency: [25, 50]"),
+                "sweep.network.latency", "value 25", "expected a list");
+        refused(dir, "unit", replace(s, "network.bandwidth[1]: [25, 50]", "network.bandwidth[1]: [\"50GB/s\", 25]"),
+                "sweep.network.bandwidth[1]", "50GB/s");
+        refused(dir, "unitInRange", replace(s, "{from: 50, to: 200, step: 50}", "{from: \"50GB/s\", to: 200, step: 50}"),
+                "sweep.network.bandwidth[0].from", "50GB/s", "plain number");
+        refused(dir, "rangeKey", replace(s, "{from: 50, to: 200, step: 50}", "{from: 50, to: 200, steps: 50}"),
+                "sweep.network.bandwidth[0].steps", "unknown range key");
+        refused(dir, "runValue", replace(s, "  network.bandwidth[1]: [25, 50]", "  network.bandwidth[1]: [25, 50]\n  run.num-passes: [1, 0]"),
+                "sweep.run.num-passes", "value 0", "integer >= 1");
+    }
+
+    @Test
+    void expressionsMayOnlyNameWhatExists(@TempDir Path dir) throws Exception {
+        String s = small();
+        refused(dir, "undefined", replace(s, "\"npus == 16\"", "\"npu == 16\""), "constraints", "npu", "undefined");
+        refused(dir, "notBoolean", replace(s, "\"npus == 16\"", "\"npus + 16\""), "constraints", "true or false", "32");
+        refused(dir, "fieldTypo", replace(s, "\"network.bandwidth[0] + network.bandwidth[1] <= 200\"",
+                "\"network.bandwith[0] + network.bandwidth[1] <= 200\""), "constraints", "bandwith");
+        refused(dir, "syntax", replace(s, "\"npus == 16\"", "\"npus === 16\""), "constraints", "npus === 16");
+    }
+
+    @Test
+    void aSweepWithoutAnyOkPointFailsAndSaysWhy(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("none.yaml");
+        Files.writeString(file, replace(small(), "\"npus == 16\"", "\"npus == 17\""));
+        Path out = dir.resolve("none");
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", file.toString(), "--out", out.toString());
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("no design point is ok"), r.err());
+        assertTrue(r.err().contains("constraint 'npus == 17' is false"), r.err()); // the most common reason
+        assertTrue(Files.exists(out.resolve("points.csv")), "the rows are kept to be looked at");
+    }
+
+    @Test
+    void aFailedStartDoesNotBlockTheCorrectedRerun(@TempDir Path dir) throws Exception {
+        // a header-only points.csv (a start that failed before its first row) is not an unfinished sweep
+        Path out = dir.resolve("out");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("points.csv"), "point_id,status\n");
+        Files.writeString(out.resolve("manifest.json"), "{\"status\": \"running\", \"specHash\": \"x\"}");
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", SMALL.toString(), "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(145, Files.readAllLines(out.resolve("points.csv")).size());
+    }
+
+    @Test
+    void helpTextsAreClean() {
+        for (String cmd : List.of("sweep", "search", "export")) {
+            CollectiveCommandTest.Run r = CollectiveCommandTest.run(cmd, "--help");
+            assertEquals(0, r.status(), cmd + ": " + r.err());
+            assertTrue(r.out().contains("Usage: astradse " + cmd), r.out());
+            assertEquals("", r.err(), cmd + " --help must print no warnings");
+        }
+    }
+}
