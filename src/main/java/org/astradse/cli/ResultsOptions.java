@@ -18,6 +18,15 @@ final class ResultsOptions {
     @Option(names = "--force", description = "start over even if the results folder holds another or unfinished run")
     boolean force;
 
+    @Option(names = "--log-every", paramLabel = "SECONDS", defaultValue = "30",
+            description = "when stderr is not a terminal: a progress line every SECONDS (default 30)")
+    double logEvery;
+
+    double logEverySeconds() {
+        if (!(logEvery > 0)) throw new InputException("--log-every must be > 0 seconds, found " + logEvery);
+        return logEvery;
+    }
+
     int threads() {
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1) throw new InputException("--threads must be >= 1, found " + n);

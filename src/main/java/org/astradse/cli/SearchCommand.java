@@ -43,9 +43,17 @@ final class SearchCommand implements Callable<Integer> {
         SweepSpec s = SweepSpec.parse(spec);
         long b = budget != null ? budget : GeneticSearch.defaultBudget(s);
         Path dir = results.dir(s.name() + "-search");
-        GeneticSearch.Outcome o = GeneticSearch.run(s, dir, new GeneticSearch.Options(b, population, generations, seed, n,
-                results.resume, results.force), Main.version(), (gen, evals, front, hv) -> System.err.printf(
-                "generation %d: %,d evaluations, front %d, hypervolume %.6g%n", gen, evals, front, hv));
+        GeneticSearch.Outcome o;
+        try (StopOnSignal stop = new StopOnSignal()) {
+            o = GeneticSearch.run(s, dir, new GeneticSearch.Options(b, population, generations, seed, n,
+                    results.resume, results.force), Main.version(), (gen, evals, front, hv) -> System.err.printf(
+                    "generation %d: %,d evaluations, front %d, hypervolume %.6g%n", gen, evals, front, hv), stop::requested);
+            if (o.interrupted()) {
+                System.err.printf("search %s interrupted after %,d evaluations; the manifest says interrupted. Continue with: "
+                        + "astradse search %s --out %s --seed %d --budget %d --resume%n", s.name(), o.evaluated(), spec, dir, seed, b);
+                return 130;
+            }
+        }
         System.err.printf("search %s (seed %d): %,d points evaluated (%,d ok, %,d infeasible, %,d failed) in %d generations, "
                         + "Pareto front %d, %.1f s on %d thread(s) -> %s%n", s.name(), seed, o.evaluated(), o.ok(), o.infeasible(),
                 o.failed(), o.generations(), o.paretoSize(), o.seconds(), n, o.dir());

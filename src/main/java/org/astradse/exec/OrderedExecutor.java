@@ -1,15 +1,34 @@
 package org.astradse.exec;
 
-import java.util.concurrent.ForkJoinPool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 
 /**
- * Runs independent tasks — one per id in [from, to) — on a ForkJoinPool and hands their results to a sink in id
- * order, so output can be streamed and is the same whatever the thread count. Workers take the next id from a
- * counter and never run more than {@code window} ids ahead of the sink, which bounds memory whatever the number
- * of ids. The sink is called on worker threads, one call at a time. Tasks must not return null.
+ * Runs independent tasks — one per id in [from, to) — on worker threads and hands their results to a sink in id
+ * order, on the calling thread, so output can be streamed and is the same whatever the thread count.
+ *
+ * <p>Workers claim the next id from a counter; a semaphore of {@code window} permits keeps the claimed but not yet
+ * delivered ids below {@code window}, which bounds memory whatever the number of ids (the outstanding ids are
+ * always a contiguous range starting at the next one to deliver, so each has its own slot of a ring buffer). A
+ * worker publishes its result in the slot and wakes the caller, which delivers the results in order: writing
+ * happens outside the workers, which never wait on each other or on the sink — only on a free permit.
+ *
+ * <p>A task's exception stops the run and is rethrown by {@link #run}. When {@code stop} becomes true, workers
+ * claim no more ids; everything claimed is finished and delivered, and {@link #run} returns the next id not
+ * delivered (a clean cut: the sink saw exactly [from, that id)). If the calling thread is interrupted the run stops
+ * the same way, the interrupt status is restored and an {@link InterruptedException}-caused exception is thrown.
  */
 public final class OrderedExecutor {
     /** Receives results in id order. */
@@ -20,87 +39,100 @@ public final class OrderedExecutor {
     private OrderedExecutor() {
     }
 
+    /** Runs every id; see {@link #run(long, long, int, int, LongFunction, Sink, BooleanSupplier)}. */
+    public static <R> long run(long from, long to, int threads, int window, LongFunction<R> task, Sink<R> sink) {
+        return run(from, to, threads, window, task, sink, () -> false);
+    }
+
     /**
      * @param threads worker threads (≥ 1)
-     * @param window  how far ahead of the sink a worker may run (≥ threads)
+     * @param window  ids a worker may run ahead of the sink (raised to at least 4 × threads)
+     * @param stop    polled before each id is claimed: true stops the run cleanly
+     * @return the first id not delivered: {@code to}, unless stopped
      */
-    public static <R> void run(long from, long to, int threads, int window, LongFunction<R> task, Sink<R> sink) {
+    public static <R> long run(long from, long to, int threads, int window, LongFunction<R> task, Sink<R> sink,
+                               BooleanSupplier stop) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
-        if (from >= to) return;
+        if (from >= to) return from;
         int slots = Math.max(window, threads * 4);
-        Object[] pending = new Object[slots];
+        AtomicReferenceArray<Object> results = new AtomicReferenceArray<>(slots);
+        Semaphore permits = new Semaphore(slots);
         AtomicLong next = new AtomicLong(from);
-        Object lock = new Object();
-        long[] delivered = {from}; // next id to hand to the sink, guarded by lock
-        Throwable[] failure = {null};
-        ForkJoinPool pool = new ForkJoinPool(threads);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicInteger running = new AtomicInteger(threads);
+        Thread caller = Thread.currentThread();
+        AtomicInteger workerNumber = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "astradse-worker-" + workerNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        long delivered = from;
+        boolean interrupted = false;
         try {
             Runnable worker = () -> {
-                while (true) {
-                    long id = next.getAndIncrement();
-                    if (id >= to) return;
-                    synchronized (lock) {
-                        while (id - delivered[0] >= slots && failure[0] == null) {
-                            try {
-                                lock.wait();
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                                return;
-                            }
+                try {
+                    while (failure.get() == null && !stop.getAsBoolean()) {
+                        permits.acquire();
+                        long id = next.getAndIncrement();
+                        if (id >= to) {
+                            next.set(to); // keep the counter from growing past the end
+                            break;
                         }
-                        if (failure[0] != null) return;
+                        Object r = java.util.Objects.requireNonNull(task.apply(id), "task result");
+                        results.set((int) ((id - from) % slots), r);
+                        LockSupport.unpark(caller);
                     }
-                    R r;
-                    try {
-                        r = java.util.Objects.requireNonNull(task.apply(id), "task result");
-                    } catch (Throwable t) {
-                        synchronized (lock) {
-                            if (failure[0] == null) failure[0] = t;
-                            lock.notifyAll();
-                        }
-                        return;
-                    }
-                    synchronized (lock) {
-                        pending[(int) (id % slots)] = r;
-                        try {
-                            while (delivered[0] < to && pending[(int) (delivered[0] % slots)] != null) {
-                                int slot = (int) (delivered[0] % slots);
-                                @SuppressWarnings("unchecked")
-                                R ready = (R) pending[slot];
-                                pending[slot] = null;
-                                sink.accept(delivered[0], ready);
-                                delivered[0]++;
-                            }
-                        } catch (Throwable t) {
-                            if (failure[0] == null) failure[0] = t;
-                        }
-                        lock.notifyAll();
-                        if (failure[0] != null) return;
-                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the pool is shutting down: just stop
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    running.decrementAndGet();
+                    LockSupport.unpark(caller);
                 }
             };
-            var futures = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < threads; i++) futures.add(pool.submit(worker));
-            for (var f : futures) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted", e);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException(e.getCause());
+            while (delivered < to) {
+                int slot = (int) ((delivered - from) % slots);
+                Object r = results.get(slot);
+                if (r == null) {
+                    if (failure.get() != null) break;
+                    // stopped: nothing more will come once every worker has left and this id was never claimed
+                    if (running.get() == 0 && delivered >= Math.min(next.get(), to)) break;
+                    if (Thread.interrupted()) {
+                        interrupted = true;
+                        failure.compareAndSet(null, new InterruptedException("interrupted"));
+                        break;
+                    }
+                    LockSupport.parkNanos(1_000_000L);
+                    continue;
                 }
+                results.set(slot, null);
+                @SuppressWarnings("unchecked")
+                R ready = (R) r;
+                sink.accept(delivered, ready);
+                delivered++;
+                permits.release();
             }
+        } catch (RuntimeException | Error e) {
+            failure.compareAndSet(null, e); // the sink failed: stop the workers
+            throw e;
         } finally {
             pool.shutdownNow();
             try {
-                pool.awaitTermination(10, TimeUnit.SECONDS);
+                if (!pool.awaitTermination(60, TimeUnit.SECONDS)) failure.compareAndSet(null, new IllegalStateException("workers did not stop"));
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
             }
+            if (interrupted) Thread.currentThread().interrupt();
         }
-        if (failure[0] instanceof RuntimeException re) throw re;
-        if (failure[0] instanceof Error err) throw err;
-        if (failure[0] != null) throw new IllegalStateException(failure[0]);
+        Throwable t = failure.get();
+        if (t instanceof InterruptedException ie) throw new IllegalStateException("interrupted", ie);
+        if (t instanceof RuntimeException re) throw re;
+        if (t instanceof Error err) throw err;
+        if (t != null) throw new IllegalStateException(t);
+        return delivered;
     }
 }

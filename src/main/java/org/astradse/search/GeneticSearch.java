@@ -32,6 +32,7 @@ import java.util.Random;
 import org.astradse.exec.OrderedExecutor;
 import org.astradse.InputException;
 import org.astradse.report.ParetoFront;
+import org.astradse.report.FolderLock;
 import org.astradse.report.PointRow;
 import org.astradse.report.PointsFile;
 import org.astradse.sweep.Domain;
@@ -62,7 +63,8 @@ public final class GeneticSearch {
     }
 
     public record Outcome(Path dir, long evaluated, long ok, long infeasible, long failed, int paretoSize, int generations,
-                          double hypervolume, double seconds, java.util.Map.Entry<String, Long> commonestReason) {
+                          double hypervolume, double seconds, java.util.Map.Entry<String, Long> commonestReason,
+                          boolean interrupted) {
     }
 
     /** Per-generation progress: evaluations so far, front size, hypervolume (reference: 1.1 × worst ok so far). */
@@ -80,6 +82,15 @@ public final class GeneticSearch {
     }
 
     public static Outcome run(SweepSpec spec, Path dir, Options o, String version, Listener listener) {
+        return run(spec, dir, o, version, listener, () -> false);
+    }
+
+    /**
+     * Runs the search into {@code dir}, held exclusively for the run ({@link FolderLock}). When {@code stop} turns true
+     * the points in flight are written and the manifest says {@code interrupted}; {@code --resume} replays from there.
+     */
+    public static Outcome run(SweepSpec spec, Path dir, Options o, String version, Listener listener,
+                              java.util.function.BooleanSupplier stop) {
         if (o.budget() < 1 || o.population() < 2 || o.generations() < 1 || o.threads() < 1)
             throw new InputException("--budget and --generations must be >= 1, --population >= 2, --threads >= 1");
         SweepSpace space = new SweepSpace(spec);
@@ -87,7 +98,7 @@ public final class GeneticSearch {
         if (domains.isEmpty()) throw new InputException(spec.file() + ": sweep: nothing to search (no swept parameter)");
         long started = System.nanoTime();
         Instant startedAt = Instant.now();
-        try {
+        try (FolderLock lock = FolderLock.acquire(dir)) {
             Path manifest = dir.resolve("manifest.json");
             String hash = org.astradse.sweep.Manifests.hash(spec, version, "search seed=" + o.seed() + " budget=" + o.budget()
                     + " population=" + o.population() + " generations=" + o.generations());
@@ -96,7 +107,7 @@ public final class GeneticSearch {
             ObjectNode running = org.astradse.sweep.Manifests.base(spec, version, "running", "search");
             running.put("specHash", hash);
             org.astradse.sweep.Manifests.write(manifest, running);
-            State state = new State(space, file, previous, o);
+            State state = new State(space, file, previous, o, stop);
             List<IntegerChromosome> chromosomes = new ArrayList<>();
             for (Domain d : domains) {
                 long n = d.size();
@@ -117,7 +128,7 @@ public final class GeneticSearch {
             int[] generations = {0};
             try (file) {
                 RandomRegistry.using(new Random(o.seed()), r -> engine.stream()
-                        .limit(res -> state.evaluated < o.budget())
+                        .limit(res -> state.evaluated < o.budget() && !state.stopped)
                         .limit(o.generations())
                         .forEach((EvolutionResult<IntegerGene, Vec<double[]>> res) -> {
                             generations[0]++;
@@ -130,11 +141,12 @@ public final class GeneticSearch {
                             log.add(g);
                             listener.generation(res.generation(), state.evaluated, file.frontSize(), hv);
                         }));
-                file.writePareto();
+                if (!state.stopped) file.writePareto();
             }
-            org.astradse.report.ParetoPlot.write(dir, spec.name() + " (genetic search, seed " + o.seed() + ")", spec.description());
+            if (!state.stopped)
+                org.astradse.report.ParetoPlot.write(dir, spec.name() + " (genetic search, seed " + o.seed() + ")", spec.description());
             double seconds = (System.nanoTime() - started) / 1e9;
-            ObjectNode m = org.astradse.sweep.Manifests.base(spec, version, "complete", "search");
+            ObjectNode m = org.astradse.sweep.Manifests.base(spec, version, state.stopped ? "interrupted" : "complete", "search");
             m.put("specHash", hash);
             ObjectNode so = m.putObject("search");
             so.put("algorithm", "NSGA-II (Jenetics 7.2: UFTournamentSelector offspring, NSGA2Selector survivors)");
@@ -148,9 +160,10 @@ public final class GeneticSearch {
             log.forEach(gens::add);
             org.astradse.sweep.Manifests.counts(m, file);
             org.astradse.sweep.Manifests.timing(m, startedAt, true, o.threads(), seconds);
+            m.put("interrupted", state.stopped);
             org.astradse.sweep.Manifests.write(manifest, m);
             return new Outcome(dir, file.rows(), file.ok(), file.infeasible(), file.failed(), file.frontSize(), generations[0],
-                    state.hypervolume(), seconds, file.commonestReason());
+                    state.hypervolume(), seconds, file.commonestReason(), state.stopped);
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new InputException("cannot write the results in " + dir + ": " + e.getMessage());
         }
@@ -162,14 +175,18 @@ public final class GeneticSearch {
         private final PointsFile file;
         private final List<List<String>> previous;
         private final Options options;
+        private final java.util.function.BooleanSupplier stop;
         private final Map<List<Long>, Vec<double[]>> cache = new HashMap<>();
         long evaluated;
+        boolean stopped;
 
-        State(SweepSpace space, PointsFile file, List<List<String>> previous, Options options) {
+        State(SweepSpace space, PointsFile file, List<List<String>> previous, Options options,
+              java.util.function.BooleanSupplier stop) {
             this.space = space;
             this.file = file;
             this.previous = previous;
             this.options = options;
+            this.stop = stop;
         }
 
         @Override
@@ -186,7 +203,7 @@ public final class GeneticSearch {
                 fresh.add(key);
             }
             long first = evaluated;
-            OrderedExecutor.run(first, first + fresh.size(), options.threads(), 1024, id -> {
+            long end = OrderedExecutor.run(first, first + fresh.size(), options.threads(), 1024, id -> {
                 int i = (int) (id - first);
                 return id < previous.size() ? REPLAYED : space.evaluate(id, fresh.get(i).stream().mapToLong(Long::longValue).toArray());
             }, (id, row) -> {
@@ -204,8 +221,9 @@ public final class GeneticSearch {
                     throw new java.io.UncheckedIOException(e);
                 }
                 cache.put(fresh.get(i), fitness);
-            });
-            evaluated += fresh.size();
+            }, stop);
+            if (end < first + fresh.size()) stopped = true; // the rest of this generation stays unevaluated
+            evaluated += end - first;
             List<Phenotype<IntegerGene, Vec<double[]>>> out = new ArrayList<>();
             for (Phenotype<IntegerGene, Vec<double[]>> p : population) {
                 if (p.isEvaluated()) {

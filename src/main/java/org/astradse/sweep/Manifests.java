@@ -29,6 +29,7 @@ public final class Manifests {
         ObjectNode m = JSON.createObjectNode();
         m.put("tool", "astradse");
         m.put("version", version);
+        m.put("build", buildId());
         m.put("status", status);
         m.put("mode", mode);
         m.put("name", spec.name());
@@ -68,8 +69,50 @@ public final class Manifests {
     }
 
     /**
-     * Identifies a run: the spec, its resolved inputs (workload contents included), the tool version and the run
-     * options that change the results (e.g. a search's seed and budget; not the thread count).
+     * Identifies the model's code: SHA-256 (first 16 hex digits) over the names and bytes of the {@code org.astradse}
+     * classes in the jar or class folder this runs from. A rebuilt model has another id, so {@code --resume} never
+     * appends its rows to an older model's ({@code 0.1.0-SNAPSHOT} alone would not tell them apart).
+     */
+    public static String buildId() {
+        return BuildId.ID;
+    }
+
+    private static final class BuildId {
+        static final String ID = compute();
+
+        private static String compute() {
+            try {
+                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                Path where = Path.of(Manifests.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                java.util.TreeMap<String, byte[]> classes = new java.util.TreeMap<>();
+                if (Files.isDirectory(where)) {
+                    Path root = where.resolve("org/astradse");
+                    try (var files = Files.walk(root)) {
+                        for (Path f : (Iterable<Path>) files.filter(x -> x.toString().endsWith(".class"))::iterator)
+                            classes.put(where.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
+                    }
+                } else {
+                    try (var jar = new java.util.jar.JarFile(where.toFile())) {
+                        for (var e : java.util.Collections.list(jar.entries())) {
+                            if (e.getName().startsWith("org/astradse/") && e.getName().endsWith(".class"))
+                                classes.put(e.getName(), jar.getInputStream(e).readAllBytes());
+                        }
+                    }
+                }
+                for (var e : classes.entrySet()) {
+                    md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+                    md.update(e.getValue());
+                }
+                return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+            } catch (Exception e) {
+                return "unknown";
+            }
+        }
+    }
+
+    /**
+     * Identifies a run: the spec, its resolved inputs (workload contents included), the tool version and build, and the
+     * run options that change the results (e.g. a search's seed and budget; not the thread count).
      */
     public static String hash(SweepSpec spec, String version, String resultOptions) {
         try {
@@ -79,6 +122,7 @@ public final class Manifests {
             md.update(JSON.writeValueAsBytes(spec.system()));
             for (Path w : spec.workloads()) md.update(Files.readAllBytes(w));
             md.update(version.getBytes(StandardCharsets.UTF_8));
+            md.update(buildId().getBytes(StandardCharsets.UTF_8));
             md.update(resultOptions.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException | IOException e) {

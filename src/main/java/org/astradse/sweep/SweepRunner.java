@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.function.BooleanSupplier;
 import org.astradse.exec.OrderedExecutor;
 import org.astradse.InputException;
 import org.astradse.report.PointRow;
+import org.astradse.report.FolderLock;
 import org.astradse.report.PointsFile;
 
 /**
@@ -19,11 +21,12 @@ public final class SweepRunner {
     private SweepRunner() {
     }
 
-    /** Progress callbacks (a terminal progress bar, or nothing). */
+    /** Progress callbacks (a terminal progress bar, log lines, or nothing). */
     public interface Progress {
         void start(long total, long done);
 
-        void step(long done);
+        /** {@code done} points of the run so far, with the counts by status. */
+        void step(long done, long ok, long infeasible, long failed);
 
         void finish();
 
@@ -33,7 +36,7 @@ public final class SweepRunner {
             }
 
             @Override
-            public void step(long done) {
+            public void step(long done, long ok, long infeasible, long failed) {
             }
 
             @Override
@@ -44,7 +47,7 @@ public final class SweepRunner {
 
     /** What a run did. */
     public record Outcome(Path dir, long points, long ok, long infeasible, long failed, int paretoSize, long evaluated,
-                          double seconds, int threads, String commonestReason, long commonestCount) {
+                          double seconds, int threads, String commonestReason, long commonestCount, boolean interrupted) {
     }
 
     /**
@@ -62,37 +65,50 @@ public final class SweepRunner {
 
     public static Outcome run(SweepSpec spec, Path dir, int threads, boolean resume, boolean force, String toolVersion,
                               Progress progress) {
+        return run(spec, dir, threads, resume, force, toolVersion, progress, () -> false);
+    }
+
+    /**
+     * Runs the sweep into {@code dir}, which it holds exclusively ({@link FolderLock}) from before it looks at what is
+     * there until the manifest is final. When {@code stop} turns true (SIGTERM, Ctrl-C) the points in flight are
+     * finished and written, and the manifest says {@code interrupted}: {@code --resume} continues from there.
+     */
+    public static Outcome run(SweepSpec spec, Path dir, int threads, boolean resume, boolean force, String toolVersion,
+                              Progress progress, BooleanSupplier stop) {
         SweepSpace space = new SweepSpace(spec);
+        long total = space.size();
         String hash = Manifests.hash(spec, toolVersion, "sweep");
         Path manifest = dir.resolve("manifest.json");
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        try {
+        try (FolderLock lock = FolderLock.acquire(dir)) {
             long started = System.nanoTime();
             Instant startedAt = Instant.now();
             PointsFile file = Manifests.open(dir, space.header(), hash, resume, force);
             long from = file.rows();
-            writeManifest(json, manifest, spec, hash, toolVersion, "running", file, space.size(), from, 0, threads, startedAt);
-            progress.start(space.size(), from);
+            writeManifest(json, manifest, spec, hash, toolVersion, "running", file, total, from, 0, threads, startedAt);
+            progress.start(total, from);
+            long end;
             try (file) {
-                OrderedExecutor.run(from, space.size(), threads, 1024, space::evaluate, (id, row) -> {
+                end = OrderedExecutor.run(from, total, threads, 1024, space::evaluate, (id, row) -> {
                     try {
                         file.append(row);
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                    progress.step(id + 1);
-                });
-                file.writePareto();
+                    progress.step(id + 1, file.ok(), file.infeasible(), file.failed());
+                }, stop);
+                if (end == total) file.writePareto();
             } finally {
                 progress.finish();
             }
-            org.astradse.report.ParetoPlot.write(dir, spec.name(), spec.description());
+            boolean complete = end == total;
+            if (complete) org.astradse.report.ParetoPlot.write(dir, spec.name(), spec.description());
             double seconds = (System.nanoTime() - started) / 1e9;
-            writeManifest(json, manifest, spec, hash, toolVersion, "complete", file, space.size(), from, seconds, threads, startedAt);
+            writeManifest(json, manifest, spec, hash, toolVersion, complete ? "complete" : "interrupted", file, total, from,
+                    seconds, threads, startedAt);
             var common = file.commonestReason();
-            return new Outcome(dir, space.size(), file.ok(), file.infeasible(), file.failed(), file.frontSize(),
-                    space.size() - from, seconds, threads, common == null ? null : common.getKey(),
-                    common == null ? 0 : common.getValue());
+            return new Outcome(dir, total, file.ok(), file.infeasible(), file.failed(), file.frontSize(), end - from, seconds,
+                    threads, common == null ? null : common.getKey(), common == null ? 0 : common.getValue(), !complete);
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new InputException("cannot write the results in " + dir + ": " + e.getMessage());
         }
@@ -104,9 +120,9 @@ public final class SweepRunner {
         ObjectNode m = Manifests.base(spec, version, status, "sweep");
         m.put("specHash", hash);
         Manifests.counts(m, file).put("points", total);
-        ObjectNode timing = Manifests.timing(m, startedAt, "complete".equals(status), threads, seconds);
+        ObjectNode timing = Manifests.timing(m, startedAt, !"running".equals(status), threads, seconds);
         timing.put("resumedFromPoint", resumedFrom);
-        long ran = total - resumedFrom;
+        long ran = file.rows() - resumedFrom;
         timing.put("pointsPerSecond", seconds > 0 ? Math.round(ran / seconds * 10) / 10.0 : 0);
         Manifests.write(manifest, m);
     }

@@ -1,5 +1,6 @@
 package org.astradse.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.astradse.sweep.SweepRunner;
+import org.astradse.sweep.SweepSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,6 +119,98 @@ class SweepCommandTest {
         CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", SMALL.toString(), "--out", out.toString());
         assertEquals(0, r.status(), r.err());
         assertEquals(145, Files.readAllLines(out.resolve("points.csv")).size());
+    }
+
+    static final Path INTERRUPT = Path.of("src/test/resources/sweeps/interrupt.yaml");
+
+    @Test
+    void aSecondRunIntoTheSameFolderIsRefusedAndTheFirstIsUndisturbed(@TempDir Path dir) throws Exception {
+        Path undisturbed = dir.resolve("undisturbed");
+        SweepRunner.run(SweepSpec.parse(SMALL), undisturbed, 2, false, false, "test", SweepRunner.Progress.NONE);
+        Path shared = dir.resolve("shared");
+        CountDownLatch firstIsRunning = new CountDownLatch(1);
+        CountDownLatch secondTried = new CountDownLatch(1);
+        SweepRunner.Progress pause = new SweepRunner.Progress() {
+            @Override
+            public void start(long total, long done) {
+            }
+
+            @Override
+            public void step(long done, long ok, long infeasible, long failed) {
+                if (done == 10) { // the first run holds the folder, mid-sweep, until the second has tried
+                    firstIsRunning.countDown();
+                    try {
+                        secondTried.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void finish() {
+            }
+        };
+        AtomicReference<Throwable> firstFailed = new AtomicReference<>();
+        Thread first = new Thread(() -> {
+            try {
+                SweepRunner.run(SweepSpec.parse(SMALL), shared, 2, false, false, "test", pause);
+            } catch (Throwable t) {
+                firstFailed.set(t);
+            }
+        });
+        first.start();
+        assertTrue(firstIsRunning.await(30, TimeUnit.SECONDS));
+        // even with --force: a cron job and a person must never write one points.csv together
+        CollectiveCommandTest.Run second = CollectiveCommandTest.run("sweep", SMALL.toString(), "--out", shared.toString(), "--force");
+        secondTried.countDown();
+        first.join();
+        assertEquals(null, firstFailed.get());
+        CollectiveCommandTest.assertUserError(second, "is in use by another run", "pid " + ProcessHandle.current().pid());
+        for (String f : List.of("points.csv", "pareto.csv"))
+            assertArrayEquals(Files.readAllBytes(undisturbed.resolve(f)), Files.readAllBytes(shared.resolve(f)), f);
+        assertFalse(Files.exists(shared.resolve(".lock")), "the lock is released at the end");
+    }
+
+    @Test
+    void sigtermLeavesAnInterruptedManifestAndResumeCompletesTheSameFiles(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "org.astradse.cli.Main", "sweep", INTERRUPT.toString(), "--out",
+                out.toString(), "--threads", "1").redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
+        Path points = out.resolve("points.csv");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline && p.isAlive()
+                && (!Files.exists(points) || Files.readAllLines(points).size() < 100)) {
+            Thread.sleep(20);
+        }
+        assertTrue(p.isAlive(), "the sweep ended before it could be interrupted");
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String log = Files.readString(dir.resolve("log.txt"));
+        String manifest = Files.readString(out.resolve("manifest.json"));
+        assertTrue(manifest.contains("\"status\" : \"interrupted\""), manifest);
+        assertTrue(log.contains("--resume"), log);
+        long kept = Files.readAllLines(points).size() - 1;
+        assertTrue(kept >= 99 && kept < 1296, "rows kept: " + kept);
+        SweepRunner.Outcome resumed = SweepRunner.run(SweepSpec.parse(INTERRUPT), out, 2, true, false, Main.version(),
+                SweepRunner.Progress.NONE);
+        assertEquals(1296 - kept, resumed.evaluated());
+        Path whole = dir.resolve("whole");
+        SweepRunner.run(SweepSpec.parse(INTERRUPT), whole, 2, false, false, Main.version(), SweepRunner.Progress.NONE);
+        for (String f : List.of("points.csv", "pareto.csv"))
+            assertArrayEquals(Files.readAllBytes(whole.resolve(f)), Files.readAllBytes(out.resolve(f)), f);
+    }
+
+    @Test
+    void progressLinesWhenStderrIsNotATerminal(@TempDir Path dir) {
+        // a tiny interval: every point is due for a line; plain text, no carriage returns or escape sequences
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", SMALL.toString(), "--out", dir.resolve("o").toString(),
+                "--log-every", "0.000001");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("sweep small: 144/144 points (100.0 %), 108 ok, 36 infeasible, 0 failed;"), r.err());
+        assertTrue(r.err().contains("ETA"), r.err());
+        assertFalse(r.err().contains("\r") || r.err().contains("\u001b"), r.err());
     }
 
     @Test
