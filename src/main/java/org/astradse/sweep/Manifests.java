@@ -34,10 +34,14 @@ public final class Manifests {
         m.put("mode", mode);
         m.put("name", spec.name());
         m.put("description", spec.description());
-        m.put("specFile", spec.file().toString());
+        Path cwd = Path.of("").toAbsolutePath();
+        Path specAbs = spec.file().toAbsolutePath().normalize();
+        m.put("specFile", specAbs.startsWith(cwd) ? cwd.relativize(specAbs).toString() : spec.file().getFileName().toString());
         m.set("spec", spec.raw());
         ObjectNode resolved = m.putObject("resolved");
-        resolved.putPOJO("workloads", spec.workloads().stream().map(Path::toString).toList());
+        // relative to the spec's folder, as the spec writes them: a manifest names no machine's absolute paths
+        Path specDir = spec.file().toAbsolutePath().getParent();
+        resolved.putPOJO("workloads", spec.workloads().stream().map(w -> relative(specDir, w)).toList());
         resolved.set("network", spec.network());
         resolved.put("networkFormat", spec.networkV1() ? "astra-sim 1.0 json" : "astra-sim 2.0");
         resolved.set("system", spec.system());
@@ -45,6 +49,14 @@ public final class Manifests {
         resolved.set("run", spec.run());
         resolved.set("cost", spec.cost());
         return m;
+    }
+
+    private static String relative(Path base, Path p) {
+        try {
+            return base == null ? p.getFileName().toString() : base.relativize(p.toAbsolutePath()).toString().replace('\\', '/');
+        } catch (IllegalArgumentException e) {
+            return p.getFileName().toString();
+        }
     }
 
     /** Row counts of the points file. */
