@@ -19,8 +19,10 @@ import org.apache.commons.csv.CSVRecord;
 /**
  * points.csv, written row by row in point-id order and flushed after every row, so that it is also the sweep's
  * journal: after a kill -9 every complete line is a finished point, a torn last line is cut off, and a resumed
- * sweep appends from the next id. Tracks the Pareto front of the ok points as rows go by and writes pareto.csv
- * (same columns, ordered by cost, then time, then id) at the end.
+ * sweep appends from the next id. Tracks the Pareto front of the ok points as rows go by — one front per group
+ * when the spec groups by some columns (e.g. one per workload: a fast workload must not hide a slow one) — and
+ * writes pareto.csv at the end: same columns, the groups in the order they first appear, each front ordered by
+ * cost, then time, then id.
  */
 public final class PointsFile implements AutoCloseable {
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").build();
@@ -29,7 +31,8 @@ public final class PointsFile implements AutoCloseable {
     private final List<String> header;
     private final Writer out;
     private final CSVPrinter printer;
-    private final List<FrontEntry> front = new ArrayList<>();
+    private final int[] groupBy; // column indices whose values form a group's key
+    private final java.util.Map<List<String>, List<FrontEntry>> fronts = new java.util.LinkedHashMap<>();
     private long rows;
     private long ok;
     private long infeasible;
@@ -39,18 +42,21 @@ public final class PointsFile implements AutoCloseable {
     private record FrontEntry(ParetoFront.Point point, List<String> cells) {
     }
 
-    private PointsFile(Path dir, List<String> header, Writer out) throws IOException {
+    private PointsFile(Path dir, List<String> header, List<String> groupBy, Writer out) throws IOException {
         this.dir = dir;
         this.header = List.copyOf(header);
+        this.groupBy = groupBy.stream().mapToInt(header::indexOf).toArray();
+        for (int i = 0; i < this.groupBy.length; i++)
+            if (this.groupBy[i] < 0) throw new IllegalArgumentException("group-by column " + groupBy.get(i) + " is not a column");
         this.out = out;
         this.printer = new CSVPrinter(out, FORMAT);
     }
 
     /** Starts a new points.csv (replacing any). */
-    public static PointsFile create(Path dir, List<String> header) throws IOException {
+    public static PointsFile create(Path dir, List<String> header, List<String> groupBy) throws IOException {
         Files.createDirectories(dir);
         Writer w = Files.newBufferedWriter(dir.resolve("points.csv"), StandardCharsets.UTF_8);
-        PointsFile f = new PointsFile(dir, header, w);
+        PointsFile f = new PointsFile(dir, header, groupBy, w);
         f.printer.printRecord(header);
         f.printer.flush();
         return f;
@@ -62,21 +68,21 @@ public final class PointsFile implements AutoCloseable {
      *
      * @throws IllegalStateException with a user-facing message if the file does not belong to this sweep
      */
-    public static PointsFile resume(Path dir, List<String> header) throws IOException {
+    public static PointsFile resume(Path dir, List<String> header, List<String> groupBy) throws IOException {
         Path file = dir.resolve("points.csv");
-        if (!Files.exists(file)) return create(dir, header);
+        if (!Files.exists(file)) return create(dir, header, groupBy);
         truncateTornLine(file);
         String first;
         try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             first = in.readLine();
         }
-        if (first == null) return create(dir, header);
+        if (first == null) return create(dir, header, groupBy);
         List<String> found = parse(first);
         if (!found.equals(header))
             throw new IllegalStateException(file + " has other columns than this sweep (" + found + "); it belongs to "
                     + "another spec: use another --out or start over with --force");
         Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        PointsFile f = new PointsFile(dir, header, w);
+        PointsFile f = new PointsFile(dir, header, groupBy, w);
         try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             in.readLine();
             String line;
@@ -106,9 +112,16 @@ public final class PointsFile implements AutoCloseable {
         return rows;
     }
 
-    /** The ok points seen so far (time, cost), for progress reports. */
+    /** The points of every group's front so far (time, cost), for progress reports. */
     public List<ParetoFront.Point> front() {
-        return front.stream().map(FrontEntry::point).toList();
+        List<ParetoFront.Point> all = new ArrayList<>();
+        for (List<FrontEntry> f : fronts.values()) for (FrontEntry e : f) all.add(e.point());
+        return all;
+    }
+
+    /** How many groups have ok points. */
+    public int groups() {
+        return fronts.size();
     }
 
     /** Points already in the file (the next id to run). */
@@ -128,8 +141,11 @@ public final class PointsFile implements AutoCloseable {
         return failed;
     }
 
+    /** Rows of pareto.csv: the sizes of all groups' fronts. */
     public int frontSize() {
-        return front.size();
+        int n = 0;
+        for (List<FrontEntry> f : fronts.values()) n += f.size();
+        return n;
     }
 
     /** Appends the next row (ids must come in order) and flushes it to disk. */
@@ -184,6 +200,9 @@ public final class PointsFile implements AutoCloseable {
     }
 
     private void offer(FrontEntry e) {
+        List<String> key = new ArrayList<>(groupBy.length);
+        for (int c : groupBy) key.add(e.cells().get(c));
+        List<FrontEntry> front = fronts.computeIfAbsent(key, k -> new ArrayList<>());
         for (FrontEntry f : front) if (ParetoFront.dominates(f.point(), e.point())) return;
         front.removeIf(f -> ParetoFront.dominates(e.point(), f.point()));
         front.add(e);
@@ -191,13 +210,15 @@ public final class PointsFile implements AutoCloseable {
 
     /** Writes pareto.csv: exactly the non-dominated ok rows, ordered by cost, then time, then id. */
     public void writePareto() throws IOException {
-        List<ParetoFront.Point> pts = front.stream().map(FrontEntry::point).toList();
-        java.util.Map<Long, List<String>> byId = new java.util.HashMap<>();
-        for (FrontEntry f : front) byId.put(f.point().id(), f.cells());
         Path tmp = dir.resolve("pareto.csv.tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8); CSVPrinter p = new CSVPrinter(w, FORMAT)) {
             p.printRecord(header);
-            for (ParetoFront.Point pt : ParetoFront.of(pts)) p.printRecord(byId.get(pt.id()));
+            for (List<FrontEntry> front : fronts.values()) {
+                java.util.Map<Long, List<String>> byId = new java.util.HashMap<>();
+                for (FrontEntry f : front) byId.put(f.point().id(), f.cells());
+                for (ParetoFront.Point pt : ParetoFront.of(front.stream().map(FrontEntry::point).toList()))
+                    p.printRecord(byId.get(pt.id()));
+            }
         }
         Files.move(tmp, dir.resolve("pareto.csv"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

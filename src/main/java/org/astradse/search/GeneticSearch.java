@@ -103,7 +103,7 @@ public final class GeneticSearch {
             String hash = org.astradse.sweep.Manifests.hash(spec, version, "search seed=" + o.seed() + " budget=" + o.budget()
                     + " population=" + o.population() + " generations=" + o.generations());
             List<List<String>> previous = o.resume() && !o.force() ? PointsFile.readRows(dir) : List.of();
-            PointsFile file = org.astradse.sweep.Manifests.open(dir, space.header(), hash, o.resume(), o.force());
+            PointsFile file = org.astradse.sweep.Manifests.open(dir, space.header(), spec.groupBy(), hash, o.resume(), o.force());
             ObjectNode running = org.astradse.sweep.Manifests.base(spec, version, "running", "search");
             running.put("specHash", hash);
             org.astradse.sweep.Manifests.write(manifest, running);
@@ -144,7 +144,8 @@ public final class GeneticSearch {
                 if (!state.stopped) file.writePareto();
             }
             if (!state.stopped)
-                org.astradse.report.ParetoPlot.write(dir, spec.name() + " (genetic search, seed " + o.seed() + ")", spec.description());
+                org.astradse.report.ParetoPlot.write(dir, new org.astradse.report.ParetoPlot.Options(spec.name()
+                        + " (genetic search, seed " + o.seed() + ")", spec.description(), spec.groupBy(), spec.colourBy()));
             double seconds = (System.nanoTime() - started) / 1e9;
             ObjectNode m = org.astradse.sweep.Manifests.base(spec, version, state.stopped ? "interrupted" : "complete", "search");
             m.put("specHash", hash);

@@ -147,7 +147,8 @@ public final class Manifests {
      * or different run (a finished identical run is simply redone) and to resume a different run; with --resume it
      * appends after the rows already there.
      */
-    public static PointsFile open(Path dir, List<String> header, String hash, boolean resume, boolean force) throws IOException {
+    public static PointsFile open(Path dir, List<String> header, List<String> groupBy, String hash, boolean resume,
+                                  boolean force) throws IOException {
         Path manifest = dir.resolve("manifest.json");
         JsonNode previous = Files.exists(manifest) ? JSON.readTree(manifest.toFile()) : null;
         boolean sameRun = previous != null && hash.equals(previous.path("specHash").asText());
@@ -162,7 +163,7 @@ public final class Manifests {
                         + "to start over");
         }
         try {
-            return resume && !force ? PointsFile.resume(dir, header) : PointsFile.create(dir, header);
+            return resume && !force ? PointsFile.resume(dir, header, groupBy) : PointsFile.create(dir, header, groupBy);
         } catch (IllegalStateException e) {
             throw new InputException(e.getMessage());
         }

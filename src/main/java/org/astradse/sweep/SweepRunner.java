@@ -83,7 +83,7 @@ public final class SweepRunner {
         try (FolderLock lock = FolderLock.acquire(dir)) {
             long started = System.nanoTime();
             Instant startedAt = Instant.now();
-            PointsFile file = Manifests.open(dir, space.header(), hash, resume, force);
+            PointsFile file = Manifests.open(dir, space.header(), spec.groupBy(), hash, resume, force);
             long from = file.rows();
             writeManifest(json, manifest, spec, hash, toolVersion, "running", file, total, from, 0, threads, startedAt);
             progress.start(total, from);
@@ -102,7 +102,8 @@ public final class SweepRunner {
                 progress.finish();
             }
             boolean complete = end == total;
-            if (complete) org.astradse.report.ParetoPlot.write(dir, spec.name(), spec.description());
+            if (complete) org.astradse.report.ParetoPlot.write(dir, new org.astradse.report.ParetoPlot.Options(spec.name(),
+                    spec.description(), spec.groupBy(), spec.colourBy()));
             double seconds = (System.nanoTime() - started) / 1e9;
             writeManifest(json, manifest, spec, hash, toolVersion, complete ? "complete" : "interrupted", file, total, from,
                     seconds, threads, startedAt);

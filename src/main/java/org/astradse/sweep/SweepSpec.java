@@ -35,10 +35,12 @@ import org.astradse.network.NetworkConfig;
  * @param domains     swept domains in order (the last varies fastest)
  * @param derived     values computed per point, in order
  * @param constraints expressions every feasible point satisfies
+ * @param groupBy     parameter columns whose values each get their own Pareto front (default: {@code workload} when
+ *                    there are several workloads — a fast workload must not hide a slow one)
  */
 public record SweepSpec(String name, String description, Path file, JsonNode raw, List<Path> workloads, ObjectNode network,
                         boolean networkV1, ObjectNode system, boolean systemV1, ObjectNode run, ObjectNode cost,
-                        List<Domain> domains, List<Derived> derived, List<Constraint> constraints) {
+                        List<Domain> domains, List<Derived> derived, List<Constraint> constraints, List<String> groupBy) {
 
     /** A derived value: an expression whose result is written at a path. */
     public record Derived(ParamPath path, JexlExpression expression) {
@@ -49,7 +51,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
     }
 
     private static final Set<String> TOP = Set.of("name", "description", "workloads", "workload", "network", "system", "run",
-            "cost", "sweep", "derived", "constraints");
+            "cost", "sweep", "derived", "constraints", "group-by", "colour-by");
     static final Set<String> RUN_KEYS = Set.of("num-passes", "comm-scale", "compute-scale", "injection-scale",
             "num-queues-per-dim", "rendezvous-protocol");
 
@@ -178,8 +180,26 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                 constraints.add(new Constraint(c.asText(), Expressions.compile(c.asText(), file + ": constraints")));
             }
         }
+        List<String> columns = new ArrayList<>();
+        for (Domain d : domains) columns.addAll(d.paths());
+        for (Derived d : derived) columns.add(d.path().text());
+        if (root.hasNonNull("colour-by") && !columns.contains(root.get("colour-by").asText()))
+            throw InputException.at(file, "colour-by", "'" + root.get("colour-by").asText() + "' is not a swept or derived "
+                    + "parameter; expected one of " + columns);
+        List<String> groupBy = new ArrayList<>();
+        JsonNode gb = root.get("group-by");
+        if (gb == null || gb.isNull()) {
+            if (workloads.size() > 1) groupBy.add("workload");
+        } else {
+            for (JsonNode g : gb.isArray() ? gb : List.of(gb)) {
+                if (!columns.contains(g.asText()))
+                    throw InputException.at(file, "group-by", "'" + g.asText() + "' is not a swept or derived parameter; "
+                            + "expected one of " + columns);
+                if (!groupBy.contains(g.asText())) groupBy.add(g.asText());
+            }
+        }
         return new SweepSpec(name, description, file, root, List.copyOf(workloads), network, networkV1, system,
-                systemV1, run, cost, List.copyOf(domains), List.copyOf(derived), List.copyOf(constraints));
+                systemV1, run, cost, List.copyOf(domains), List.copyOf(derived), List.copyOf(constraints), List.copyOf(groupBy));
     }
 
     ObjectNode section(String section) {
@@ -264,6 +284,21 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         String name = w.getFileName().toString();
         long same = workloads.stream().filter(x -> x.getFileName().toString().equals(name)).count();
         return same > 1 ? w.toString() : name;
+    }
+
+    /**
+     * The parameter that colours the plot's dots: {@code colour-by} if given, else the first swept categorical one (a
+     * domain of at most 12 values that are not numbers: topology, algorithm, workload), or null.
+     */
+    public String colourBy() {
+        if (raw.hasNonNull("colour-by")) return raw.get("colour-by").asText();
+        for (Domain d : domains) {
+            if (d instanceof Domain.Continuous || d.size() > 12 || d.size() < 2) continue;
+            Object v = d.valuesAt(0).get(d.paths().get(0));
+            boolean number = v instanceof Number || (v instanceof JsonNode n && n.isNumber());
+            if (!number) return d.paths().get(0);
+        }
+        return null;
     }
 
     /** Whether a grid can enumerate the space (no continuous range). */

@@ -19,24 +19,50 @@ import org.junit.jupiter.api.io.TempDir;
 /** pareto.svg draws the front's points in cost order; the exported notebook is valid nbformat 4. */
 class ParetoPlotAndNotebookTest {
     static final Path SMALL = Path.of("src/test/resources/sweeps/small.yaml");
-    static final Pattern FRONT_MARKER = Pattern.compile("<path d=\"M([0-9.]+),([0-9.]+) L[^\"]*Z\" style=\"fill:rgb\\(200,30,30\\);");
+    static final Pattern FRONT = Pattern.compile("<path class=\"front\" d=\"([^\"]*)\"");
+    static final Pattern POINT = Pattern.compile("[ML]([0-9.]+) ([0-9.]+)");
 
     @Test
-    void svgHoldsTheFrontInCostOrder(@TempDir Path dir) throws Exception {
+    void svgHoldsEachFrontInCostOrderWithRealText(@TempDir Path dir) throws Exception {
+        // small.yaml has two workloads: one front each (grouped by workload), drawn in the first panel
         SweepRunner.run(SweepSpec.parse(SMALL), dir, 2, false, true, "test", SweepRunner.Progress.NONE);
         List<String> pareto = Files.readAllLines(dir.resolve("pareto.csv"));
-        int front = pareto.size() - 1;
         String svg = Files.readString(dir.resolve("pareto.svg"));
-        Matcher m = FRONT_MARKER.matcher(svg);
-        List<double[]> markers = new ArrayList<>();
-        while (m.find()) markers.add(new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))});
-        assertEquals(front + 1, markers.size(), "one diamond per front point, plus the legend's");
-        // in pareto.csv order: cost (x) never decreases and time never increases (y, downwards, never decreases)
-        for (int i = 1; i < front; i++) {
-            assertTrue(markers.get(i)[0] >= markers.get(i - 1)[0] - 1e-6, "x in cost order at " + i);
-            assertTrue(markers.get(i)[1] >= markers.get(i - 1)[1] - 1e-6, "y in time order at " + i);
+        Matcher m = FRONT.matcher(svg);
+        List<List<double[]>> fronts = new ArrayList<>();
+        while (m.find()) {
+            List<double[]> pts = new ArrayList<>();
+            Matcher p = POINT.matcher(m.group(1));
+            while (p.find()) pts.add(new double[] {Double.parseDouble(p.group(1)), Double.parseDouble(p.group(2))});
+            fronts.add(pts);
         }
-        assertTrue(svg.contains("<svg"), "an SVG document");
+        int panels = svg.contains("zoom on the front") ? 2 : 1;
+        assertEquals(2 * panels, fronts.size(), "one line per workload's front and panel");
+        assertEquals(pareto.size() - 1, fronts.get(0).size() + fronts.get(1).size(), "every pareto.csv row is drawn");
+        for (List<double[]> f : fronts) {
+            // cost (x) never decreases and time never increases (y, downwards, never decreases)
+            for (int i = 1; i < f.size(); i++) {
+                assertTrue(f.get(i)[0] >= f.get(i - 1)[0] - 1e-6, "x in cost order at " + i);
+                assertTrue(f.get(i)[1] >= f.get(i - 1)[1] - 1e-6, "y in time order at " + i);
+            }
+        }
+        assertTrue(svg.contains("<text") && svg.contains("network cost ($)"), "labels are text, not outlines");
+        assertTrue(svg.contains("colour: workload"), "dots coloured by the group");
+    }
+
+    @Test
+    void largeSweepsAreSampledAndStaySmall(@TempDir Path dir) throws Exception {
+        // 50,000 synthetic ok rows on a lattice: a reservoir of 20,000 is drawn, the file stays a few hundred KB
+        StringBuilder sb = new StringBuilder("point_id,status,error,npus,end_to_end_ns,compute_ns,exposed_comm_ns,network_cost_usd\n");
+        for (int i = 0; i < 50_000; i++) sb.append(i).append(",ok,,64,").append(1_000_000 + (i % 250) * 1000).append(",0,0,")
+                .append(1000 + (i / 250) * 10).append(".00\n");
+        Files.writeString(dir.resolve("points.csv"), sb);
+        Files.writeString(dir.resolve("pareto.csv"), "point_id,status,error,npus,end_to_end_ns,compute_ns,exposed_comm_ns,"
+                + "network_cost_usd\n0,ok,,64,1000000,0,0,1000.00\n");
+        ParetoPlot.write(dir, "synthetic", "");
+        String svg = Files.readString(dir.resolve("pareto.svg"));
+        assertTrue(svg.contains("20,000 of 50,000 ok points") && svg.contains("(a random sample"), svg.substring(0, 2000));
+        assertTrue(svg.length() < 400_000, "size " + svg.length());
     }
 
     @Test
