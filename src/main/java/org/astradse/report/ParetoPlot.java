@@ -175,9 +175,10 @@ public final class ParetoPlot {
         }
         int frontPoints = 0;
         for (List<double[]> f : fronts.values()) frontPoints += f.size();
-        svg.append(String.format(Locale.ROOT, "<path d=\"M%d %dh24\" stroke=\"#c81e1e\" stroke-width=\"2\"/>", PLOT_RIGHT + 20, ly - 4));
-        svg.append(text(PLOT_RIGHT + 50, ly, 11, "start", "normal", "Pareto front" + (fronts.size() > 1 ? "s (" + fronts.size()
-                + " groups, " : " (") + frontPoints + " points)"));
+        svg.append(String.format(Locale.ROOT, "<path d=\"M%d %dh24\" stroke=\"%s\" stroke-width=\"2\"/>", PLOT_RIGHT + 20, ly - 4,
+                fronts.size() > 1 ? "#444444" : "#c81e1e"));
+        svg.append(text(PLOT_RIGHT + 50, ly, 11, "start", "normal", "Pareto front" + (fronts.size() > 1 ? "s, one per group ("
+                + fronts.size() + ", " : " (") + frontPoints + " points)"));
         svg.append("\n</svg>\n");
         Path tmp = dir.resolve("pareto.svg.tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
