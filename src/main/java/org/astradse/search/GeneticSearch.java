@@ -91,8 +91,10 @@ public final class GeneticSearch {
      */
     public static Outcome run(SweepSpec spec, Path dir, Options o, String version, Listener listener,
                               java.util.function.BooleanSupplier stop) {
-        if (o.budget() < 1 || o.population() < 2 || o.generations() < 1 || o.threads() < 1)
-            throw new InputException("--budget and --generations must be >= 1, --population >= 2, --threads >= 1");
+        if (o.budget() < 1) throw new InputException("--budget must be >= 1 evaluations, found " + o.budget());
+        if (o.population() < 2) throw new InputException("--population must be >= 2, found " + o.population());
+        if (o.generations() < 1) throw new InputException("--generations must be >= 1, found " + o.generations());
+        if (o.threads() < 1) throw new InputException("--threads must be >= 1, found " + o.threads());
         SweepSpace space = new SweepSpace(spec);
         List<Domain> domains = space.domains();
         if (domains.isEmpty()) throw new InputException(spec.file() + ": sweep: nothing to search (no swept parameter)");
@@ -100,8 +102,10 @@ public final class GeneticSearch {
         Instant startedAt = Instant.now();
         try (FolderLock lock = FolderLock.acquire(dir)) {
             Path manifest = dir.resolve("manifest.json");
-            String hash = org.astradse.sweep.Manifests.hash(spec, version, "search seed=" + o.seed() + " budget=" + o.budget()
-                    + " population=" + o.population() + " generations=" + o.generations());
+            // the budget and generation limit are not part of the identity: a run is a prefix of the same run with a
+            // larger budget, so --resume with a larger budget extends a finished search
+            String hash = org.astradse.sweep.Manifests.hash(spec, version, "search seed=" + o.seed() + " population="
+                    + o.population() + " refine=after-each-generation");
             List<List<String>> previous = o.resume() && !o.force() ? PointsFile.readRows(dir) : List.of();
             PointsFile file = org.astradse.sweep.Manifests.open(dir, space.header(), spec.groupBy(), hash, o.resume(), o.force());
             ObjectNode running = org.astradse.sweep.Manifests.base(spec, version, "running", "search");
@@ -126,21 +130,27 @@ public final class GeneticSearch {
             List<ObjectNode> log = new ArrayList<>();
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             int[] generations = {0};
+            long spaceSize = spec.enumerable() ? space.size() : Long.MAX_VALUE;
+            state.phaseBudget = o.budget();
+            int refineBatch = Math.max(1, o.population() / 2);
             try (file) {
+                // after each generation, a round of refinement around the front (see State.refine); what is evaluated
+                // never depends on the budget, only where it stops, so a run is a prefix of one with a larger budget
                 RandomRegistry.using(new Random(o.seed()), r -> engine.stream()
-                        .limit(res -> state.evaluated < o.budget() && !state.stopped)
+                        .limit(res -> state.evaluated < o.budget() && !state.stopped && state.evaluated < spaceSize
+                                && state.idleGenerations < IDLE_LIMIT)
                         .limit(o.generations())
                         .forEach((EvolutionResult<IntegerGene, Vec<double[]>> res) -> {
                             generations[0]++;
-                            double hv = state.hypervolume();
-                            ObjectNode g = json.createObjectNode();
-                            g.put("generation", res.generation());
-                            g.put("evaluations", state.evaluated);
-                            g.put("front", file.frontSize());
-                            g.put("hypervolume", hv);
-                            log.add(g);
-                            listener.generation(res.generation(), state.evaluated, file.frontSize(), hv);
+                            if (!state.stopped && state.evaluated < o.budget()) state.refine(domains, refineBatch);
+                            log.add(logGeneration(json, res.generation(), state, file, listener));
                         }));
+                // the evolution stopped finding new points (or hit --generations): refine on while budget is left
+                long rounds = 0;
+                while (!state.stopped && state.evaluated < o.budget() && state.refine(domains, refineBatch)) {
+                    rounds++;
+                    log.add(logGeneration(json, generations[0] + rounds, state, file, listener));
+                }
                 if (!state.stopped) file.writePareto();
             }
             if (!state.stopped)
@@ -170,6 +180,20 @@ public final class GeneticSearch {
         }
     }
 
+    /** Generations in a row without a new design point after which the space counts as exhausted. */
+    static final int IDLE_LIMIT = 100;
+
+    private static ObjectNode logGeneration(ObjectMapper json, long generation, State state, PointsFile file, Listener listener) {
+        double hv = state.hypervolume();
+        ObjectNode g = json.createObjectNode();
+        g.put("generation", generation);
+        g.put("evaluations", state.evaluated);
+        g.put("front", file.frontSize());
+        g.put("hypervolume", hv);
+        listener.generation(generation, state.evaluated, file.frontSize(), hv);
+        return g;
+    }
+
     /** The evaluator: a cache of evaluated design points, the budget, and the points file. */
     private static final class State implements Evaluator<IntegerGene, Vec<double[]>> {
         private final SweepSpace space;
@@ -177,9 +201,13 @@ public final class GeneticSearch {
         private final List<List<String>> previous;
         private final Options options;
         private final java.util.function.BooleanSupplier stop;
-        private final Map<List<Long>, Vec<double[]>> cache = new HashMap<>();
+        private final Map<List<Long>, Vec<double[]>> cache = new java.util.LinkedHashMap<>();
         long evaluated;
+        long phaseBudget;
+        int idleGenerations;
         boolean stopped;
+        private double refTime = Double.NaN; // the hypervolume's reference, fixed by the first ok points
+        private double refCost = Double.NaN;
 
         State(SweepSpace space, PointsFile file, List<List<String>> previous, Options options,
               java.util.function.BooleanSupplier stop) {
@@ -199,10 +227,67 @@ public final class GeneticSearch {
                 if (p.isEvaluated()) continue;
                 List<Long> key = key(p.genotype());
                 if (cache.containsKey(key) || inBatch.containsKey(key)) continue;
-                if (evaluated + fresh.size() >= options.budget()) continue;
+                if (evaluated + fresh.size() >= phaseBudget) continue;
                 inBatch.put(key, true);
                 fresh.add(key);
             }
+            idleGenerations = fresh.isEmpty() ? idleGenerations + 1 : 0;
+            evaluate(fresh);
+            List<Phenotype<IntegerGene, Vec<double[]>>> out = new ArrayList<>();
+            for (Phenotype<IntegerGene, Vec<double[]>> p : population) {
+                if (p.isEvaluated()) {
+                    out.add(p);
+                } else {
+                    Vec<double[]> f = cache.get(key(p.genotype()));
+                    out.add(p.withFitness(f != null ? f : PENALTY)); // over budget: not simulated
+                }
+            }
+            return ISeq.of(out);
+        }
+
+        /**
+         * One round of refinement: the grid neighbours (one step in one gene, down then up) of the points of the current
+         * front, in cost order, that were not evaluated yet — at most {@code limit}, and as many as the budget allows. The evolution finds
+         * the front's region; its exact points are usually a step or two away on the grid. False when nothing is left.
+         */
+        boolean refine(List<Domain> domains, int limit) {
+            List<List<Long>> keys = new ArrayList<>();
+            List<ParetoFront.Point> ok = new ArrayList<>();
+            for (Map.Entry<List<Long>, Vec<double[]>> e : cache.entrySet()) {
+                Vec<double[]> f = e.getValue();
+                if (f == PENALTY) continue;
+                ok.add(new ParetoFront.Point(keys.size(), -f.data()[0], -f.data()[1]));
+                keys.add(e.getKey());
+            }
+            // round robin along the front: the first neighbour of each front point, then the second, … so the whole
+            // front is refined, not only its cheap end
+            List<ParetoFront.Point> front = ParetoFront.of(ok);
+            List<List<Long>> fresh = new ArrayList<>();
+            java.util.Set<List<Long>> seen = new java.util.HashSet<>();
+            int genes = domains.size();
+            for (int j = 0; j < 2 * genes && fresh.size() < limit; j++) {
+                int k = j / 2;
+                long size = domains.get(k).size();
+                long step = size > 64 ? Math.max(1, size / 64) : 1;
+                long delta = j % 2 == 0 ? -step : step;
+                for (ParetoFront.Point p : front) {
+                    if (fresh.size() >= limit || evaluated + fresh.size() >= phaseBudget) break;
+                    List<Long> key = keys.get((int) p.id());
+                    long v = key.get(k) + delta;
+                    if (v < 0 || v >= size) continue;
+                    List<Long> n = new ArrayList<>(key);
+                    n.set(k, v);
+                    if (cache.containsKey(n) || !seen.add(n)) continue;
+                    fresh.add(n);
+                }
+            }
+            if (fresh.isEmpty()) return false;
+            evaluate(fresh);
+            return true;
+        }
+
+        /** Simulates these new points (ids in order) and caches their fitness. */
+        private void evaluate(List<List<Long>> fresh) {
             long first = evaluated;
             long end = OrderedExecutor.run(first, first + fresh.size(), options.threads(), 1024, id -> {
                 int i = (int) (id - first);
@@ -223,18 +308,8 @@ public final class GeneticSearch {
                 }
                 cache.put(fresh.get(i), fitness);
             }, stop);
-            if (end < first + fresh.size()) stopped = true; // the rest of this generation stays unevaluated
+            if (end < first + fresh.size()) stopped = true; // the rest of this batch stays unevaluated
             evaluated += end - first;
-            List<Phenotype<IntegerGene, Vec<double[]>>> out = new ArrayList<>();
-            for (Phenotype<IntegerGene, Vec<double[]>> p : population) {
-                if (p.isEvaluated()) {
-                    out.add(p);
-                } else {
-                    Vec<double[]> f = cache.get(key(p.genotype()));
-                    out.add(p.withFitness(f != null ? f : PENALTY)); // over budget: not simulated
-                }
-            }
-            return ISeq.of(out);
         }
 
         private static Vec<double[]> fitness(List<String> cells) {
@@ -248,17 +323,24 @@ public final class GeneticSearch {
             return Arrays.asList(k);
         }
 
-        /** Hypervolume of the ok points so far, reference 1.1 × the worst ok time and cost so far. */
+        /**
+         * Hypervolume of the ok points so far. Its reference point is fixed the first time there are ok points, at 1.1 ×
+         * their worst time and cost, so the figure never goes down from one generation to the next.
+         */
         double hypervolume() {
             List<ParetoFront.Point> pts = file.front();
             if (pts.isEmpty()) return 0;
-            double worstTime = 0;
-            double worstCost = 0;
-            for (ParetoFront.Point p : pts) {
-                worstTime = Math.max(worstTime, p.time());
-                worstCost = Math.max(worstCost, p.cost());
+            if (Double.isNaN(refTime)) {
+                double worstTime = 0;
+                double worstCost = 0;
+                for (ParetoFront.Point p : pts) {
+                    worstTime = Math.max(worstTime, p.time());
+                    worstCost = Math.max(worstCost, p.cost());
+                }
+                refTime = 1.1 * worstTime;
+                refCost = 1.1 * worstCost;
             }
-            return ParetoFront.hypervolume(pts, 1.1 * worstTime, 1.1 * worstCost);
+            return ParetoFront.hypervolume(pts, refTime, refCost);
         }
     }
 }

@@ -59,32 +59,77 @@ class GeneticSearchTest {
         // the rows were found with seed 3: replaying seed 4 would give them to other genotypes
         org.junit.jupiter.api.Assertions.assertThrows(org.astradse.InputException.class,
                 () -> search(SMALL, dir, 30, 4, 2, true));
-        org.junit.jupiter.api.Assertions.assertThrows(org.astradse.InputException.class,
-                () -> search(SMALL, dir, 40, 3, 2, true)); // another budget is another run too
         assertEquals(30, search(SMALL, dir, 30, 3, 2, true).evaluated());
     }
 
+    @Test
+    void resumeWithALargerBudgetExtendsAFinishedSearch(@TempDir Path dir) throws Exception {
+        search(SMALL, dir.resolve("whole"), 80, 5, 2, false);
+        Path grown = dir.resolve("grown");
+        search(SMALL, grown, 40, 5, 2, false);
+        assertEquals(80, search(SMALL, grown, 80, 5, 2, true).evaluated());
+        for (String f : List.of("points.csv", "pareto.csv"))
+            assertArrayEquals(Files.readAllBytes(dir.resolve("whole").resolve(f)), Files.readAllBytes(grown.resolve(f)), f);
+    }
+
+    @Test
+    void aBudgetLargerThanTheSpaceStopsWhenTheSpaceIsExhausted(@TempDir Path dir) throws Exception {
+        // small.yaml has 144 points: a budget of 10,000 evaluates each reachable point once and stops
+        GeneticSearch.Outcome o = search(SMALL, dir, 10_000, 2, 2, false);
+        assertTrue(o.evaluated() <= 144, "evaluated " + o.evaluated());
+        assertTrue(o.generations() < 1000, "generations " + o.generations());
+    }
+
+    /** Hypervolume share and share of the exact front points found, against the exhaustive grid's front. */
+    record Quality(double hypervolume, double frontFound) {
+    }
+
     /**
-     * Acceptance: on sweeps/bandwidth-search.yaml (24,000 grid points) a budget of 5 % (1,200 evaluations) reaches at
-     * least 95 % of the exhaustive front's hypervolume (reference: 1.1 × the grid's worst ok time and cost), seeds 1–3.
+     * The reference point sits at 1.01 × the exhaustive front's nadir (its worst time and worst cost), so the share
+     * measures the front itself, not the empty space behind it; a front point counts as found when the search
+     * evaluated that exact design (same time and cost).
+     */
+    static Quality quality(List<ParetoFront.Point> exhaustiveFront, List<ParetoFront.Point> found) {
+        double refTime = 1.01 * exhaustiveFront.stream().mapToDouble(ParetoFront.Point::time).max().orElseThrow();
+        double refCost = 1.01 * exhaustiveFront.stream().mapToDouble(ParetoFront.Point::cost).max().orElseThrow();
+        double hv = ParetoFront.hypervolume(found, refTime, refCost) / ParetoFront.hypervolume(exhaustiveFront, refTime, refCost);
+        java.util.Set<String> have = new java.util.HashSet<>();
+        for (ParetoFront.Point p : found) have.add(p.time() + "/" + p.cost());
+        long hit = exhaustiveFront.stream().filter(p -> have.contains(p.time() + "/" + p.cost())).count();
+        return new Quality(hv, (double) hit / exhaustiveFront.size());
+    }
+
+    /**
+     * Acceptance (issue 10): on sweeps/bandwidth-search.yaml (24,000 grid points) a 5 % budget (1,200 evaluations)
+     * reaches, for each of seeds 1–3, at least 99.5 % of the exhaustive front's hypervolume and finds at least 40 % of
+     * its points exactly; random sampling with the same budget does markedly worse (the comparison that shows the
+     * test can fail).
      */
     @Test
-    void fivePercentBudgetReachesNinetyFivePercentOfTheHypervolume(@TempDir Path dir) throws Exception {
+    void fivePercentBudgetFindsTheFront(@TempDir Path dir) throws Exception {
         Path spec = Path.of("sweeps/bandwidth-search.yaml");
         SweepRunner.run(SweepSpec.parse(spec), dir.resolve("grid"), 2, false, true, "test", SweepRunner.Progress.NONE);
         List<ParetoFront.Point> grid = okPoints(dir.resolve("grid").resolve("points.csv"));
         assertEquals(24_000, grid.size());
-        double refTime = 1.1 * grid.stream().mapToDouble(ParetoFront.Point::time).max().orElseThrow();
-        double refCost = 1.1 * grid.stream().mapToDouble(ParetoFront.Point::cost).max().orElseThrow();
-        double exhaustive = ParetoFront.hypervolume(grid, refTime, refCost);
+        List<ParetoFront.Point> front = ParetoFront.of(grid);
+        StringBuilder report = new StringBuilder();
         for (long seed = 1; seed <= 3; seed++) {
             Path out = dir.resolve("seed" + seed);
             GeneticSearch.run(SweepSpec.parse(spec), out, new GeneticSearch.Options(1200, 50, 10_000, seed, 2, false, true), "test",
                     (g, e, f, h) -> { });
             List<ParetoFront.Point> found = okPoints(out.resolve("points.csv"));
             assertEquals(1200, found.size());
-            double ratio = ParetoFront.hypervolume(found, refTime, refCost) / exhaustive;
-            assertTrue(ratio >= 0.95, "seed " + seed + ": " + ratio);
+            Quality q = quality(front, found);
+            // random sampling: 1,200 distinct grid points drawn with the same seed
+            java.util.Random rnd = new java.util.Random(seed);
+            java.util.Set<Integer> pick = new java.util.LinkedHashSet<>();
+            while (pick.size() < 1200) pick.add(rnd.nextInt(grid.size()));
+            Quality random = quality(front, pick.stream().map(grid::get).toList());
+            report.append(String.format(java.util.Locale.ROOT, "seed %d: search %.4f / %.3f, random %.4f / %.3f%n", seed,
+                    q.hypervolume(), q.frontFound(), random.hypervolume(), random.frontFound()));
+            System.out.print(report);
+            assertTrue(q.hypervolume() >= 0.995 && q.frontFound() >= 0.40, report.toString());
+            assertTrue(q.hypervolume() > random.hypervolume() && q.frontFound() > random.frontFound(), report.toString());
         }
     }
 
