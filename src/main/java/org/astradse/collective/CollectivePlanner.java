@@ -151,28 +151,29 @@ public final class CollectivePlanner {
             CollectiveType pt = phaseTypes.get(p);
             AlgorithmToken tok = dim.token();
             int n = dim.size();
-            String where = SystemConfig.implementationKey(type) + " token '" + tok + "' on a dimension of " + n + " NPUs";
+            java.util.function.Supplier<String> at = () -> SystemConfig.implementationKey(type) + " token '" + tok
+                    + "' on a dimension of " + n + " NPUs";
             switch (tok.kind()) {
                 case HALVING_DOUBLING -> {
                     if (pt == CollectiveType.ALL_TO_ALL)
-                        throw new InputException(where + ": halvingDoubling has no all-to-all (the reference stops with "
+                        throw new InputException(at.get() + ": halvingDoubling has no all-to-all (the reference stops with "
                                 + "\"unknown communication type\"); use ring or direct");
                     if (Integer.bitCount(n) != 1)
-                        throw new InputException(where + ": halvingDoubling needs a power-of-two number of NPUs");
+                        throw new InputException(at.get() + ": halvingDoubling needs a power-of-two number of NPUs");
                 }
                 case DOUBLE_BINARY_TREE -> {
                     if (Integer.bitCount(n) != 1)
-                        throw new InputException(where + ": doubleBinaryTree needs a power-of-two number of NPUs");
+                        throw new InputException(at.get() + ": doubleBinaryTree needs a power-of-two number of NPUs");
                     if (pt != CollectiveType.ALL_REDUCE) {
                         if (!localAr)
-                            warnings.add(where + ": doubleBinaryTree only implements all-reduce; as in the reference, "
+                            warnings.add(at.get() + ": doubleBinaryTree only implements all-reduce; as in the reference, "
                                     + "this " + pt + " runs an all-reduce of the same size");
                         pt = CollectiveType.ALL_REDUCE;
                     }
                 }
                 case DIRECT -> {
                     if (tok.window() > 0 && tok.window() < n - 1)
-                        throw new InputException(where + ": unsupported: a direct window of " + tok.window() + " < n-1 = "
+                        throw new InputException(at.get() + ": unsupported: a direct window of " + tok.window() + " < n-1 = "
                                 + (n - 1) + " is not characterised");
                 }
                 default -> {

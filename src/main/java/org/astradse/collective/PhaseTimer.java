@@ -31,6 +31,8 @@ public final class PhaseTimer {
     private final boolean rendezvous;
     private final boolean allowSymmetry;
     private final Map<Key, Long> durations = new HashMap<>();
+    // the same phase plan object comes back for every chunk (and every pass): (bytes, parity, duration) triples
+    private final java.util.IdentityHashMap<PhasePlan, long[]> byPlan = new java.util.IdentityHashMap<>();
     private final SharedCache shared;
     private long simulatedPhases;
 
@@ -44,10 +46,36 @@ public final class PhaseTimer {
     private record SharedKey(Environment environment, Key key) {
     }
 
-    /** Durations shared by concurrent simulations; bounded (cleared when full: values are pure, so only speed changes). */
+    /**
+     * What concurrent simulations (a sweep's points) share: phase durations, and collective plans — a plan depends on
+     * the network's NPUs per dimension, not its bandwidth or latency. Bounded (cleared when full: values are pure, so
+     * only speed changes).
+     */
     public static final class SharedCache {
         private static final int LIMIT = 200_000;
         private final ConcurrentHashMap<SharedKey, Long> map = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<PlanKey, CollectivePlan> plans = new ConcurrentHashMap<>();
+
+        private record PlanKey(List<Integer> npus, List<AlgorithmToken> tokens, int splits,
+                               SystemConfig.CollectiveOptimization optimization, Semantics semantics, CollectiveType type,
+                               long bytes, LogicalLayout layout, long involved) {
+        }
+
+        /** {@link CollectivePlanner#plan} through the cache. */
+        public CollectivePlan plan(NetworkConfig net, SystemConfig sys, Semantics sem, CollectiveType type, long bytes,
+                                   LogicalLayout layout, long involved) {
+            List<Integer> npus = new ArrayList<>(net.dimensionCount());
+            for (int k = 0; k < net.dimensionCount(); k++) npus.add(net.dimension(k).npus());
+            PlanKey key = new PlanKey(npus, sys.implementation(type), sys.preferredSplits(), sys.optimization(), sem, type, bytes,
+                    layout, involved);
+            CollectivePlan p = plans.get(key);
+            if (p == null) {
+                p = CollectivePlanner.plan(net, sys, sem, type, bytes, layout, involved); // errors are not cached
+                if (plans.size() >= LIMIT) plans.clear();
+                plans.put(key, p);
+            }
+            return p;
+        }
 
         Long get(SharedKey k) {
             return map.get(k);
@@ -82,6 +110,20 @@ public final class PhaseTimer {
     /** Duration in ns of {@code phase} run on a chunk whose phase input is {@code bytes}. */
     public long durationNs(PhasePlan phase, long bytes, int chunkIndex) {
         int parity = phase.algorithm() == AlgorithmKind.DOUBLE_BINARY_TREE ? chunkIndex & 1 : 0;
+        long[] seen = byPlan.get(phase);
+        if (seen != null) {
+            for (int i = 0; i < seen.length; i += 3) if (seen[i] == bytes && seen[i + 1] == parity) return seen[i + 2];
+        }
+        long d = lookup(phase, bytes, parity);
+        long[] grown = seen == null ? new long[3] : java.util.Arrays.copyOf(seen, seen.length + 3);
+        grown[grown.length - 3] = bytes;
+        grown[grown.length - 2] = parity;
+        grown[grown.length - 1] = d;
+        byPlan.put(phase, grown);
+        return d;
+    }
+
+    private long lookup(PhasePlan phase, long bytes, int parity) {
         Key key = new Key(phase.dim(), phase.type(), phase.algorithm(), bytes, parity);
         Long d = durations.get(key);
         if (d == null) {

@@ -59,8 +59,14 @@ public record SystemConfig(SchedulingPolicy schedulingPolicy, long endpointDelay
     }
 
     /** The JSON keys of a v2 system file for the four implementations. */
+    private static final java.util.EnumMap<CollectiveType, String> KEYS = new java.util.EnumMap<>(CollectiveType.class);
+
+    static {
+        for (CollectiveType t : CollectiveType.values()) KEYS.put(t, t.cliName() + "-implementation");
+    }
+
     static String implementationKey(CollectiveType t) {
-        return t.cliName() + "-implementation";
+        return KEYS.get(t);
     }
 
     private static final List<String> REQUIRED = List.of("scheduling-policy", "endpoint-delay",

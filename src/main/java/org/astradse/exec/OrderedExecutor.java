@@ -62,6 +62,7 @@ public final class OrderedExecutor {
         AtomicInteger running = new AtomicInteger(threads);
         Thread caller = Thread.currentThread();
         AtomicInteger workerNumber = new AtomicInteger();
+        AtomicLong waitingFor = new AtomicLong(-1); // the id the caller is parked on, or −1: wake it only for that one
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "astradse-worker-" + workerNumber.incrementAndGet());
             t.setDaemon(true);
@@ -81,7 +82,7 @@ public final class OrderedExecutor {
                         }
                         Object r = java.util.Objects.requireNonNull(task.apply(id), "task result");
                         results.set((int) ((id - from) % slots), r);
-                        LockSupport.unpark(caller);
+                        if (waitingFor.get() == id) LockSupport.unpark(caller);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt(); // the pool is shutting down: just stop
@@ -106,7 +107,9 @@ public final class OrderedExecutor {
                         failure.compareAndSet(null, new InterruptedException("interrupted"));
                         break;
                     }
-                    LockSupport.parkNanos(1_000_000L);
+                    waitingFor.set(delivered);
+                    if (results.get(slot) == null) LockSupport.parkNanos(1_000_000L); // re-checked: no lost wake-up
+                    waitingFor.set(-1);
                     continue;
                 }
                 results.set(slot, null);

@@ -166,7 +166,9 @@ public final class TrainingSimulator {
                     + "when it is issued)");
             case NONE -> null;
         };
-        CollectivePlan p = CollectivePlanner.plan(net, sys, Semantics.forTrainingLoop(sys), ct, bytes, layout, mask);
+        Semantics sem = Semantics.forTrainingLoop(sys);
+        CollectivePlan p = sharedPhases != null ? sharedPhases.plan(net, sys, sem, ct, bytes, layout, mask)
+                : CollectivePlanner.plan(net, sys, sem, ct, bytes, layout, mask);
         for (String w : p.warnings()) if (!warnings.contains(w)) warnings.add(w);
         return p.phases().isEmpty() ? null : p; // no active dimension: never created
     }
