@@ -425,6 +425,10 @@ public final class SweepSpace {
             if (spec.derived().isEmpty() && spec.constraints().isEmpty()) return;
             for (SweepSpec.Derived d : spec.derived()) {
                 Object v = evaluate(d.expression(), "derived." + d.path().text(), strict);
+                // arithmetic on decimals leaves binary noise (1000 - 965.579 - 10 - 10 = 14.42100000000005): 12
+                // significant digits are simulated and written
+                if (v instanceof Double x && Double.isFinite(x) && x != Math.rint(x))
+                    v = new java.math.BigDecimal(x).round(new java.math.MathContext(12)).doubleValue();
                 ParamPath pp = d.path();
                 ObjectNode t = tree(pp.section());
                 JsonNode list = t.get(pp.key());
