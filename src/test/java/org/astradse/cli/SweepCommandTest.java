@@ -214,6 +214,23 @@ class SweepCommandTest {
     }
 
     @Test
+    void searchAndExportFromTheCommandLine(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("search");
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("search", SMALL.toString(), "--budget", "30", "--population", "10",
+                "--seed", "4", "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("generation 1:") && r.err().contains("search small (seed 4): 30 points evaluated"), r.err());
+        assertEquals(31, Files.readAllLines(out.resolve("points.csv")).size());
+        for (String f : List.of("pareto.csv", "pareto.svg", "manifest.json")) assertTrue(Files.exists(out.resolve(f)), f);
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("search", SMALL.toString(), "--budget", "0", "--out",
+                dir.resolve("zero").toString()), "--budget", "found 0");
+        CollectiveCommandTest.Run e = CollectiveCommandTest.run("export", out.toString(), "--to", dir.resolve("nb").toString());
+        assertEquals(0, e.status(), e.err());
+        assertTrue(Files.exists(dir.resolve("nb").resolve("small-search").resolve("small-search.ipynb")), e.out() + e.err());
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("export", dir.resolve("nothing").toString()), "nothing");
+    }
+
+    @Test
     void helpTextsAreClean() {
         for (String cmd : List.of("sweep", "search", "export")) {
             CollectiveCommandTest.Run r = CollectiveCommandTest.run(cmd, "--help");
