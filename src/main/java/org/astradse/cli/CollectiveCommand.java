@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.astradse.InputException;
 import org.astradse.collective.CollectiveType;
 import org.astradse.collective.SystemConfig;
-import org.astradse.InputException;
 import org.astradse.network.NetworkConfig;
 import org.astradse.sim.CollectiveResult;
-import org.astradse.sim.CollectiveSimulator;
 import org.astradse.sim.CollectiveSimulator.Congestion;
+import org.astradse.sim.CollectiveSimulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,8 +1,8 @@
 package org.astradse.cli;
 
 import org.astradse.InputException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** Entry point: one subcommand per job. Exit status 0 on success, 2 on user errors, 1 on internal errors. */
 @Command(name = "astradse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,

@@ -1,7 +1,7 @@
 package org.astradse.network;
 
-import org.astradse.InputException;
 import java.util.Arrays;
+import org.astradse.InputException;
 
 /**
  * ASTRA-sim 2.0 congestion-aware network (SEMANTICS 3.3), one dimension only. Every direction of every

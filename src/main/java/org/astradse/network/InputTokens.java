@@ -1,11 +1,11 @@
 package org.astradse.network;
 
-import org.astradse.InputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.astradse.InputException;
 
 /**
  * The ASTRA-sim 1.0 text formats (system txt, workload txt) as a stream of whitespace-separated tokens, each with

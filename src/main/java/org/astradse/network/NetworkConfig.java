@@ -1,6 +1,5 @@
 package org.astradse.network;
 
-import org.astradse.InputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.astradse.InputException;
 
 /**
  * A multi-dimensional network: dimension 0 varies fastest in the NPU id. Immutable.

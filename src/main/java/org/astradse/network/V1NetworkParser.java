@@ -1,6 +1,5 @@
 package org.astradse.network;
 
-import org.astradse.InputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
@@ -8,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import org.astradse.InputException;
 
 /** Reads the ASTRA-sim 1.0 hierarchical network JSON (SEMANTICS 2.1) with the command line's overrides. */
 public final class V1NetworkParser {

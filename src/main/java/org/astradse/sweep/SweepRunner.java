@@ -7,10 +7,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
-import org.astradse.exec.OrderedExecutor;
 import org.astradse.InputException;
-import org.astradse.report.PointRow;
+import org.astradse.exec.OrderedExecutor;
 import org.astradse.report.FolderLock;
+import org.astradse.report.PointRow;
 import org.astradse.report.PointsFile;
 
 /**

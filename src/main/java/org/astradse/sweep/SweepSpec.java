@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.jexl3.JexlExpression;
+import org.astradse.InputException;
 import org.astradse.collective.SystemConfig;
 import org.astradse.collective.V1SystemParser;
-import org.astradse.InputException;
 import org.astradse.network.NetworkConfig;
 
 /**
