@@ -50,7 +50,8 @@ final class SearchCommand implements Callable<Integer> {
                     "generation %d: %,d evaluations, front %d, hypervolume %.6g%n", gen, evals, front, hv), stop::requested);
             if (o.interrupted()) {
                 System.err.printf("search %s interrupted after %,d evaluations; the manifest says interrupted. Continue with: "
-                        + "astradse search %s --out %s --seed %d --budget %d --resume%n", s.name(), o.evaluated(), spec, dir, seed, b);
+                        + "astradse search %s --out %s --seed %d --budget %d --population %d --generations %d --resume%n", s.name(),
+                        o.evaluated(), spec, dir, seed, b, population, generations);
                 return 130;
             }
         }

@@ -39,19 +39,21 @@ public final class OrderedExecutor {
     private OrderedExecutor() {
     }
 
-    /** Runs every id; see {@link #run(long, long, int, int, LongFunction, Sink, BooleanSupplier)}. */
+    /** Runs every id; see {@link #run(long, long, int, int, LongFunction, Sink, BooleanSupplier, Runnable)}. */
     public static <R> long run(long from, long to, int threads, int window, LongFunction<R> task, Sink<R> sink) {
-        return run(from, to, threads, window, task, sink, () -> false);
+        return run(from, to, threads, window, task, sink, () -> false, () -> { });
     }
 
     /**
      * @param threads worker threads (≥ 1)
      * @param window  ids a worker may run ahead of the sink (raised to at least 4 × threads)
      * @param stop    polled before each id is claimed: true stops the run cleanly
+     * @param idle    called on the caller's thread when it is about to wait for the next result (e.g. to flush what
+     *                the sink buffered), at most once per wait
      * @return the first id not delivered: {@code to}, unless stopped
      */
     public static <R> long run(long from, long to, int threads, int window, LongFunction<R> task, Sink<R> sink,
-                               BooleanSupplier stop) {
+                               BooleanSupplier stop, Runnable idle) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
         if (from >= to) return from;
         int slots = Math.max(window, threads * 4);
@@ -69,12 +71,14 @@ public final class OrderedExecutor {
             return t;
         });
         long delivered = from;
+        long idleAt = -1; // the id for which idle() was last called
         boolean interrupted = false;
         try {
             Runnable worker = () -> {
                 try {
                     while (failure.get() == null && !stop.getAsBoolean()) {
                         permits.acquire();
+                        if (stop.getAsBoolean()) break; // the permit is not used: no one waits for it any more
                         long id = next.getAndIncrement();
                         if (id >= to) {
                             next.set(to); // keep the counter from growing past the end
@@ -106,6 +110,10 @@ public final class OrderedExecutor {
                         interrupted = true;
                         failure.compareAndSet(null, new InterruptedException("interrupted"));
                         break;
+                    }
+                    if (idleAt != delivered) {
+                        idleAt = delivered;
+                        idle.run();
                     }
                     waitingFor.set(delivered);
                     if (results.get(slot) == null) LockSupport.parkNanos(1_000_000L); // re-checked: no lost wake-up

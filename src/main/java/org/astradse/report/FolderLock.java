@@ -15,9 +15,9 @@ import java.util.Set;
 import org.astradse.InputException;
 
 /**
- * One results folder, one run: an exclusive lock on {@code DIR/.lock} held for the whole run. The file says who
- * holds it (pid, host, start) for the message a second run gets. The lock is the operating system's, so it goes
- * with its process: a lock file left by a killed run is stale and simply taken over. Runs in one JVM (tests) are
+ * One results folder, one run: an exclusive lock on {@code DIR/.lock} held for the whole run. While held, the file
+ * says who holds it (pid, host, start) for the message a second run gets; it is emptied, not deleted, at the end.
+ * The lock is the operating system's, so it goes with its process: a lock left by a killed run is simply taken over. Runs in one JVM (tests) are
  * kept apart by a set of held folders, since one JVM cannot lock a file twice.
  */
 public final class FolderLock implements AutoCloseable {
@@ -99,17 +99,28 @@ public final class FolderLock implements AutoCloseable {
         return "pid " + pid + " on " + host + " since " + Instant.now();
     }
 
-    /** Releases the folder and removes the lock file. */
+    /**
+     * Releases the folder. The lock file stays (emptied): deleting it before the release would let a run that had
+     * opened it lock a file no longer in the folder while a third run locks a new one.
+     */
     @Override
     public void close() {
         synchronized (HELD) {
             try {
-                Files.deleteIfExists(file);
-                lock.release();
-                raf.close();
+                raf.getChannel().truncate(0);
             } catch (IOException e) {
-                // the lock goes with the channel anyway
+                // the owner line is only information
             } finally {
+                try {
+                    lock.release();
+                } catch (IOException e) {
+                    // released with the channel below anyway
+                }
+                try {
+                    raf.close();
+                } catch (IOException e) {
+                    // nothing more to free
+                }
                 HELD.remove(dir);
             }
         }

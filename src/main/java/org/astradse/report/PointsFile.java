@@ -17,7 +17,7 @@ import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * points.csv, written row by row in point-id order and flushed after every row, so that it is also the sweep's
+ * points.csv, written row by row in point-id order and flushed within a fraction of a second, so that it is also the sweep's
  * journal: after a kill -9 every complete line is a finished point, a torn last line is cut off, and a resumed
  * sweep appends from the next id. Tracks the Pareto front of the ok points as rows go by — one front per group
  * when the spec groups by some columns (e.g. one per workload: a fast workload must not hide a slow one) — and
@@ -149,9 +149,10 @@ public final class PointsFile implements AutoCloseable {
     }
 
     /**
-     * Appends the next row (ids must come in order). Rows reach the disk at least every {@link #FLUSH_NANOS} and at
-     * close: a crash loses at most the last fraction of a second of rows, which a resume simply runs again (a torn
-     * line is cut), while a flush per row would cost a system call per design point.
+     * Appends the next row (ids must come in order). Rows reach the disk at least every {@link #FLUSH_NANOS} while
+     * rows come, whenever the writer waits for the next one ({@link #flush}, called by the runners when their
+     * executor goes idle), and at close: a crash loses at most the last fraction of a second of rows, which a resume
+     * simply runs again (a torn line is cut), while a flush per row would cost a system call per design point.
      */
     public void append(PointRow row) throws IOException {
         if (row.id() != rows) throw new IllegalStateException("row " + row.id() + " out of order; expected " + rows);

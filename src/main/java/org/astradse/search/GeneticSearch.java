@@ -102,12 +102,13 @@ public final class GeneticSearch {
         Instant startedAt = Instant.now();
         try (FolderLock lock = FolderLock.acquire(dir)) {
             Path manifest = dir.resolve("manifest.json");
-            // the budget and generation limit are not part of the identity: a run is a prefix of the same run with a
-            // larger budget, so --resume with a larger budget extends a finished search
+            // the budget is not part of the identity: a run is a prefix of the same run with a larger budget, so
+            // --resume with a larger budget extends a finished search (the generation limit changes the sequence)
             String hash = org.astradse.sweep.Manifests.hash(spec, version, "search seed=" + o.seed() + " population="
-                    + o.population() + " refine=after-each-generation");
-            List<List<String>> previous = o.resume() && !o.force() ? PointsFile.readRows(dir) : List.of();
+                    + o.population() + " generations=" + o.generations() + " refine=after-each-generation");
             PointsFile file = org.astradse.sweep.Manifests.open(dir, space.header(), spec.groupBy(), hash, o.resume(), o.force());
+            // read after open: a resumed points.csv has had its torn last line cut
+            List<List<String>> previous = o.resume() && !o.force() ? PointsFile.readRows(dir) : List.of();
             ObjectNode running = org.astradse.sweep.Manifests.base(spec, version, "running", "search");
             running.put("specHash", hash);
             org.astradse.sweep.Manifests.write(manifest, running);
@@ -298,6 +299,11 @@ public final class GeneticSearch {
                 try {
                     if (row == REPLAYED) { // resumed: the point is already in points.csv
                         List<String> cells = previous.get((int) id);
+                        List<String> expected = space.sweptCells(fresh.get(i).stream().mapToLong(Long::longValue).toArray());
+                        if (!cells.subList(3, 3 + expected.size()).equals(expected))
+                            throw new InputException("points.csv row " + id + " (" + cells.subList(3, 3 + expected.size())
+                                    + ") is not the point this search evaluates there (" + expected + "): the folder holds "
+                                    + "another run; use another --out, or --force to start over");
                         fitness = fitness(cells);
                     } else {
                         file.append(row);
@@ -307,7 +313,13 @@ public final class GeneticSearch {
                     throw new java.io.UncheckedIOException(e);
                 }
                 cache.put(fresh.get(i), fitness);
-            }, stop);
+            }, stop, () -> {
+                try {
+                    file.flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             if (end < first + fresh.size()) stopped = true; // the rest of this batch stays unevaluated
             evaluated += end - first;
         }

@@ -186,8 +186,12 @@ public final class SweepSpace {
         if (!spec.derived().isEmpty() || !spec.constraints().isEmpty()) {
             Point first = new Point(new long[spec.domains().size()]);
             if (first.applySwept() == null) {
-                first.applyDerived(true);
-                first.violatedConstraint(true);
+                try {
+                    first.applyDerived(true);
+                    first.violatedConstraint(true);
+                } catch (PointOnly e) {
+                    // an expression that fails on this point only (an index a higher rank has): a row's business
+                }
             }
         }
     }
@@ -328,6 +332,22 @@ public final class SweepSpace {
         return names;
     }
 
+    /** Validation met an expression that fails on the first point only: not a spec mistake. */
+    private static final class PointOnly extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PointOnly() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The swept parameters' cells of a point, as points.csv shows them (a resumed search checks its rows with it). */
+    public List<String> sweptCells(long[] index) {
+        Point p = new Point(index);
+        p.applySwept();
+        return List.copyOf(p.params.subList(0, Math.min(p.params.size(), gridPaths.size())));
+    }
+
     // ---- one design point ------------------------------------------------------------------------------------------
 
     /** What a point's configuration builds into. */
@@ -402,20 +422,29 @@ public final class SweepSpace {
          * the point is skipped (an element path beyond its rank, for a domain's non-first value), or null.
          */
         String applySwept() {
-            for (int i = 0; i < gridPaths.size(); i++) {
-                String path = gridPaths.get(i);
-                int k = domainOfPath[i];
-                Object v = spec.domains().get(k).valuesAt(index[k]).get(path);
-                // rank first: shapes are applied before element paths of later domains
-                boolean ok = set(path, v);
-                params.add(ok ? format(v) : "");
-                if (!ok) {
-                    missing.add(path);
-                    if (index[k] != 0)
-                        return path + " does not exist in this design's " + rank() + "-dimension network (the row with its "
-                                + "first value stands for it)";
+            String[] cells = new String[gridPaths.size()];
+            String skip = null;
+            // whole values (shapes) first, then elements, so an element path always edits the point's own vector
+            for (int pass = 0; pass < 2 && skip == null; pass++) {
+                for (int i = 0; i < gridPaths.size(); i++) {
+                    String path = gridPaths.get(i);
+                    ParamPath pp = parsed.get(path);
+                    boolean element = pp != null && pp.index() >= 0;
+                    if (element != (pass == 1)) continue;
+                    int k = domainOfPath[i];
+                    Object v = spec.domains().get(k).valuesAt(index[k]).get(path);
+                    boolean ok = set(path, v);
+                    cells[i] = ok ? format(v) : "";
+                    if (!ok) {
+                        missing.add(path);
+                        if (index[k] != 0 && skip == null)
+                            skip = path + " does not exist in this design's " + rank() + "-dimension network (the row with "
+                                    + "its first value stands for it)";
+                    }
                 }
             }
+            for (String c : cells) params.add(c == null ? "" : c);
+            if (skip != null) return skip;
             adaptToRank();
             return null;
         }
@@ -442,16 +471,23 @@ public final class SweepSpace {
                 params.add(missing.contains(d.path().text()) ? "" : format(d.path().get(tree(d.path().section()))));
         }
 
-        /** The first constraint that is false, or null; a constraint that is not true or false is a spec error. */
+        /**
+         * The first constraint that is false, or null; a constraint that is not true or false is a spec error. With
+         * {@code strict} (validation) every constraint is evaluated, not only up to the first false one.
+         */
         String violatedConstraint(boolean strict) {
+            String violated = null;
             for (SweepSpec.Constraint c : spec.constraints()) {
                 Object r = evaluate(c.expression(), "constraints", strict);
                 if (!(r instanceof Boolean b))
                     throw InputException.at(spec.file(), "constraints", "'" + c.source() + "' must be true or false; on the "
                             + "first design point it gave " + r);
-                if (!b) return c.source();
+                if (!b && violated == null) {
+                    violated = c.source();
+                    if (!strict) return violated;
+                }
             }
-            return null;
+            return violated;
         }
 
         private Object evaluate(org.apache.commons.jexl3.JexlExpression e, String where, boolean strict) {
@@ -460,6 +496,7 @@ public final class SweepSpace {
             } catch (Expressions.Failure f) {
                 if (strict && f.specWide())
                     throw InputException.at(spec.file(), where, "'" + e.getSourceText() + "': " + f.getMessage());
+                if (strict) throw new PointOnly();
                 throw new InputException("expression '" + e.getSourceText() + "' failed: " + f.getMessage());
             }
         }

@@ -169,7 +169,9 @@ class SweepCommandTest {
         CollectiveCommandTest.assertUserError(second, "is in use by another run", "pid " + ProcessHandle.current().pid());
         for (String f : List.of("points.csv", "pareto.csv"))
             assertArrayEquals(Files.readAllBytes(undisturbed.resolve(f)), Files.readAllBytes(shared.resolve(f)), f);
-        assertFalse(Files.exists(shared.resolve(".lock")), "the lock is released at the end");
+        assertEquals(0, Files.size(shared.resolve(".lock")), "the lock is released (its owner line emptied) at the end");
+        CollectiveCommandTest.Run third = CollectiveCommandTest.run("sweep", SMALL.toString(), "--out", shared.toString(), "--force");
+        assertEquals(0, third.status(), "a later run takes the folder: " + third.err());
     }
 
     @Test
