@@ -48,8 +48,8 @@ public final class OrderedExecutor {
      * @param threads worker threads (≥ 1)
      * @param window  ids a worker may run ahead of the sink (raised to at least 4 × threads)
      * @param stop    polled before each id is claimed: true stops the run cleanly
-     * @param idle    called on the caller's thread when it is about to wait for the next result (e.g. to flush what
-     *                the sink buffered), at most once per wait
+     * @param idle    called on the caller's thread when it has waited a millisecond for the next result (e.g. to flush
+     *                what the sink buffered), at most once per id
      * @return the first id not delivered: {@code to}, unless stopped
      */
     public static <R> long run(long from, long to, int threads, int window, LongFunction<R> task, Sink<R> sink,
@@ -111,13 +111,14 @@ public final class OrderedExecutor {
                         failure.compareAndSet(null, new InterruptedException("interrupted"));
                         break;
                     }
-                    if (idleAt != delivered) {
-                        idleAt = delivered;
-                        idle.run();
-                    }
                     waitingFor.set(delivered);
                     if (results.get(slot) == null) LockSupport.parkNanos(1_000_000L); // re-checked: no lost wake-up
                     waitingFor.set(-1);
+                    // still waiting after a millisecond: a long point; let the sink flush meanwhile (once per id)
+                    if (results.get(slot) == null && idleAt != delivered) {
+                        idleAt = delivered;
+                        idle.run();
+                    }
                     continue;
                 }
                 results.set(slot, null);
