@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
 import org.astradse.InputException;
 import org.astradse.sim.TrainingResult;
-import org.astradse.sim.TrainingSimulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,12 +29,12 @@ final class BenchCommand implements Callable<Integer> {
         long sink = 0;
         TrainingResult r = null;
         for (int i = 0; i < iterations; i++) {
-            r = TrainingSimulator.simulate(in.workload(), in.network(), in.system(), in.run());
+            r = in.simulate();
             sink += r.endToEndNs();
         }
         long start = System.nanoTime();
         for (int i = 0; i < iterations; i++) {
-            r = TrainingSimulator.simulate(in.workload(), in.network(), in.system(), in.run());
+            r = in.simulate();
             sink += r.endToEndNs();
         }
         long elapsed = System.nanoTime() - start;

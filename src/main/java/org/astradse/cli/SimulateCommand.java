@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
 import org.astradse.sim.LayerStats;
 import org.astradse.sim.TrainingResult;
-import org.astradse.sim.TrainingSimulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,7 +23,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SimulationOptions.Inputs in = options.load();
-        TrainingResult r = TrainingSimulator.simulate(in.workload(), in.network(), in.system(), in.run());
+        TrainingResult r = in.simulate();
         in.warnings().forEach(w -> System.err.println("warning: " + w));
         r.warnings().forEach(w -> System.err.println("warning: " + w));
         if (options.path != null) StatCsv.write(options.path, options.runName, options.totalStatRows, options.statRow, r);

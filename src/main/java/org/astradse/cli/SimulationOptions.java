@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.astradse.InputException;
-import org.astradse.collective.CollectivePlanner;
 import org.astradse.collective.SystemConfig;
 import org.astradse.network.NetworkConfig;
 import org.astradse.network.V1NetworkParser;
@@ -76,7 +75,18 @@ final class SimulationOptions {
     @Parameters(arity = "0..*", hidden = true, description = "stray empty arguments are ignored, as in the reference")
     List<String> stray = new ArrayList<>();
 
-    record Inputs(Workload workload, NetworkConfig network, SystemConfig system, RunOptions run, List<String> warnings) {
+    record Inputs(Workload workload, NetworkConfig network, SystemConfig system, RunOptions run, List<String> warnings,
+                  Path systemFile, Path networkFile) {
+        /** Simulates; an implementation-token error names the system file (and the network it does not fit). */
+        org.astradse.sim.TrainingResult simulate() {
+            try {
+                return org.astradse.sim.TrainingSimulator.simulate(workload, network, system, run);
+            } catch (InputException e) {
+                if (e.field() != null && e.field().endsWith("-implementation"))
+                    throw InputException.at(systemFile, null, e.getMessage() + " (network " + networkFile + ")");
+                throw e;
+            }
+        }
     }
 
     Inputs load() {
@@ -95,13 +105,8 @@ final class SimulationOptions {
         List<String> warnings = new ArrayList<>();
         NetworkConfig net = loadNetwork(warnings);
         SystemConfig sys = SystemConfig.parse(system);
-        try {
-            CollectivePlanner.checkImplementations(net, sys);
-        } catch (InputException e) {
-            throw InputException.at(system, null, e.getMessage() + " (network " + network + ")");
-        }
         Workload wl = Workload.parse(workload, commScale, computeScale);
-        return new Inputs(wl, net, sys, new RunOptions(numPasses, injectionScale, queuesPerDim, rv), warnings);
+        return new Inputs(wl, net, sys, new RunOptions(numPasses, injectionScale, queuesPerDim, rv), warnings, system, network);
     }
 
     private NetworkConfig loadNetwork(List<String> warnings) {

@@ -11,12 +11,19 @@ public final class CollectivePlanner {
     }
 
     /**
-     * The implementation tokens of all four collective types against the network's dimensions: the reference builds
-     * all four logical topologies when it starts, so a wrong count fails whatever the workload issues. Throws the
-     * error {@link #logicalDims} would; its warnings come when a collective is planned.
+     * The implementation tokens of these collective types (the ones a workload creates) against the network's
+     * dimensions, before anything is simulated. Throws the error {@link #logicalDims} would, with the implementation
+     * key as its field; its warnings come when a collective is planned.
      */
-    public static void checkImplementations(NetworkConfig net, SystemConfig sys) {
-        for (CollectiveType t : CollectiveType.values()) logicalDims(net, sys, t, LogicalLayout.IDENTITY, new ArrayList<>());
+    public static void checkImplementations(NetworkConfig net, SystemConfig sys, java.util.Set<CollectiveType> types) {
+        for (CollectiveType t : types) {
+            try {
+                logicalDims(net, sys, t, LogicalLayout.IDENTITY, new ArrayList<>());
+            } catch (InputException e) {
+                throw InputException.at(null, SystemConfig.implementationKey(t), e.getMessage()
+                        .substring(e.getMessage().indexOf(':') + 1).trim());
+            }
+        }
     }
 
     /**

@@ -95,11 +95,13 @@ public final class TrainingSimulator {
         this.net = net;
         this.sys = sys;
         this.options = options;
-        CollectivePlanner.checkImplementations(net, sys);
         this.layout = layout(workload, net);
         this.logicalDims = layout.logicalCount(net);
         int n = workload.layers().size();
         this.plans = new CollectivePlan[n][3];
+        // token counts against the network, for the collectives this loop creates, before any is planned: an error
+        // of the system file (with the implementation key as its field), not of a workload line
+        CollectivePlanner.checkImplementations(net, sys, createdTypes());
         planCollectives();
         writeProgram();
     }
@@ -139,6 +141,34 @@ public final class TrainingSimulator {
         };
     }
 
+    private java.util.Set<CollectiveType> createdTypes() {
+        java.util.Set<CollectiveType> types = java.util.EnumSet.noneOf(CollectiveType.class);
+        List<Layer> layers = workload.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            created(types, l, i, FWD, l.fwdType(), l.fwdBytes());
+            created(types, l, i, IG, l.igType(), l.igBytes());
+            created(types, l, i, WG, l.wgType(), l.wgBytes());
+        }
+        return types;
+    }
+
+    private void created(java.util.Set<CollectiveType> types, Layer l, int index, int kind, CommType type, long bytes) {
+        if (type == CommType.NONE || type == CommType.ALLREDUCEALLTOALL || bytes == 0) return;
+        if (involved(l.parallelism(), kind, index) == 0) return;
+        types.add(collectiveType(type));
+    }
+
+    private static CollectiveType collectiveType(CommType type) {
+        return switch (type) {
+            case ALLREDUCE -> CollectiveType.ALL_REDUCE;
+            case ALLGATHER -> CollectiveType.ALL_GATHER;
+            case REDUCESCATTER -> CollectiveType.REDUCE_SCATTER;
+            case ALLTOALL -> CollectiveType.ALL_TO_ALL;
+            default -> null;
+        };
+    }
+
     private void planCollectives() {
         List<Layer> layers = workload.layers();
         for (int i = 0; i < layers.size(); i++) {
@@ -157,15 +187,9 @@ public final class TrainingSimulator {
         if (type == CommType.NONE || bytes == 0) return null;
         long mask = involved(l.parallelism(), kind, index);
         if (mask == 0) return null;
-        CollectiveType ct = switch (type) {
-            case ALLREDUCE -> CollectiveType.ALL_REDUCE;
-            case ALLGATHER -> CollectiveType.ALL_GATHER;
-            case REDUCESCATTER -> CollectiveType.REDUCE_SCATTER;
-            case ALLTOALL -> CollectiveType.ALL_TO_ALL;
-            case ALLREDUCEALLTOALL -> throw new InputException("ALLREDUCEALLTOALL is not supported (the reference aborts "
-                    + "when it is issued)");
-            case NONE -> null;
-        };
+        if (type == CommType.ALLREDUCEALLTOALL)
+            throw new InputException("ALLREDUCEALLTOALL is not supported (the reference aborts when it is issued)");
+        CollectiveType ct = collectiveType(type);
         Semantics sem = Semantics.forTrainingLoop(sys);
         CollectivePlan p = sharedPhases != null ? sharedPhases.plan(net, sys, sem, ct, bytes, layout, mask)
                 : CollectivePlanner.plan(net, sys, sem, ct, bytes, layout, mask);

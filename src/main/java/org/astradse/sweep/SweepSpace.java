@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.astradse.InputException;
-import org.astradse.collective.CollectivePlanner;
 import org.astradse.collective.PhaseTimer;
 import org.astradse.collective.SystemConfig;
 import org.astradse.collective.V1SystemParser;
@@ -583,7 +582,6 @@ public final class SweepSpace {
             double comm = positive(run, "comm-scale");
             double compute = number(run, "compute-scale", 0);
             List<UnitCosts> costs = unitCosts(cost, net.dimensionCount());
-            CollectivePlanner.checkImplementations(net, sys);
             return new Built(net, sys, options, comm, compute, costs);
         }
 
