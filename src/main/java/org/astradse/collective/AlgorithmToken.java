@@ -8,23 +8,6 @@ package org.astradse.collective;
  * @param window direct only: messages in flight ({@code directN}); 0 = all peers
  */
 public record AlgorithmToken(AlgorithmKind kind, boolean global, int window) {
-    // written out: the generated record methods go through invokedynamic method-handle chains whose JIT compilation
-    // adds to a sweep's start-up CPU (these are hash keys on the hot path)
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) return true;
-        if (!(other instanceof AlgorithmToken o)) return false;
-        return java.util.Objects.equals(kind, o.kind) && global == o.global && window == o.window;
-    }
-
-    @Override
-    public int hashCode() {
-        int h = java.util.Objects.hashCode(kind);
-        h = 31 * h + Boolean.hashCode(global);
-        h = 31 * h + window;
-        return h;
-    }
-
 
     /** Parses a token; null if it is not one of the reference's names. */
     public static AlgorithmToken parse(String token) {

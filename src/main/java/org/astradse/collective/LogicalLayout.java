@@ -13,23 +13,6 @@ import org.astradse.network.NetworkConfig;
  * @param breakDim      the last logical dimension of the model-parallel group (−1 if none)
  */
 public record LogicalLayout(int splitPhysical, int firstSize, int breakDim) {
-    // written out: the generated record methods go through invokedynamic method-handle chains whose JIT compilation
-    // adds to a sweep's start-up CPU (these are hash keys on the hot path)
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) return true;
-        if (!(other instanceof LogicalLayout o)) return false;
-        return splitPhysical == o.splitPhysical && firstSize == o.firstSize && breakDim == o.breakDim;
-    }
-
-    @Override
-    public int hashCode() {
-        int h = splitPhysical;
-        h = 31 * h + firstSize;
-        h = 31 * h + breakDim;
-        return h;
-    }
-
     public static final LogicalLayout IDENTITY = new LogicalLayout(-1, 0, -1);
 
     /**

@@ -37,74 +37,13 @@ public final class PhaseTimer {
     private long simulatedPhases;
 
     private record Key(LogicalDim dim, CollectiveType type, AlgorithmKind algorithm, long bytes, int treeParity) {
-        // written out: the generated record methods go through invokedynamic method-handle chains whose JIT compilation
-        // adds to a sweep's start-up CPU (these are hash keys on the hot path)
-        @Override
-        public boolean equals(Object other) {
-            if (this == other) return true;
-            if (!(other instanceof Key o)) return false;
-            return java.util.Objects.equals(dim, o.dim) && java.util.Objects.equals(type, o.type) &&
-                    java.util.Objects.equals(algorithm, o.algorithm) && bytes == o.bytes &&
-                    treeParity == o.treeParity;
-        }
-
-        @Override
-        public int hashCode() {
-            int h = java.util.Objects.hashCode(dim);
-            h = 31 * h + java.util.Objects.hashCode(type);
-            h = 31 * h + java.util.Objects.hashCode(algorithm);
-            h = 31 * h + Long.hashCode(bytes);
-            h = 31 * h + treeParity;
-            return h;
-        }
-
     }
 
     private record Environment(List<Dimension> dims, List<V1LinkTerms> v1, long endpointNs, double localMemBw,
                                boolean rendezvous, Semantics semantics, boolean symmetry) {
-        // written out: the generated record methods go through invokedynamic method-handle chains whose JIT compilation
-        // adds to a sweep's start-up CPU (these are hash keys on the hot path)
-        @Override
-        public boolean equals(Object other) {
-            if (this == other) return true;
-            if (!(other instanceof Environment o)) return false;
-            return java.util.Objects.equals(dims, o.dims) && java.util.Objects.equals(v1, o.v1) &&
-                    endpointNs == o.endpointNs && Double.compare(localMemBw, o.localMemBw) == 0 &&
-                    rendezvous == o.rendezvous && java.util.Objects.equals(semantics, o.semantics) &&
-                    symmetry == o.symmetry;
-        }
-
-        @Override
-        public int hashCode() {
-            int h = java.util.Objects.hashCode(dims);
-            h = 31 * h + java.util.Objects.hashCode(v1);
-            h = 31 * h + Long.hashCode(endpointNs);
-            h = 31 * h + Double.hashCode(localMemBw);
-            h = 31 * h + Boolean.hashCode(rendezvous);
-            h = 31 * h + java.util.Objects.hashCode(semantics);
-            h = 31 * h + Boolean.hashCode(symmetry);
-            return h;
-        }
-
     }
 
     private record SharedKey(Environment environment, Key key) {
-        // written out: the generated record methods go through invokedynamic method-handle chains whose JIT compilation
-        // adds to a sweep's start-up CPU (these are hash keys on the hot path)
-        @Override
-        public boolean equals(Object other) {
-            if (this == other) return true;
-            if (!(other instanceof SharedKey o)) return false;
-            return java.util.Objects.equals(environment, o.environment) && java.util.Objects.equals(key, o.key);
-        }
-
-        @Override
-        public int hashCode() {
-            int h = java.util.Objects.hashCode(environment);
-            h = 31 * h + java.util.Objects.hashCode(key);
-            return h;
-        }
-
     }
 
     /**
@@ -120,32 +59,6 @@ public final class PhaseTimer {
         private record PlanKey(List<Integer> npus, List<AlgorithmToken> tokens, int splits,
                                SystemConfig.CollectiveOptimization optimization, Semantics semantics, CollectiveType type,
                                long bytes, LogicalLayout layout, long involved) {
-            // written out: the generated record methods go through invokedynamic method-handle chains whose JIT compilation
-            // adds to a sweep's start-up CPU (these are hash keys on the hot path)
-            @Override
-            public boolean equals(Object other) {
-                if (this == other) return true;
-                if (!(other instanceof PlanKey o)) return false;
-                return java.util.Objects.equals(npus, o.npus) && java.util.Objects.equals(tokens, o.tokens) &&
-                        splits == o.splits && java.util.Objects.equals(optimization, o.optimization) &&
-                        java.util.Objects.equals(semantics, o.semantics) && java.util.Objects.equals(type, o.type) &&
-                        bytes == o.bytes && java.util.Objects.equals(layout, o.layout) && involved == o.involved;
-            }
-
-            @Override
-            public int hashCode() {
-                int h = java.util.Objects.hashCode(npus);
-                h = 31 * h + java.util.Objects.hashCode(tokens);
-                h = 31 * h + splits;
-                h = 31 * h + java.util.Objects.hashCode(optimization);
-                h = 31 * h + java.util.Objects.hashCode(semantics);
-                h = 31 * h + java.util.Objects.hashCode(type);
-                h = 31 * h + Long.hashCode(bytes);
-                h = 31 * h + java.util.Objects.hashCode(layout);
-                h = 31 * h + Long.hashCode(involved);
-                return h;
-            }
-
         }
 
         /** {@link CollectivePlanner#plan} through the cache. */

@@ -21,27 +21,6 @@ import org.astradse.network.Units;
  */
 public record Semantics(String name, boolean fullLastChunk, boolean phaseBarrier, boolean splitQueuesLocalAr,
                         boolean directRoundTwoBySlots) {
-    // written out: the generated record methods go through invokedynamic method-handle chains whose JIT compilation
-    // adds to a sweep's start-up CPU (these are hash keys on the hot path)
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) return true;
-        if (!(other instanceof Semantics o)) return false;
-        return java.util.Objects.equals(name, o.name) && fullLastChunk == o.fullLastChunk &&
-                phaseBarrier == o.phaseBarrier && splitQueuesLocalAr == o.splitQueuesLocalAr &&
-                directRoundTwoBySlots == o.directRoundTwoBySlots;
-    }
-
-    @Override
-    public int hashCode() {
-        int h = java.util.Objects.hashCode(name);
-        h = 31 * h + Boolean.hashCode(fullLastChunk);
-        h = 31 * h + Boolean.hashCode(phaseBarrier);
-        h = 31 * h + Boolean.hashCode(splitQueuesLocalAr);
-        h = 31 * h + Boolean.hashCode(directRoundTwoBySlots);
-        return h;
-    }
-
     public static final Semantics V1 = new Semantics("v1", false, true, false, true);
     public static final Semantics V2 = new Semantics("v2", true, false, true, false);
     /** 1.0 training loops on a 2.0 system file: the 1.0 loop, chunking and barrier, 2.0's direct algorithm. */

@@ -9,25 +9,6 @@ package org.astradse.network;
  * @param latencyNs     per-hop latency in ns
  */
 public record Dimension(TopologyKind topology, int npus, double bandwidthGBps, double latencyNs) {
-    // written out: the generated record methods go through invokedynamic method-handle chains whose JIT compilation
-    // adds to a sweep's start-up CPU (these are hash keys on the hot path)
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) return true;
-        if (!(other instanceof Dimension o)) return false;
-        return java.util.Objects.equals(topology, o.topology) && npus == o.npus &&
-                Double.compare(bandwidthGBps, o.bandwidthGBps) == 0 && Double.compare(latencyNs, o.latencyNs) == 0;
-    }
-
-    @Override
-    public int hashCode() {
-        int h = java.util.Objects.hashCode(topology);
-        h = 31 * h + npus;
-        h = 31 * h + Double.hashCode(bandwidthGBps);
-        h = 31 * h + Double.hashCode(latencyNs);
-        return h;
-    }
-
     public Dimension {
         if (topology == null) throw new IllegalArgumentException("topology is null");
         if (npus < 1) throw new IllegalArgumentException("npus must be >= 1, got " + npus);

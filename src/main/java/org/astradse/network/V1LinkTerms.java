@@ -15,32 +15,6 @@ package org.astradse.network;
  */
 public record V1LinkTerms(double linkBandwidthGBps, int linkScalar, double nicLatencyNs, double routerLatencyNs,
                           double hbmLatencyNs, double hbmBandwidth, double hbmScale, String dimensionType) {
-    // written out: the generated record methods go through invokedynamic method-handle chains whose JIT compilation
-    // adds to a sweep's start-up CPU (these are hash keys on the hot path)
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) return true;
-        if (!(other instanceof V1LinkTerms o)) return false;
-        return Double.compare(linkBandwidthGBps, o.linkBandwidthGBps) == 0 && linkScalar == o.linkScalar &&
-                Double.compare(nicLatencyNs, o.nicLatencyNs) == 0 &&
-                Double.compare(routerLatencyNs, o.routerLatencyNs) == 0 &&
-                Double.compare(hbmLatencyNs, o.hbmLatencyNs) == 0 && Double.compare(hbmBandwidth, o.hbmBandwidth) == 0 &&
-                Double.compare(hbmScale, o.hbmScale) == 0 && java.util.Objects.equals(dimensionType, o.dimensionType);
-    }
-
-    @Override
-    public int hashCode() {
-        int h = Double.hashCode(linkBandwidthGBps);
-        h = 31 * h + linkScalar;
-        h = 31 * h + Double.hashCode(nicLatencyNs);
-        h = 31 * h + Double.hashCode(routerLatencyNs);
-        h = 31 * h + Double.hashCode(hbmLatencyNs);
-        h = 31 * h + Double.hashCode(hbmBandwidth);
-        h = 31 * h + Double.hashCode(hbmScale);
-        h = 31 * h + java.util.Objects.hashCode(dimensionType);
-        return h;
-    }
-
 
     /** Bytes per ns: {@code bw × 2^30 / 1e9 × s}, in that order, as the reference evaluates it. */
     public double bytesPerNs() {
