@@ -12,18 +12,11 @@ public final class CollectivePlanner {
 
     /**
      * The implementation tokens of these collective types (the ones a workload creates) against the network's
-     * dimensions, before anything is simulated. Throws the error {@link #logicalDims} would, with the implementation
-     * key as its field; its warnings come when a collective is planned.
+     * dimensions, before anything is simulated: the error {@link #logicalDims} would throw (its field is the
+     * implementation key); its warnings come when a collective is planned.
      */
     public static void checkImplementations(NetworkConfig net, SystemConfig sys, java.util.Set<CollectiveType> types) {
-        for (CollectiveType t : types) {
-            try {
-                logicalDims(net, sys, t, LogicalLayout.IDENTITY, new ArrayList<>());
-            } catch (InputException e) {
-                throw InputException.at(null, SystemConfig.implementationKey(t), e.getMessage()
-                        .substring(e.getMessage().indexOf(':') + 1).trim());
-            }
-        }
+        for (CollectiveType t : types) logicalDims(net, sys, t, LogicalLayout.IDENTITY, new ArrayList<>());
     }
 
     /**
@@ -44,15 +37,15 @@ public final class CollectivePlanner {
         int physical = net.dimensionCount();
         for (int k = 0; k < tokens.size(); k++) {
             if (tokens.get(k).global())
-                throw new InputException(key + ": token " + (k + 1) + " '" + tokens.get(k) + "' spans all NPUs and must be "
-                        + "the only token");
+                throw InputException.at(null, key, "token " + (k + 1) + " '" + tokens.get(k) + "' spans all NPUs and must "
+                        + "be the only token");
         }
         if (tokens.size() > physical)
-            throw new InputException(key + ": " + tokens.size() + " implementation tokens " + tokens + " for a network of "
+            throw InputException.at(null, key, tokens.size() + " implementation tokens " + tokens + " for a network of "
                     + physical + " dimension(s); expected exactly " + physical);
         if (tokens.size() < physical) {
             if (tokens.stream().anyMatch(t -> t.kind() == AlgorithmKind.DOUBLE_BINARY_TREE))
-                throw new InputException(key + ": " + tokens.size() + " implementation tokens " + tokens + " for a network of "
+                throw InputException.at(null, key, tokens.size() + " implementation tokens " + tokens + " for a network of "
                         + physical + " dimensions; expected exactly " + physical + " (the reference crashes here with a "
                         + "doubleBinaryTree token)");
             warnings.add(key + ": " + tokens.size() + " tokens for " + physical + " dimensions; only the first "
