@@ -166,6 +166,15 @@ public final class PointsFile implements AutoCloseable {
         count(cells);
     }
 
+    /** {@link #flush}, for callbacks that cannot throw checked exceptions. */
+    public void flushUnchecked() {
+        try {
+            flush();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Writes what is buffered to disk now. */
     public void flush() throws IOException {
         printer.flush();

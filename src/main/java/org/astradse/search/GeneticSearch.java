@@ -313,13 +313,7 @@ public final class GeneticSearch {
                     throw new java.io.UncheckedIOException(e);
                 }
                 cache.put(fresh.get(i), fitness);
-            }, stop, () -> {
-                try {
-                    file.flush();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            }, stop, file::flushUnchecked);
             if (end < first + fresh.size()) stopped = true; // the rest of this batch stays unevaluated
             evaluated += end - first;
         }

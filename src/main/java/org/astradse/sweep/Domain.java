@@ -91,18 +91,19 @@ public sealed interface Domain permits Domain.Values, Domain.Zipped, Domain.Cont
         @Override
         public Map<String, Object> valuesAt(long i) {
             double v = i == LATTICE ? to : from + i * ((to - from) / LATTICE);
-            return Map.of(path, round(v));
-        }
-
-        static double round(double v) {
-            if (v == 0 || !Double.isFinite(v)) return v;
-            return new BigDecimal(v).round(new java.math.MathContext(6)).doubleValue();
+            return Map.of(path, significant(v, 6));
         }
 
         @Override
         public List<String> paths() {
             return List.of(path);
         }
+    }
+
+    /** {@code v} rounded to {@code digits} significant decimal digits (0, infinities and NaN as they are). */
+    static double significant(double v, int digits) {
+        if (v == 0 || !Double.isFinite(v)) return v;
+        return new BigDecimal(v).round(new java.math.MathContext(digits)).doubleValue();
     }
 
     /**

@@ -96,7 +96,7 @@ public final class SweepRunner {
                         throw new java.io.UncheckedIOException(e);
                     }
                     progress.step(id + 1, file.ok(), file.infeasible(), file.failed());
-                }, stop, () -> flushQuietly(file));
+                }, stop, file::flushUnchecked);
                 if (end == total) file.writePareto();
             } finally {
                 progress.finish();
@@ -112,14 +112,6 @@ public final class SweepRunner {
                     threads, common == null ? null : common.getKey(), common == null ? 0 : common.getValue(), !complete);
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new InputException("cannot write the results in " + dir + ": " + e.getMessage());
-        }
-    }
-
-    private static void flushQuietly(PointsFile file) {
-        try {
-            file.flush();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

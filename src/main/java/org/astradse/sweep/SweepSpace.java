@@ -422,6 +422,8 @@ public final class SweepSpace {
          */
         String applySwept() {
             String[] cells = new String[gridPaths.size()];
+            List<Map<String, Object>> values = new ArrayList<>(index.length); // each domain's element, decoded once
+            for (int k = 0; k < index.length; k++) values.add(spec.domains().get(k).valuesAt(index[k]));
             String skip = null;
             // whole values (shapes) first, then elements, so an element path always edits the point's own vector
             for (int pass = 0; pass < 2 && skip == null; pass++) {
@@ -431,7 +433,7 @@ public final class SweepSpace {
                     boolean element = pp != null && pp.index() >= 0;
                     if (element != (pass == 1)) continue;
                     int k = domainOfPath[i];
-                    Object v = spec.domains().get(k).valuesAt(index[k]).get(path);
+                    Object v = values.get(k).get(path);
                     boolean ok = set(path, v);
                     cells[i] = ok ? format(v) : "";
                     if (!ok) {
@@ -455,8 +457,7 @@ public final class SweepSpace {
                 Object v = evaluate(d.expression(), "derived." + d.path().text(), strict);
                 // arithmetic on decimals leaves binary noise (1000 - 965.579 - 10 - 10 = 14.42100000000005): 12
                 // significant digits are simulated and written
-                if (v instanceof Double x && Double.isFinite(x) && x != Math.rint(x))
-                    v = new java.math.BigDecimal(x).round(new java.math.MathContext(12)).doubleValue();
+                if (v instanceof Double x && x != Math.rint(x)) v = Domain.significant(x, 12);
                 ParamPath pp = d.path();
                 ObjectNode t = tree(pp.section());
                 JsonNode list = t.get(pp.key());
