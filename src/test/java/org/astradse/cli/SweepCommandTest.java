@@ -210,6 +210,8 @@ class SweepCommandTest {
         CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", SMALL.toString(), "--out", dir.resolve("o").toString(),
                 "--log-every", "0.000001");
         assertEquals(0, r.status(), r.err());
+        // the last line counts every point: 144 = 2 workloads × 3 shapes × 4 × 2 bandwidths × 3 algorithms, of which
+        // 36 break bw0 + bw1 <= 200 (bw0 = 200 with bw1 = 25 or 50: 2 of 8 pairs) — SweepTest derives the 108 ok
         assertTrue(r.err().contains("sweep small: 144/144 points (100.0 %), 108 ok, 36 infeasible, 0 failed;"), r.err());
         assertTrue(r.err().contains("ETA"), r.err());
         assertFalse(r.err().contains("\r") || r.err().contains("\u001b"), r.err());

@@ -78,7 +78,9 @@ class GeneticSearchTest {
     void aBudgetLargerThanTheSpaceStopsWhenTheSpaceIsExhausted(@TempDir Path dir) throws Exception {
         // small.yaml has 144 points: a budget of 10,000 evaluates each reachable point once and stops
         GeneticSearch.Outcome o = search(SMALL, dir, 10_000, 2, 2, false);
-        assertTrue(o.evaluated() <= 144, "evaluated " + o.evaluated());
+        assertTrue(o.evaluated() <= 144, "evaluated " + o.evaluated()); // an invariant: each point once
+        // what the test is about: without the exhaustion rule the run only ends at its limit of 1,000 generations
+        // (search() passes 1000); with it, 100 generations without a new point end it
         assertTrue(o.generations() < 1000, "generations " + o.generations());
     }
 
