@@ -36,6 +36,9 @@ public final class OrderedExecutor {
         void accept(long id, R result);
     }
 
+    /** Results the caller waits for at once (it still wakes every millisecond to deliver what is ready). */
+    private static final int BATCH = 64;
+
     private OrderedExecutor() {
     }
 
@@ -57,6 +60,7 @@ public final class OrderedExecutor {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
         if (from >= to) return from;
         int slots = Math.max(window, threads * 4);
+        int batch = Math.max(1, Math.min(BATCH, slots / 8));
         AtomicReferenceArray<Object> results = new AtomicReferenceArray<>(slots);
         Semaphore permits = new Semaphore(slots);
         AtomicLong next = new AtomicLong(from);
@@ -111,8 +115,11 @@ public final class OrderedExecutor {
                         failure.compareAndSet(null, new InterruptedException("interrupted"));
                         break;
                     }
-                    waitingFor.set(delivered);
-                    if (results.get(slot) == null) LockSupport.parkNanos(1_000_000L); // re-checked: no lost wake-up
+                    // wait for a batch, not for each result: a wake-up per row costs as much CPU as the row's
+                    // writing, and on a machine with as many workers as cores it is taken from the workers
+                    long target = Math.min(delivered + batch - 1, to - 1);
+                    waitingFor.set(target);
+                    if (results.get((int) ((target - from) % slots)) == null) LockSupport.parkNanos(1_000_000L); // re-checked: no lost wake-up
                     waitingFor.set(-1);
                     // still waiting after a millisecond: a long point; let the sink flush meanwhile (once per id)
                     if (results.get(slot) == null && idleAt != delivered) {
