@@ -12,16 +12,19 @@ import picocli.CommandLine.Option;
 
 /** {@code simulate}: a drop-in for AnalyticalAstra 1.0's command line. A contract: keep it stable. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = "Simulate training iterations of an ASTRA-sim 1.0 text workload (1.0 analytical semantics).")
+        description = {"Simulate training iterations of an ASTRA-sim 1.0 text workload (1.0 analytical semantics),",
+                "or a Chakra ET trace set PREFIX.0.et ... (ASTRA-sim 2.0 graph execution; --json: finishNs, perNpu)."})
 final class SimulateCommand implements Callable<Integer> {
     @Mixin
     SimulationOptions options;
 
-    @Option(names = "--json", description = "print one JSON object: endToEndNs, computeNs, exposedCommNs, layers")
+    @Option(names = "--json", description = "print one JSON object: endToEndNs, computeNs, exposedCommNs, layers (1.0 text); "
+            + "finishNs, perNpu[] (Chakra ET)")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
+        if (options.chakra()) return ChakraRun.run(options, json);
         SimulationOptions.Inputs in = options.load();
         TrainingResult r = in.simulate();
         in.warnings().forEach(w -> System.err.println("warning: " + w));

@@ -26,8 +26,24 @@ final class SimulationOptions {
             description = "system: ASTRA-sim 1.0 txt or 2.0 JSON (.json)")
     Path system;
 
-    @Option(names = "--workload-configuration", required = true, paramLabel = "FILE", description = "ASTRA-sim 1.0 text workload")
+    @Option(names = "--workload-configuration", required = true, paramLabel = "FILE|PREFIX",
+            description = "ASTRA-sim 1.0 text workload, or the prefix of a Chakra ET trace set (PREFIX.0.et …)")
     Path workload;
+
+    @Option(names = "--remote-memory-configuration", paramLabel = "FILE",
+            description = "Chakra ET: remote memory JSON (memory-type, remote-mem-latency ns, remote-mem-bw bytes/ns)")
+    Path remoteMemory;
+
+    @Option(names = "--comm-group-configuration", defaultValue = "empty", paramLabel = "FILE",
+            description = "Chakra ET: communicator groups JSON {\"id\": [ranks]}; a path containing 'empty' means none, as in the reference")
+    String commGroups;
+
+    @Option(names = "--congestion", defaultValue = "unaware", paramLabel = "unaware|aware",
+            description = "Chakra ET: congestion-unaware (default) or congestion-aware (1-D networks) analytical network")
+    String congestion;
+
+    @Option(names = "--logging-folder", paramLabel = "DIR", description = "accepted for ASTRA-sim 2.0 compatibility; nothing is logged")
+    Path loggingFolder;
 
     @Option(names = "--num-passes", defaultValue = "1", paramLabel = "N", description = "training iterations (default 1)")
     int numPasses;
@@ -89,15 +105,32 @@ final class SimulationOptions {
         }
     }
 
-    Inputs load() {
+    /** Whether the workload names a Chakra ET trace set (PREFIX.0.et exists and PREFIX itself is not a file). */
+    boolean chakra() {
+        return !java.nio.file.Files.isRegularFile(workload) && org.astradse.workload.et.EtTrace.isTracePrefix(workload.toString());
+    }
+
+    void checkStray() {
         for (String s : stray) {
             if (!s.isBlank()) throw new InputException("unexpected argument '" + s + "'; options are spelled --name=value or --name value");
         }
-        boolean rv = switch (rendezvous.toLowerCase(Locale.ROOT)) {
+    }
+
+    boolean rendezvousFlag() {
+        return switch (rendezvous.toLowerCase(Locale.ROOT)) {
             case "true", "1" -> true;
             case "false", "0" -> false;
             default -> throw new InputException("--rendezvous-protocol: expected true or false, found '" + rendezvous + "'");
         };
+    }
+
+    NetworkConfig network(List<String> warnings) {
+        return loadNetwork(warnings);
+    }
+
+    Inputs load() {
+        checkStray();
+        boolean rv = rendezvousFlag();
         if (!(commScale > 0)) throw new InputException("--comm-scale must be > 0, found " + commScale);
         if (!(computeScale >= 0)) throw new InputException("--compute-scale must be >= 0, found " + computeScale);
         if (totalStatRows < 1 || statRow < 0 || statRow >= totalStatRows)

@@ -29,6 +29,20 @@ public final class CollectiveEngine {
     }
 
     private static final int TIMER = EventQueue.FIRST_USER_KIND;
+    /** The first event kind of a layer above ({@link #schedule}); it receives them through its {@link Extension}. */
+    public static final int FIRST_EXTENSION_KIND = TIMER + 1;
+
+    /**
+     * A layer above the system layer that shares its clock: a workload graph's own events (compute done, memory done)
+     * and point-to-point messages, interleaved with the collectives' events in one time-ordered FIFO queue.
+     */
+    public interface Extension {
+        /** An event scheduled with {@link #schedule}. */
+        void onEvent(long now, int kind, int a, int b, int c, int d);
+
+        /** Point-to-point message {@code messageId} sent with {@link #sendMessage} reached NPU {@code dst}. */
+        void onMessage(long now, int dst, int messageId);
+    }
     private static final long RENDEZVOUS_BYTES = 8192;
 
     final long endpointDelayNs;
@@ -42,6 +56,7 @@ public final class CollectiveEngine {
     private final StreamScheduler.Registry registry;
     private final boolean checkDuplicates; // v1: a second unmatched send (or receive) of one key aborts the reference
     private Listener listener = (npu, c, now) -> { };
+    private Extension extension;
     private int chunkIndexBase; // a run of one chunk stands for this chunk of its collective (runAlone)
     private boolean rendezvous; // v1 rendezvous (SEMANTICS 3.5): an 8192-B control message before each data message
 
@@ -186,6 +201,30 @@ public final class CollectiveEngine {
         return scheduler.issue(plan, now, scheduler.nextPriority(priorityPolicy));
     }
 
+    public void setExtension(Extension extension) {
+        this.extension = extension;
+    }
+
+    /** Schedules an event of the layer above (kind ≥ {@link #FIRST_EXTENSION_KIND}), FIFO among same-time events. */
+    public void schedule(long at, int kind, int a, int b, int c, int d) {
+        if (kind < FIRST_EXTENSION_KIND) throw new IllegalArgumentException("kind " + kind);
+        events.schedule(at, kind, a, b, c, d);
+    }
+
+    /**
+     * Sends a point-to-point message of {@code bytes} from {@code src} to {@code dst} now, timed by the network like a
+     * collective's message (rendezvous included); its arrival calls {@link Extension#onMessage}.
+     */
+    public void sendMessage(long now, int src, int dst, long bytes, int messageId) {
+        long leave = rendezvous ? now + network.controlDelayNs(dst, src, RENDEZVOUS_BYTES) : now;
+        network.send(events, leave, src, dst, bytes, dst, -1 - messageId, 0, src);
+    }
+
+    /** Turns the rendezvous protocol on (an 8192-B control message before every data message, SEMANTICS 3.5). */
+    public void setRendezvous(boolean rendezvous) {
+        this.rendezvous = rendezvous;
+    }
+
     /** Runs events until none is left. */
     public void run() {
         EventQueue q = events;
@@ -193,10 +232,16 @@ public final class CollectiveEngine {
             q.poll();
             long now = q.time();
             switch (q.kind()) {
-                case EventQueue.DELIVER -> algorithm(q.a(), q.b(), q.c()).arrive(now, q.d());
+                case EventQueue.DELIVER -> {
+                    if (q.b() >= 0) algorithm(q.a(), q.b(), q.c()).arrive(now, q.d());
+                    else extension.onMessage(now, q.a(), -1 - q.b());
+                }
                 case EventQueue.HOP -> network.onHop(q, now, q.a());
                 case TIMER -> npus[q.a()].algorithms[q.b()][q.c()].onTimer(now, q.d());
-                default -> throw new IllegalStateException("event kind " + q.kind());
+                default -> {
+                    if (extension == null) throw new IllegalStateException("event kind " + q.kind());
+                    extension.onEvent(now, q.kind(), q.a(), q.b(), q.c(), q.d());
+                }
             }
         }
     }

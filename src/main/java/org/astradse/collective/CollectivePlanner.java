@@ -84,7 +84,12 @@ public final class CollectivePlanner {
      */
     public static CollectivePlan plan(NetworkConfig net, SystemConfig sys, Semantics sem, CollectiveType type,
                                       long sizeBytes, LogicalLayout layout, long involved) {
-        if (sizeBytes <= 0) throw new InputException("collective size must be a positive number of bytes, got " + sizeBytes);
+        // a workload graph may issue 0-byte collectives: v2 raises the chunk to one byte per NPU (SEMANTICS-ET 2.5),
+        // except for an all-gather, which then has no chunk and never completes
+        if (sizeBytes < 0 || sizeBytes == 0 && !sem.fullLastChunk())
+            throw new InputException("collective size must be a positive number of bytes, got " + sizeBytes);
+        if (sizeBytes == 0 && type == CollectiveType.ALL_GATHER)
+            throw new InputException("an all-gather of 0 bytes has no chunk and never completes (the reference hangs)");
         List<String> warnings = new ArrayList<>();
         List<LogicalDim> dims = logicalDims(net, sys, type, layout, warnings);
         int logicalCount = layout.logicalCount(net);

@@ -2,6 +2,7 @@ package org.astradse.sim;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.astradse.InputException;
 import org.astradse.collective.CollectiveEngine;
 import org.astradse.collective.CollectivePlan;
 import org.astradse.collective.CollectivePlanner;
@@ -30,6 +31,7 @@ public final class CollectiveSimulator {
     public static CollectiveResult simulate(NetworkConfig net, SystemConfig sys, CollectiveType type, long sizeBytes,
                                             Congestion congestion, boolean allowSymmetry) {
         boolean aware = congestion == Congestion.AWARE;
+        if (sizeBytes <= 0) throw new InputException("collective size must be a positive number of bytes, got " + sizeBytes);
         CollectivePlan plan = CollectivePlanner.plan(net, sys, Semantics.V2, type, sizeBytes);
         CollectiveEngine.Alone run = CollectiveEngine.runAlone(net, sys, Semantics.V2, aware, plan, 1.0, false, allowSymmetry, 0);
         List<String> warnings = new ArrayList<>(sys.warnings());

@@ -1,0 +1,177 @@
+package org.astradse.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.astradse.InputException;
+import org.astradse.collective.SystemConfig;
+import org.astradse.network.NetworkConfig;
+import org.astradse.sim.GraphResult;
+import org.astradse.sim.GraphSimulator;
+import org.astradse.sim.RemoteMemory;
+import org.astradse.workload.et.EtGraph;
+import org.astradse.workload.et.EtTrace;
+
+/**
+ * {@code simulate} on a Chakra ET trace set: ASTRA-sim 2.0's analytical command line (SEMANTICS-ET 2.11). A contract:
+ * the options, the per-NPU lines and the JSON fields {@code finishNs} and {@code perNpu[...]} stay stable.
+ */
+final class ChakraRun {
+    private ChakraRun() {
+    }
+
+    /** Everything a graph simulation needs, read from the command line's files. */
+    record Setup(List<EtGraph> graphs, NetworkConfig network, SystemConfig system, GraphSimulator.Options options,
+                 RemoteMemory memory, List<String> warnings) {
+        GraphResult simulate() {
+            return GraphSimulator.simulate(graphs, network, system, options, memory);
+        }
+    }
+
+    static Setup load(SimulationOptions o) {
+        o.checkStray();
+        boolean rendezvous = o.rendezvousFlag();
+        boolean aware = switch (o.congestion.toLowerCase(Locale.ROOT)) {
+            case "unaware" -> false;
+            case "aware" -> true;
+            default -> throw new InputException("--congestion: expected unaware or aware, found '" + o.congestion + "'");
+        };
+        if (o.queuesPerDim < 1) throw new InputException("--num-queues-per-dim must be >= 1, found " + o.queuesPerDim);
+        if (!(o.injectionScale > 0)) throw new InputException("--injection-scale must be > 0, found " + o.injectionScale);
+        List<String> warnings = new ArrayList<>();
+        NetworkConfig net = o.network(warnings);
+        if (net.isV1())
+            throw new InputException(o.network + ": a Chakra ET workload runs on an ASTRA-sim 2.0 network (YAML: topology, "
+                    + "npus_count, bandwidth, latency), not a 1.0 JSON network");
+        if (aware && net.dimensionCount() != 1)
+            throw new InputException(o.network + ": the congestion-aware network model only supports 1-dim topology (the "
+                    + "reference exits with 255 for " + net.dimensionCount() + " dimensions); use --congestion unaware");
+        // the system JSON: the keys the graph layer reads on top of the system layer's (SEMANTICS-ET 2.4, SYS:383-412)
+        if (!SystemConfig.isV2File(o.system))
+            throw new InputException(o.system + ": a Chakra ET workload needs an ASTRA-sim 2.0 system JSON");
+        JsonNode tree = NetworkConfig.readTree(o.system, new ObjectMapper());
+        if (!tree.isObject()) throw InputException.at(o.system, null, "expected a JSON object of system keys");
+        ObjectNode sysTree = (ObjectNode) tree;
+        if ("EXPLICIT".equals(sysTree.path("scheduling-policy").asText())) {
+            // an NPU runs one collective at a time in a graph (SEMANTICS-ET 2.3): the policy never changes a result
+            sysTree.put("scheduling-policy", "FIFO");
+        }
+        if (number(sysTree, "track-local-mem", o.system) != 0)
+            throw InputException.at(o.system, "track-local-mem", "unsupported: local memory tracking needs tensor "
+                    + "information these traces do not carry (the reference stalls every NPU)");
+        boolean roofline = number(sysTree, "roofline-enabled", o.system) != 0;
+        boolean replayOnly = number(sysTree, "replay-only", o.system) != 0;
+        double peak = number(sysTree, "peak-perf", o.system);
+        SystemConfig sys = SystemConfig.fromJsonTree(sysTree, o.system);
+        if (roofline && !(peak > 0))
+            throw InputException.at(o.system, "peak-perf", "roofline-enabled needs a positive peak-perf (TFLOP/s), found " + peak);
+        if (replayOnly)
+            warnings.add(o.system + ": replay-only: every node lasts its recorded duration and counts as GPU time, so the "
+                    + "exposed communication can wrap below 0 (printed as an unsigned 64-bit number, as the reference does)");
+        RemoteMemory memory = o.remoteMemory == null ? RemoteMemory.NONE : RemoteMemory.parse(o.remoteMemory);
+        if (!o.commGroups.contains("empty")) {
+            Path groups = Path.of(o.commGroups);
+            if (!Files.isRegularFile(groups))
+                throw new InputException("--comm-group-configuration: " + groups + " does not exist (a path containing "
+                        + "'empty' means no groups)");
+            NetworkConfig.readTree(groups, new ObjectMapper());
+        }
+        List<EtGraph> graphs = EtTrace.read(o.workload.toString(), net.totalNpus());
+        GraphSimulator.Options options = new GraphSimulator.Options(roofline, peak, replayOnly, aware, o.queuesPerDim,
+                o.injectionScale, rendezvous, true);
+        warnings.addAll(sys.warnings().stream().filter(w -> !w.contains("roofline") && !w.contains("peak-perf")
+                && !w.contains("replay-only")).toList());
+        return new Setup(graphs, net, sys, options, memory, warnings);
+    }
+
+    private static double number(ObjectNode tree, String key, Path file) {
+        JsonNode v = tree.get(key);
+        if (v == null || v.isNull()) return 0;
+        if (!v.isNumber()) throw InputException.at(file, key, "expected a number, found " + v);
+        return v.asDouble();
+    }
+
+    static int run(SimulationOptions o, boolean json) throws Exception {
+        Setup s = load(o);
+        GraphResult r = s.simulate();
+        s.warnings().forEach(w -> System.err.println("warning: " + w));
+        r.warnings().forEach(w -> System.err.println("warning: " + w));
+        if (json) {
+            System.out.println(new ObjectMapper().writeValueAsString(toJson(r)));
+            return 0;
+        }
+        StringBuilder sb = new StringBuilder();
+        List<GraphResult.Npu> per = r.perNpu();
+        for (int i = 0; i < per.size(); i++) {
+            GraphResult.Npu n = per.get(i);
+            // the reference's report lines (WL:568-572, ST:118-282)
+            sb.append("sys[").append(i).append("] finished, ").append(n.finishNs()).append(" cycles, exposed communication ")
+                    .append(Long.toUnsignedString(n.exposedCommNs())).append(" cycles.\n");
+            sb.append("sys[").append(i).append("], Wall time: ").append(n.wallTimeNs()).append('\n');
+            line(sb, i, "GPU", n.gpuTimeNs());
+            line(sb, i, "CPU", n.cpuTimeNs());
+            line(sb, i, "Comm", n.commTimeNs());
+            line(sb, i, "Remote mem", n.remoteMemTimeNs());
+            line(sb, i, "Invalid", n.invalidTimeNs());
+            if (n.overlapNs() > 0)
+                sb.append("sys[").append(i).append("], Total compute-communication overlap: ").append(n.overlapNs()).append('\n');
+            if (n.roofline() != null) {
+                GraphResult.Roofline f = n.roofline();
+                sb.append(String.format(Locale.ROOT, "sys[%d], Compute bound percentage: %.3f%%%n", i, f.computeBoundPct()));
+                sb.append(String.format(Locale.ROOT, "sys[%d], Average compute utilization: %.3f%%%n", i, f.computeUtilPct()));
+                sb.append(String.format(Locale.ROOT, "sys[%d], Average memory utilization: %.3f%%%n", i, f.memUtilPct()));
+                sb.append(String.format(Locale.ROOT, "sys[%d], Average operation intensity: %.3f%n", i, f.opIntensity()));
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "%d NPUs: finished at %d ns (latest NPU), exposed communication up to %s ns%s%n",
+                per.size(), r.finishNs(), maxExposed(r), r.symmetric() ? " (one rank simulated for all: identical graphs)" : ""));
+        System.out.print(sb);
+        return 0;
+    }
+
+    private static String maxExposed(GraphResult r) {
+        long max = 0;
+        for (GraphResult.Npu n : r.perNpu()) if (Long.compareUnsigned(n.exposedCommNs(), max) > 0) max = n.exposedCommNs();
+        return Long.toUnsignedString(max);
+    }
+
+    private static void line(StringBuilder sb, int i, String what, long ns) {
+        if (ns >= 0) sb.append("sys[").append(i).append("], ").append(what).append(" time: ").append(ns).append('\n');
+    }
+
+    static ObjectNode toJson(GraphResult r) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("finishNs", r.finishNs());
+        o.put("npus", r.perNpu().size());
+        o.put("symmetric", r.symmetric());
+        ArrayNode per = o.putArray("perNpu");
+        for (GraphResult.Npu n : r.perNpu()) {
+            ObjectNode j = per.addObject();
+            j.put("finishNs", n.finishNs());
+            j.put("exposedCommNs", new BigInteger(Long.toUnsignedString(n.exposedCommNs())));
+            j.put("commTimeNs", Math.max(0, n.commTimeNs()));
+            j.put("wallTimeNs", n.wallTimeNs());
+            j.put("gpuTimeNs", Math.max(0, n.gpuTimeNs()));
+            j.put("cpuTimeNs", Math.max(0, n.cpuTimeNs()));
+            j.put("remoteMemTimeNs", Math.max(0, n.remoteMemTimeNs()));
+            j.put("invalidTimeNs", Math.max(0, n.invalidTimeNs()));
+            j.put("overlapNs", n.overlapNs());
+            if (n.roofline() != null) {
+                j.put("computeBoundPct", n.roofline().computeBoundPct());
+                j.put("avgComputeUtilPct", n.roofline().computeUtilPct());
+                j.put("avgMemUtilPct", n.roofline().memUtilPct());
+                j.put("avgOpIntensity", n.roofline().opIntensity());
+            }
+        }
+        ArrayNode w = o.putArray("warnings");
+        r.warnings().forEach(w::add);
+        return o;
+    }
+}
