@@ -13,6 +13,7 @@ import java.util.Locale;
 import org.astradse.InputException;
 import org.astradse.collective.SystemConfig;
 import org.astradse.network.NetworkConfig;
+import org.astradse.sim.CommGroups;
 import org.astradse.sim.GraphResult;
 import org.astradse.sim.GraphSimulator;
 import org.astradse.sim.RemoteMemory;
@@ -29,9 +30,9 @@ final class ChakraRun {
 
     /** Everything a graph simulation needs, read from the command line's files. */
     record Setup(List<EtGraph> graphs, NetworkConfig network, SystemConfig system, GraphSimulator.Options options,
-                 RemoteMemory memory, List<String> warnings) {
+                 RemoteMemory memory, CommGroups groups, List<String> warnings) {
         GraphResult simulate() {
-            return GraphSimulator.simulate(graphs, network, system, options, memory);
+            return GraphSimulator.simulate(graphs, network, system, options, memory, groups);
         }
     }
 
@@ -76,19 +77,20 @@ final class ChakraRun {
             warnings.add(o.system + ": replay-only: every node lasts its recorded duration and counts as GPU time, so the "
                     + "exposed communication can wrap below 0 (printed as an unsigned 64-bit number, as the reference does)");
         RemoteMemory memory = o.remoteMemory == null ? RemoteMemory.NONE : RemoteMemory.parse(o.remoteMemory);
-        if (!o.commGroups.contains("empty")) {
-            Path groups = Path.of(o.commGroups);
-            if (!Files.isRegularFile(groups))
-                throw new InputException("--comm-group-configuration: " + groups + " does not exist (a path containing "
+        CommGroups groups = CommGroups.NONE;
+        if (!o.commGroups.contains("empty")) { // the reference's default is the string "empty" (CmdLineParser.cc)
+            Path file = Path.of(o.commGroups);
+            if (!Files.isRegularFile(file))
+                throw new InputException("--comm-group-configuration: " + file + " does not exist (a path containing "
                         + "'empty' means no groups)");
-            NetworkConfig.readTree(groups, new ObjectMapper());
+            groups = CommGroups.parse(file, net.totalNpus());
         }
         List<EtGraph> graphs = EtTrace.read(o.workload.toString(), net.totalNpus());
         GraphSimulator.Options options = new GraphSimulator.Options(roofline, peak, replayOnly, aware, o.queuesPerDim,
                 o.injectionScale, rendezvous, true);
         warnings.addAll(sys.warnings().stream().filter(w -> !w.contains("roofline") && !w.contains("peak-perf")
                 && !w.contains("replay-only")).toList());
-        return new Setup(graphs, net, sys, options, memory, warnings);
+        return new Setup(graphs, net, sys, options, memory, groups, warnings);
     }
 
     private static double number(ObjectNode tree, String key, Path file) {

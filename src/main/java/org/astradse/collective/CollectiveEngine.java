@@ -225,6 +225,16 @@ public final class CollectiveEngine {
         this.rendezvous = rendezvous;
     }
 
+    /**
+     * Issues collective slot {@code slot} on simulated NPU {@code npu}: like {@link #issue}, for workloads whose NPUs
+     * issue different sequences (communicator groups). Slots are numbered in the order of their first issue; every
+     * NPU issuing a slot must issue the same plan. The listener reports the slot.
+     */
+    public void issueAs(int npu, int slot, CollectivePlan plan, long now, SystemConfig.SchedulingPolicy priorityPolicy) {
+        StreamScheduler scheduler = npus[npu].scheduler;
+        scheduler.issueAs(slot, plan, now, scheduler.nextPriority(priorityPolicy));
+    }
+
     /** Runs events until none is left. */
     public void run() {
         EventQueue q = events;

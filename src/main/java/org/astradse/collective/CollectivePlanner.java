@@ -97,34 +97,7 @@ public final class CollectivePlanner {
                 .filter(d -> d.size() > 1 && (d.index() < 0 ? involved != 0 : (involved >>> d.index() & 1) != 0))
                 .toList();
 
-        // chunking (SEMANTICS 4.1)
-        int splits = sys.preferredSplits();
-        long chunk = sizeBytes / splits;
-        long[] chunkBytes;
-        if (sem.fullLastChunk()) {
-            long size = sizeBytes;
-            if (type != CollectiveType.ALL_GATHER && chunk < net.totalNpus()) {
-                chunk = net.totalNpus();
-                size = splits * chunk;
-            }
-            if (chunk == 0)
-                throw new InputException("all-gather of " + sizeBytes + " bytes with preferred-dataset-splits " + splits
-                        + " gives 0-byte chunks; the size must be at least the number of splits");
-            int count = (int) ((size + chunk - 1) / chunk);
-            chunkBytes = new long[count];
-            java.util.Arrays.fill(chunkBytes, chunk);
-        } else {
-            if (chunk == 0)
-                throw new InputException("a collective of " + sizeBytes + " bytes with preferred-dataset-splits " + splits
-                        + " gives 0-byte chunks (the reference loops forever); the size must be at least the number of splits");
-            int count = (int) ((sizeBytes + chunk - 1) / chunk);
-            chunkBytes = new long[count];
-            long remaining = sizeBytes;
-            for (int i = 0; i < count; i++) {
-                chunkBytes[i] = Math.min(chunk, remaining);
-                remaining -= chunkBytes[i];
-            }
-        }
+        long[] chunkBytes = chunks(net, sys, sem, type, sizeBytes);
 
         // phases (SEMANTICS 4.3)
         List<PhasePlan> phases = new ArrayList<>();
@@ -192,5 +165,63 @@ public final class CollectivePlanner {
         }
 
         return new CollectivePlan(type, chunkBytes.length, chunkBytes, List.copyOf(phases), List.copyOf(warnings));
+    }
+
+    /** Chunk sizes of a collective of {@code sizeBytes} per NPU (SEMANTICS 4.1; v2's minimum chunk uses all NPUs). */
+    private static long[] chunks(NetworkConfig net, SystemConfig sys, Semantics sem, CollectiveType type, long sizeBytes) {
+        int splits = sys.preferredSplits();
+        long chunk = sizeBytes / splits;
+        long[] chunkBytes;
+        if (sem.fullLastChunk()) {
+            long size = sizeBytes;
+            if (type != CollectiveType.ALL_GATHER && chunk < net.totalNpus()) {
+                chunk = net.totalNpus();
+                size = splits * chunk;
+            }
+            if (chunk == 0)
+                throw new InputException("all-gather of " + sizeBytes + " bytes with preferred-dataset-splits " + splits
+                        + " gives 0-byte chunks; the size must be at least the number of splits");
+            int count = (int) ((size + chunk - 1) / chunk);
+            chunkBytes = new long[count];
+            java.util.Arrays.fill(chunkBytes, chunk);
+        } else {
+            if (chunk == 0)
+                throw new InputException("a collective of " + sizeBytes + " bytes with preferred-dataset-splits " + splits
+                        + " gives 0-byte chunks (the reference loops forever); the size must be at least the number of splits");
+            int count = (int) ((sizeBytes + chunk - 1) / chunk);
+            chunkBytes = new long[count];
+            long remaining = sizeBytes;
+            for (int i = 0; i < count; i++) {
+                chunkBytes[i] = Math.min(chunk, remaining);
+                remaining -= chunkBytes[i];
+            }
+        }
+
+        return chunkBytes;
+    }
+
+    /**
+     * Plans a collective of a communicator group smaller than the network (SEMANTICS-ET 2.5): one logical ring over
+     * the listed NPUs in the listed order, run by {@code ring} when the system lists several implementations for the
+     * collective, else by the single listed one; chunked as any collective (the minimum chunk counts all NPUs).
+     */
+    public static CollectivePlan planGroup(NetworkConfig net, SystemConfig sys, Semantics sem, CollectiveType type,
+                                           long sizeBytes, int[] members) {
+        if (sizeBytes < 0 || sizeBytes == 0 && !sem.fullLastChunk())
+            throw new InputException("collective size must be a positive number of bytes, got " + sizeBytes);
+        if (sizeBytes == 0 && type == CollectiveType.ALL_GATHER)
+            throw new InputException("an all-gather of 0 bytes has no chunk and never completes (the reference hangs)");
+        List<AlgorithmToken> tokens = sys.implementation(type);
+        AlgorithmToken tok = tokens.size() > 1 ? AlgorithmToken.parse("ring") : tokens.get(0);
+        if (tok.kind() != AlgorithmKind.RING && tok.kind() != AlgorithmKind.DIRECT)
+            throw new InputException(SystemConfig.implementationKey(type) + " token '" + tok + "' inside a communicator group: "
+                    + "only ring and direct are characterised there");
+        long[] chunkBytes = chunks(net, sys, sem, type, sizeBytes);
+        List<PhasePlan> phases = new ArrayList<>();
+        if (members.length > 1) {
+            LogicalDim dim = LogicalDim.group(members, net.totalNpus(), tok);
+            phases.add(new PhasePlan(dim, type, tok.kind(), chunkBytes[0], 0, QueueAllocator.ALL));
+        }
+        return new CollectivePlan(type, chunkBytes.length, chunkBytes, List.copyOf(phases), List.of());
     }
 }

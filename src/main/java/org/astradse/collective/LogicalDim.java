@@ -11,13 +11,36 @@ package org.astradse.collective;
  * @param stride   id distance between consecutive members
  * @param token    the implementation token that runs on it
  */
-public record LogicalDim(int index, int size, int stride, AlgorithmToken token) {
+public record LogicalDim(int index, int size, int stride, AlgorithmToken token, int[] members, int[] position) {
+    public LogicalDim(int index, int size, int stride, AlgorithmToken token) {
+        this(index, size, stride, token, null, null);
+    }
+
+    /**
+     * A communicator group's ring (SEMANTICS-ET 2.5): the listed NPUs in the listed order, whatever their ids.
+     *
+     * @param totalNpus NPUs of the network (for the id → member position table)
+     */
+    public static LogicalDim group(int[] members, int totalNpus, AlgorithmToken token) {
+        int[] position = new int[totalNpus];
+        java.util.Arrays.fill(position, -1);
+        for (int i = 0; i < members.length; i++) position[members[i]] = i;
+        return new LogicalDim(0, members.length, 0, token, members.clone(), position);
+    }
+
+    /** Whether the members are an explicit list (a communicator group) instead of base + i·stride. */
+    public boolean listed() {
+        return members != null;
+    }
+
     public int base(int npu) {
+        if (members != null) return 0;
         int span = stride * size;
         return npu - (npu % span) + (npu % stride);
     }
 
     public int indexOf(int npu) {
+        if (members != null) return position[npu];
         return (npu % (stride * size)) / stride;
     }
 }

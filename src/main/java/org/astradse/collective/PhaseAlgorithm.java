@@ -20,6 +20,9 @@ abstract class PhaseAlgorithm {
     int index;      // own index in the logical dimension
     int direction;  // +1 clockwise, -1 anticlockwise (ring)
     long bytes;     // D, input bytes per NPU of this phase
+    int[] members;  // a communicator group's ring: member i is NPU members[i] (else base + i·stride)
+    int[] position; // … and NPU id → member index
+    long endpointNs; // E per packet bundle
     CollectiveType type;
     private int[] matchBalance; // v1: per receive slot, sends from that peer − receives posted for it (−1, 0 or 1)
 
@@ -33,6 +36,11 @@ abstract class PhaseAlgorithm {
         this.stride = dim.stride();
         this.base = dim.base(npu);
         this.index = dim.indexOf(npu);
+        this.members = dim.members();
+        this.position = dim.position();
+        // a group's ring bundles packets with the fixed "Fast" 10-ns delay instead of endpoint-delay (Ring.cc, MemBus.cc;
+        // SEMANTICS-ET 2.5)
+        this.endpointNs = members != null ? GROUP_BUNDLE_NS : engine.endpointDelayNs;
         this.direction = direction;
         this.bytes = bytes;
         this.type = type;
@@ -55,12 +63,16 @@ abstract class PhaseAlgorithm {
     abstract void onArrival(long now, int peer);
 
     final void arrive(long now, int srcNpu) {
-        onArrival(now, (srcNpu - base) / stride);
+        onArrival(now, members != null ? position[srcNpu] : (srcNpu - base) / stride);
     }
 
     final int npuOf(int memberIndex) {
+        if (members != null) return members[Math.floorMod(memberIndex, n)];
         return base + Math.floorMod(memberIndex, n) * stride;
     }
+
+    /** The packet-bundle delay of a communicator group's ring, ns. */
+    static final long GROUP_BUNDLE_NS = 10;
 
     /** Sends {@code messageBytes} to member {@code peer} now. */
     final void send(long now, int peer, long messageBytes) {
@@ -112,7 +124,7 @@ abstract class PhaseAlgorithm {
 
     /** Endpoint delay E per packet (endpoint-delay × injection-scale). */
     final long e() {
-        return engine.endpointDelayNs;
+        return endpointNs;
     }
 
     /** Reduction delay P(m). */

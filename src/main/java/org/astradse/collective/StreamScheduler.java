@@ -123,7 +123,14 @@ final class StreamScheduler {
 
     /** Issues this NPU's next collective at {@code now}; returns its index. */
     int issue(CollectivePlan plan, long now, long priority) {
-        int c = issued++;
+        return issueAs(issued++, plan, now, priority);
+    }
+
+    /**
+     * Issues collective {@code c} of the shared registry (the first NPU to issue a slot registers it; slots are taken
+     * in order) — for NPUs whose collectives are not one common sequence (communicator groups).
+     */
+    int issueAs(int c, CollectivePlan plan, long now, long priority) {
         registry.register(c, plan);
         if (c >= remaining.length) {
             remaining = Arrays.copyOf(remaining, c * 2 + 2);

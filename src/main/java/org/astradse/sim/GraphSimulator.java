@@ -67,12 +67,17 @@ public final class GraphSimulator {
     private final SystemConfig sys;
     private final Options options;
     private final RemoteMemory memory;
+    private final CommGroups groups;
     private final CollectiveEngine engine;
     private final Npu[] npus;
     private final int totalNpus;
     private final List<String> warnings = new ArrayList<>();
     private final Map<Long, CollectivePlan> plans = new HashMap<>();
-    private final List<CollectivePlan> issuedPlans = new ArrayList<>(); // the k-th collective every NPU issues
+    private final Map<String, CollectivePlan> groupPlans = new HashMap<>();
+    // collective slots of the system layer: the k-th collective of each group (0 = all NPUs) is one slot, numbered in
+    // the order of first issue; chunks are matched by slot, as the reference matches them by a per-group counter
+    private final Map<Long, Integer> slots = new HashMap<>();
+    private final List<CollectivePlan> issuedPlans = new ArrayList<>();
     private final List<String> issuedBy = new ArrayList<>();
     private final long[] memoryFreeAt; // FIFO end per shared memory queue (pool: one; per node: one per node)
     // point-to-point messages: key (tag, src, dst, size) → per-key sequence numbers of sends and receives
@@ -94,7 +99,8 @@ public final class GraphSimulator {
     }
 
     private GraphSimulator(List<EtGraph> graphs, int totalNpus, NetworkConfig net, SystemConfig sys, Options options,
-                           RemoteMemory memory, Symmetry[] symmetry) {
+                           RemoteMemory memory, CommGroups groups, Symmetry[] symmetry) {
+        this.groups = groups;
         this.graphs = graphs;
         this.totalNpus = totalNpus;
         this.net = net;
@@ -132,14 +138,14 @@ public final class GraphSimulator {
      * Runs the graphs of all {@code graphs.size()} ranks (one per NPU of {@code net}).
      */
     public static GraphResult simulate(List<EtGraph> graphs, NetworkConfig net, SystemConfig sys, Options options,
-                                       RemoteMemory memory) {
+                                       RemoteMemory memory, CommGroups groups) {
         int n = net.totalNpus();
         if (graphs.size() != n)
             throw new InputException("the network has " + n + " NPUs but " + graphs.size() + " ET graphs were given");
         Symmetry[] symmetry = options.allowSymmetry() ? symmetryOf(graphs, net, sys, options) : null;
         GraphSimulator sim = symmetry != null
-                ? new GraphSimulator(List.of(graphs.get(0)), n, net, sys, options, memory, symmetry)
-                : new GraphSimulator(graphs, n, net, sys, options, memory, null);
+                ? new GraphSimulator(List.of(graphs.get(0)), n, net, sys, options, memory, groups, symmetry)
+                : new GraphSimulator(graphs, n, net, sys, options, memory, groups, null);
         for (EtGraph g : symmetry != null ? List.of(graphs.get(0)) : graphs) sim.warnings.addAll(g.warnings());
         return sim.run(symmetry != null);
     }
@@ -269,8 +275,8 @@ public final class GraphSimulator {
         final byte[] state; // 0 waiting, 1 ready, 2 issued, 3 done
         final byte[] nodeClass;
         final Intervals[] classes = new Intervals[5];
-        int[] collectiveNode = new int[16];
-        int collectives;
+        int[] collectiveNode = new int[16]; // by system-layer slot
+        final Map<Long, Integer> groupCount = new HashMap<>(); // collectives issued per group
         // roofline statistics
         double rfDenominator = 1;
         double rfBound;
@@ -448,33 +454,64 @@ public final class GraphSimulator {
                 throw at(g, e, "Unsupported collective comm type " + EtNode.commTypeName(e.commType())
                         + " (ASTRA-sim 2.0 runs ALL_REDUCE, ALL_GATHER, ALL_TO_ALL, REDUCE_SCATTER; BROADCAST is replayed)");
             if (e.commSize() == -1) throw at(g, e, "Attribute comm_size not found");
-            if (!e.pgName().isEmpty() && !e.pgName().equals("0"))
-                throw at(g, e, "communicator group '" + e.pgName() + "': communicator groups are not supported yet");
-            int dims = net.dimensionCount();
-            if (e.involvedCount() >= 0 && e.involvedCount() < dims)
-                warnOnce("involved_dim of node " + e.id() + " in " + g.file() + " has " + e.involvedCount() + " entries for "
-                        + dims + " dimensions; as in the reference's build, the missing entries count as false");
-            CollectivePlan plan = plan(g, e, type);
+            String pg = e.pgName();
+            long group = 0;
+            CollectivePlan plan;
+            if (!pg.isEmpty() && !pg.equals("0")) {
+                int[] members = groups.members(pg);
+                if (members == null)
+                    throw at(g, e, "For rank " + rank + " ET node " + e.id() + ", communicator group " + pg + " not found"
+                            + (groups.groups().isEmpty() ? " (no --comm-group-configuration given)" : " in the group file"));
+                boolean member = false;
+                for (int m : members) member |= m == rank;
+                if (!member)
+                    throw at(g, e, "rank " + rank + " uses communicator group " + pg + " " + Arrays.toString(members)
+                            + " but is not a member of it (the reference aborts on an assertion)");
+                group = Long.parseLong(pg);
+                if (members.length == totalNpus) {
+                    plan = plan(g, e.withInvolved(-1), type); // the whole network: exactly the default group
+                } else {
+                    String key = pg + "/" + type + "/" + e.commSize();
+                    plan = groupPlans.get(key);
+                    if (plan == null) {
+                        try {
+                            plan = CollectivePlanner.planGroup(net, sys, Semantics.V2, type, e.commSize(), members);
+                        } catch (InputException x) {
+                            throw at(g, e, x.getMessage());
+                        }
+                        groupPlans.put(key, plan);
+                    }
+                }
+            } else {
+                int dims = net.dimensionCount();
+                if (e.involvedCount() >= 0 && e.involvedCount() < dims)
+                    warnOnce("involved_dim of node " + e.id() + " in " + g.file() + " has " + e.involvedCount() + " entries for "
+                            + dims + " dimensions; as in the reference's build, the missing entries count as false");
+                plan = plan(g, e, type);
+            }
             if (plan.phases().isEmpty())
                 throw at(g, e, "the collective involves no dimension of more than one NPU (involved_dim "
                         + (e.involvedCount() < 0 ? "absent" : Long.toBinaryString(e.involvedDims())) + "), so it has no chunk "
                         + "and never completes (the reference hangs)");
-            int c = collectives;
-            if (c < issuedPlans.size()) {
-                if (issuedPlans.get(c) != plan)
-                    throw at(g, e, "NPU " + rank + "'s collective #" + (c + 1) + " (" + type + " of " + e.commSize()
-                            + " bytes) differs from " + issuedBy.get(c) + "; every NPU must issue the same collectives in the "
-                            + "same order (their chunks are matched by a per-NPU counter; the reference deadlocks)");
-            } else {
+            int k = groupCount.merge(group, 1, Integer::sum) - 1;
+            long slotKey = group << 32 | k;
+            Integer slot = slots.get(slotKey);
+            String what = "NPU " + rank + "'s collective #" + (k + 1) + (group == 0 ? "" : " in group " + group) + " (node "
+                    + e.id() + ", " + type + " of " + e.commSize() + " bytes)";
+            if (slot == null) {
+                slot = issuedPlans.size();
+                slots.put(slotKey, slot);
                 issuedPlans.add(plan);
-                issuedBy.add("NPU " + rank + "'s (node " + e.id() + ", " + type + " of " + e.commSize() + " bytes)");
+                issuedBy.add(what);
+            } else if (issuedPlans.get(slot) != plan) {
+                throw at(g, e, what + " differs from " + issuedBy.get(slot) + "; every NPU of a group must issue the same "
+                        + "collectives in the same order (their chunks are matched by a counter; the reference deadlocks)");
             }
-            if (c == collectiveNode.length) collectiveNode = Arrays.copyOf(collectiveNode, c * 2);
-            collectiveNode[c] = node;
-            collectives++;
+            if (slot >= collectiveNode.length) collectiveNode = Arrays.copyOf(collectiveNode, Math.max(slot + 1, collectiveNode.length * 2));
+            collectiveNode[slot] = node;
             inFlight++;
             pendingClass(node, COMM);
-            engine.issue(rank, plan, now, sys.schedulingPolicy());
+            engine.issueAs(rank, slot, plan, now, sys.schedulingPolicy());
         }
 
         private void send(int node, EtNode e, long now) {

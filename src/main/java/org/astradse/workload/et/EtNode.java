@@ -51,6 +51,12 @@ public record EtNode(long id, int type, long durationMicros, boolean cpuOp, long
                 commTag, involvedDims, involvedCount, pgName, error);
     }
 
+    /** The same node with another involved_dim entry count (−1: the attribute absent, all dimensions). */
+    public EtNode withInvolved(int count) {
+        return new EtNode(id, type, durationMicros, cpuOp, numOps, tensorSize, commType, commSize, commSrc, commDst,
+                commTag, involvedDims, count, pgName, error);
+    }
+
     public static String typeName(int type) {
         return switch (type) {
             case INVALID_NODE -> "INVALID_NODE";
