@@ -41,8 +41,13 @@ final class QueueAllocator {
         return q;
     }
 
-    /** +1 clockwise (to the ring successor), −1 anticlockwise. */
-    int direction(int queue) {
+    /**
+     * +1 clockwise (to the ring successor), −1 anticlockwise: the upper half of the queues; v2 localBWAware all-gather
+     * phases (the second-half group) always, also with a single queue — invisible when all NPUs start together, and
+     * measured with skewed starts (ET case e256: rings of a 4×4 Ring-Switch network finish in the anticlockwise order).
+     */
+    int direction(int queue, int group) {
+        if (group == SECOND_HALF) return -1;
         return queues > 1 && queue >= half ? -1 : 1;
     }
 }

@@ -69,7 +69,7 @@ final class StreamScheduler {
                     PhasePlan ph = plan.phases().get(p);
                     int q = allocator.allocate(ph.level(), ph.queueGroup());
                     streamQueue[streams][p] = q;
-                    streamDirection[streams][p] = allocator.direction(q);
+                    streamDirection[streams][p] = allocator.direction(q, ph.queueGroup());
                 }
                 streams++;
             }
