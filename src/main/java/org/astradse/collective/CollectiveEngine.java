@@ -213,11 +213,15 @@ public final class CollectiveEngine {
 
     /**
      * Sends a point-to-point message of {@code bytes} from {@code src} to {@code dst} now, timed by the network like a
-     * collective's message (rendezvous included); its arrival calls {@link Extension#onMessage}.
+     * collective's message; its arrival calls {@link Extension#onMessage}. (The layer above runs its own rendezvous.)
      */
     public void sendMessage(long now, int src, int dst, long bytes, int messageId) {
-        long leave = rendezvous ? now + network.controlDelayNs(dst, src, RENDEZVOUS_BYTES) : now;
-        network.send(events, leave, src, dst, bytes, dst, -1 - messageId, 0, src);
+        network.send(events, now, src, dst, bytes, dst, -1 - messageId, 0, src);
+    }
+
+    /** The rendezvous control message's size, bytes (SEMANTICS 3.5). */
+    public static long rendezvousBytes() {
+        return RENDEZVOUS_BYTES;
     }
 
     /** Turns the rendezvous protocol on (an 8192-B control message before every data message, SEMANTICS 3.5). */

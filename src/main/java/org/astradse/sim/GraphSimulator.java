@@ -92,10 +92,13 @@ public final class GraphSimulator {
         final List<Long> arrivals = new ArrayList<>(); // by send sequence; −1 while in flight
         final List<Integer> receives = new ArrayList<>(); // receive node by receive sequence
         final List<Long> sendNodes = new ArrayList<>(); // sender node id by send sequence (for warnings)
-        int sendCount;
+        // rendezvous: by sequence, the sends waiting for the receiver's control message, and control messages arrived
+        final List<Integer> waitingSends = new ArrayList<>();
+        final List<Boolean> cleared = new ArrayList<>();
     }
 
-    private record Message(P2pKey key, int seq, int sendNpu, int sendNode) {
+    /** A point-to-point message; a control message ({@code control}) goes from the receiver back to the sender. */
+    private record Message(P2pKey key, int seq, int sendNpu, int sendNode, boolean control) {
     }
 
     private GraphSimulator(List<EtGraph> graphs, int totalNpus, NetworkConfig net, SystemConfig sys, Options options,
@@ -227,6 +230,17 @@ public final class GraphSimulator {
 
     private void delivered(long now, Message m) {
         P2pQueue q = p2p.get(m.key());
+        if (m.control()) { // the receiver posted its receive: the data may leave (or leaves once the send is issued)
+            grow(q.cleared, m.seq(), false);
+            q.cleared.set(m.seq(), true);
+            if (m.seq() < q.waitingSends.size() && q.waitingSends.get(m.seq()) >= 0) {
+                int id = q.waitingSends.get(m.seq());
+                q.waitingSends.set(m.seq(), -1);
+                Message data = messages.get(id);
+                engine.sendMessage(now, data.key().src(), data.key().dst(), data.key().size(), id);
+            }
+            return;
+        }
         q.arrivals.set(m.seq(), now);
         Npu sender = npus[m.sendNpu()];
         sender.complete(m.sendNode(), now); // a send completes when its message arrives (CommonNetworkApi.cc)
@@ -533,8 +547,19 @@ public final class GraphSimulator {
             q.sendNodes.add(e.id());
             inFlight++;
             pendingClass(node, COMM);
-            messages.add(new Message(key, seq, rank, node));
-            engine.sendMessage(now, rank, dst, e.commSize(), messages.size() - 1);
+            messages.add(new Message(key, seq, rank, node, false));
+            int id = messages.size() - 1;
+            if (options.rendezvous()) {
+                // rendezvous (SYS:1306-1360): the data leaves once the receiver's 8192-B control message, sent when it
+                // posted the matching receive, has arrived
+                grow(q.cleared, seq, false);
+                if (!q.cleared.get(seq)) {
+                    grow(q.waitingSends, seq, -1);
+                    q.waitingSends.set(seq, id);
+                    return;
+                }
+            }
+            engine.sendMessage(now, rank, dst, e.commSize(), id);
         }
 
         private void receive(int node, EtNode e, long now) {
@@ -551,6 +576,10 @@ public final class GraphSimulator {
             q.receives.add(node);
             inFlight++;
             pendingClass(node, COMM);
+            if (options.rendezvous()) {
+                messages.add(new Message(key, seq, src, -1, true));
+                engine.sendMessage(now, rank, src, CollectiveEngine.rendezvousBytes(), messages.size() - 1);
+            }
             if (seq < q.arrivals.size() && q.arrivals.get(seq) >= 0) {
                 engine.schedule(now, NODE_DONE, rank, node, 0, 0); // already arrived: completes at posting time
             }
@@ -660,6 +689,10 @@ public final class GraphSimulator {
         private long span(int cls) {
             return classes[cls] == null ? -1 : classes[cls].unionLength();
         }
+    }
+
+    private static <T> void grow(List<T> list, int index, T filler) {
+        while (list.size() <= index) list.add(filler);
     }
 
     private final java.util.Set<String> warned = new java.util.HashSet<>();

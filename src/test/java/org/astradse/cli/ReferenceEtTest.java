@@ -35,8 +35,6 @@ class ReferenceEtTest {
     /** Defined behaviour that differs from the reference's crash (SEMANTICS-ET 4 #14): a 0-ns node at t = 0 runs. */
     static final List<String> DEFINED = List.of("e394_");
 
-    /** Not reproduced yet (work in progress, listed so that the gap is visible): communicator groups, two timings. */
-    static final List<String> GAPS = List.of("e268_");
 
     static List<CSVRecord> csv(String name) throws IOException {
         try (Reader r = Files.newBufferedReader(REFERENCE.resolve(name))) {
@@ -82,9 +80,6 @@ class ReferenceEtTest {
     private static void check(CSVRecord c, List<CSVRecord> expected) {
         String id = c.get("case_id");
         String[] args = args(c);
-        if (GAPS.stream().anyMatch(id::contains) && c.get("status").equals("ok")) {
-            org.junit.jupiter.api.Assumptions.abort("not reproduced yet: " + id);
-        }
         if (DEFINED.stream().anyMatch(id::startsWith)) {
             run(args, true);
             return;
