@@ -16,8 +16,8 @@ import org.astradse.network.NetworkConfig;
 import org.astradse.sim.CommGroups;
 import org.astradse.sim.GraphResult;
 import org.astradse.sim.GraphSimulator;
+import org.astradse.sim.GraphSystem;
 import org.astradse.sim.RemoteMemory;
-import org.astradse.workload.et.EtGraph;
 import org.astradse.workload.et.EtTrace;
 
 /**
@@ -29,7 +29,7 @@ final class ChakraRun {
     }
 
     /** Everything a graph simulation needs, read from the command line's files. */
-    record Setup(List<EtGraph> graphs, NetworkConfig network, SystemConfig system, GraphSimulator.Options options,
+    record Setup(EtTrace graphs, NetworkConfig network, SystemConfig system, GraphSimulator.Options options,
                  RemoteMemory memory, CommGroups groups, List<String> warnings) {
         GraphResult simulate() {
             return GraphSimulator.simulate(graphs, network, system, options, memory, groups);
@@ -59,23 +59,8 @@ final class ChakraRun {
             throw new InputException(o.system + ": a Chakra ET workload needs an ASTRA-sim 2.0 system JSON");
         JsonNode tree = NetworkConfig.readTree(o.system, new ObjectMapper());
         if (!tree.isObject()) throw InputException.at(o.system, null, "expected a JSON object of system keys");
-        ObjectNode sysTree = (ObjectNode) tree;
-        if ("EXPLICIT".equals(sysTree.path("scheduling-policy").asText())) {
-            // an NPU runs one collective at a time in a graph (SEMANTICS-ET 2.3): the policy never changes a result
-            sysTree.put("scheduling-policy", "FIFO");
-        }
-        if (number(sysTree, "track-local-mem", o.system) != 0)
-            throw InputException.at(o.system, "track-local-mem", "unsupported: local memory tracking needs tensor "
-                    + "information these traces do not carry (the reference stalls every NPU)");
-        boolean roofline = number(sysTree, "roofline-enabled", o.system) != 0;
-        boolean replayOnly = number(sysTree, "replay-only", o.system) != 0;
-        double peak = number(sysTree, "peak-perf", o.system);
-        SystemConfig sys = SystemConfig.fromJsonTree(sysTree, o.system);
-        if (roofline && !(peak > 0))
-            throw InputException.at(o.system, "peak-perf", "roofline-enabled needs a positive peak-perf (TFLOP/s), found " + peak);
-        if (replayOnly)
-            warnings.add(o.system + ": replay-only: every node lasts its recorded duration and counts as GPU time, so the "
-                    + "exposed communication can wrap below 0 (printed as an unsigned 64-bit number, as the reference does)");
+        GraphSystem gs = GraphSystem.read((ObjectNode) tree, o.system);
+        SystemConfig sys = gs.system();
         RemoteMemory memory = o.remoteMemory == null ? RemoteMemory.NONE : RemoteMemory.parse(o.remoteMemory);
         CommGroups groups = CommGroups.NONE;
         if (!o.commGroups.contains("empty")) { // the reference's default is the string "empty" (CmdLineParser.cc)
@@ -85,19 +70,10 @@ final class ChakraRun {
                         + "'empty' means no groups)");
             groups = CommGroups.parse(file, net.totalNpus());
         }
-        List<EtGraph> graphs = EtTrace.read(o.workload.toString(), net.totalNpus());
-        GraphSimulator.Options options = new GraphSimulator.Options(roofline, peak, replayOnly, aware, o.queuesPerDim,
-                o.injectionScale, rendezvous, true);
-        warnings.addAll(sys.warnings().stream().filter(w -> !w.contains("roofline") && !w.contains("peak-perf")
-                && !w.contains("replay-only")).toList());
+        EtTrace graphs = EtTrace.read(o.workload.toString(), net.totalNpus());
+        GraphSimulator.Options options = gs.options(aware, o.queuesPerDim, o.injectionScale, rendezvous);
+        warnings.addAll(gs.warnings());
         return new Setup(graphs, net, sys, options, memory, groups, warnings);
-    }
-
-    private static double number(ObjectNode tree, String key, Path file) {
-        JsonNode v = tree.get(key);
-        if (v == null || v.isNull()) return 0;
-        if (!v.isNumber()) throw InputException.at(file, key, "expected a number, found " + v);
-        return v.asDouble();
     }
 
     static int run(SimulationOptions o, boolean json) throws Exception {

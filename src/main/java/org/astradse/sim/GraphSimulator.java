@@ -17,6 +17,7 @@ import org.astradse.network.NetworkConfig;
 import org.astradse.network.Symmetry;
 import org.astradse.workload.et.EtGraph;
 import org.astradse.workload.et.EtNode;
+import org.astradse.workload.et.EtTrace;
 
 /**
  * ASTRA-sim 2.0's graph workload layer (SEMANTICS-ET 2): every NPU executes its own dependency graph; a node is ready
@@ -140,12 +141,13 @@ public final class GraphSimulator {
     /**
      * Runs the graphs of all {@code graphs.size()} ranks (one per NPU of {@code net}).
      */
-    public static GraphResult simulate(List<EtGraph> graphs, NetworkConfig net, SystemConfig sys, Options options,
+    public static GraphResult simulate(EtTrace trace, NetworkConfig net, SystemConfig sys, Options options,
                                        RemoteMemory memory, CommGroups groups) {
+        List<EtGraph> graphs = trace.graphs();
         int n = net.totalNpus();
         if (graphs.size() != n)
             throw new InputException("the network has " + n + " NPUs but " + graphs.size() + " ET graphs were given");
-        Symmetry[] symmetry = options.allowSymmetry() ? symmetryOf(graphs, net, sys, options) : null;
+        Symmetry[] symmetry = options.allowSymmetry() && trace.uniform() ? symmetryOf(graphs.get(0), net, sys, options) : null;
         GraphSimulator sim = symmetry != null
                 ? new GraphSimulator(List.of(graphs.get(0)), n, net, sys, options, memory, groups, symmetry)
                 : new GraphSimulator(graphs, n, net, sys, options, memory, groups, null);
@@ -154,8 +156,7 @@ public final class GraphSimulator {
     }
 
     /** The symmetry under which one rank stands for all, or null (SEMANTICS-ET: symmetric ranks). */
-    private static Symmetry[] symmetryOf(List<EtGraph> graphs, NetworkConfig net, SystemConfig sys, Options options) {
-        EtGraph g0 = graphs.get(0);
+    private static Symmetry[] symmetryOf(EtGraph g0, NetworkConfig net, SystemConfig sys, Options options) {
         List<CollectivePlan> planned = new ArrayList<>();
         for (EtNode node : g0.nodes()) {
             switch (node.type()) {
@@ -181,7 +182,6 @@ public final class GraphSimulator {
                 }
             }
         }
-        for (int r = 1; r < graphs.size(); r++) if (!g0.sameShape(graphs.get(r))) return null;
         return CollectiveEngine.symmetryFor(net, options.aware(), planned);
     }
 

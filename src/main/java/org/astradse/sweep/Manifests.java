@@ -122,6 +122,13 @@ public final class Manifests {
         }
     }
 
+    private static void digest(MessageDigest md, Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int k; (k = in.read(buf)) > 0; ) md.update(buf, 0, k);
+        }
+    }
+
     /**
      * Identifies a run: the spec, its resolved inputs (workload contents included), the tool version and build, and the
      * run options that change the results (e.g. a search's seed and budget; not the thread count).
@@ -132,7 +139,18 @@ public final class Manifests {
             md.update(JSON.writeValueAsBytes(spec.raw()));
             md.update(JSON.writeValueAsBytes(spec.network()));
             md.update(JSON.writeValueAsBytes(spec.system()));
-            for (Path w : spec.workloads()) md.update(Files.readAllBytes(w));
+            for (Path w : spec.workloads()) {
+                SweepSpec.ChakraWorkload et = spec.chakra().get(w);
+                if (et == null) {
+                    md.update(Files.readAllBytes(w));
+                    continue;
+                }
+                // a trace set: every rank file that exists, streamed (a set may be larger than memory), and its options
+                for (int r = 0; Files.isRegularFile(Path.of(et.prefix() + "." + r + ".et")); r++)
+                    digest(md, Path.of(et.prefix() + "." + r + ".et"));
+                if (et.memory() != null) digest(md, et.memory());
+                if (et.commGroups() != null) digest(md, et.commGroups());
+            }
             md.update(version.getBytes(StandardCharsets.UTF_8));
             md.update(buildId().getBytes(StandardCharsets.UTF_8));
             md.update(resultOptions.getBytes(StandardCharsets.UTF_8));

@@ -27,7 +27,13 @@ import org.astradse.network.V1NetworkParser;
 import org.astradse.report.PointRow;
 import org.astradse.sim.RunOptions;
 import org.astradse.sim.TrainingResult;
+import org.astradse.sim.CommGroups;
+import org.astradse.sim.GraphResult;
+import org.astradse.sim.GraphSimulator;
+import org.astradse.sim.GraphSystem;
+import org.astradse.sim.RemoteMemory;
 import org.astradse.sim.TrainingSimulator;
+import org.astradse.workload.et.EtTrace;
 import org.astradse.workload.Workload;
 
 /**
@@ -140,12 +146,14 @@ public final class SweepSpace {
             Built b = p.build();
             npus = b.net.totalNpus();
             Path wl = p.workload;
+            double usd = NetworkCostModel.costUsd(b.net, b.unitCosts);
+            SweepSpec.ChakraWorkload et = spec.chakra().get(wl);
+            if (et != null) return p.row(id, PointRow.OK, "", npus, simulateGraph(et, b, p), usd);
             double comm = b.commScale;
             double compute = b.computeScale;
             Workload parsedWorkload = workloads.computeIfAbsent(wl + "|" + comm + "|" + compute,
                     k -> Workload.parse(wl, comm, compute));
             TrainingResult r = new TrainingSimulator(parsedWorkload, b.net, b.sys, b.options, phases).run();
-            double usd = NetworkCostModel.costUsd(b.net, b.unitCosts);
             return p.row(id, PointRow.OK, "", npus, r, usd);
         } catch (InputException e) {
             return p.row(id, PointRow.INFEASIBLE, e.getMessage(), npus, null, 0);
@@ -153,6 +161,31 @@ public final class SweepSpace {
             return p.row(id, PointRow.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), npus, null, 0);
         }
     }
+
+    /**
+     * A Chakra ET design point: the trace set for this network's NPU count (read once, shared by all points), run by
+     * the graph workload layer on the point's system tree. The row's figures are those of the NPU that finishes last:
+     * end_to_end_ns its finish, compute_ns its GPU compute, exposed_comm_ns the rest.
+     */
+    private TrainingResult simulateGraph(SweepSpec.ChakraWorkload et, Built b, Point p) {
+        int n = b.net.totalNpus();
+        EtTrace graphs = traces.computeIfAbsent(et.prefix() + "|" + n, k -> EtTrace.read(et.prefix().toString(), n));
+        RemoteMemory memory = et.memory() == null ? RemoteMemory.NONE
+                : memories.computeIfAbsent(et.memory(), RemoteMemory::parse);
+        CommGroups groups = et.commGroups() == null ? CommGroups.NONE
+                : groupFiles.computeIfAbsent(et.commGroups() + "|" + n, k -> CommGroups.parse(et.commGroups(), n));
+        GraphSystem gs = GraphSystem.read(p.system, null);
+        GraphResult r = GraphSimulator.simulate(graphs, b.net, gs.system(), gs.options(b.aware, b.options.queuesPerDim(),
+                b.options.injectionScale(), b.options.rendezvous()), memory, groups);
+        GraphResult.Npu last = r.perNpu().get(0);
+        for (GraphResult.Npu x : r.perNpu()) if (x.finishNs() > last.finishNs()) last = x;
+        long compute = last.finishNs() - last.exposedCommNs();
+        return new TrainingResult(last.finishNs(), compute, last.exposedCommNs(), n, List.of(), 0, r.warnings());
+    }
+
+    private final ConcurrentHashMap<String, EtTrace> traces = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Path, RemoteMemory> memories = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CommGroups> groupFiles = new ConcurrentHashMap<>();
 
     // ---- validation (before the first point) ---------------------------------------------------------------------
 
@@ -351,7 +384,7 @@ public final class SweepSpace {
 
     /** What a point's configuration builds into. */
     private record Built(NetworkConfig net, SystemConfig sys, RunOptions options, double commScale, double computeScale,
-                         List<UnitCosts> unitCosts) {
+                         List<UnitCosts> unitCosts, boolean aware) {
     }
 
     /** A design point's configuration trees, as its values are applied. */
@@ -583,7 +616,22 @@ public final class SweepSpace {
             double comm = positive(run, "comm-scale");
             double compute = number(run, "compute-scale", 0);
             List<UnitCosts> costs = unitCosts(cost, net.dimensionCount());
-            return new Built(net, sys, options, comm, compute, costs);
+            String congestion = run.path("congestion").asText();
+            if (!congestion.equals("unaware") && !congestion.equals("aware"))
+                throw InputException.at(null, "run.congestion", "expected unaware or aware, found " + run.get("congestion"));
+            boolean aware = congestion.equals("aware");
+            if (aware && !spec.chakra().containsKey(workload))
+                throw InputException.at(null, "run.congestion", "aware: the congestion-aware model runs Chakra ET workloads; "
+                        + "1.0 training loops use the analytical model of their system file");
+            if (spec.chakra().containsKey(workload)) {
+                if (spec.systemV1() || net.isV1())
+                    throw InputException.at(null, "workloads", "a Chakra ET workload needs a 2.0 network and a 2.0 system");
+                if (aware && net.dimensionCount() != 1)
+                    throw InputException.at(null, "run.congestion", "aware: the congestion-aware model only supports 1-dim "
+                            + "networks, this design has " + net.dimensionCount());
+                sys = GraphSystem.read(system, null).system();
+            }
+            return new Built(net, sys, options, comm, compute, costs, aware);
         }
 
         PointRow row(long id, String status, String error, long npus, TrainingResult r, double usd) {

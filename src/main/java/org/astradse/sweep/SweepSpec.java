@@ -26,7 +26,9 @@ import org.astradse.network.NetworkConfig;
  * @param name        results go to results/NAME by default
  * @param file        the spec file
  * @param raw         the spec as read (for the manifest)
- * @param workloads   one or more text workloads; several form an implicit first domain {@code workload}
+ * @param workloads   one or more workloads (1.0 text files, or Chakra ET prefixes); several form an implicit first
+ *                    domain {@code workload}
+ * @param chakra      the workloads that are Chakra ET trace sets, by prefix
  * @param network     base network tree (2.0 keys, or 1.0 JSON keys when {@code networkV1})
  * @param system      base system tree (2.0 JSON keys, or 1.0 txt keys when {@code systemV1})
  * @param run         run options: num-passes, comm-scale, compute-scale, injection-scale, num-queues-per-dim,
@@ -38,9 +40,17 @@ import org.astradse.network.NetworkConfig;
  * @param groupBy     parameter columns whose values each get their own Pareto front (default: {@code workload} when
  *                    there are several workloads — a fast workload must not hide a slow one)
  */
-public record SweepSpec(String name, String description, Path file, JsonNode raw, List<Path> workloads, ObjectNode network,
+public record SweepSpec(String name, String description, Path file, JsonNode raw, List<Path> workloads,
+                        java.util.Map<Path, ChakraWorkload> chakra, ObjectNode network,
                         boolean networkV1, ObjectNode system, boolean systemV1, ObjectNode run, ObjectNode cost,
                         List<Domain> domains, List<Derived> derived, List<Constraint> constraints, List<String> groupBy) {
+
+    /**
+     * A Chakra ET workload of a sweep: {@code {chakra: PREFIX, memory: FILE, comm-groups: FILE}} (the last two optional:
+     * {@code --remote-memory-configuration} and {@code --comm-group-configuration}).
+     */
+    public record ChakraWorkload(Path prefix, Path memory, Path commGroups) {
+    }
 
     /** A derived value: an expression whose result is written at a path. */
     public record Derived(ParamPath path, JexlExpression expression) {
@@ -53,7 +63,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
     private static final Set<String> TOP = Set.of("name", "description", "workloads", "workload", "network", "system", "run",
             "cost", "sweep", "derived", "constraints", "group-by", "colour-by");
     static final Set<String> RUN_KEYS = Set.of("num-passes", "comm-scale", "compute-scale", "injection-scale",
-            "num-queues-per-dim", "rendezvous-protocol");
+            "num-queues-per-dim", "rendezvous-protocol", "congestion");
 
     public static SweepSpec parse(Path file) {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
@@ -74,7 +84,38 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         List<Path> workloads = new ArrayList<>();
         JsonNode w = root.has("workloads") ? root.get("workloads") : root.get("workload");
         if (w == null) throw InputException.at(file, "workloads", "missing; expected one or more workload files");
+        java.util.Map<Path, ChakraWorkload> chakra = new java.util.HashMap<>();
+        int wi = 0;
         for (JsonNode x : w.isArray() ? w : List.of(w)) {
+            String at = "workloads[" + wi++ + "]";
+            if (x.isObject()) {
+                for (var it = x.fieldNames(); it.hasNext(); ) {
+                    String k = it.next();
+                    if (!Set.of("chakra", "memory", "comm-groups").contains(k))
+                        throw InputException.at(file, at + "." + k, "unknown key; a workload is a 1.0 text file or {chakra: "
+                                + "PREFIX, memory: FILE, comm-groups: FILE}");
+                }
+                if (!x.hasNonNull("chakra") || !x.get("chakra").isTextual())
+                    throw InputException.at(file, at, "expected {chakra: PREFIX} (PREFIX.0.et … is the trace set), found " + x);
+                Path p = dir.resolve(x.get("chakra").asText()).normalize();
+                if (!Files.isRegularFile(Path.of(p + ".0.et")))
+                    throw InputException.at(file, at + ".chakra", "no trace set at " + p + " (expected " + p + ".0.et …)");
+                Path mem = null;
+                Path groups = null;
+                if (x.hasNonNull("memory")) {
+                    mem = dir.resolve(x.get("memory").asText()).normalize();
+                    if (!Files.isRegularFile(mem)) throw InputException.at(file, at + ".memory", "file " + mem + " not found");
+                }
+                if (x.hasNonNull("comm-groups")) {
+                    groups = dir.resolve(x.get("comm-groups").asText()).normalize();
+                    if (!Files.isRegularFile(groups))
+                        throw InputException.at(file, at + ".comm-groups", "file " + groups + " not found");
+                }
+                chakra.put(p, new ChakraWorkload(p, mem, groups));
+                workloads.add(p);
+                continue;
+            }
+            if (!x.isTextual()) throw InputException.at(file, at, "expected a workload file path or {chakra: PREFIX}, found " + x);
             Path p = dir.resolve(x.asText()).normalize();
             if (!Files.isRegularFile(p)) throw InputException.at(file, "workloads", "workload file " + p + " not found");
             workloads.add(p);
@@ -122,6 +163,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         run.put("injection-scale", 1);
         run.put("num-queues-per-dim", 1);
         run.put("rendezvous-protocol", false);
+        run.put("congestion", "unaware"); // Chakra workloads: the 2.0 analytical network model
         if (root.has("run")) {
             JsonNode r = root.get("run");
             if (!r.isObject()) throw InputException.at(file, "run", "expected a mapping of run options");
@@ -198,7 +240,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                 if (!groupBy.contains(g.asText())) groupBy.add(g.asText());
             }
         }
-        return new SweepSpec(name, description, file, root, List.copyOf(workloads), network, networkV1, system,
+        return new SweepSpec(name, description, file, root, List.copyOf(workloads), java.util.Map.copyOf(chakra), network,
+                networkV1, system,
                 systemV1, run, cost, List.copyOf(domains), List.copyOf(derived), List.copyOf(constraints), List.copyOf(groupBy));
     }
 
@@ -279,11 +322,20 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         }
     }
 
-    /** A workload's name in the results: its file name, or its path when two workloads share a file name. */
+    /**
+     * A workload's name in the results: its file name (a Chakra prefix: with its folder, {@code resnet/et}), or its
+     * path when two workloads share that name.
+     */
     static String workloadName(List<Path> workloads, Path w) {
-        String name = w.getFileName().toString();
-        long same = workloads.stream().filter(x -> x.getFileName().toString().equals(name)).count();
+        String name = shortName(w);
+        long same = workloads.stream().filter(x -> shortName(x).equals(name)).count();
         return same > 1 ? w.toString() : name;
+    }
+
+    private static String shortName(Path w) {
+        String name = w.getFileName().toString();
+        boolean chakra = !Files.isRegularFile(w) && Files.isRegularFile(Path.of(w + ".0.et"));
+        return chakra && w.getParent() != null ? w.getParent().getFileName() + "/" + name : name;
     }
 
     /**

@@ -5,9 +5,27 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A Chakra trace set: {@code PREFIX.0.et … PREFIX.N-1.et}, one graph per NPU (SEMANTICS-ET 1.1). */
-public final class EtTrace {
-    private EtTrace() {
+/**
+ * A Chakra trace set: {@code PREFIX.0.et … PREFIX.N-1.et}, one graph per NPU (SEMANTICS-ET 1.1).
+ *
+ * @param graphs  by rank
+ * @param uniform whether every rank's graph equals rank 0's up to node ids (data-parallel traces, converted 1.0
+ *                workloads): such ranks may be simulated once when the network makes them equivalent
+ */
+public record EtTrace(List<EtGraph> graphs, boolean uniform) {
+    public EtTrace {
+        graphs = List.copyOf(graphs);
+    }
+
+    /** A trace set of these graphs (compares them once). */
+    public static EtTrace of(List<EtGraph> graphs) {
+        boolean same = true;
+        for (int r = 1; r < graphs.size() && same; r++) same = graphs.get(0).sameShape(graphs.get(r));
+        return new EtTrace(graphs, same);
+    }
+
+    public int size() {
+        return graphs.size();
     }
 
     /** Whether {@code prefix} names a trace set (its rank-0 file exists). */
@@ -16,9 +34,9 @@ public final class EtTrace {
     }
 
     /** Reads the graphs of ranks 0 … npus−1, streaming each file. */
-    public static List<EtGraph> read(String prefix, int npus) {
+    public static EtTrace read(String prefix, int npus) {
         List<EtGraph> graphs = new ArrayList<>(npus);
         for (int r = 0; r < npus; r++) graphs.add(EtReader.read(prefix, r));
-        return graphs;
+        return of(graphs);
     }
 }
