@@ -26,7 +26,8 @@ public record EtGraph(Path file, EtNode[] nodes, int[] parentCount, int[] childS
         return nodes.length;
     }
 
-    static EtGraph build(Path file, List<EtNode> records, List<long[]> recordParents) {
+    /** A graph from decoded records in file order ({@code recordParents}: each record's data and control dependencies). */
+    public static EtGraph build(Path file, List<EtNode> records, List<long[]> recordParents) {
         List<String> warnings = new ArrayList<>();
         // duplicate ids: the last record supplies the content, the parent sets are united (FD/et_feeder.cpp)
         Map<Long, Integer> last = new HashMap<>();

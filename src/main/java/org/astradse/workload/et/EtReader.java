@@ -101,7 +101,13 @@ public final class EtReader {
     private static InputException malformed(Path file, long record, Exception cause) {
         return new InputException(file + ": record " + record + (record == 0 ? " (global metadata)" : " (node)")
                 + ": malformed record" + (cause == null ? ": truncated or longer than its length prefix"
-                : ": " + cause.getMessage()) + " (the reference ignores protobuf parse errors and then aborts or stalls)");
+                : ": " + firstSentence(cause.getMessage())) + " (the reference ignores protobuf parse errors and then aborts "
+                + "or stalls)");
+    }
+
+    private static String firstSentence(String m) {
+        int dot = m == null ? -1 : m.indexOf(". ");
+        return m == null ? "unreadable" : dot > 0 ? m.substring(0, dot) : m;
     }
 
     /** One attribute as found: the oneof member's field number and its value in the forms the reader needs. */
@@ -260,15 +266,13 @@ public final class EtReader {
             return kind >= 7 && kind <= 27 && kind % 2 == 1;
         }
 
+        private static final String[] KINDS = {"double", "float", "int32", "int64", "uint32", "uint64", "sint32", "sint64",
+                "fixed32", "fixed64", "sfixed32", "sfixed64", "bool", "string", "bytes"};
+
+        /** {@code AttributeProto}'s oneof member name: fields 3, 5, … are {@code <kind>_val}, 4, 6, … {@code <kind>_list}. */
         private static String kindName(int kind) {
-            return switch (kind) {
-                case 0 -> "no value";
-                case 3 -> "double_val";
-                case 5 -> "float_val";
-                case 29 -> "string_val";
-                case 31 -> "bytes_val";
-                default -> kind % 2 == 0 ? "a list (field " + kind + ")" : "field " + kind;
-            };
+            if (kind < 3 || kind > 32) return "no value";
+            return KINDS[(kind - 3) / 2] + (kind % 2 == 1 ? "_val" : "_list");
         }
 
         EtNode build() {
