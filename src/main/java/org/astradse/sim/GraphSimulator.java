@@ -268,7 +268,8 @@ public final class GraphSimulator {
     }
 
     private static InputException at(EtGraph g, EtNode node, String message) {
-        return new InputException(g.file() + ": node " + node.id() + " (" + EtNode.typeName(node.type()) + "): " + message);
+        return new InputException(g.file() + ": node " + (node.id() + g.idOffset()) + " (" + EtNode.typeName(node.type())
+                + "): " + message);
     }
 
     /** One NPU executing its graph. */
@@ -474,7 +475,7 @@ public final class GraphSimulator {
             if (!pg.isEmpty() && !pg.equals("0")) {
                 int[] members = groups.members(pg);
                 if (members == null)
-                    throw at(g, e, "For rank " + rank + " ET node " + e.id() + ", communicator group " + pg + " not found"
+                    throw at(g, e, "For rank " + rank + " ET node " + (e.id() + g.idOffset()) + ", communicator group " + pg + " not found"
                             + (groups.groups().isEmpty() ? " (no --comm-group-configuration given)" : " in the group file"));
                 boolean member = false;
                 for (int m : members) member |= m == rank;
@@ -499,7 +500,7 @@ public final class GraphSimulator {
             } else {
                 int dims = net.dimensionCount();
                 if (e.involvedCount() >= 0 && e.involvedCount() < dims)
-                    warnOnce("involved_dim of node " + e.id() + " in " + g.file() + " has " + e.involvedCount() + " entries for "
+                    warnOnce("involved_dim of node " + (e.id() + g.idOffset()) + " in " + g.file() + " has " + e.involvedCount() + " entries for "
                             + dims + " dimensions; as in the reference's build, the missing entries count as false");
                 plan = plan(g, e, type);
             }
@@ -511,7 +512,7 @@ public final class GraphSimulator {
             long slotKey = group << 32 | k;
             Integer slot = slots.get(slotKey);
             String what = "NPU " + rank + "'s collective #" + (k + 1) + (group == 0 ? "" : " in group " + group) + " (node "
-                    + e.id() + ", " + type + " of " + e.commSize() + " bytes)";
+                    + (e.id() + g.idOffset()) + ", " + type + " of " + e.commSize() + " bytes)";
             if (slot == null) {
                 slot = issuedPlans.size();
                 slots.put(slotKey, slot);
@@ -544,7 +545,7 @@ public final class GraphSimulator {
             P2pQueue q = p2p.computeIfAbsent(key, k -> new P2pQueue());
             int seq = q.arrivals.size();
             q.arrivals.add(-1L);
-            q.sendNodes.add(e.id());
+            q.sendNodes.add(e.id() + g.idOffset());
             inFlight++;
             pendingClass(node, COMM);
             messages.add(new Message(key, seq, rank, node, false));
@@ -661,14 +662,14 @@ public final class GraphSimulator {
                                 + e.commSize() + " bytes that never completes (its messages do not match the other NPUs')";
                         default -> EtNode.typeName(e.type()) + " still running";
                     };
-                    waiting.add("node " + e.id() + ": " + what);
+                    waiting.add("node " + (e.id() + g.idOffset()) + ": " + what);
                 }
             }
             if (waiting.isEmpty() && readyLeft) {
                 int[] r = ready.drain();
                 int k = ready.drainedCount();
                 List<Long> ids = new ArrayList<>();
-                for (int i = 0; i < Math.min(k, 6); i++) ids.add(g.nodes()[r[i]].id());
+                for (int i = 0; i < Math.min(k, 6); i++) ids.add(g.idOf(r[i]));
                 return "NPU " + rank + " stalled after a skipped node: nodes " + ids + " became ready during an issue pass "
                         + "(children of an INVALID node or a 0-byte roofline COMP) and no later completion issues them";
             }

@@ -19,11 +19,27 @@ import org.astradse.InputException;
  * @param childStart  children of node i are {@code children[childStart[i] .. childStart[i+1])}
  * @param children    child indices
  * @param warnings    what the reference accepts silently but a user should know (duplicate ids, unreachable nodes)
+ * @param idOffset    this file's node ids are {@code nodes[i].id() + idOffset} (a rank sharing another rank's equal
+ *                    graph, see {@link #sharedAs})
  */
-public record EtGraph(Path file, EtNode[] nodes, int[] parentCount, int[] childStart, int[] children, List<String> warnings) {
+public record EtGraph(Path file, EtNode[] nodes, int[] parentCount, int[] childStart, int[] children, List<String> warnings,
+                      long idOffset) {
 
     public int size() {
         return nodes.length;
+    }
+
+    /** The id node {@code i} has in this graph's file. */
+    public long idOf(int i) {
+        return nodes[i].id() + idOffset;
+    }
+
+    /**
+     * This graph standing for an equal one ({@link #sameShape}) read from {@code otherFile}, whose ids are this
+     * graph's plus {@code offset}: ranks of a uniform trace set share one graph in memory.
+     */
+    public EtGraph sharedAs(Path otherFile, long offset, List<String> otherWarnings) {
+        return new EtGraph(otherFile, nodes, parentCount, childStart, children, otherWarnings, idOffset + offset);
     }
 
     /** A graph from decoded records in file order ({@code recordParents}: each record's data and control dependencies). */
@@ -108,7 +124,7 @@ public record EtGraph(Path file, EtNode[] nodes, int[] parentCount, int[] childS
             warnings.add(file + ": " + droppedCount + " node(s) " + dropped + (droppedCount > dropped.size() ? " …" : "")
                     + " lie on or behind a dependency cycle (or depend on themselves) and never run; as in the reference, "
                     + "the NPU finishes without them");
-        return new EtGraph(file, nodes, parentCount, childStart, children, List.copyOf(warnings));
+        return new EtGraph(file, nodes, parentCount, childStart, children, List.copyOf(warnings), 0);
     }
 
     /**

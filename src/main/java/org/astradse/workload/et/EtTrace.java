@@ -33,10 +33,23 @@ public record EtTrace(List<EtGraph> graphs, boolean uniform) {
         return Files.isRegularFile(Path.of(prefix + ".0.et"));
     }
 
-    /** Reads the graphs of ranks 0 … npus−1, streaming each file. */
+    /**
+     * Reads the graphs of ranks 0 … npus−1, streaming each file; a rank whose graph equals rank 0's up to node ids
+     * shares rank 0's in memory (so a uniform trace set of any size holds one graph, plus one being read).
+     */
     public static EtTrace read(String prefix, int npus) {
         List<EtGraph> graphs = new ArrayList<>(npus);
-        for (int r = 0; r < npus; r++) graphs.add(EtReader.read(prefix, r));
-        return of(graphs);
+        boolean uniform = true;
+        for (int r = 0; r < npus; r++) {
+            EtGraph g = EtReader.read(prefix, r);
+            if (r > 0 && graphs.get(0).sameShape(g)) {
+                long offset = g.size() == 0 ? 0 : g.nodes()[0].id() - graphs.get(0).nodes()[0].id();
+                g = graphs.get(0).sharedAs(g.file(), offset, g.warnings());
+            } else if (r > 0) {
+                uniform = false;
+            }
+            graphs.add(g);
+        }
+        return new EtTrace(graphs, uniform);
     }
 }
