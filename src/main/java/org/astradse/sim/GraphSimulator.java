@@ -534,14 +534,8 @@ public final class GraphSimulator {
             if (src != rank)
                 throw at(g, e, "comm_src is " + src + " but the node is on rank " + rank + " (\"Send node should be issued by "
                         + "the sender\")");
-            if (e.commDst() == EtNode.ABSENT) throw at(g, e, "Attribute comm_dst not found");
-            if (e.commTag() == EtNode.ABSENT) throw at(g, e, "Attribute comm_tag not found");
-            if (e.commSize() == -1) throw at(g, e, "Attribute comm_size not found");
-            checkPeer(e, e.commDst(), "comm_dst");
-            int dst = (int) e.commDst();
-            if (dst == rank) throw at(g, e, "a send to itself (comm_dst = own rank " + rank + "; the reference aborts)");
-            if (e.commSize() == 0) throw at(g, e, "comm_size 0: a 0-byte message (the reference aborts on an assertion)");
-            P2pKey key = new P2pKey(Math.floorMod(e.commTag(), TAG_MODULUS), rank, dst, e.commSize());
+            P2pKey key = p2pKey(e, "comm_dst", e.commDst(), true);
+            int dst = key.dst();
             P2pQueue q = p2p.computeIfAbsent(key, k -> new P2pQueue());
             int seq = q.arrivals.size();
             q.arrivals.add(-1L);
@@ -564,14 +558,8 @@ public final class GraphSimulator {
         }
 
         private void receive(int node, EtNode e, long now) {
-            if (e.commSrc() == EtNode.ABSENT) throw at(g, e, "Attribute comm_src not found");
-            if (e.commTag() == EtNode.ABSENT) throw at(g, e, "Attribute comm_tag not found");
-            if (e.commSize() == -1) throw at(g, e, "Attribute comm_size not found");
-            checkPeer(e, e.commSrc(), "comm_src");
-            int src = (int) e.commSrc();
-            if (src == rank) throw at(g, e, "a receive from itself (comm_src = own rank " + rank + "; the reference aborts)");
-            if (e.commSize() == 0) throw at(g, e, "comm_size 0: a 0-byte message (the reference aborts on an assertion)");
-            P2pKey key = new P2pKey(Math.floorMod(e.commTag(), TAG_MODULUS), src, rank, e.commSize());
+            P2pKey key = p2pKey(e, "comm_src", e.commSrc(), false);
+            int src = key.src();
             P2pQueue q = p2p.computeIfAbsent(key, k -> new P2pQueue());
             int seq = q.receives.size();
             q.receives.add(node);
@@ -586,9 +574,19 @@ public final class GraphSimulator {
             }
         }
 
-        private void checkPeer(EtNode e, long peer, String attr) {
+        /** The matching key of a send (to {@code peer}) or receive (from {@code peer}), its attributes checked. */
+        private P2pKey p2pKey(EtNode e, String peerAttr, long peer, boolean sending) {
+            if (peer == EtNode.ABSENT) throw at(g, e, "Attribute " + peerAttr + " not found");
+            if (e.commTag() == EtNode.ABSENT) throw at(g, e, "Attribute comm_tag not found");
+            if (e.commSize() == -1) throw at(g, e, "Attribute comm_size not found");
             if (peer < 0 || peer >= totalNpus)
-                throw at(g, e, attr + " " + peer + " is not an NPU of this " + totalNpus + "-NPU network");
+                throw at(g, e, peerAttr + " " + peer + " is not an NPU of this " + totalNpus + "-NPU network");
+            if (peer == rank)
+                throw at(g, e, "a " + (sending ? "send to" : "receive from") + " itself (" + peerAttr + " = own rank " + rank
+                        + "; the reference aborts)");
+            if (e.commSize() == 0) throw at(g, e, "comm_size 0: a 0-byte message (the reference aborts on an assertion)");
+            long tag = Math.floorMod(e.commTag(), TAG_MODULUS);
+            return sending ? new P2pKey(tag, rank, (int) peer, e.commSize()) : new P2pKey(tag, (int) peer, rank, e.commSize());
         }
 
         private void access(int node, EtNode e, long now) {
@@ -746,7 +744,6 @@ public final class GraphSimulator {
     private static final class IntHeap {
         private int[] heap = new int[16];
         private int size;
-        private int[] out = new int[16];
         private int drained;
 
         int size() {
@@ -787,7 +784,6 @@ public final class GraphSimulator {
                 }
             }
             drained = k;
-            out = result;
             return result;
         }
 

@@ -167,11 +167,26 @@ public final class TextToChakra {
      * COLL (not for the first layer) and → wg COMP. No weight-gradient collectives.
      */
     private void model() {
+        modelLike(false, "");
+    }
+
+    /**
+     * HYBRID_DATA_MODEL / HYBRID_MODEL_DATA (one graph; only the ig COLL's name differs): as MODEL, plus a
+     * weight-gradient COLL after each wg COMP, on which the layer's next forward waits instead.
+     */
+    private void hybrid(boolean dataModel) {
+        modelLike(true, dataModel ? "_IG_COMM_" : "");
+    }
+
+    private void modelLike(boolean weightCollectives, String igSuffix) {
         int n = layers.size();
         long lastFwdComm = -1;
         for (int i = 0; i < n; i++) {
             Layer l = layer(i);
-            long fc = comp(l, "FWD", l.fwdComputeNs(), i > 0 ? fwdComm[i - 1] : -1, wgComp[i]);
+            long prevLayer = i > 0 ? fwdComm[i - 1] : -1;
+            // the converter lists the two parents in this order (data_deps order is part of the file)
+            long fc = weightCollectives ? comp(l, "FWD", l.fwdComputeNs(), wgComm[i], prevLayer)
+                    : comp(l, "FWD", l.fwdComputeNs(), prevLayer, wgComp[i]);
             fwdComp[i] = fc;
             lastFwdComm = coll(l.name(), l.fwdType(), l.fwdBytes(), fc);
             fwdComm[i] = lastFwdComm;
@@ -181,33 +196,10 @@ public final class TextToChakra {
             Layer l = layer(i);
             long ig = k == 0 ? comp(l, "BWD_IG", l.igComputeNs(), lastFwdComm)
                     : comp(l, "BWD_IG", l.igComputeNs(), wgComp[i + 1], igComm[i + 1]);
-            if (k != n - 1) igComm[i] = coll(l.name(), l.igType(), l.igBytes(), ig);
-            wgComp[i] = comp(l, "BWD_WG", l.wgComputeNs(), ig);
-        }
-    }
-
-    /**
-     * HYBRID_DATA_MODEL / HYBRID_MODEL_DATA (one graph): as MODEL, plus a weight-gradient COLL after each wg COMP, on
-     * which the layer's next forward waits.
-     */
-    private void hybrid(boolean dataModel) {
-        int n = layers.size();
-        long lastFwdComm = -1;
-        for (int i = 0; i < n; i++) {
-            Layer l = layer(i);
-            long fc = comp(l, "FWD", l.fwdComputeNs(), wgComm[i], i > 0 ? fwdComm[i - 1] : -1);
-            lastFwdComm = coll(l.name(), l.fwdType(), l.fwdBytes(), fc);
-            fwdComm[i] = lastFwdComm;
-        }
-        for (int k = 0; k < n; k++) {
-            int i = n - 1 - k;
-            Layer l = layer(i);
-            long ig = k == 0 ? comp(l, "BWD_IG", l.igComputeNs(), lastFwdComm)
-                    : comp(l, "BWD_IG", l.igComputeNs(), wgComp[i + 1], igComm[i + 1]);
-            if (k != n - 1) igComm[i] = coll(dataModel ? l.name() + "_IG_COMM_" : l.name(), l.igType(), l.igBytes(), ig);
+            if (k != n - 1) igComm[i] = coll(l.name() + igSuffix, l.igType(), l.igBytes(), ig);
             long wg = comp(l, "BWD_WG", l.wgComputeNs(), ig);
             wgComp[i] = wg;
-            wgComm[i] = coll(l.name(), l.wgType(), l.wgBytes(), wg);
+            if (weightCollectives) wgComm[i] = coll(l.name(), l.wgType(), l.wgBytes(), wg);
         }
     }
 
