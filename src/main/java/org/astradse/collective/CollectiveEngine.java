@@ -50,6 +50,7 @@ public final class CollectiveEngine {
     private final SystemConfig sys;
     private final Semantics semantics;
     private final NetworkModel network;
+    private final org.astradse.network.StatelessNetwork stateless; // the network when contention-free, else null
     private final EventQueue events = new EventQueue();
     private final Symmetry[] symmetry; // per logical dimension; null = full simulation
     private final NpuState[] npus;
@@ -101,6 +102,7 @@ public final class CollectiveEngine {
         if (net.isV1() && aware) throw new org.astradse.InputException("the congestion-aware model needs a 2.0 network");
         this.network = aware ? new AwareNetwork(net, symmetry == null ? null : symmetry[0])
                 : net.isV1() ? new org.astradse.network.V1Network(net) : new UnawareNetwork(net);
+        this.stateless = network instanceof org.astradse.network.StatelessNetwork sn ? sn : null;
         int simulated = symmetry == null ? net.totalNpus() : 1;
         this.npus = new NpuState[simulated];
         for (int i = 0; i < simulated; i++) {
@@ -299,6 +301,13 @@ public final class CollectiveEngine {
 
     /** Sends a message of the algorithm's phase. */
     void send(PhaseAlgorithm from, long now, int peerIndex, long bytes) {
+        if (stateless != null && from.memoPeer == peerIndex && from.memoBytes == bytes) {
+            // a contention-free network: the same peer and size as this phase's last message, so the same delay and
+            // the same delivery address — the very event the full path below would schedule
+            events.schedule(now + from.memoDelayNs, EventQueue.DELIVER, from.memoDeliverTo, from.stream, from.phase,
+                    from.memoApparentSrc);
+            return;
+        }
         int dst = from.npuOf(peerIndex);
         int deliverTo;
         int apparentSrc;
@@ -316,7 +325,14 @@ public final class CollectiveEngine {
             target.noteSend((apparentSrc - target.base) / target.stride, from, peerIndex, bytes);
         }
         long leave = rendezvous ? now + network.controlDelayNs(dst, from.npu, RENDEZVOUS_BYTES) : now;
-        network.send(events, leave, from.npu, dst, bytes, deliverTo, from.stream, from.phase, apparentSrc);
+        long arrival = network.send(events, leave, from.npu, dst, bytes, deliverTo, from.stream, from.phase, apparentSrc);
+        if (stateless != null && !checkDuplicates) {
+            from.memoPeer = peerIndex;
+            from.memoBytes = bytes;
+            from.memoDelayNs = arrival - now;
+            from.memoDeliverTo = deliverTo;
+            from.memoApparentSrc = apparentSrc;
+        }
     }
 
     /** In a symmetric run: the NPU whose message to 0 is the image of 0's message to {@code npu} (an involution). */

@@ -25,6 +25,12 @@ abstract class PhaseAlgorithm {
     long endpointNs; // E per packet bundle
     CollectiveType type;
     private int[] matchBalance; // v1: per receive slot, sends from that peer − receives posted for it (−1, 0 or 1)
+    // the last message sent on a contention-free network (CollectiveEngine.send): peer, size → delay and address
+    int memoPeer = -1;
+    long memoBytes;
+    long memoDelayNs;
+    int memoDeliverTo;
+    int memoApparentSrc;
 
     final void init(CollectiveEngine engine, int npu, int stream, int phase, LogicalDim dim, int direction,
                     long bytes, CollectiveType type) {
@@ -129,6 +135,13 @@ abstract class PhaseAlgorithm {
 
     /** Reduction delay P(m). */
     final long p(long m) {
-        return engine.reductionDelayNs(m);
+        if (m != pBytes) { // an algorithm reduces messages of one or two sizes: keep the last
+            pBytes = m;
+            pNs = engine.reductionDelayNs(m);
+        }
+        return pNs;
     }
+
+    private long pBytes = -1;
+    private long pNs;
 }
