@@ -1,0 +1,63 @@
+package org.astradse.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.astradse.InputException;
+import org.astradse.hw.GemmModel;
+import org.astradse.hw.GpuProfile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code compute --gemm}: the modelled time of one GEMM on a GPU profile (a contract). */
+@Command(name = "compute", mixinStandardHelpOptions = true,
+        description = "Model the time of one dense GEMM C[M,N] = A[M,K] x B[K,N] on a GPU profile.")
+final class ComputeCommand implements Callable<Integer> {
+    @Option(names = "--gpu", required = true, paramLabel = "NAME|FILE",
+            description = "a bundled GPU profile (A100-SXM4-40GB, A100-SXM4-80GB, H100-SXM, H100-PCIe, H800, H200, B200, GB200) or a profile file")
+    String gpu;
+
+    @Option(names = "--gemm", required = true, paramLabel = "M,N,K", description = "the GEMM's dimensions")
+    String gemm;
+
+    @Option(names = "--precision", defaultValue = "bf16", paramLabel = "P", description = "bf16 (default), fp16, fp8 or tf32")
+    String precision;
+
+    @Option(names = "--json", description = "print one JSON object: timeUs, tflops, efficiency")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        String[] parts = gemm.split(",");
+        if (parts.length != 3) throw new InputException("--gemm: expected M,N,K (three positive integers), found '" + gemm + "'");
+        long[] d = new long[3];
+        for (int i = 0; i < 3; i++) {
+            try {
+                d[i] = Long.parseLong(parts[i].trim());
+            } catch (NumberFormatException e) {
+                d[i] = -1;
+            }
+            if (d[i] < 1)
+                throw new InputException("--gemm: " + "MNK".charAt(i) + " must be a positive integer, found '" + parts[i].trim() + "'");
+        }
+        GpuProfile profile = GpuProfile.named(gpu);
+        String p = precision.toLowerCase(Locale.ROOT);
+        GemmModel.Result r = GemmModel.time(profile, d[0], d[1], d[2], p);
+        if (json) {
+            ObjectNode o = new ObjectMapper().createObjectNode();
+            o.put("timeUs", r.timeUs());
+            o.put("tflops", r.tflops());
+            o.put("efficiency", r.efficiency());
+            o.put("gpu", profile.name());
+            o.put("precision", p);
+            o.put("gflop", 2.0 * d[0] * d[1] * d[2] / 1e9);
+            o.put("tile", r.tileM() + "x" + r.tileN());
+            System.out.println(new ObjectMapper().writeValueAsString(o));
+        } else {
+            System.out.printf(Locale.ROOT, "GEMM %dx%dx%d %s on %s: %.2f us, %.1f TFLOP/s (%.1f %% of the %.1f TFLOP/s peak)%n",
+                    d[0], d[1], d[2], p, profile.name(), r.timeUs(), r.tflops(), 100 * r.efficiency(), profile.peakTflops(p));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,121 @@
+package org.astradse.hw;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.astradse.InputException;
+import org.astradse.network.NetworkConfig;
+
+/**
+ * A GPU as the compute model sees it: peak dense throughput per precision, HBM, SM count and the GEMM efficiency
+ * parameters ({@link GemmModel}). Units: TFLOP/s = 10^12 FLOP/s, GB = 10^9 B, GB/s = 10^9 B/s (datasheet units).
+ * Bundled profiles are YAML files under {@code org/astradse/hw/gpus/}, one per name; a file with the same fields may
+ * stand for a GPU that is not bundled.
+ *
+ * @param name          the profile's name (a contract: {@link #NAMES})
+ * @param source        where the figures come from
+ * @param sms           streaming multiprocessors (the GEMM model's wave size)
+ * @param peakTflops    dense peak per precision ({@code bf16}, {@code fp16}, {@code fp8}, {@code tf32}), TFLOP/s
+ * @param hbmGB         HBM capacity, GB (10^9 B)
+ * @param hbmGBps       HBM bandwidth, GB/s (10^9 B/s)
+ * @param gemm          GEMM efficiency parameters
+ */
+public record GpuProfile(String name, String source, int sms, Map<String, Double> peakTflops, double hbmGB, double hbmGBps,
+                         GemmParams gemm) {
+
+    /** The bundled profiles' names (a contract). */
+    public static final List<String> NAMES = List.of("A100-SXM4-40GB", "A100-SXM4-80GB", "H100-SXM", "H100-PCIe", "H800",
+            "H200", "B200", "GB200");
+
+    /**
+     * GEMM efficiency parameters (see {@link GemmModel}), fitted once per GPU technology from measurements.
+     *
+     * @param launchFloorUs      fixed cost of one GEMM call (kernel launch and framework), µs
+     * @param maxEfficiency      fraction of peak reached by a large tile's main loop
+     * @param tileIntensity      tile arithmetic intensity tm·tn/(tm+tn) at which a tile reaches maxEfficiency
+     * @param inputBwEfficiency  operand reads' bandwidth as a fraction of HBM's (can reach 1: operands partly come from L2)
+     * @param exposedWriteFraction share of the result write's HBM time not hidden behind the main loop
+     * @param fittedOn           what the parameters were fitted on
+     */
+    public record GemmParams(double launchFloorUs, double maxEfficiency, double tileIntensity, double inputBwEfficiency,
+                             double exposedWriteFraction, String fittedOn) {
+    }
+
+    public double peakTflops(String precision) {
+        Double p = peakTflops.get(precision);
+        if (p == null)
+            throw new InputException("GPU " + name + " has no " + precision + " peak; expected one of " + peakTflops.keySet());
+        return p;
+    }
+
+    private static final Map<String, GpuProfile> BUNDLED = new HashMap<>();
+
+    /** A bundled profile by name, or a profile file (YAML with the same fields). */
+    public static GpuProfile named(String nameOrFile) {
+        synchronized (BUNDLED) {
+            GpuProfile p = BUNDLED.get(nameOrFile);
+            if (p != null) return p;
+            if (NAMES.contains(nameOrFile)) {
+                try (InputStream in = GpuProfile.class.getResourceAsStream("gpus/" + nameOrFile + ".yaml")) {
+                    if (in == null) throw new IllegalStateException("bundled GPU profile missing: " + nameOrFile);
+                    p = fromTree(new ObjectMapper(new YAMLFactory()).readTree(in), null);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                BUNDLED.put(nameOrFile, p);
+                return p;
+            }
+        }
+        Path file = Path.of(nameOrFile);
+        if (!Files.isRegularFile(file))
+            throw new InputException("unknown GPU '" + nameOrFile + "'; expected one of " + NAMES + " or a GPU profile file");
+        return fromTree(NetworkConfig.readTree(file, new ObjectMapper(new YAMLFactory())), file);
+    }
+
+    static GpuProfile fromTree(JsonNode t, Path file) {
+        String name = text(t, "name", file);
+        Map<String, Double> peaks = new HashMap<>();
+        JsonNode pk = t.get("peak-tflops");
+        if (pk == null || !pk.isObject() || pk.isEmpty())
+            throw InputException.at(file, "peak-tflops", "expected a mapping precision → dense TFLOP/s, e.g. {bf16: 989.4}");
+        for (var it = pk.fields(); it.hasNext(); ) {
+            var e = it.next();
+            peaks.put(e.getKey(), positive(e.getValue(), "peak-tflops." + e.getKey(), file));
+        }
+        JsonNode g = t.get("gemm");
+        if (g == null || !g.isObject()) throw InputException.at(file, "gemm", "expected the GEMM efficiency parameters");
+        GemmParams gp = new GemmParams(positive(g.get("launch-floor-us"), "gemm.launch-floor-us", file),
+                fraction(g.get("max-efficiency"), "gemm.max-efficiency", file),
+                positive(g.get("tile-intensity"), "gemm.tile-intensity", file),
+                positive(g.get("input-bw-efficiency"), "gemm.input-bw-efficiency", file),
+                fraction(g.get("exposed-write-fraction"), "gemm.exposed-write-fraction", file),
+                g.path("fitted-on").asText(""));
+        return new GpuProfile(name, t.path("source").asText(""), (int) positive(t.get("sms"), "sms", file), Map.copyOf(peaks),
+                positive(t.get("hbm-gb"), "hbm-gb", file), positive(t.get("hbm-gbps"), "hbm-gbps", file), gp);
+    }
+
+    private static String text(JsonNode t, String key, Path file) {
+        JsonNode v = t.get(key);
+        if (v == null || !v.isTextual()) throw InputException.at(file, key, "missing; expected a string");
+        return v.asText();
+    }
+
+    private static double positive(JsonNode v, String key, Path file) {
+        if (v == null || !v.isNumber() || !(v.asDouble() > 0))
+            throw InputException.at(file, key, "expected a positive number, found " + v);
+        return v.asDouble();
+    }
+
+    private static double fraction(JsonNode v, String key, Path file) {
+        double x = positive(v, key, file);
+        if (x > 1) throw InputException.at(file, key, "expected a fraction in (0, 1], found " + x);
+        return x;
+    }
+}
