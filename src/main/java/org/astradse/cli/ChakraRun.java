@@ -102,10 +102,11 @@ final class ChakraRun {
                 sb.append("sys[").append(i).append("], Total compute-communication overlap: ").append(n.overlapNs()).append('\n');
             if (n.roofline() != null) {
                 GraphResult.Roofline f = n.roofline();
-                sb.append(String.format(Locale.ROOT, "sys[%d], Compute bound percentage: %.3f%%%n", i, f.computeBoundPct()));
-                sb.append(String.format(Locale.ROOT, "sys[%d], Average compute utilization: %.3f%%%n", i, f.computeUtilPct()));
-                sb.append(String.format(Locale.ROOT, "sys[%d], Average memory utilization: %.3f%%%n", i, f.memUtilPct()));
-                sb.append(String.format(Locale.ROOT, "sys[%d], Average operation intensity: %.3f%n", i, f.opIntensity()));
+                String at = "sys[" + i + "], ";
+                sb.append(at).append("Compute bound percentage: ").append(GraphResult.fixed3(f.computeBoundPct())).append("%\n");
+                sb.append(at).append("Average compute utilization: ").append(GraphResult.fixed3(f.computeUtilPct())).append("%\n");
+                sb.append(at).append("Average memory utilization: ").append(GraphResult.fixed3(f.memUtilPct())).append("%\n");
+                sb.append(at).append("Average operation intensity: ").append(GraphResult.fixed3(f.opIntensity())).append('\n');
             }
         }
         sb.append(String.format(Locale.ROOT, "%d NPUs: finished at %d ns (latest NPU), exposed communication up to %s ns%s%n",

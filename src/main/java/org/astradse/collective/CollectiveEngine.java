@@ -324,6 +324,9 @@ public final class CollectiveEngine {
             PhaseAlgorithm target = algorithm(deliverTo, from.stream, from.phase);
             target.noteSend((apparentSrc - target.base) / target.stride, from, peerIndex, bytes);
         }
+        if (rendezvous && stateless == null)
+            throw new org.astradse.InputException("--rendezvous-protocol with the congestion-aware network is supported for "
+                    + "sends and receives only, not for collectives (not characterised); use --congestion unaware");
         long leave = rendezvous ? now + network.controlDelayNs(dst, from.npu, RENDEZVOUS_BYTES) : now;
         long arrival = network.send(events, leave, from.npu, dst, bytes, deliverTo, from.stream, from.phase, apparentSrc);
         if (stateless != null && !checkDuplicates) {

@@ -40,4 +40,13 @@ public record GraphResult(List<Npu> perNpu, boolean symmetric, List<String> warn
     /** Percentages and mean intensity over compute nodes, weighted by duration (denominator 1 + Σd). */
     public record Roofline(double computeBoundPct, double computeUtilPct, double memUtilPct, double opIntensity) {
     }
+
+    /**
+     * {@code v} with three decimals as C's printf prints it: the double's exact binary value rounded half-even (Java's
+     * {@code %.3f} rounds the shortest decimal form half-up, which differs on ties).
+     */
+    public static String fixed3(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) return Double.toString(v);
+        return new java.math.BigDecimal(v).setScale(3, java.math.RoundingMode.HALF_EVEN).toPlainString();
+    }
 }

@@ -197,8 +197,15 @@ public final class GraphSimulator {
 
     /** involved_dim as a mask of physical (= logical) dimensions: absent = all; entries beyond the dims ignored. */
     private static long involvedMask(EtNode node, NetworkConfig net) {
-        if (node.involvedCount() < 0) return -1L;
-        return node.involvedDims();
+        long all = net.dimensionCount() >= 63 ? -1L : (1L << net.dimensionCount()) - 1;
+        if (node.involvedCount() < 0) return all;
+        return node.involvedDims() & all;
+    }
+
+    /** The same collective as far as matching goes: type, chunks and phases (the reference matches tag and size). */
+    private static boolean samePlan(CollectivePlan a, CollectivePlan b) {
+        return a == b || a.type() == b.type() && a.chunkCount() == b.chunkCount()
+                && Arrays.equals(a.chunkBytes(), b.chunkBytes()) && a.phases().equals(b.phases());
     }
 
     private GraphResult run(boolean symmetric) {
@@ -341,7 +348,9 @@ public final class GraphSimulator {
             EtNode e = g.nodes()[node];
             int t = e.type();
             boolean cpu = e.cpuOp();
-            if (cpu && (t == EtNode.COMM_COLL_NODE || t == EtNode.COMM_SEND_NODE || t == EtNode.COMM_RECV_NODE))
+            boolean replayOnly = options.replayOnly();
+            // replay-only replays every node before any communication attribute is read (SYS:405-412, WL:213-228)
+            if (!replayOnly && cpu && (t == EtNode.COMM_COLL_NODE || t == EtNode.COMM_SEND_NODE || t == EtNode.COMM_RECV_NODE))
                 throw at(g, e, "is_cpu_op is set on a communication node (the reference aborts: \"CPU-side communication is "
                         + "not supported\")");
             if (cpu) {
@@ -351,7 +360,10 @@ public final class GraphSimulator {
             } else if (t != EtNode.COMM_RECV_NODE) {
                 if (commBusy) return false;
             }
-            if (e.error() != null) throw at(g, e, e.error());
+            if (t != EtNode.INVALID_NODE && (t < EtNode.MEM_LOAD_NODE || t > EtNode.COMM_COLL_NODE))
+                throw at(g, e, "this node type cannot be executed (the reference aborts on an assertion in its statistics, "
+                        + "also in replay-only mode; METADATA nodes and unknown types are not supported)");
+            if (e.error() != null && (!replayOnly || e.error().startsWith("attribute is_cpu_op"))) throw at(g, e, e.error());
             issuedAt[node] = now;
             state[node] = 2;
             if (cpu) {
@@ -380,6 +392,9 @@ public final class GraphSimulator {
                         doneNow(node, now);
                         return true;
                     }
+                    if (e.numOps() == 0)
+                        throw at(g, e, "num_ops 0 with tensor_size " + e.tensorSize() + ": the roofline time is 0/0 (undefined "
+                                + "in the reference)");
                     double oi = (double) e.numOps() / (double) e.tensorSize();
                     double lmb = sys.localMemBwGBps() * 1e9;
                     double peak = options.peakPerfTflops() * 1e12;
@@ -440,7 +455,10 @@ public final class GraphSimulator {
 
         /** Recorded duration: µs → ns; 0 µs counts as 1 ns (WL:213-228). */
         private long replayNs(EtNode e) {
-            long d = e.durationMicros() * 1000;
+            long us = e.durationMicros(); // uint64 in the file
+            if (us < 0 || us > Long.MAX_VALUE / 4000)
+                throw at(g, e, "duration_micros " + Long.toUnsignedString(us) + " µs is beyond what a run can time (2^63 ns)");
+            long d = us * 1000;
             return d == 0 ? 1 : d;
         }
 
@@ -518,7 +536,7 @@ public final class GraphSimulator {
                 slots.put(slotKey, slot);
                 issuedPlans.add(plan);
                 issuedBy.add(what);
-            } else if (issuedPlans.get(slot) != plan) {
+            } else if (!samePlan(issuedPlans.get(slot), plan)) {
                 throw at(g, e, what + " differs from " + issuedBy.get(slot) + "; every NPU of a group must issue the same "
                         + "collectives in the same order (their chunks are matched by a counter; the reference deadlocks)");
             }

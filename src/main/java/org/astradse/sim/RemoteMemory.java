@@ -45,8 +45,11 @@ public record RemoteMemory(Kind kind, long latencyNs, long bytesPerNs, int npusP
         int perNode = 1;
         int nodes = 1;
         if (kind == Kind.PER_NODE_MEMORY_EXPANSION) {
-            perNode = (int) unsigned(root, "num-npus-per-node", file, 1);
-            nodes = (int) unsigned(root, "num-nodes", file, 1);
+            perNode = (int) Math.min(Integer.MAX_VALUE, unsigned(root, "num-npus-per-node", file, 1));
+            long n = unsigned(root, "num-nodes", file, 1);
+            if (n > NetworkConfig.MAX_NPUS)
+                throw InputException.at(file, "num-nodes", "expected at most " + NetworkConfig.MAX_NPUS + ", found " + n);
+            nodes = (int) n;
         }
         return new RemoteMemory(kind, lat, bw, perNode, nodes);
     }

@@ -115,10 +115,10 @@ class ReferenceEtTest {
             same(e, "overlap_ns", n.overlapNs(), at);
             if (!e.get("compute_bound_pct").isEmpty()) {
                 GraphResult.Roofline f = n.roofline();
-                assertEquals(e.get("compute_bound_pct"), String.format(java.util.Locale.ROOT, "%.3f", f.computeBoundPct()), at);
-                assertEquals(e.get("avg_compute_util_pct"), String.format(java.util.Locale.ROOT, "%.3f", f.computeUtilPct()), at);
-                assertEquals(e.get("avg_mem_util_pct"), String.format(java.util.Locale.ROOT, "%.3f", f.memUtilPct()), at);
-                assertEquals(e.get("avg_op_intensity"), String.format(java.util.Locale.ROOT, "%.3f", f.opIntensity()), at);
+                assertEquals(e.get("compute_bound_pct"), GraphResult.fixed3(f.computeBoundPct()), at);
+                assertEquals(e.get("avg_compute_util_pct"), GraphResult.fixed3(f.computeUtilPct()), at);
+                assertEquals(e.get("avg_mem_util_pct"), GraphResult.fixed3(f.memUtilPct()), at);
+                assertEquals(e.get("avg_op_intensity"), GraphResult.fixed3(f.opIntensity()), at);
             }
         }
     }

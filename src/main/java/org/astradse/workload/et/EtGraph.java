@@ -65,7 +65,10 @@ public record EtGraph(Path file, EtNode[] nodes, int[] parentCount, int[] childS
         if (!duplicates.isEmpty())
             warnings.add(file + ": duplicate node ids " + duplicates + ": as in the reference, the last record with an id "
                     + "supplies the node and the dependencies of all its records are united");
-        long[] ids = last.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        // ids are uint64: ascending id is unsigned order, i.e. signed order of the ids with the sign bit flipped
+        long[] keys = last.keySet().stream().mapToLong(id -> id ^ Long.MIN_VALUE).sorted().toArray();
+        long[] ids = new long[keys.length];
+        for (int i = 0; i < keys.length; i++) ids[i] = keys[i] ^ Long.MIN_VALUE;
         int n = ids.length;
         EtNode[] nodes = new EtNode[n];
         for (int i = 0; i < n; i++) nodes[i] = records.get(last.get(ids[i]));
@@ -79,7 +82,7 @@ public record EtGraph(Path file, EtNode[] nodes, int[] parentCount, int[] childS
             int k = 0;
             for (int j = 0; j < p.length; j++) {
                 if (j > 0 && p[j] == p[j - 1]) continue;
-                int at = Arrays.binarySearch(ids, p[j]);
+                int at = Arrays.binarySearch(keys, p[j] ^ Long.MIN_VALUE);
                 if (at < 0)
                     throw new InputException(file + ": node " + ids[i] + " depends on node " + p[j] + ", which no record of "
                             + "the file defines (the reference aborts: \"not found in index, file might be corrupted\")");

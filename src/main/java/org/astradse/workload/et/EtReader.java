@@ -282,14 +282,23 @@ public final class EtReader {
             if (cpuAttr != null && !integerKind(cpuAttr.kind()))
                 errors.add("attribute is_cpu_op has " + kindName(cpuAttr.kind()) + "; expected an integer or bool kind");
             boolean cpu = cpuAttr != null && integerKind(cpuAttr.kind()) && cpuAttr.integer() != 0;
-            long numOps = unsigned(1, type == EtNode.COMP_NODE ? null : errors);
-            long tensorSize = unsigned(2, type == EtNode.COMP_NODE || type == EtNode.MEM_LOAD_NODE
-                    || type == EtNode.MEM_STORE_NODE ? (type == EtNode.COMP_NODE ? null : errors) : null);
-            long commType = comm ? integer(3, true, errors) : -1;
+            boolean p2p = type == EtNode.COMM_SEND_NODE || type == EtNode.COMM_RECV_NODE;
+            boolean mem = type == EtNode.MEM_LOAD_NODE || type == EtNode.MEM_STORE_NODE;
+            // each attribute is judged only on the nodes that read it (SEMANTICS-ET 1.4); a COMP's num_ops and
+            // tensor_size are read with roofline only, so a wrong kind there is kept as −2 for the simulator
+            long numOps = unsigned(1, null);
+            long tensorSize = unsigned(2, mem ? errors : null);
+            long commType = -1;
+            if (type == EtNode.COMM_COLL_NODE) {
+                commType = integer(3, true, errors);
+                Attribute ct = attrs[3];
+                // read as an unsigned 64-bit value: a negative or huge value is no collective type the reference runs
+                if (ct != null && integerKind(ct.kind()) && (ct.integer() < 0 || ct.integer() > 1000)) commType = 1000;
+            }
             long commSize = comm ? unsigned(4, errors) : -1;
-            long src = comm ? int32(5, errors) : EtNode.ABSENT;
-            long dst = comm ? int32(6, errors) : EtNode.ABSENT;
-            long tag = comm ? int32(7, errors) : EtNode.ABSENT;
+            long src = p2p ? int32(5, errors) : EtNode.ABSENT;
+            long dst = p2p ? int32(6, errors) : EtNode.ABSENT;
+            long tag = p2p ? int32(7, errors) : EtNode.ABSENT;
             long involved = 0;
             int involvedCount = -1;
             String pg = "";
@@ -309,8 +318,7 @@ public final class EtReader {
                     else pg = p.string();
                 }
             }
-            return new EtNode(id, type, durationMicros, cpu, numOps, tensorSize,
-                    commType > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) commType, commSize, src, dst, tag, involved,
+            return new EtNode(id, type, durationMicros, cpu, numOps, tensorSize, (int) commType, commSize, src, dst, tag, involved,
                     involvedCount, pg, errors.isEmpty() ? null : String.join("; ", errors));
         }
 
