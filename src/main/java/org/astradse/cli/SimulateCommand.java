@@ -25,6 +25,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (options.chakra()) return ChakraRun.run(options, json);
+        if (!java.nio.file.Files.exists(options.workload))
+            throw new org.astradse.InputException("--workload-configuration: " + options.workload + " is neither a 1.0 text "
+                    + "workload file nor the prefix of a Chakra trace set (no " + options.workload + ".0.et)");
         SimulationOptions.Inputs in = options.load();
         TrainingResult r = in.simulate();
         in.warnings().forEach(w -> System.err.println("warning: " + w));
