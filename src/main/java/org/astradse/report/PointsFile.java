@@ -42,6 +42,9 @@ public final class PointsFile implements AutoCloseable {
     private record FrontEntry(ParetoFront.Point point, List<String> cells) {
     }
 
+    private long firstId; // row k holds point firstId + k·idStride (a shard of an array job: ids ≡ first mod stride)
+    private long idStride = 1;
+
     private PointsFile(Path dir, List<String> header, List<String> groupBy, Writer out) throws IOException {
         this.dir = dir;
         this.header = List.copyOf(header);
@@ -54,9 +57,17 @@ public final class PointsFile implements AutoCloseable {
 
     /** Starts a new points.csv (replacing any). */
     public static PointsFile create(Path dir, List<String> header, List<String> groupBy) throws IOException {
+        return create(dir, header, groupBy, 0, 1);
+    }
+
+    /** Starts a new points.csv whose row k is point {@code firstId + k·idStride} (one shard of a sweep). */
+    public static PointsFile create(Path dir, List<String> header, List<String> groupBy, long firstId, long idStride)
+            throws IOException {
         Files.createDirectories(dir);
         Writer w = Files.newBufferedWriter(dir.resolve("points.csv"), StandardCharsets.UTF_8);
         PointsFile f = new PointsFile(dir, header, groupBy, w);
+        f.firstId = firstId;
+        f.idStride = idStride;
         f.printer.printRecord(header);
         f.printer.flush();
         return f;
@@ -69,31 +80,37 @@ public final class PointsFile implements AutoCloseable {
      * @throws IllegalStateException with a user-facing message if the file does not belong to this sweep
      */
     public static PointsFile resume(Path dir, List<String> header, List<String> groupBy) throws IOException {
+        return resume(dir, header, groupBy, 0, 1);
+    }
+
+    /** {@link #resume} for a file whose row k is point {@code firstId + k·idStride}. */
+    public static PointsFile resume(Path dir, List<String> header, List<String> groupBy, long firstId, long idStride)
+            throws IOException {
         Path file = dir.resolve("points.csv");
-        if (!Files.exists(file)) return create(dir, header, groupBy);
+        if (!Files.exists(file)) return create(dir, header, groupBy, firstId, idStride);
         truncateTornLine(file);
         String first;
         try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             first = in.readLine();
         }
-        if (first == null) return create(dir, header, groupBy);
+        if (first == null) return create(dir, header, groupBy, firstId, idStride);
         List<String> found = parse(first);
         if (!found.equals(header))
             throw new IllegalStateException(file + " has other columns than this sweep (" + found + "); it belongs to "
                     + "another spec: use another --out or start over with --force");
         Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         PointsFile f = new PointsFile(dir, header, groupBy, w);
+        f.firstId = firstId;
+        f.idStride = idStride;
         try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             in.readLine();
             String line;
-            long expected = 0;
             while ((line = in.readLine()) != null) {
                 List<String> cells = parse(line);
                 long id = Long.parseLong(cells.get(0));
-                if (id != expected)
-                    throw new IllegalStateException(file + ": a row has point_id " + id + ", expected " + expected);
+                if (id != f.nextId())
+                    throw new IllegalStateException(file + ": a row has point_id " + id + ", expected " + f.nextId());
                 f.count(cells);
-                expected++;
             }
         }
         return f;
@@ -155,8 +172,18 @@ public final class PointsFile implements AutoCloseable {
      * simply runs again (a torn line is cut), while a flush per row would cost a system call per design point.
      */
     public void append(PointRow row) throws IOException {
-        if (row.id() != rows) throw new IllegalStateException("row " + row.id() + " out of order; expected " + rows);
-        List<String> cells = row.cells();
+        appendCells(row.cells());
+    }
+
+    /** The point id the next row must carry. */
+    public long nextId() {
+        return firstId + rows * idStride;
+    }
+
+    /** Appends a row given as CSV cells (a merged shard's row), as {@link #append}. */
+    public void appendCells(List<String> cells) throws IOException {
+        long id = Long.parseLong(cells.get(0));
+        if (id != nextId()) throw new IllegalStateException("row " + id + " out of order; expected " + nextId());
         printer.printRecord(cells);
         long now = System.nanoTime();
         if (now - lastFlush >= FLUSH_NANOS) {
@@ -256,7 +283,8 @@ public final class PointsFile implements AutoCloseable {
         out.close();
     }
 
-    private static List<String> parse(String line) throws IOException {
+    /** One CSV line of points.csv as cells. */
+    public static List<String> parse(String line) throws IOException {
         List<CSVRecord> recs = CSVFormat.DEFAULT.parse(new StringReader(line)).getRecords();
         return recs.isEmpty() ? List.of() : recs.get(0).toList();
     }

@@ -167,6 +167,12 @@ public final class Manifests {
      */
     public static PointsFile open(Path dir, List<String> header, List<String> groupBy, String hash, boolean resume,
                                   boolean force) throws IOException {
+        return open(dir, header, groupBy, hash, resume, force, 0, 1);
+    }
+
+    /** {@link #open} for a shard whose row k is point {@code firstId + k·idStride}. */
+    public static PointsFile open(Path dir, List<String> header, List<String> groupBy, String hash, boolean resume,
+                                  boolean force, long firstId, long idStride) throws IOException {
         Path manifest = dir.resolve("manifest.json");
         JsonNode previous = Files.exists(manifest) ? JSON.readTree(manifest.toFile()) : null;
         boolean sameRun = previous != null && hash.equals(previous.path("specHash").asText());
@@ -181,7 +187,8 @@ public final class Manifests {
                         + "to start over");
         }
         try {
-            return resume && !force ? PointsFile.resume(dir, header, groupBy) : PointsFile.create(dir, header, groupBy);
+            return resume && !force ? PointsFile.resume(dir, header, groupBy, firstId, idStride)
+                    : PointsFile.create(dir, header, groupBy, firstId, idStride);
         } catch (IllegalStateException e) {
             throw new InputException(e.getMessage());
         }

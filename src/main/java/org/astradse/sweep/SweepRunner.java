@@ -75,21 +75,54 @@ public final class SweepRunner {
      */
     public static Outcome run(SweepSpec spec, Path dir, int threads, boolean resume, boolean force, String toolVersion,
                               Progress progress, BooleanSupplier stop) {
+        return run(spec, dir, threads, resume, force, toolVersion, progress, stop, null);
+    }
+
+    /**
+     * Shard {@code index} of {@code count} of a sweep (an array job's task): the points whose id ≡ index (mod count), a
+     * deterministic partition that spreads every region of the grid over all shards. {@code merge} joins the shards'
+     * folders into the files one run would write.
+     */
+    public record Shard(int index, int count) {
+        public Shard {
+            if (count < 1 || index < 0 || index >= count)
+                throw new InputException("--shard: expected I/N with 0 <= I < N, found " + index + "/" + count);
+        }
+
+        /** Points of a sweep of {@code total} in this shard. */
+        public long size(long total) {
+            return index < total ? (total - index + count - 1) / count : 0;
+        }
+
+        @Override
+        public String toString() {
+            return index + "/" + count;
+        }
+    }
+
+    /** Runs the whole sweep ({@code shard} null) or one shard of it into {@code dir}; see {@link #run}. */
+    public static Outcome run(SweepSpec spec, Path dir, int threads, boolean resume, boolean force, String toolVersion,
+                              Progress progress, BooleanSupplier stop, Shard shard) {
         SweepSpace space = new SweepSpace(spec);
-        long total = space.size();
-        String hash = Manifests.hash(spec, toolVersion, "sweep");
+        long all = space.size();
+        long total = shard == null ? all : shard.size(all);
+        long firstId = shard == null ? 0 : shard.index();
+        long stride = shard == null ? 1 : shard.count();
+        String sweepHash = Manifests.hash(spec, toolVersion, "sweep");
+        String hash = shard == null ? sweepHash : sweepHash + "/shard " + shard; // a shard folder resumes only as itself
         Path manifest = dir.resolve("manifest.json");
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         try (FolderLock lock = FolderLock.acquire(dir)) {
             long started = System.nanoTime();
             Instant startedAt = Instant.now();
-            PointsFile file = Manifests.open(dir, space.header(), spec.groupBy(), hash, resume, force);
+            PointsFile file = Manifests.open(dir, space.header(), spec.groupBy(), hash, resume, force, firstId, stride);
             long from = file.rows();
-            writeManifest(json, manifest, spec, hash, toolVersion, "running", file, total, from, 0, threads, startedAt);
+            writeManifest(json, manifest, spec, hash, toolVersion, "running", file, all, from, 0, threads, startedAt, shard,
+                    sweepHash);
             progress.start(total, from);
             long end;
             try (file) {
-                end = OrderedExecutor.run(from, total, threads, 1024, space::evaluate, (id, row) -> {
+                end = OrderedExecutor.run(from, total, threads, 1024, j -> space.evaluate(firstId + j * stride), (id, row) -> {
                     try {
                         file.append(row);
                     } catch (IOException e) {
@@ -102,11 +135,10 @@ public final class SweepRunner {
                 progress.finish();
             }
             boolean complete = end == total;
-            if (complete) org.astradse.report.ParetoPlot.write(dir, new org.astradse.report.ParetoPlot.Options(spec.name(),
-                    spec.description(), spec.groupBy(), spec.colourBy()));
+            if (complete && shard == null) org.astradse.report.ParetoPlot.write(dir, plotOptions(spec));
             double seconds = (System.nanoTime() - started) / 1e9;
-            writeManifest(json, manifest, spec, hash, toolVersion, complete ? "complete" : "interrupted", file, total, from,
-                    seconds, threads, startedAt);
+            writeManifest(json, manifest, spec, hash, toolVersion, complete ? "complete" : "interrupted", file, all, from,
+                    seconds, threads, startedAt, shard, sweepHash);
             var common = file.commonestReason();
             return new Outcome(dir, total, file.ok(), file.infeasible(), file.failed(), file.frontSize(), end - from, seconds,
                     threads, common == null ? null : common.getKey(), common == null ? 0 : common.getValue(), !complete);
@@ -115,10 +147,25 @@ public final class SweepRunner {
         }
     }
 
+    /** The plot's options for a spec (also what a merge of its shards needs). */
+    public static org.astradse.report.ParetoPlot.Options plotOptions(SweepSpec spec) {
+        return new org.astradse.report.ParetoPlot.Options(spec.name(), spec.description(), spec.groupBy(), spec.colourBy());
+    }
+
     private static void writeManifest(ObjectMapper json, Path manifest, SweepSpec spec, String hash, String version, String status,
                                       PointsFile file, long total, long resumedFrom, double seconds, int threads,
-                                      Instant startedAt) throws IOException {
+                                      Instant startedAt, Shard shard, String sweepHash) throws IOException {
         ObjectNode m = Manifests.base(spec, version, status, "sweep");
+        if (shard != null) {
+            // what merge needs to check the shards belong together and to write the single run's files
+            ObjectNode sh = m.putObject("shard");
+            sh.put("index", shard.index());
+            sh.put("count", shard.count());
+            sh.put("sweepHash", sweepHash);
+            sh.put("points", shard.size(total));
+            sh.putPOJO("groupBy", spec.groupBy());
+            sh.put("colourBy", spec.colourBy());
+        }
         m.put("specHash", hash);
         Manifests.counts(m, file).put("points", total);
         ObjectNode timing = Manifests.timing(m, startedAt, !"running".equals(status), threads, seconds);
