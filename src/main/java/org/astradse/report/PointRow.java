@@ -49,6 +49,17 @@ public record PointRow(long id, String status, String error, List<String> parame
         return OK.equals(status);
     }
 
+    /**
+     * {@code String.format(Locale.ROOT, "%.2f", v)} without a Formatter per row: Java's %f rounds the shortest decimal
+     * form of the double (the digits {@link Double#toString} gives) half-up, which is exactly this.
+     */
+    static String twoDecimals(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) return String.format(Locale.ROOT, "%.2f", v);
+        java.math.BigDecimal d = new java.math.BigDecimal(Double.toString(v)).setScale(2, java.math.RoundingMode.HALF_UP);
+        String t = d.toPlainString();
+        return d.signum() == 0 && (1 / v) < 0 ? "-" + t : t; // %.2f keeps the sign of −0.0
+    }
+
     /** The CSV cells, formatted deterministically (cost with 2 decimals, no thousands separators). */
     public List<String> cells() {
         List<String> c = new ArrayList<>();
@@ -62,7 +73,7 @@ public record PointRow(long id, String status, String error, List<String> parame
             c.add(Long.toString(endToEndNs));
             c.add(Long.toString(computeNs));
             c.add(Long.toString(exposedNs));
-            c.add(String.format(Locale.ROOT, "%.2f", costUsd));
+            c.add(twoDecimals(costUsd));
         } else {
             c.add(npus > 0 ? Long.toString(npus) : "");
             c.add("");
