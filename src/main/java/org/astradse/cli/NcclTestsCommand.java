@@ -1,0 +1,89 @@
+package org.astradse.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.astradse.InputException;
+import org.astradse.hw.Cluster;
+import org.astradse.hw.NcclModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code nccl-tests}: the modelled nccl-tests table of a cluster (a contract). */
+@Command(name = "nccl-tests", mixinStandardHelpOptions = true,
+        description = "Model an nccl-tests run (all_reduce_perf & co.) on a cluster description: size, count, type, time, "
+                + "algbw and busbw as nccl-tests defines them.")
+final class NcclTestsCommand implements Callable<Integer> {
+    @Option(names = "--cluster", required = true, paramLabel = "C.yaml", description = "cluster description (gpu, network, fabric)")
+    Path cluster;
+
+    @Option(names = "--op", required = true, paramLabel = "OP",
+            description = "all_reduce, all_gather, reduce_scatter, alltoall or sendrecv")
+    String op;
+
+    @Option(names = "--algo", defaultValue = "auto", paramLabel = "ALGO", description = "auto (default), ring, tree, nvls, nvlstree")
+    String algo;
+
+    @Option(names = {"-b", "--minbytes"}, defaultValue = "8", paramLabel = "SIZE", description = "first size (default 8; K, M, G = 2^10, 2^20, 2^30)")
+    String minBytes;
+
+    @Option(names = {"-e", "--maxbytes"}, defaultValue = "8G", paramLabel = "SIZE", description = "last size (default 8G)")
+    String maxBytes;
+
+    @Option(names = {"-f", "--stepfactor"}, defaultValue = "2", paramLabel = "F", description = "size multiplier (default 2)")
+    double factor;
+
+    @Option(names = "--json", description = "print {\"rows\": [{bytes, timeUs, algbwGBps, busbwGBps, algo}]}")
+    boolean json;
+
+    static long size(String s, String option) {
+        String t = s.trim().toUpperCase(Locale.ROOT);
+        long mult = 1;
+        if (t.endsWith("K")) mult = 1L << 10;
+        else if (t.endsWith("M")) mult = 1L << 20;
+        else if (t.endsWith("G")) mult = 1L << 30;
+        if (mult > 1) t = t.substring(0, t.length() - 1);
+        try {
+            long v = Long.parseLong(t);
+            if (v >= 0 && v <= Long.MAX_VALUE / mult) return v * mult;
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new InputException(option + ": expected a size >= 0 in bytes (suffix K, M or G), found '" + s + "'");
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long b = size(minBytes, "-b");
+        long e = size(maxBytes, "-e");
+        if (e < b) throw new InputException("-e " + maxBytes + " is smaller than -b " + minBytes);
+        if (!(factor > 1)) throw new InputException("-f: expected a multiplier > 1, found " + factor);
+        String o = op.toLowerCase(Locale.ROOT);
+        if (!NcclModel.OPS.contains(o)) throw new InputException("--op: unknown collective '" + op + "'; expected one of " + NcclModel.OPS);
+        Cluster c = Cluster.parse(cluster);
+        ObjectNode out = new ObjectMapper().createObjectNode();
+        ArrayNode rows = out.putArray("rows");
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "# nccl-tests model: %s on %s (%d GPUs)%n", o, cluster, c.totalGpus()));
+        sb.append(String.format(Locale.ROOT, "#%14s %12s %8s %12s %10s %10s  %s%n", "size", "count", "type", "time(us)",
+                "algbw", "busbw", "algo"));
+        for (long s = b; s <= e; s = Math.max(s + 1, (long) Math.floor(s * factor))) { // b, b·f, b·f², … up to e
+            NcclModel.Row r = NcclModel.time(c, o, s, algo.toLowerCase(Locale.ROOT));
+            ObjectNode j = rows.addObject();
+            j.put("bytes", s);
+            j.put("timeUs", r.timeUs());
+            j.put("algbwGBps", r.algbwGBps());
+            j.put("busbwGBps", r.busbwGBps());
+            j.put("algo", r.algo());
+            j.put("protocol", r.protocol());
+            sb.append(String.format(Locale.ROOT, " %14d %12d %8s %12.1f %10.2f %10.2f  %s/%s%n", s, r.count(), "float",
+                    r.timeUs(), r.algbwGBps(), r.busbwGBps(), r.algo(), r.protocol()));
+        }
+        if (json) System.out.println(new ObjectMapper().writeValueAsString(out));
+        else System.out.print(sb);
+        return 0;
+    }
+}

@@ -1,0 +1,148 @@
+package org.astradse.hw;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.astradse.InputException;
+import org.astradse.network.NetworkConfig;
+import org.astradse.network.TopologyKind;
+
+/**
+ * A cluster description (a contract, shared by {@code nccl-tests} and, later, {@code train}, {@code compute} and sweep
+ * specs): a GPU, and per network dimension (dimension 0 innermost: the NPU id varies fastest in it) a topology, a GPU
+ * count, the bandwidth one GPU gets in that dimension (GB/s per direction, GB = 10^9 B: datasheet units, e.g.
+ * 8 × 400 Gb/s NICs for 8 GPUs = 50 GB/s per GPU), an optional per-hop latency (ns) and a fabric profile.
+ * <pre>
+ * cluster:
+ *   gpu: H100-SXM
+ *   network:
+ *     topology: [Switch, Switch]
+ *     npus_count: [8, 16]
+ *     bandwidth: [450, 50]
+ *   fabric: [nvlink4-nvswitch, ib-ndr]
+ * </pre>
+ *
+ * @param file     where it was read from (may be null)
+ * @param gpu      the GPU
+ * @param dims     the dimensions, innermost first
+ */
+public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
+
+    /**
+     * One dimension.
+     *
+     * @param topology     Ring, FullyConnected or Switch
+     * @param npus         GPUs in the dimension
+     * @param bandwidthGBps what the technology gives one GPU in it, GB/s per direction (10^9 B/s)
+     * @param latencyNs    per-hop latency, ns (the fabric's default when not given)
+     * @param fabric       its link technology
+     */
+    public record Dim(TopologyKind topology, int npus, double bandwidthGBps, double latencyNs, FabricProfile fabric) {
+    }
+
+    public int totalGpus() {
+        long n = 1;
+        for (Dim d : dims) n *= d.npus();
+        return (int) n;
+    }
+
+    /** Reads a cluster file: a {@code cluster:} section, or the section's keys at the top. */
+    public static Cluster parse(Path file) {
+        JsonNode root = NetworkConfig.readTree(file, new ObjectMapper(new YAMLFactory()));
+        JsonNode c = root.has("cluster") ? root.get("cluster") : root;
+        String at = root.has("cluster") ? "cluster." : "";
+        if (!c.isObject()) throw InputException.at(file, "cluster", "expected a mapping with gpu, network and fabric");
+        JsonNode gpu = c.get("gpu");
+        if (gpu == null || !gpu.isTextual()) throw InputException.at(file, at + "gpu", "missing; expected a GPU profile name "
+                + GpuProfile.NAMES + " or a file");
+        GpuProfile g;
+        try {
+            g = GpuProfile.named(gpu.asText());
+        } catch (InputException e) {
+            throw InputException.at(file, at + "gpu", e.getMessage());
+        }
+        JsonNode net = c.get("network");
+        if (net == null || !net.isObject()) throw InputException.at(file, at + "network", "missing; expected topology, "
+                + "npus_count, bandwidth (GB/s per GPU per direction, 10^9 B/s) and optionally latency (ns) lists");
+        List<String> topo = list(net, "topology", file, at + "network.", true);
+        int k = topo.size();
+        if (k == 0) throw InputException.at(file, at + "network.topology", "expected at least one dimension");
+        List<String> npus = list(net, "npus_count", file, at + "network.", false);
+        List<String> bw = list(net, "bandwidth", file, at + "network.", false);
+        List<String> lat = net.has("latency") ? list(net, "latency", file, at + "network.", false) : null;
+        JsonNode fab = c.get("fabric");
+        if (fab == null || !fab.isArray()) throw InputException.at(file, at + "fabric", "missing; expected one fabric profile per "
+                + "dimension, e.g. [nvlink4-nvswitch, ib-ndr]; bundled: " + FabricProfile.NAMES);
+        for (var e : List.of(java.util.Map.entry("npus_count", npus.size()), java.util.Map.entry("bandwidth", bw.size()),
+                java.util.Map.entry("fabric", fab.size())))
+            if (e.getValue() != k)
+                throw InputException.shape(file, at + (e.getKey().equals("fabric") ? "fabric" : "network." + e.getKey()),
+                        e.getValue() + " entries for " + k + " dimensions (network.topology has " + k + ")");
+        if (lat != null && lat.size() != k)
+            throw InputException.shape(file, at + "network.latency", lat.size() + " entries for " + k + " dimensions");
+        List<Dim> dims = new ArrayList<>();
+        long total = 1;
+        for (int i = 0; i < k; i++) {
+            TopologyKind t = TopologyKind.fromName(topo.get(i));
+            if (t == null)
+                throw InputException.at(file, at + "network.topology[" + i + "]", "unknown topology '" + topo.get(i)
+                        + "'; expected Ring, FullyConnected or Switch");
+            int n = positiveInt(npus.get(i), file, at + "network.npus_count[" + i + "]");
+            double b = positive(bw.get(i), file, at + "network.bandwidth[" + i + "]", "GB/s per GPU per direction (10^9 B/s)");
+            FabricProfile f;
+            try {
+                f = FabricProfile.named(fab.get(i).asText());
+            } catch (InputException e) {
+                throw InputException.at(file, at + "fabric[" + i + "]", e.getMessage());
+            }
+            double l = lat == null ? f.defaultLatencyNs() : nonNegative(lat.get(i), file, at + "network.latency[" + i + "]");
+            dims.add(new Dim(t, n, b, l, f));
+            total *= n;
+            if (total > NetworkConfig.MAX_NPUS)
+                throw InputException.at(file, at + "network.npus_count", "more than " + NetworkConfig.MAX_NPUS + " GPUs");
+        }
+        return new Cluster(file, g, List.copyOf(dims));
+    }
+
+    private static List<String> list(JsonNode net, String key, Path file, String at, boolean text) {
+        JsonNode v = net.get(key);
+        if (v == null || !v.isArray())
+            throw InputException.at(file, at + key, "missing; expected a list with one entry per dimension");
+        List<String> out = new ArrayList<>();
+        for (JsonNode x : v) out.add(x.asText());
+        return out;
+    }
+
+    private static int positiveInt(String s, Path file, String at) {
+        try {
+            int n = Integer.parseInt(s.trim());
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw InputException.at(file, at, "expected a positive whole number of GPUs, found '" + s + "'");
+    }
+
+    private static double positive(String s, Path file, String at, String unit) {
+        try {
+            double x = Double.parseDouble(s.trim());
+            if (x > 0 && Double.isFinite(x)) return x;
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw InputException.at(file, at, "expected a positive number (" + unit + "), found '" + s + "'");
+    }
+
+    private static double nonNegative(String s, Path file, String at) {
+        try {
+            double x = Double.parseDouble(s.trim());
+            if (x >= 0 && Double.isFinite(x)) return x;
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw InputException.at(file, at, "expected a latency >= 0 ns, found '" + s + "'");
+    }
+}

@@ -1,0 +1,112 @@
+package org.astradse.hw;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.astradse.InputException;
+import org.astradse.network.NetworkConfig;
+
+/**
+ * A link technology as NCCL meets it: per protocol (LL, LL128, Simple) a latency and the fraction of the line rate a
+ * collective's bus bandwidth reaches ({@link NcclModel}); whether its switches reduce in the network (NVLS on NVSwitch
+ * gen 3+, SHARP on InfiniBand) and by how much that raises an all-reduce's bus bandwidth. Bandwidths themselves are
+ * the cluster's (what the technology gives one GPU in that dimension, GB/s = 10^9 B/s per direction).
+ *
+ * @param name              the profile's name (a contract: {@link #NAMES})
+ * @param source            where the figures come from, and which are fitted
+ * @param scaleUp           a GPU-to-GPU domain (NVLink) rather than a network between nodes
+ * @param latencyUs         per protocol {@code ll}, {@code ll128}, {@code simple}: latency of one collective on the
+ *                          reference topology (one node of 8, or two nodes), µs
+ * @param efficiency        per protocol: bus bandwidth as a fraction of the line rate
+ * @param inNetworkReduction whether the switches reduce (NVLS / SHARP)
+ * @param reductionGain     bus-bandwidth factor of an in-network-reduced all-reduce over the ring's (1 without)
+ * @param defaultLatencyNs  per-hop latency when the cluster gives none, ns
+ * @param p2pEfficiency     a point-to-point stream's (sendrecv) fraction of the line rate with the Simple protocol
+ *                          (NCCL runs p2p on fewer channels than collectives); the Simple efficiency when not given
+ */
+public record FabricProfile(String name, String source, boolean scaleUp, Map<String, Double> latencyUs,
+                            Map<String, Double> efficiency, boolean inNetworkReduction, double reductionGain,
+                            double defaultLatencyNs, double p2pEfficiency) {
+
+    /** The bundled profiles' names (a contract). */
+    public static final List<String> NAMES = List.of("nvlink3-nvswitch", "nvlink4-nvswitch", "nvlink5-nvswitch",
+            "nvlink-bridge", "ib-hdr", "ib-ndr", "ib-ndr-sharp", "roce-400g", "efa-v1", "efa-v2", "gcp-tcpxo", "omnipath");
+
+    /** NCCL's protocols, in the order the model tries them. */
+    public static final List<String> PROTOCOLS = List.of("ll", "ll128", "simple");
+
+    private static final Map<String, FabricProfile> BUNDLED = new HashMap<>();
+
+    public double latencyUs(String protocol) {
+        return latencyUs.get(protocol);
+    }
+
+    public double efficiency(String protocol) {
+        return efficiency.get(protocol);
+    }
+
+    /** Efficiency of a protocol for an operation: sendrecv with Simple uses the point-to-point efficiency. */
+    public double efficiency(String protocol, String op) {
+        double e = efficiency.get(protocol);
+        return op.equals("sendrecv") ? Math.min(e, p2pEfficiency) : e;
+    }
+
+    /** A bundled profile by name, or a profile file (YAML with the same fields). */
+    public static FabricProfile named(String nameOrFile) {
+        synchronized (BUNDLED) {
+            FabricProfile p = BUNDLED.get(nameOrFile);
+            if (p != null) return p;
+            if (NAMES.contains(nameOrFile)) {
+                try (InputStream in = FabricProfile.class.getResourceAsStream("fabrics/" + nameOrFile + ".yaml")) {
+                    if (in == null) throw new IllegalStateException("bundled fabric profile missing: " + nameOrFile);
+                    p = fromTree(new ObjectMapper(new YAMLFactory()).readTree(in), null);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                BUNDLED.put(nameOrFile, p);
+                return p;
+            }
+        }
+        Path file = Path.of(nameOrFile);
+        if (!Files.isRegularFile(file))
+            throw new InputException("unknown fabric '" + nameOrFile + "'; expected one of " + NAMES + " or a fabric profile file");
+        return fromTree(NetworkConfig.readTree(file, new ObjectMapper(new YAMLFactory())), file);
+    }
+
+    static FabricProfile fromTree(JsonNode t, Path file) {
+        JsonNode name = t.get("name");
+        if (name == null || !name.isTextual()) throw InputException.at(file, "name", "missing; expected a string");
+        Map<String, Double> lat = perProtocol(t, "latency-us", file, false);
+        Map<String, Double> eff = perProtocol(t, "efficiency", file, true);
+        boolean inr = t.path("in-network-reduction").asBoolean(false);
+        double gain = t.has("reduction-gain") ? t.get("reduction-gain").asDouble() : 1.0;
+        if (!(gain >= 1)) throw InputException.at(file, "reduction-gain", "expected a factor >= 1, found " + t.get("reduction-gain"));
+        double latNs = t.path("default-latency-ns").asDouble(-1);
+        if (!(latNs >= 0)) throw InputException.at(file, "default-latency-ns", "expected a latency >= 0 ns");
+        double p2p = t.has("p2p-efficiency") ? t.get("p2p-efficiency").asDouble() : eff.get("simple");
+        if (!(p2p > 0 && p2p <= 1)) throw InputException.at(file, "p2p-efficiency", "expected a fraction in (0, 1]");
+        return new FabricProfile(name.asText(), t.path("source").asText(""), t.path("scale-up").asBoolean(false), lat, eff,
+                inr, gain, latNs, p2p);
+    }
+
+    private static Map<String, Double> perProtocol(JsonNode t, String key, Path file, boolean fraction) {
+        JsonNode m = t.get(key);
+        if (m == null || !m.isObject()) throw InputException.at(file, key, "expected {ll: …, ll128: …, simple: …}");
+        Map<String, Double> out = new HashMap<>();
+        for (String p : PROTOCOLS) {
+            JsonNode v = m.get(p);
+            if (v == null || !v.isNumber() || !(v.asDouble() > 0) || fraction && v.asDouble() > 1)
+                throw InputException.at(file, key + "." + p, "expected a " + (fraction ? "fraction in (0, 1]" : "positive number")
+                        + ", found " + v);
+            out.put(p, v.asDouble());
+        }
+        return Map.copyOf(out);
+    }
+}
