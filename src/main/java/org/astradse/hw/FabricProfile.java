@@ -1,17 +1,11 @@
 package org.astradse.hw;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.astradse.InputException;
-import org.astradse.network.NetworkConfig;
 
 /**
  * A link technology as NCCL meets it: per protocol (LL, LL128, Simple) a latency and the fraction of the line rate a
@@ -42,7 +36,12 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
     /** NCCL's protocols, in the order the model tries them. */
     public static final List<String> PROTOCOLS = List.of("ll", "ll128", "simple");
 
-    private static final Map<String, FabricProfile> BUNDLED = new HashMap<>();
+    private static final Profiles<FabricProfile> PROFILES = new Profiles<>("fabric", "fabrics", NAMES, FabricProfile::fromTree);
+
+    /** A bundled profile by name, or a profile file (YAML with the same fields). */
+    public static FabricProfile named(String nameOrFile) {
+        return PROFILES.named(nameOrFile);
+    }
 
     public double latencyUs(String protocol) {
         return latencyUs.get(protocol);
@@ -56,28 +55,6 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
     public double efficiency(String protocol, String op) {
         double e = efficiency.get(protocol);
         return op.equals("sendrecv") ? Math.min(e, p2pEfficiency) : e;
-    }
-
-    /** A bundled profile by name, or a profile file (YAML with the same fields). */
-    public static FabricProfile named(String nameOrFile) {
-        synchronized (BUNDLED) {
-            FabricProfile p = BUNDLED.get(nameOrFile);
-            if (p != null) return p;
-            if (NAMES.contains(nameOrFile)) {
-                try (InputStream in = FabricProfile.class.getResourceAsStream("fabrics/" + nameOrFile + ".yaml")) {
-                    if (in == null) throw new IllegalStateException("bundled fabric profile missing: " + nameOrFile);
-                    p = fromTree(new ObjectMapper(new YAMLFactory()).readTree(in), null);
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-                BUNDLED.put(nameOrFile, p);
-                return p;
-            }
-        }
-        Path file = Path.of(nameOrFile);
-        if (!Files.isRegularFile(file))
-            throw new InputException("unknown fabric '" + nameOrFile + "'; expected one of " + NAMES + " or a fabric profile file");
-        return fromTree(NetworkConfig.readTree(file, new ObjectMapper(new YAMLFactory())), file);
     }
 
     static FabricProfile fromTree(JsonNode t, Path file) {

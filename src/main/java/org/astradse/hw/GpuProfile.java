@@ -1,17 +1,11 @@
 package org.astradse.hw;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.astradse.InputException;
-import org.astradse.network.NetworkConfig;
 
 /**
  * A GPU as the compute model sees it: peak dense throughput per precision, HBM, SM count and the GEMM efficiency
@@ -55,28 +49,11 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
         return p;
     }
 
-    private static final Map<String, GpuProfile> BUNDLED = new HashMap<>();
+    private static final Profiles<GpuProfile> PROFILES = new Profiles<>("GPU", "gpus", NAMES, GpuProfile::fromTree);
 
     /** A bundled profile by name, or a profile file (YAML with the same fields). */
     public static GpuProfile named(String nameOrFile) {
-        synchronized (BUNDLED) {
-            GpuProfile p = BUNDLED.get(nameOrFile);
-            if (p != null) return p;
-            if (NAMES.contains(nameOrFile)) {
-                try (InputStream in = GpuProfile.class.getResourceAsStream("gpus/" + nameOrFile + ".yaml")) {
-                    if (in == null) throw new IllegalStateException("bundled GPU profile missing: " + nameOrFile);
-                    p = fromTree(new ObjectMapper(new YAMLFactory()).readTree(in), null);
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-                BUNDLED.put(nameOrFile, p);
-                return p;
-            }
-        }
-        Path file = Path.of(nameOrFile);
-        if (!Files.isRegularFile(file))
-            throw new InputException("unknown GPU '" + nameOrFile + "'; expected one of " + NAMES + " or a GPU profile file");
-        return fromTree(NetworkConfig.readTree(file, new ObjectMapper(new YAMLFactory())), file);
+        return PROFILES.named(nameOrFile);
     }
 
     static GpuProfile fromTree(JsonNode t, Path file) {

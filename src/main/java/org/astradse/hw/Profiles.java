@@ -1,0 +1,49 @@
+package org.astradse.hw;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import org.astradse.InputException;
+import org.astradse.network.NetworkConfig;
+
+/** One kind of bundled hardware profile: YAML resources by name under a folder, or a user's file with the same fields. */
+final class Profiles<T> {
+    private final String kind;
+    private final String folder;
+    private final List<String> names;
+    private final BiFunction<JsonNode, Path, T> parser;
+    private final Map<String, T> bundled = new ConcurrentHashMap<>();
+
+    Profiles(String kind, String folder, List<String> names, BiFunction<JsonNode, Path, T> parser) {
+        this.kind = kind;
+        this.folder = folder;
+        this.names = names;
+        this.parser = parser;
+    }
+
+    T named(String nameOrFile) {
+        if (names.contains(nameOrFile)) return bundled.computeIfAbsent(nameOrFile, this::load);
+        Path file = Path.of(nameOrFile);
+        if (!Files.isRegularFile(file))
+            throw new InputException("unknown " + kind + " '" + nameOrFile + "'; expected one of " + names + " or a " + kind
+                    + " profile file");
+        return parser.apply(NetworkConfig.readTree(file, new ObjectMapper(new YAMLFactory())), file);
+    }
+
+    private T load(String name) {
+        try (InputStream in = Profiles.class.getResourceAsStream(folder + "/" + name + ".yaml")) {
+            if (in == null) throw new IllegalStateException("bundled " + kind + " profile missing: " + name);
+            return parser.apply(new ObjectMapper(new YAMLFactory()).readTree(in), null);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
