@@ -33,8 +33,8 @@ final class NcclTestsCommand implements Callable<Integer> {
     @Option(names = {"-e", "--maxbytes"}, defaultValue = "8G", paramLabel = "SIZE", description = "last size (default 8G)")
     String maxBytes;
 
-    @Option(names = {"-f", "--stepfactor"}, defaultValue = "2", paramLabel = "F", description = "size multiplier (default 2)")
-    double factor;
+    @Option(names = {"-f", "--stepfactor"}, defaultValue = "2", paramLabel = "F", description = "size multiplier, an integer >= 2 (default 2)")
+    long factor;
 
     @Option(names = "--json", description = "print {\"rows\": [{bytes, timeUs, algbwGBps, busbwGBps, algo}]}")
     boolean json;
@@ -60,7 +60,7 @@ final class NcclTestsCommand implements Callable<Integer> {
         long b = size(minBytes, "-b");
         long e = size(maxBytes, "-e");
         if (e < b) throw new InputException("-e " + maxBytes + " is smaller than -b " + minBytes);
-        if (!(factor > 1)) throw new InputException("-f: expected a multiplier > 1, found " + factor);
+        if (factor < 2) throw new InputException("-f: expected an integer multiplier >= 2, found " + factor);
         String o = op.toLowerCase(Locale.ROOT);
         if (!NcclModel.OPS.contains(o)) throw new InputException("--op: unknown collective '" + op + "'; expected one of " + NcclModel.OPS);
         Cluster c = Cluster.parse(cluster);
@@ -70,17 +70,25 @@ final class NcclTestsCommand implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "# nccl-tests model: %s on %s (%d GPUs)%n", o, cluster, c.totalGpus()));
         sb.append(String.format(Locale.ROOT, "#%14s %12s %8s %12s %10s %10s  %s%n", "size", "count", "type", "time(us)",
                 "algbw", "busbw", "algo"));
-        for (long s = b; s <= e; s = Math.max(s + 1, (long) Math.floor(s * factor))) { // b, b·f, b·f², … up to e
-            NcclModel.Row r = NcclModel.time(c, o, s, algo.toLowerCase(Locale.ROOT));
+        int n = c.totalGpus();
+        // as nccl-tests: sizes b, b·f, b·f², … up to e; each rounded down to whole floats per rank (all-gather,
+        // reduce-scatter and all-to-all split the buffer over the ranks), count = floats per rank for those
+        boolean perRank = o.equals("all_gather") || o.equals("reduce_scatter") || o.equals("alltoall");
+        long unit = perRank ? 4L * n : 4L;
+        for (long s = b; s <= e; s = s > e / factor ? e + 1 : Math.max(s + 1, s * factor)) {
+            long bytes = s / unit * unit;
+            long count = bytes / unit;
+            NcclModel.Row r = NcclModel.time(c, o, bytes, algo.toLowerCase(Locale.ROOT));
             ObjectNode j = rows.addObject();
-            j.put("bytes", s);
+            j.put("bytes", bytes);
             j.put("timeUs", r.timeUs());
             j.put("algbwGBps", r.algbwGBps());
             j.put("busbwGBps", r.busbwGBps());
             j.put("algo", r.algo());
             j.put("protocol", r.protocol());
-            sb.append(String.format(Locale.ROOT, " %14d %12d %8s %12.1f %10.2f %10.2f  %s/%s%n", s, r.count(), "float",
+            sb.append(String.format(Locale.ROOT, " %14d %12d %8s %12.1f %10.2f %10.2f  %s/%s%n", bytes, count, "float",
                     r.timeUs(), r.algbwGBps(), r.busbwGBps(), r.algo(), r.protocol()));
+            if (s == e) break;
         }
         if (json) System.out.println(new ObjectMapper().writeValueAsString(out));
         else System.out.print(sb);

@@ -37,7 +37,7 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
      * @param topology     Ring, FullyConnected or Switch
      * @param npus         GPUs in the dimension
      * @param bandwidthGBps what the technology gives one GPU in it, GB/s per direction (10^9 B/s)
-     * @param latencyNs    per-hop latency, ns (the fabric's default when not given)
+     * @param latencyNs    extra per-hop latency, ns, added to the fabric's latencies (0 when not given)
      * @param fabric       its link technology
      */
     public record Dim(TopologyKind topology, int npus, double bandwidthGBps, double latencyNs, FabricProfile fabric) {
@@ -98,7 +98,11 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
             } catch (InputException e) {
                 throw InputException.at(file, at + "fabric[" + i + "]", e.getMessage());
             }
-            double l = lat == null ? f.defaultLatencyNs() : nonNegative(lat.get(i), file, at + "network.latency[" + i + "]");
+            if (b > f.maxGBpsPerGpu())
+                throw InputException.at(file, at + "network.bandwidth[" + i + "]", b + " GB/s per GPU per direction is more than "
+                        + f.name() + " gives one GPU (" + f.maxGBpsPerGpu() + "); the unit is GB/s = 10^9 B/s per direction "
+                        + "(not Gb/s, not bidirectional)");
+            double l = lat == null ? 0 : nonNegative(lat.get(i), file, at + "network.latency[" + i + "]");
             dims.add(new Dim(t, n, b, l, f));
             total *= n;
             if (total > NetworkConfig.MAX_NPUS)

@@ -24,10 +24,16 @@ import org.astradse.InputException;
  * @param defaultLatencyNs  per-hop latency when the cluster gives none, ns
  * @param p2pEfficiency     a point-to-point stream's (sendrecv) fraction of the line rate with the Simple protocol
  *                          (NCCL runs p2p on fewer channels than collectives); the Simple efficiency when not given
+ * @param nvlsEfficiency    NVLS: algbw as a fraction of the line rate (each byte crosses a GPU's link once per
+ *                          direction); 0 without in-network reduction
+ * @param hopLatencyUs      a scale-up domain's latency per GPU beyond 8 (ring steps), µs
+ * @param maxGBpsPerGpu     the most one GPU can get from this technology, GB/s per direction (a guard against Gb/s or
+ *                          bidirectional figures)
  */
 public record FabricProfile(String name, String source, boolean scaleUp, Map<String, Double> latencyUs,
                             Map<String, Double> efficiency, boolean inNetworkReduction, double reductionGain,
-                            double defaultLatencyNs, double p2pEfficiency) {
+                            double defaultLatencyNs, double p2pEfficiency, double nvlsEfficiency, double hopLatencyUs,
+                            double maxGBpsPerGpu) {
 
     /** The bundled profiles' names (a contract). */
     public static final List<String> NAMES = List.of("nvlink3-nvswitch", "nvlink4-nvswitch", "nvlink5-nvswitch",
@@ -69,8 +75,14 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         if (!(latNs >= 0)) throw InputException.at(file, "default-latency-ns", "expected a latency >= 0 ns");
         double p2p = t.has("p2p-efficiency") ? t.get("p2p-efficiency").asDouble() : eff.get("simple");
         if (!(p2p > 0 && p2p <= 1)) throw InputException.at(file, "p2p-efficiency", "expected a fraction in (0, 1]");
+        double nvlsEff = t.path("nvls-efficiency").asDouble(0);
+        if (!(nvlsEff >= 0 && nvlsEff <= 1)) throw InputException.at(file, "nvls-efficiency", "expected a fraction in [0, 1]");
+        double hop = t.path("hop-latency-us").asDouble(0);
+        if (!(hop >= 0)) throw InputException.at(file, "hop-latency-us", "expected a latency >= 0 µs");
+        double max = t.path("max-gbps-per-gpu").asDouble(Double.POSITIVE_INFINITY);
+        if (!(max > 0)) throw InputException.at(file, "max-gbps-per-gpu", "expected a positive bandwidth (GB/s)");
         return new FabricProfile(name.asText(), t.path("source").asText(""), t.path("scale-up").asBoolean(false), lat, eff,
-                inr, gain, latNs, p2p);
+                inr, gain, latNs, p2p, nvlsEff, hop, max);
     }
 
     private static Map<String, Double> perProtocol(JsonNode t, String key, Path file, boolean fraction) {

@@ -46,8 +46,8 @@ public final class GemmModel {
     /** The model with explicit parameters (used by the calibration). */
     public static Result time(GpuProfile.GemmParams p, int sms, double peakTflops, double hbmGBps, long m, long n, long k,
                               int bytesPerElement) {
-        if (m < 1 || n < 1 || k < 1)
-            throw new InputException("GEMM dimensions must be positive, found M=" + m + " N=" + n + " K=" + k);
+        if (m < 1 || n < 1 || k < 1 || m > Integer.MAX_VALUE || n > Integer.MAX_VALUE || k > Integer.MAX_VALUE)
+            throw new InputException("GEMM dimensions must be in [1, 2^31), found M=" + m + " N=" + n + " K=" + k);
         double perSm = peakTflops * 1e12 / sms; // FLOP/s of one SM at peak
         double best = Double.POSITIVE_INFINITY;
         int bm = 0;

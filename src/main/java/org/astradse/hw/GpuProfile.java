@@ -74,7 +74,10 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
                 positive(g.get("input-bw-efficiency"), "gemm.input-bw-efficiency", file),
                 fraction(g.get("exposed-write-fraction"), "gemm.exposed-write-fraction", file),
                 g.path("fitted-on").asText(""));
-        return new GpuProfile(name, t.path("source").asText(""), (int) positive(t.get("sms"), "sms", file), Map.copyOf(peaks),
+        JsonNode sms = t.get("sms");
+        if (sms == null || !sms.isIntegralNumber() || sms.asLong() < 1 || sms.asLong() > 100_000)
+            throw InputException.at(file, "sms", "expected a whole number of streaming multiprocessors >= 1, found " + sms);
+        return new GpuProfile(name, t.path("source").asText(""), sms.asInt(), Map.copyOf(peaks),
                 positive(t.get("hbm-gb"), "hbm-gb", file), positive(t.get("hbm-gbps"), "hbm-gbps", file), gp);
     }
 

@@ -22,8 +22,12 @@ import org.astradse.InputException;
  *   <li>in-network reduction: NVLS (NVSwitch) multiplies a node's all-reduce bus bandwidth by the fabric's reduction
  *   gain, SHARP the tree's between nodes.</li>
  * </ul>
- * Latencies are the fabric's per protocol for its reference topology (8 GPUs in a node, 2 nodes), scaled with the
- * steps: (g−1)/7 for a ring in a node, (nodes−1) for a ring across nodes, log2(nodes) for a tree.
+ * Latency: inside the scale-up domain of g GPUs the fabric's latency for 8 GPUs plus (g − 8) per-GPU hops; between
+ * nodes the network fabric's per-step latency (fitted at 2 nodes) times the steps — nodes − 1 for a ring, log2(nodes)
+ * for a tree; a sendrecv is one step; a cluster's own per-hop latencies add to each. NVLS and NVLSTree run with the
+ * Simple protocol only. A tree's inter-node traffic per node is the buffer once at 2 nodes, 1.5× at 3 and 2× from 4
+ * on (interior nodes of the double binary tree); SHARP (in-network reduction between nodes) keeps it once under
+ * NVLSTree.
  */
 public final class NcclModel {
     private NcclModel() {
@@ -80,46 +84,44 @@ public final class NcclModel {
 
     /** One algorithm and protocol, or NaN where it does not apply. */
     static double timeUs(Cluster c, String op, long bytes, String algo, String proto, double f) {
-        Cluster.Dim in = c.dims().get(0);
+        // the scale-up domain: the leading dimensions on scale-up fabrics (an NVL72 written as 4 × 18 is one domain)
+        List<Cluster.Dim> dims = c.dims();
+        int lead = 1;
+        while (lead < dims.size() && dims.get(lead).fabric().scaleUp() && dims.get(0).fabric().scaleUp()) lead++;
         int n = c.totalGpus();
-        int g = in.npus();
+        int g = 1;
+        double b0 = Double.POSITIVE_INFINITY;
+        double hops = 0;
+        for (int k = 0; k < lead; k++) {
+            g *= dims.get(k).npus();
+            b0 = Math.min(b0, dims.get(k).bandwidthGBps());
+            hops = Math.max(hops, dims.get(k).latencyNs() / 1000);
+        }
+        FabricProfile fi = dims.get(0).fabric();
         int nodes = n / g;
         boolean multi = nodes > 1;
         boolean allReduce = op.equals("all_reduce");
-        FabricProfile fi = in.fabric();
-        double intra = in.bandwidthGBps() * fi.efficiency(proto, op);
-        double bound;
-        FabricProfile latFabric = fi;
-        double steps;
-        switch (algo) {
-            case "ring" -> {
-                steps = multi ? nodes - 1 : (g - 1) / 7.0;
-                bound = intra;
-            }
-            case "tree" -> {
-                if (!allReduce || !multi) return Double.NaN;
-                steps = Math.max(1, Math.log(nodes) / Math.log(2));
-                bound = intra;
-            }
-            case "nvls" -> {
-                if (!allReduce || multi || !fi.inNetworkReduction()) return Double.NaN;
-                steps = 1;
-                bound = intra * fi.reductionGain();
-            }
-            case "nvlstree" -> {
-                if (!allReduce || !multi || !fi.inNetworkReduction()) return Double.NaN;
-                steps = Math.max(1, Math.log(nodes) / Math.log(2));
-                bound = intra * fi.reductionGain();
-            }
-            default -> throw new IllegalArgumentException(algo);
-        }
+        boolean nvls = algo.equals("nvls") || algo.equals("nvlstree");
+        // NVLS runs with the Simple protocol only (NCCL's tuner)
+        if (nvls && (!proto.equals("simple") || !allReduce || !fi.inNetworkReduction())) return Double.NaN;
+        if (nvls && multi != algo.equals("nvlstree")) return Double.NaN;
+        if (algo.equals("tree") && (!allReduce || !multi)) return Double.NaN;
+        // inside the domain: a ring's bus bandwidth is b0·e; NVLS reads and writes each byte once through the switch,
+        // so its algbw is b0·e_nvls and its bus bandwidth f·b0·e_nvls (NCCL counts busbw = algbw·2(n−1)/n)
+        double intra = nvls ? 2.0 * (g - 1) / g * b0 * fi.nvlsEfficiency() : b0 * fi.efficiency(proto, op);
+        double bound = intra;
+        // latency: the domain's base and per-GPU hop terms, then the steps between nodes (SEMANTICS: NCCL's tuner, a
+        // latency per step); a sendrecv is one concurrent point-to-point, all-to-all concurrent sends
+        boolean oneStep = op.equals("sendrecv");
+        double latency = g > 1 ? fi.latencyUs(proto) + (oneStep ? 0 : (g - 8) * fi.hopLatencyUs()) : 0;
+        latency = Math.max(latency, g > 1 ? fi.hopLatencyUs() : 0) + hops;
         if (multi) {
-            // the slowest level between nodes: dimension k's egress per group of the dimensions inside it
             double inter = Double.POSITIVE_INFINITY;
             FabricProfile slow = null;
+            double slowHops = 0;
             long inside = g;
-            for (int k = 1; k < c.dims().size(); k++) {
-                Cluster.Dim d = c.dims().get(k);
+            for (int k = lead; k < dims.size(); k++) {
+                Cluster.Dim d = dims.get(k);
                 if (d.npus() > 1) {
                     double perGpu = d.bandwidthGBps() * d.fabric().efficiency(proto, op);
                     double b = switch (op) {
@@ -128,23 +130,33 @@ public final class NcclModel {
                         default -> {
                             double egress = perGpu * inside;
                             boolean tree = algo.equals("tree") || algo.equals("nvlstree");
-                            double t = tree ? f * egress : egress;
-                            yield tree && d.fabric().inNetworkReduction() ? t * d.fabric().reductionGain() : t;
+                            if (!tree) yield egress; // a ring crosses each node boundary once per direction
+                            // a tree node sends and receives the buffer once with 2 nodes; an interior node of the
+                            // double binary tree carries 2S per direction from 4 nodes on (1.5S with 3); in-network
+                            // reduction (SHARP) under NVLSTree keeps it at S for any number of nodes
+                            double perNode = d.fabric().inNetworkReduction() && algo.equals("nvlstree") ? 1
+                                    : nodes == 2 ? 1 : nodes == 3 ? 1.5 : 2;
+                            yield f * egress / perNode;
                         }
                     };
                     if (b < inter) {
                         inter = b;
                         slow = d.fabric();
+                        slowHops = d.latencyNs() / 1000;
                     }
                 }
                 inside *= d.npus();
             }
             if (slow != null) {
                 bound = Math.min(bound, inter);
-                latFabric = slow;
+                double log2 = Math.log(nodes) / Math.log(2);
+                double steps = switch (algo) {
+                    case "ring" -> oneStep ? 1 : op.equals("alltoall") ? log2 : nodes - 1;
+                    default -> log2; // trees
+                };
+                latency += (slow.latencyUs(proto) + slowHops) * steps;
             }
         }
-        double latency = latFabric.latencyUs(proto) * steps;
         return latency + bytes * f / (bound * 1e9) * 1e6;
     }
 }
