@@ -109,10 +109,9 @@ class GemmCalibrationTest {
         assertTrue(big[big.length / 2] <= 0.10, "median error " + big[big.length / 2]);
         // the issue asks for every shape within 25 %; shapes whose library kernel choice is poor (M = 256 with a long
         // K runs on few SMs) stay outside: this bound only guards against regressions (README: model notes)
-        assertTrue(big[big.length - 1] <= 0.60, "max error " + big[big.length - 1]);
-        // the five visible shapes below 1 GFLOP take 16–27 µs, above the ~14 µs floor the larger shapes show: the
-        // model gives them the floor plus their (tiny) loop; a regression guard
-        assertTrue(small[small.length / 2] <= 0.40, "small shapes (launch bound) median " + small[small.length / 2]);
+        assertTrue(big[big.length - 1] <= 0.45, "max error " + big[big.length - 1]);
+        // the five visible shapes below 1 GFLOP take 16–27 µs (launch bound)
+        assertTrue(small[small.length / 2] <= 0.25, "small shapes (launch bound) median " + small[small.length / 2]);
     }
 
     @Test
@@ -122,7 +121,7 @@ class GemmCalibrationTest {
         // 1.1 TFLOP: measured 786 TFLOP/s (LLM-MODEL.md 5); the model sits between e_max·peak and the measurement's band
         assertTrue(big.tflops() > 650 && big.tflops() < 900, "8192^3: " + big.tflops());
         GemmModel.Result tiny = GemmModel.time(h100, 64, 64, 64, "bf16");
-        assertEquals(h100.gemm().launchFloorUs(), tiny.timeUs(), 0.5, "a tiny GEMM costs the launch floor");
+        assertEquals(h100.gemm().launchFloorUs(), tiny.timeUs(), 0.05, "a tiny GEMM costs the launch floor");
         GemmModel.Result fp8 = GemmModel.time(h100, 8192, 8192, 8192, "fp8");
         assertTrue(fp8.timeUs() < big.timeUs() * 0.6, "fp8 has twice the peak");
     }
