@@ -25,6 +25,8 @@ public record AlgorithmToken(AlgorithmKind kind, boolean global, int window) {
                 return new AlgorithmToken(AlgorithmKind.HALVING_DOUBLING, global, 0);
             case "doubleBinaryTree":
                 return global ? null : new AlgorithmToken(AlgorithmKind.DOUBLE_BINARY_TREE, false, 0);
+            case "nvls":
+                return global ? null : new AlgorithmToken(AlgorithmKind.NVLS, false, 0);
             default:
                 break;
         }
@@ -48,10 +50,11 @@ public record AlgorithmToken(AlgorithmKind kind, boolean global, int window) {
             case DIRECT -> window > 0 ? "direct" + window : "direct";
             case HALVING_DOUBLING -> "halvingDoubling";
             case DOUBLE_BINARY_TREE -> "doubleBinaryTree";
+            case NVLS -> "nvls";
         };
         return global ? "one" + Character.toUpperCase(base.charAt(0)) + base.substring(1) : base;
     }
 
-    public static final String NAMES = "ring, direct, directN, halvingDoubling, doubleBinaryTree, oneRing, oneDirect, "
+    public static final String NAMES = "ring, direct, directN, halvingDoubling, doubleBinaryTree, nvls, oneRing, oneDirect, "
             + "oneDirectN, oneHalvingDoubling";
 }

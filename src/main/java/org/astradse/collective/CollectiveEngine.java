@@ -128,7 +128,7 @@ public final class CollectiveEngine {
                     continue;
                 }
                 Symmetry s = switch (ph.algorithm()) {
-                    case RING, DIRECT -> Symmetry.TRANSLATION;
+                    case RING, DIRECT, NVLS -> Symmetry.TRANSLATION;
                     case HALVING_DOUBLING -> Symmetry.XOR;
                     case DOUBLE_BINARY_TREE -> null;
                 };
@@ -275,6 +275,11 @@ public final class CollectiveEngine {
         return semantics;
     }
 
+    /** Whether messages are timed without contention (the 1.0 and 2.0 congestion-unaware models). */
+    boolean contentionFree() {
+        return stateless != null;
+    }
+
     long reductionDelayNs(long bytes) {
         return semantics.reductionDelayNs(bytes, sys);
     }
@@ -371,6 +376,7 @@ public final class CollectiveEngine {
                 case DIRECT -> new DirectAlgorithm();
                 case HALVING_DOUBLING -> new HalvingDoublingAlgorithm();
                 case DOUBLE_BINARY_TREE -> new DoubleBinaryTreeAlgorithm();
+                case NVLS -> new NvlsAlgorithm();
             };
             a.init(this, npu, stream, phase, ph.dim(), registry.direction(stream, phase),
                     plan.phaseInput(phase, plan.chunkBytes()[registry.chunk(stream)]), ph.type());

@@ -149,6 +149,16 @@ public final class CollectivePlanner {
                         pt = CollectiveType.ALL_REDUCE;
                     }
                 }
+                case NVLS -> {
+                    int li = dim.index();
+                    int physical = layout.splitPhysical() >= 0 && li > layout.splitPhysical() ? li - 1 : li;
+                    if (li < 0 || net.dimension(physical).topology() != org.astradse.network.TopologyKind.SWITCH)
+                        throw new InputException(at.get() + ": nvls (in-switch reduction) needs a Switch dimension");
+                    if (pt != CollectiveType.ALL_REDUCE)
+                        throw new InputException(at.get() + ": nvls implements all-reduce only, this phase is a " + pt
+                                + (localAr ? " (with localBWAware, only the last involved dimension runs the all-reduce "
+                                + "phase: give nvls there, or use baseline)" : "") + "; use ring or direct for it");
+                }
                 case DIRECT -> {
                     if (tok.window() > 0 && tok.window() < n - 1)
                         throw new InputException(at.get() + ": unsupported: a direct window of " + tok.window() + " < n-1 = "

@@ -51,7 +51,8 @@ class GraphSymmetryProperties {
         Arbitrary<Spec> node = Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 3),
                 Arbitraries.longs().between(0, 1L << 20), Arbitraries.longs().between(0, 5),
                 Arbitraries.integers().between(-1, 20), Arbitraries.integers().between(-1, 20)).as(Spec::new);
-        Arbitrary<AlgorithmKind> algo = Arbitraries.of(AlgorithmKind.RING, AlgorithmKind.DIRECT, AlgorithmKind.HALVING_DOUBLING);
+        Arbitrary<AlgorithmKind> algo = Arbitraries.of(AlgorithmKind.RING, AlgorithmKind.DIRECT, AlgorithmKind.HALVING_DOUBLING,
+                AlgorithmKind.NVLS);
         return Combinators.combine(net, node.list().ofMinSize(1).ofMaxSize(10), algo.list().ofSize(3),
                         Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 2),
                         Arbitraries.of(true, false), Arbitraries.of(true, false))

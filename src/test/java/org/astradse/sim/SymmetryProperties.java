@@ -39,7 +39,7 @@ class SymmetryProperties {
                 .as(Dimension::new);
         Arbitrary<NetworkConfig> net = dim.list().ofMinSize(1).ofMaxSize(3).map(NetworkConfig::new);
         Arbitrary<AlgorithmKind> algo = Arbitraries.of(AlgorithmKind.RING, AlgorithmKind.DIRECT,
-                AlgorithmKind.HALVING_DOUBLING, AlgorithmKind.DOUBLE_BINARY_TREE);
+                AlgorithmKind.HALVING_DOUBLING, AlgorithmKind.DOUBLE_BINARY_TREE, AlgorithmKind.NVLS);
         return Combinators.combine(net, algo.list().ofSize(3), Arbitraries.of(CollectiveType.values()),
                         Arbitraries.longs().between(1, 8L << 20), Arbitraries.integers().between(1, 16),
                         Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 200),
