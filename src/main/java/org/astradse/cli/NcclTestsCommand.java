@@ -75,7 +75,7 @@ final class NcclTestsCommand implements Callable<Integer> {
         // reduce-scatter and all-to-all split the buffer over the ranks), count = floats per rank for those
         boolean perRank = o.equals("all_gather") || o.equals("reduce_scatter") || o.equals("alltoall");
         long unit = perRank ? 4L * n : 4L;
-        for (long s = b; s <= e; s = s > e / factor ? e + 1 : Math.max(s + 1, s * factor)) {
+        for (long s = b; ; s = Math.max(s + 1, s * factor)) {
             long bytes = s / unit * unit;
             long count = bytes / unit;
             NcclModel.Row r = NcclModel.time(c, o, bytes, algo.toLowerCase(Locale.ROOT));
@@ -88,7 +88,7 @@ final class NcclTestsCommand implements Callable<Integer> {
             j.put("protocol", r.protocol());
             sb.append(String.format(Locale.ROOT, " %14d %12d %8s %12.1f %10.2f %10.2f  %s/%s%n", bytes, count, "float",
                     r.timeUs(), r.algbwGBps(), r.busbwGBps(), r.algo(), r.protocol()));
-            if (s == e) break;
+            if (s >= e || s > e / factor) break; // the next size would pass -e (or overflow)
         }
         if (json) System.out.println(new ObjectMapper().writeValueAsString(out));
         else System.out.print(sb);
