@@ -13,6 +13,7 @@ import java.util.Locale;
 import org.astradse.InputException;
 import org.astradse.collective.SystemConfig;
 import org.astradse.network.NetworkConfig;
+import org.astradse.sim.CollectiveSimulator;
 import org.astradse.sim.CommGroups;
 import org.astradse.sim.GraphResult;
 import org.astradse.sim.GraphSimulator;
@@ -39,11 +40,9 @@ final class ChakraRun {
     static Setup load(SimulationOptions o) {
         o.checkStray();
         boolean rendezvous = o.rendezvousFlag();
-        boolean aware = switch (o.congestion.toLowerCase(Locale.ROOT)) {
-            case "unaware" -> false;
-            case "aware" -> true;
-            default -> throw new InputException("--congestion: expected unaware or aware, found '" + o.congestion + "'");
-        };
+        CollectiveSimulator.Congestion model = CollectiveSimulator.Congestion.fromName(o.congestion);
+        if (model == null) throw new InputException("--congestion: expected unaware or aware, found '" + o.congestion + "'");
+        boolean aware = model == CollectiveSimulator.Congestion.AWARE;
         if (o.queuesPerDim < 1) throw new InputException("--num-queues-per-dim must be >= 1, found " + o.queuesPerDim);
         if (!(o.injectionScale > 0)) throw new InputException("--injection-scale must be > 0, found " + o.injectionScale);
         List<String> warnings = new ArrayList<>();

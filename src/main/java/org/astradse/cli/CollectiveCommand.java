@@ -49,11 +49,8 @@ final class CollectiveCommand implements Callable<Integer> {
         if (type == null)
             throw new InputException("--collective: unknown collective '" + collective
                     + "'; expected all-reduce, all-gather, reduce-scatter or all-to-all");
-        Congestion model = switch (congestion.toLowerCase(java.util.Locale.ROOT)) {
-            case "unaware" -> Congestion.UNAWARE;
-            case "aware" -> Congestion.AWARE;
-            default -> throw new InputException("--congestion: expected unaware or aware, found '" + congestion + "'");
-        };
+        Congestion model = Congestion.fromName(congestion);
+        if (model == null) throw new InputException("--congestion: expected unaware or aware, found '" + congestion + "'");
         if (sizeBytes <= 0) throw new InputException("--size: expected a positive number of bytes, found " + sizeBytes);
         NetworkConfig net = NetworkConfig.parseYaml(network);
         SystemConfig sys = SystemConfig.parseJson(system);

@@ -84,12 +84,7 @@ public final class CollectivePlanner {
      */
     public static CollectivePlan plan(NetworkConfig net, SystemConfig sys, Semantics sem, CollectiveType type,
                                       long sizeBytes, LogicalLayout layout, long involved) {
-        // a workload graph may issue 0-byte collectives: v2 raises the chunk to one byte per NPU (SEMANTICS-ET 2.5),
-        // except for an all-gather, which then has no chunk and never completes
-        if (sizeBytes < 0 || sizeBytes == 0 && !sem.fullLastChunk())
-            throw new InputException("collective size must be a positive number of bytes, got " + sizeBytes);
-        if (sizeBytes == 0 && type == CollectiveType.ALL_GATHER)
-            throw new InputException("an all-gather of 0 bytes has no chunk and never completes (the reference hangs)");
+        checkSize(sem, type, sizeBytes);
         List<String> warnings = new ArrayList<>();
         List<LogicalDim> dims = logicalDims(net, sys, type, layout, warnings);
         int logicalCount = layout.logicalCount(net);
@@ -177,6 +172,17 @@ public final class CollectivePlanner {
         return new CollectivePlan(type, chunkBytes.length, chunkBytes, List.copyOf(phases), List.copyOf(warnings));
     }
 
+    /**
+     * Refuses a size no collective can have. A workload graph may issue 0-byte collectives: v2 raises the chunk to one
+     * byte per NPU (SEMANTICS-ET 2.5), except for an all-gather, which then has no chunk and never completes.
+     */
+    private static void checkSize(Semantics sem, CollectiveType type, long sizeBytes) {
+        if (sizeBytes < 0 || sizeBytes == 0 && !sem.fullLastChunk())
+            throw new InputException("collective size must be a positive number of bytes, got " + sizeBytes);
+        if (sizeBytes == 0 && type == CollectiveType.ALL_GATHER)
+            throw new InputException("an all-gather of 0 bytes has no chunk and never completes (the reference hangs)");
+    }
+
     /** Chunk sizes of a collective of {@code sizeBytes} per NPU (SEMANTICS 4.1; v2's minimum chunk uses all NPUs). */
     private static long[] chunks(NetworkConfig net, SystemConfig sys, Semantics sem, CollectiveType type, long sizeBytes) {
         int splits = sys.preferredSplits();
@@ -217,10 +223,7 @@ public final class CollectivePlanner {
      */
     public static CollectivePlan planGroup(NetworkConfig net, SystemConfig sys, Semantics sem, CollectiveType type,
                                            long sizeBytes, int[] members) {
-        if (sizeBytes < 0 || sizeBytes == 0 && !sem.fullLastChunk())
-            throw new InputException("collective size must be a positive number of bytes, got " + sizeBytes);
-        if (sizeBytes == 0 && type == CollectiveType.ALL_GATHER)
-            throw new InputException("an all-gather of 0 bytes has no chunk and never completes (the reference hangs)");
+        checkSize(sem, type, sizeBytes);
         List<AlgorithmToken> tokens = sys.implementation(type);
         AlgorithmToken tok = tokens.size() > 1 ? AlgorithmToken.parse("ring") : tokens.get(0);
         if (tok.kind() != AlgorithmKind.RING && tok.kind() != AlgorithmKind.DIRECT)

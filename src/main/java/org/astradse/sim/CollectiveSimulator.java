@@ -17,7 +17,20 @@ public final class CollectiveSimulator {
     }
 
     /** Which network model delivers messages. */
-    public enum Congestion { UNAWARE, AWARE }
+    /** The 2.0 analytical network model. */
+    public enum Congestion {
+        UNAWARE, AWARE;
+
+        /** {@code unaware} or {@code aware} (any case), as the command lines and sweep specs spell them; null if neither. */
+        public static Congestion fromName(String name) {
+            if (name == null) return null;
+            return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "unaware" -> UNAWARE;
+                case "aware" -> AWARE;
+                default -> null;
+            };
+        }
+    }
 
     /** Simulates; uses the symmetric shortcut whenever it is provably exact. */
     public static CollectiveResult simulate(NetworkConfig net, SystemConfig sys, CollectiveType type, long sizeBytes,

@@ -27,6 +27,7 @@ import org.astradse.network.V1NetworkParser;
 import org.astradse.report.PointRow;
 import org.astradse.sim.RunOptions;
 import org.astradse.sim.TrainingResult;
+import org.astradse.sim.CollectiveSimulator;
 import org.astradse.sim.CommGroups;
 import org.astradse.sim.GraphResult;
 import org.astradse.sim.GraphSimulator;
@@ -616,10 +617,10 @@ public final class SweepSpace {
             double comm = positive(run, "comm-scale");
             double compute = number(run, "compute-scale", 0);
             List<UnitCosts> costs = unitCosts(cost, net.dimensionCount());
-            String congestion = run.path("congestion").asText();
-            if (!congestion.equals("unaware") && !congestion.equals("aware"))
+            CollectiveSimulator.Congestion congestion = CollectiveSimulator.Congestion.fromName(run.path("congestion").asText());
+            if (congestion == null)
                 throw InputException.at(null, "run.congestion", "expected unaware or aware, found " + run.get("congestion"));
-            boolean aware = congestion.equals("aware");
+            boolean aware = congestion == CollectiveSimulator.Congestion.AWARE;
             if (aware && !spec.chakra().containsKey(workload))
                 throw InputException.at(null, "run.congestion", "aware: the congestion-aware model runs Chakra ET workloads; "
                         + "1.0 training loops use the analytical model of their system file");
