@@ -1,6 +1,7 @@
 package org.astradse.hw;
 
 import org.astradse.InputException;
+import org.astradse.network.Units;
 
 /**
  * Time of one dense GEMM {@code C[M,N] = A[M,K] · B[K,N]} on a GPU: the main loop or the operand reads, whichever is
@@ -49,7 +50,7 @@ public final class GemmModel {
                               int bytesPerElement) {
         if (m < 1 || n < 1 || k < 1 || m > Integer.MAX_VALUE || n > Integer.MAX_VALUE || k > Integer.MAX_VALUE)
             throw new InputException("GEMM dimensions must be in [1, 2^31), found M=" + m + " N=" + n + " K=" + k);
-        double perSm = peakTflops * 1e12 / sms; // FLOP/s of one SM at peak
+        double perSm = Units.tflopsToFlopsPerSecond(peakTflops) / sms; // FLOP/s of one SM at peak
         double best = Double.POSITIVE_INFINITY;
         int bm = 0;
         int bn = 0;
@@ -65,16 +66,16 @@ public final class GemmModel {
                 bn = t[1];
             }
         }
-        double hbm = hbmGBps * 1e9;
+        double hbm = Units.decimalGBpsToBytesPerSecond(hbmGBps);
         double in = (double) (m * k + k * n) * bytesPerElement / (hbm * p.inputBwEfficiency());
         double out = p.exposedWriteFraction() * m * n * bytesPerElement / hbm;
         // the launch floor overlaps a short kernel rather than adding to it: a smooth maximum (4-norm) of the two
         double body = Math.max(best, in) + out;
-        double floor = p.launchFloorUs() * 1e-6;
+        double floor = Units.microsToSeconds(p.launchFloorUs());
         double seconds = Math.pow(Math.pow(floor, 4) + Math.pow(body, 4), 0.25);
         double flops = 2.0 * m * n * k;
-        double tflops = flops / seconds / 1e12;
-        return new Result(seconds * 1e6, tflops, tflops / peakTflops, bm, bn);
+        double tflops = Units.flopsPerSecondToTflops(flops / seconds);
+        return new Result(Units.secondsToMicros(seconds), tflops, tflops / peakTflops, bm, bn);
     }
 
     private static long ceil(long a, long b) {

@@ -2,6 +2,7 @@ package org.astradse.hw;
 
 import java.util.List;
 import org.astradse.InputException;
+import org.astradse.network.Units;
 
 /**
  * Time of one NCCL collective on a {@link Cluster}, as nccl-tests measures it, from NCCL's own cost structure (its
@@ -62,7 +63,7 @@ public final class NcclModel {
                 double t = timeUs(c, op, bytes, a, p, f);
                 if (Double.isNaN(t)) continue;
                 if (best == null || t < best.timeUs()) {
-                    double algbw = t > 0 ? bytes / (t * 1e-6) / 1e9 : 0;
+                    double algbw = t > 0 ? Units.bytesPerSecondToDecimalGBps(bytes / Units.microsToSeconds(t)) : 0;
                     best = new Row(bytes, bytes / 4, t, algbw, algbw * f, a, p);
                 }
             }
@@ -157,6 +158,6 @@ public final class NcclModel {
                 latency += (slow.latencyUs(proto) + slowHops) * steps;
             }
         }
-        return latency + bytes * f / (bound * 1e9) * 1e6;
+        return latency + Units.secondsToMicros(bytes * f / Units.decimalGBpsToBytesPerSecond(bound));
     }
 }

@@ -33,4 +33,43 @@ public final class Units {
     public static long v1ReductionDelayNs(long bytes) {
         return 3L * (bytes / 500000L);
     }
+
+    // ---- hardware datasheet units (decimal: GB = 10^9 B, TFLOP = 10^12 FLOP) --------------------------------------
+
+    /** A datasheet bandwidth in GB/s (GB = 10^9 B) as bytes per second. */
+    public static double decimalGBpsToBytesPerSecond(double gbps) {
+        return gbps * 1e9;
+    }
+
+    /** Bytes per second as datasheet GB/s (GB = 10^9 B). */
+    public static double bytesPerSecondToDecimalGBps(double bytesPerSecond) {
+        return bytesPerSecond / 1e9;
+    }
+
+    /** TFLOP/s (10^12 FLOP/s) as FLOP/s. */
+    public static double tflopsToFlopsPerSecond(double tflops) {
+        return tflops * 1e12;
+    }
+
+    /** FLOP/s as TFLOP/s (10^12 FLOP/s). */
+    public static double flopsPerSecondToTflops(double flopsPerSecond) {
+        return flopsPerSecond / 1e12;
+    }
+
+    public static double secondsToNanos(double seconds) {
+        return seconds * 1e9;
+    }
+
+    public static double secondsToMicros(double seconds) {
+        return seconds * 1e6;
+    }
+
+    public static double microsToSeconds(double micros) {
+        return micros * 1e-6;
+    }
+
+    /** A trace's whole µs as ns (callers bound it: 2^63 ns is the simulated clock's end). */
+    public static long microsToNanos(long micros) {
+        return micros * 1000;
+    }
 }

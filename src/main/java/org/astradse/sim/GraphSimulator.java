@@ -14,6 +14,7 @@ import org.astradse.collective.LogicalLayout;
 import org.astradse.collective.Semantics;
 import org.astradse.collective.SystemConfig;
 import org.astradse.network.NetworkConfig;
+import org.astradse.network.Units;
 import org.astradse.network.Symmetry;
 import org.astradse.workload.et.EtGraph;
 import org.astradse.workload.et.EtNode;
@@ -396,10 +397,10 @@ public final class GraphSimulator {
                         throw at(g, e, "num_ops 0 with tensor_size " + e.tensorSize() + ": the roofline time is 0/0 (undefined "
                                 + "in the reference)");
                     double oi = (double) e.numOps() / (double) e.tensorSize();
-                    double lmb = sys.localMemBwGBps() * 1e9;
-                    double peak = options.peakPerfTflops() * 1e12;
+                    double lmb = Units.decimalGBpsToBytesPerSecond(sys.localMemBwGBps());
+                    double peak = Units.tflopsToFlopsPerSecond(options.peakPerfTflops());
                     double perf = Math.min(lmb * oi, peak);
-                    long d = (long) (e.numOps() / perf * 1e9);
+                    long d = (long) Units.secondsToNanos(e.numOps() / perf);
                     ticsGpu += d;
                     rooflineSeen = true;
                     rfDenominator += d;
@@ -458,7 +459,7 @@ public final class GraphSimulator {
             long us = e.durationMicros(); // uint64 in the file
             if (us < 0 || us > Long.MAX_VALUE / 4000)
                 throw at(g, e, "duration_micros " + Long.toUnsignedString(us) + " µs is beyond what a run can time (2^63 ns)");
-            long d = us * 1000;
+            long d = Units.microsToNanos(us);
             return d == 0 ? 1 : d;
         }
 
