@@ -74,7 +74,11 @@ public final class GraphSimulator {
     private final Npu[] npus;
     private final int totalNpus;
     private final List<String> warnings = new ArrayList<>();
-    private final Map<Long, CollectivePlan> plans = new HashMap<>();
+    private final Map<PlanKey, CollectivePlan> plans; // one plan per (size, type, involved dims), shared with symmetryOf
+
+    /** What a graph collective's plan depends on besides the network and system. */
+    private record PlanKey(long bytes, CollectiveType type, long involved) {
+    }
     private final Map<String, CollectivePlan> groupPlans = new HashMap<>();
     // collective slots of the system layer: the k-th collective of each group (0 = all NPUs) is one slot, numbered in
     // the order of first issue; chunks are matched by slot, as the reference matches them by a per-group counter
@@ -104,8 +108,9 @@ public final class GraphSimulator {
     }
 
     private GraphSimulator(List<EtGraph> graphs, int totalNpus, NetworkConfig net, SystemConfig sys, Options options,
-                           RemoteMemory memory, CommGroups groups, Symmetry[] symmetry) {
+                           RemoteMemory memory, CommGroups groups, Symmetry[] symmetry, Map<PlanKey, CollectivePlan> plans) {
         this.groups = groups;
+        this.plans = plans;
         this.graphs = graphs;
         this.totalNpus = totalNpus;
         this.net = net;
@@ -148,16 +153,19 @@ public final class GraphSimulator {
         int n = net.totalNpus();
         if (graphs.size() != n)
             throw new InputException("the network has " + n + " NPUs but " + graphs.size() + " ET graphs were given");
-        Symmetry[] symmetry = options.allowSymmetry() && trace.uniform() ? symmetryOf(graphs.get(0), net, sys, options) : null;
+        Map<PlanKey, CollectivePlan> plans = new HashMap<>();
+        Symmetry[] symmetry = options.allowSymmetry() && trace.uniform() ? symmetryOf(graphs.get(0), net, sys, options, plans)
+                : null;
         GraphSimulator sim = symmetry != null
-                ? new GraphSimulator(List.of(graphs.get(0)), n, net, sys, options, memory, groups, symmetry)
-                : new GraphSimulator(graphs, n, net, sys, options, memory, groups, null);
+                ? new GraphSimulator(List.of(graphs.get(0)), n, net, sys, options, memory, groups, symmetry, plans)
+                : new GraphSimulator(graphs, n, net, sys, options, memory, groups, null, plans);
         for (EtGraph g : symmetry != null ? List.of(graphs.get(0)) : graphs) sim.warnings.addAll(g.warnings());
         return sim.run(symmetry != null);
     }
 
     /** The symmetry under which one rank stands for all, or null (SEMANTICS-ET: symmetric ranks). */
-    private static Symmetry[] symmetryOf(EtGraph g0, NetworkConfig net, SystemConfig sys, Options options) {
+    private static Symmetry[] symmetryOf(EtGraph g0, NetworkConfig net, SystemConfig sys, Options options,
+                                         Map<PlanKey, CollectivePlan> plans) {
         List<CollectivePlan> planned = new ArrayList<>();
         for (EtNode node : g0.nodes()) {
             switch (node.type()) {
@@ -170,14 +178,19 @@ public final class GraphSimulator {
                         return null;
                     CollectiveType t = collectiveType(node.commType());
                     if (t == null) return null;
-                    try {
-                        CollectivePlan p = CollectivePlanner.plan(net, sys, Semantics.V2, t, node.commSize(),
-                                LogicalLayout.IDENTITY, involvedMask(node, net));
-                        if (p.phases().isEmpty()) return null;
+                    PlanKey key = new PlanKey(node.commSize(), t, involvedMask(node, net));
+                    CollectivePlan p = plans.get(key);
+                    if (p == null) {
+                        try {
+                            p = CollectivePlanner.plan(net, sys, Semantics.V2, t, key.bytes(), LogicalLayout.IDENTITY,
+                                    key.involved());
+                        } catch (InputException e) {
+                            return null; // raised where the node is issued, by the full simulation
+                        }
+                        plans.put(key, p); // the simulation uses the same plan (its issue check compares them)
                         planned.add(p);
-                    } catch (InputException e) {
-                        return null; // raised where the node is issued, by the full simulation
                     }
+                    if (p.phases().isEmpty()) return null;
                 }
                 default -> {
                 }
@@ -261,12 +274,11 @@ public final class GraphSimulator {
     }
 
     private CollectivePlan plan(EtGraph g, EtNode node, CollectiveType type) {
-        long mask = involvedMask(node, net);
-        long key = (node.commSize() * 8 + type.ordinal()) * 31 + mask; // plans per (size, type, mask); checked below
+        PlanKey key = new PlanKey(node.commSize(), type, involvedMask(node, net));
         CollectivePlan p = plans.get(key);
-        if (p == null || p.type() != type) {
+        if (p == null) {
             try {
-                p = CollectivePlanner.plan(net, sys, Semantics.V2, type, node.commSize(), LogicalLayout.IDENTITY, mask);
+                p = CollectivePlanner.plan(net, sys, Semantics.V2, type, key.bytes(), LogicalLayout.IDENTITY, key.involved());
             } catch (InputException e) {
                 throw at(g, node, e.getMessage());
             }
@@ -286,6 +298,8 @@ public final class GraphSimulator {
         final EtGraph g;
         final int[] left;
         final IntHeap ready = new IntHeap();
+        int[] scratch = new int[16];
+        boolean passing;
         boolean cpuBusy;
         boolean computeBusy;
         boolean commBusy;
@@ -327,18 +341,23 @@ public final class GraphSimulator {
         /** An issue pass (WL:136-150): a snapshot of the ready nodes, ascending id; each issued if its resource is free. */
         void pass(long now) {
             if (finished) return;
-            int[] snapshot = ready.drain();
-            int count = ready.drainedCount();
-            int[] kept = null;
+            // the snapshot lives in a buffer reused from pass to pass (a pass runs after every completion); a pass
+            // inside a pass (not reached today: a collective never completes while it is being issued) gets its own
+            int count = ready.size();
+            boolean outer = !passing;
+            int[] snapshot = outer && scratch.length >= count ? scratch : new int[Math.max(count, 16)];
+            if (outer) {
+                scratch = snapshot;
+                passing = true;
+            }
+            ready.drainInto(snapshot);
             int keptCount = 0;
             for (int i = 0; i < count; i++) {
                 int node = snapshot[i];
-                if (!tryIssue(node, now)) {
-                    if (kept == null) kept = new int[count - i];
-                    kept[keptCount++] = node;
-                }
+                if (!tryIssue(node, now)) snapshot[keptCount++] = node; // kept in place: keptCount <= i
             }
-            for (int i = 0; i < keptCount; i++) ready.add(kept[i]);
+            for (int i = 0; i < keptCount; i++) ready.add(snapshot[i]);
+            if (outer) passing = false;
             if (ready.size() == 0 && inFlight == 0 && !cpuBusy && !computeBusy && !commBusy) {
                 finished = true;
                 finishNs = now;
@@ -683,8 +702,8 @@ public final class GraphSimulator {
                 }
             }
             if (waiting.isEmpty() && readyLeft) {
-                int[] r = ready.drain();
-                int k = ready.drainedCount();
+                int[] r = new int[ready.size()];
+                int k = ready.drainInto(r);
                 List<Long> ids = new ArrayList<>();
                 for (int i = 0; i < Math.min(k, 6); i++) ids.add(g.idOf(r[i]));
                 return "NPU " + rank + " stalled after a skipped node: nodes " + ids + " became ready during an issue pass "
@@ -763,7 +782,6 @@ public final class GraphSimulator {
     private static final class IntHeap {
         private int[] heap = new int[16];
         private int size;
-        private int drained;
 
         int size() {
             return size;
@@ -783,12 +801,11 @@ public final class GraphSimulator {
             }
         }
 
-        /** Removes every element, ascending, into an array valid until the next drain ({@link #drainedCount()}). */
-        int[] drain() {
-            int[] result = new int[size];
+        /** Removes every element into {@code out} (at least {@link #size()} long), ascending; returns how many. */
+        int drainInto(int[] out) {
             int k = 0;
             while (size > 0) {
-                result[k++] = heap[0];
+                out[k++] = heap[0];
                 heap[0] = heap[--size];
                 int i = 0;
                 while (true) {
@@ -802,12 +819,8 @@ public final class GraphSimulator {
                     i = m;
                 }
             }
-            drained = k;
-            return result;
+            return k;
         }
 
-        int drainedCount() {
-            return drained;
-        }
     }
 }

@@ -149,7 +149,7 @@ public final class SweepSpace {
             Path wl = p.workload;
             double usd = NetworkCostModel.costUsd(b.net, b.unitCosts);
             SweepSpec.ChakraWorkload et = spec.chakra().get(wl);
-            if (et != null) return p.row(id, PointRow.OK, "", npus, simulateGraph(et, b, p), usd);
+            if (et != null) return p.row(id, PointRow.OK, "", npus, simulateGraph(et, b), usd);
             double comm = b.commScale;
             double compute = b.computeScale;
             Workload parsedWorkload = workloads.computeIfAbsent(wl + "|" + comm + "|" + compute,
@@ -168,14 +168,14 @@ public final class SweepSpace {
      * the graph workload layer on the point's system tree. The row's figures are those of the NPU that finishes last:
      * end_to_end_ns its finish, compute_ns its GPU compute, exposed_comm_ns the rest.
      */
-    private TrainingResult simulateGraph(SweepSpec.ChakraWorkload et, Built b, Point p) {
+    private TrainingResult simulateGraph(SweepSpec.ChakraWorkload et, Built b) {
         int n = b.net.totalNpus();
         EtTrace graphs = traces.computeIfAbsent(et.prefix() + "|" + n, k -> EtTrace.read(et.prefix().toString(), n));
         RemoteMemory memory = et.memory() == null ? RemoteMemory.NONE
                 : memories.computeIfAbsent(et.memory(), RemoteMemory::parse);
         CommGroups groups = et.commGroups() == null ? CommGroups.NONE
                 : groupFiles.computeIfAbsent(et.commGroups() + "|" + n, k -> CommGroups.parse(et.commGroups(), n));
-        GraphSystem gs = GraphSystem.read(p.system, null);
+        GraphSystem gs = b.graph;
         GraphResult r = GraphSimulator.simulate(graphs, b.net, gs.system(), gs.options(b.aware, b.options.queuesPerDim(),
                 b.options.injectionScale(), b.options.rendezvous()), memory, groups);
         GraphResult.Npu last = r.perNpu().get(0);
@@ -385,7 +385,7 @@ public final class SweepSpace {
 
     /** What a point's configuration builds into. */
     private record Built(NetworkConfig net, SystemConfig sys, RunOptions options, double commScale, double computeScale,
-                         List<UnitCosts> unitCosts, boolean aware) {
+                         List<UnitCosts> unitCosts, boolean aware, GraphSystem graph) {
     }
 
     /** A design point's configuration trees, as its values are applied. */
@@ -621,6 +621,7 @@ public final class SweepSpace {
             if (congestion == null)
                 throw InputException.at(null, "run.congestion", "expected unaware or aware, found " + run.get("congestion"));
             boolean aware = congestion == CollectiveSimulator.Congestion.AWARE;
+            GraphSystem graph = null; // a Chakra workload's reading of the system keys
             if (aware && !spec.chakra().containsKey(workload))
                 throw InputException.at(null, "run.congestion", "aware: the congestion-aware model runs Chakra ET workloads; "
                         + "1.0 training loops use the analytical model of their system file");
@@ -630,9 +631,10 @@ public final class SweepSpace {
                 if (aware && net.dimensionCount() != 1)
                     throw InputException.at(null, "run.congestion", "aware: the congestion-aware model only supports 1-dim "
                             + "networks, this design has " + net.dimensionCount());
-                sys = GraphSystem.read(system, null).system();
+                graph = GraphSystem.read(system, null);
+                sys = graph.system();
             }
-            return new Built(net, sys, options, comm, compute, costs, aware);
+            return new Built(net, sys, options, comm, compute, costs, aware, graph);
         }
 
         PointRow row(long id, String status, String error, long npus, TrainingResult r, double usd) {
