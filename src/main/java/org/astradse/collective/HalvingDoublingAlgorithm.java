@@ -8,8 +8,6 @@ package org.astradse.collective;
  * AG: distances n/2, …, 1 with sizes D, 2D, …; no P. AR: the RS steps, then the AG steps with sizes D/n … D/2.
  */
 final class HalvingDoublingAlgorithm extends PhaseAlgorithm {
-    private static final int SEND = 0;
-    private static final int FINISH = 1;
 
     private int[] partner;     // member index per step
     private long[] size;       // message bytes per step
@@ -77,11 +75,6 @@ final class HalvingDoublingAlgorithm extends PhaseAlgorithm {
 
     private int partnerAt(int r) {
         return ((index / r) & 1) == 0 ? index + r : index - r;
-    }
-
-    @Override
-    void start(long now) {
-        after(now, e(), SEND);
     }
 
     @Override

@@ -11,8 +11,6 @@ package org.astradse.collective;
  * Refused with the congestion-aware model (n−1 unicast messages would contend where a multicast does not).
  */
 final class NvlsAlgorithm extends PhaseAlgorithm {
-    private static final int SEND = 0;
-    private static final int FINISH = 1;
     private int arrived;
     private boolean sent;
 
@@ -21,11 +19,6 @@ final class NvlsAlgorithm extends PhaseAlgorithm {
         if (!engine.contentionFree())
             throw new org.astradse.InputException("nvls is modelled on the congestion-unaware networks only; use "
                     + "--congestion unaware (or ring / direct on this dimension)");
-    }
-
-    @Override
-    void start(long now) {
-        after(now, e(), SEND);
     }
 
     @Override

@@ -59,8 +59,14 @@ abstract class PhaseAlgorithm {
     void setUp() {
     }
 
-    /** The phase starts on this NPU (its queue slot became free). */
-    abstract void start(long now);
+    /** Timer tokens of the algorithms that send in steps: send the next message, or end the phase. */
+    static final int SEND = 0;
+    static final int FINISH = 1;
+
+    /** The phase starts on this NPU (its queue slot became free): by default the first send after E. */
+    void start(long now) {
+        after(now, e(), SEND);
+    }
 
     /** A delay this algorithm asked for ({@link #after}) has elapsed. */
     abstract void onTimer(long now, int token);

@@ -9,8 +9,6 @@ package org.astradse.collective;
  * Closed forms: AR = E + (n−1)(T+E+P) + (n−1)(T+E); RS = E + (n−1)(T+E+P); AG = E + (n−1)(T(D)+E).
  */
 final class RingAlgorithm extends PhaseAlgorithm {
-    private static final int SEND = 0;
-    private static final int FINISH = 1;
 
     private long message;
     private int totalSends;
@@ -53,11 +51,6 @@ final class RingAlgorithm extends PhaseAlgorithm {
     @Override
     int receiveSlot(int peer) {
         return peer == from ? 0 : -1;
-    }
-
-    @Override
-    void start(long now) {
-        after(now, e(), SEND);
     }
 
     @Override
