@@ -81,7 +81,15 @@ class ReferenceEtTest {
         String id = c.get("case_id");
         String[] args = args(c);
         if (DEFINED.stream().anyMatch(id::startsWith)) {
-            run(args, true);
+            // e394 (sys_ring_roofline: LMB 1600 GB/s, peak 900 TFLOP/s): node 0, 10 ops on 10 bytes, OI 1, perf
+            // min(1.6e12, 9e14) = 1.6e12 FLOP/s → ⌊10 / 1.6e12 · 1e9⌋ = 0 ns, a 0-ns node at t = 0; node 1, 2e9 ops on
+            // 1e6 bytes: OI 2000, perf min(3.2e15, 9e14) = 9e14 → ⌊2.222…e-6 · 1e9⌋ = 2222 ns (SEMANTICS-ET 6.2). Finish
+            // 2222 on every NPU, all of it GPU time: exposed 0
+            GraphResult r = run(args, true);
+            for (GraphResult.Npu n : r.perNpu()) {
+                assertEquals(2222, n.finishNs(), id);
+                assertEquals(0, n.exposedCommNs(), id);
+            }
             return;
         }
         if (!c.get("status").equals("ok")) {
