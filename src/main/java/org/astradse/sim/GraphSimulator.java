@@ -288,7 +288,7 @@ public final class GraphSimulator {
     }
 
     private static InputException at(EtGraph g, EtNode node, String message) {
-        return new InputException(g.file() + ": node " + (node.id() + g.idOffset()) + " (" + EtNode.typeName(node.type())
+        return new InputException(g.file() + ": node " + g.idOf(node) + " (" + EtNode.typeName(node.type())
                 + "): " + message);
     }
 
@@ -383,7 +383,8 @@ public final class GraphSimulator {
             if (t != EtNode.INVALID_NODE && (t < EtNode.MEM_LOAD_NODE || t > EtNode.COMM_COLL_NODE))
                 throw at(g, e, "this node type cannot be executed (the reference aborts on an assertion in its statistics, "
                         + "also in replay-only mode; METADATA nodes and unknown types are not supported)");
-            if (e.error() != null && (!replayOnly || e.error().startsWith("attribute is_cpu_op"))) throw at(g, e, e.error());
+            String error = replayOnly ? e.replayError() : e.error();
+            if (error != null) throw at(g, e, error);
             issuedAt[node] = now;
             state[node] = 2;
             if (cpu) {
@@ -513,7 +514,7 @@ public final class GraphSimulator {
             if (!pg.isEmpty() && !pg.equals("0")) {
                 int[] members = groups.members(pg);
                 if (members == null)
-                    throw at(g, e, "For rank " + rank + " ET node " + (e.id() + g.idOffset()) + ", communicator group " + pg + " not found"
+                    throw at(g, e, "For rank " + rank + " ET node " + g.idOf(e) + ", communicator group " + pg + " not found"
                             + (groups.groups().isEmpty() ? " (no --comm-group-configuration given)" : " in the group file"));
                 boolean member = false;
                 for (int m : members) member |= m == rank;
@@ -538,7 +539,7 @@ public final class GraphSimulator {
             } else {
                 int dims = net.dimensionCount();
                 if (e.involvedCount() >= 0 && e.involvedCount() < dims)
-                    warnOnce("involved_dim of node " + (e.id() + g.idOffset()) + " in " + g.file() + " has " + e.involvedCount() + " entries for "
+                    warnOnce("involved_dim of node " + g.idOf(e) + " in " + g.file() + " has " + e.involvedCount() + " entries for "
                             + dims + " dimensions; as in the reference's build, the missing entries count as false");
                 plan = plan(g, e, type);
             }
@@ -550,7 +551,7 @@ public final class GraphSimulator {
             long slotKey = group << 32 | k;
             Integer slot = slots.get(slotKey);
             String what = "NPU " + rank + "'s collective #" + (k + 1) + (group == 0 ? "" : " in group " + group) + " (node "
-                    + (e.id() + g.idOffset()) + ", " + type + " of " + e.commSize() + " bytes)";
+                    + g.idOf(e) + ", " + type + " of " + e.commSize() + " bytes)";
             if (slot == null) {
                 slot = issuedPlans.size();
                 slots.put(slotKey, slot);
@@ -577,7 +578,7 @@ public final class GraphSimulator {
             P2pQueue q = p2p.computeIfAbsent(key, k -> new P2pQueue());
             int seq = q.arrivals.size();
             q.arrivals.add(-1L);
-            q.sendNodes.add(e.id() + g.idOffset());
+            q.sendNodes.add(g.idOf(e));
             inFlight++;
             pendingClass(node, COMM);
             messages.add(new Message(key, seq, rank, node, false));
@@ -698,7 +699,7 @@ public final class GraphSimulator {
                                 + e.commSize() + " bytes that never completes (its messages do not match the other NPUs')";
                         default -> EtNode.typeName(e.type()) + " still running";
                     };
-                    waiting.add("node " + (e.id() + g.idOffset()) + ": " + what);
+                    waiting.add("node " + g.idOf(e) + ": " + what);
                 }
             }
             if (waiting.isEmpty() && readyLeft) {

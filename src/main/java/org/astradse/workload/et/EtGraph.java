@@ -31,7 +31,12 @@ public record EtGraph(Path file, EtNode[] nodes, int[] parentCount, int[] childS
 
     /** The id node {@code i} has in this graph's file. */
     public long idOf(int i) {
-        return nodes[i].id() + idOffset;
+        return idOf(nodes[i]);
+    }
+
+    /** The id a node of this graph has in this graph's file (messages name nodes so). */
+    public long idOf(EtNode node) {
+        return node.id() + idOffset;
     }
 
     /**

@@ -23,10 +23,20 @@ package org.astradse.workload.et;
  * @param involvedCount  how many {@code involved_dim} entries there are, −1 if the attribute is absent
  * @param pgName         {@code pg_name}, "" if absent
  * @param error          why issuing this node must fail (a message naming the attribute), or null
+ * @param replayError    the part of {@code error} about attributes read even in replay-only mode ({@code is_cpu_op},
+ *                       which picks the resource), or null: replay reads nothing else
  */
 public record EtNode(long id, int type, long durationMicros, boolean cpuOp, long numOps, long tensorSize, int commType,
                      long commSize, long commSrc, long commDst, long commTag, long involvedDims, int involvedCount,
-                     String pgName, String error) {
+                     String pgName, String error, String replayError) {
+
+    /** A node whose only attribute problems (if any) are in {@code error}. */
+    public EtNode(long id, int type, long durationMicros, boolean cpuOp, long numOps, long tensorSize, int commType,
+                  long commSize, long commSrc, long commDst, long commTag, long involvedDims, int involvedCount,
+                  String pgName, String error) {
+        this(id, type, durationMicros, cpuOp, numOps, tensorSize, commType, commSize, commSrc, commDst, commTag,
+                involvedDims, involvedCount, pgName, error, null);
+    }
     /** A 32-bit attribute that is not there. */
     public static final long ABSENT = Long.MIN_VALUE;
 
@@ -48,13 +58,13 @@ public record EtNode(long id, int type, long durationMicros, boolean cpuOp, long
     /** The same node with another id (the converter offsets ids per rank; a symmetric run compares without them). */
     public EtNode withId(long newId) {
         return new EtNode(newId, type, durationMicros, cpuOp, numOps, tensorSize, commType, commSize, commSrc, commDst,
-                commTag, involvedDims, involvedCount, pgName, error);
+                commTag, involvedDims, involvedCount, pgName, error, replayError);
     }
 
     /** The same node with another involved_dim entry count (−1: the attribute absent, all dimensions). */
     public EtNode withInvolved(int count) {
         return new EtNode(id, type, durationMicros, cpuOp, numOps, tensorSize, commType, commSize, commSrc, commDst,
-                commTag, involvedDims, count, pgName, error);
+                commTag, involvedDims, count, pgName, error, replayError);
     }
 
     public static String typeName(int type) {

@@ -279,8 +279,9 @@ public final class EtReader {
             List<String> errors = new ArrayList<>();
             boolean comm = type == EtNode.COMM_COLL_NODE || type == EtNode.COMM_SEND_NODE || type == EtNode.COMM_RECV_NODE;
             Attribute cpuAttr = attrs[0]; // is_cpu_op, read on every node: any integer kind, non-zero = true
-            if (cpuAttr != null && !integerKind(cpuAttr.kind()))
-                errors.add("attribute is_cpu_op has " + kindName(cpuAttr.kind()) + "; expected an integer or bool kind");
+            String cpuError = cpuAttr != null && !integerKind(cpuAttr.kind())
+                    ? "attribute is_cpu_op has " + kindName(cpuAttr.kind()) + "; expected an integer or bool kind" : null;
+            if (cpuError != null) errors.add(cpuError);
             boolean cpu = cpuAttr != null && integerKind(cpuAttr.kind()) && cpuAttr.integer() != 0;
             boolean p2p = type == EtNode.COMM_SEND_NODE || type == EtNode.COMM_RECV_NODE;
             boolean mem = type == EtNode.MEM_LOAD_NODE || type == EtNode.MEM_STORE_NODE;
@@ -319,7 +320,7 @@ public final class EtReader {
                 }
             }
             return new EtNode(id, type, durationMicros, cpu, numOps, tensorSize, (int) commType, commSize, src, dst, tag, involved,
-                    involvedCount, pg, errors.isEmpty() ? null : String.join("; ", errors));
+                    involvedCount, pg, errors.isEmpty() ? null : String.join("; ", errors), cpuError);
         }
 
         /** An integer attribute as the reference's static_cast reads it, −1 if absent. */
