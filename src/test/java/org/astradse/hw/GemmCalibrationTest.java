@@ -9,13 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.math3.analysis.MultivariateFunction;
-import org.apache.commons.math3.optim.InitialGuess;
-import org.apache.commons.math3.optim.MaxEval;
-import org.apache.commons.math3.optim.PointValuePair;
-import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
-import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
-import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.NelderMeadSimplex;
-import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,17 +54,10 @@ class GemmCalibrationTest {
             }
             return s;
         };
-        SimplexOptimizer opt = new SimplexOptimizer(1e-10, 1e-12);
-        PointValuePair best = null;
         // a few deterministic starts: the tile minimum makes the loss piecewise smooth
         double[][] starts = {{11, 0.84, 50, 0.9, 0.7}, {13, 0.80, 64, 0.7, 0.5}, {10, 0.90, 80, 1.0, 1.0},
                 {13.3, 0.82, 43, 0.95, 0.5}, {12, 0.85, 60, 0.8, 0.3}};
-        for (double[] s : starts) {
-            PointValuePair r = opt.optimize(new MaxEval(20_000), new ObjectiveFunction(loss), GoalType.MINIMIZE,
-                    new InitialGuess(s), new NelderMeadSimplex(new double[] {1, 0.05, 10, 0.1, 0.1}));
-            if (best == null || r.getValue() < best.getValue()) best = r;
-        }
-        return best.getPoint();
+        return Fit.minimize(loss, starts, new double[] {1, 0.05, 10, 0.1, 0.1}, 1e-10, 1e-12, 20_000);
     }
 
     static double[] errors(double[] p, List<Gemm> rows) {

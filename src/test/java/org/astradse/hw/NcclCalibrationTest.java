@@ -14,13 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
-import org.apache.commons.math3.optim.InitialGuess;
-import org.apache.commons.math3.optim.MaxEval;
-import org.apache.commons.math3.optim.PointValuePair;
-import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
-import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
-import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.NelderMeadSimplex;
-import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,24 +90,17 @@ class NcclCalibrationTest {
     static double[] fit(String fabric, String system, List<Measured> all) throws IOException {
         Cluster base = cluster(system);
         List<Measured> rs = all.stream().filter(m -> m.system().equals(system) && !Double.isNaN(m.timeUs())).toList();
-        SimplexOptimizer opt = new SimplexOptimizer(1e-11, 1e-13);
-        PointValuePair best = null;
         double[][] starts = {{160, 230, 800, 0.011, 0.28, 0.84}, {70, 120, 320, 0.01, 0.37, 0.97}, {100, 200, 500, 0.05, 0.4, 0.9}};
-        for (double[] s : starts) {
-            PointValuePair r = opt.optimize(new MaxEval(40_000), GoalType.MINIMIZE, new InitialGuess(s),
-                    new NelderMeadSimplex(new double[] {10, 10, 50, 0.005, 0.05, 0.05}), new ObjectiveFunction(p -> {
-                        for (int i = 0; i < 6; i++) if (!(p[i] > 0) || i >= 3 && p[i] > 1) return 1e9;
-                        Cluster c = withFabric(base, 1, efa(fabric, p));
-                        double sum = 0;
-                        for (Measured m : rs) {
-                            double l = Math.log(ratio(c, m));
-                            sum += l * l;
-                        }
-                        return sum;
-                    }));
-            if (best == null || r.getValue() < best.getValue()) best = r;
-        }
-        return best.getPoint();
+        return Fit.minimize(p -> {
+            for (int i = 0; i < 6; i++) if (!(p[i] > 0) || i >= 3 && p[i] > 1) return 1e9;
+            Cluster c = withFabric(base, 1, efa(fabric, p));
+            double sum = 0;
+            for (Measured m : rs) {
+                double l = Math.log(ratio(c, m));
+                sum += l * l;
+            }
+            return sum;
+        }, starts, new double[] {10, 10, 50, 0.005, 0.05, 0.05}, 1e-11, 1e-13, 40_000);
     }
 
     static double geomeanError(List<Double> ratios) {
