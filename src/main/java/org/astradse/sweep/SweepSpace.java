@@ -610,7 +610,10 @@ public final class SweepSpace {
             NetworkConfig net = spec.networkV1()
                     ? V1NetworkParser.fromTree(network, null, V1NetworkParser.Overrides.NONE, new ArrayList<>())
                     : NetworkConfig.fromTree(network, null);
-            SystemConfig sys = spec.systemV1() ? V1SystemParser.fromTree(system, null, Map.of())
+            boolean chakra = spec.chakra().containsKey(workload);
+            // a Chakra workload reads the system keys its own way (GraphSystem: roofline, replay-only, EXPLICIT), once
+            GraphSystem graph = chakra && !spec.systemV1() ? GraphSystem.read(system, null) : null;
+            SystemConfig sys = graph != null ? graph.system() : spec.systemV1() ? V1SystemParser.fromTree(system, null, Map.of())
                     : SystemConfig.fromJsonTree(system, null);
             RunOptions options = new RunOptions(integer(run, "num-passes", 1), positive(run, "injection-scale"),
                     integer(run, "num-queues-per-dim", 1), bool(run, "rendezvous-protocol"));
@@ -621,18 +624,15 @@ public final class SweepSpace {
             if (congestion == null)
                 throw InputException.at(null, "run.congestion", "expected unaware or aware, found " + run.get("congestion"));
             boolean aware = congestion == CollectiveSimulator.Congestion.AWARE;
-            GraphSystem graph = null; // a Chakra workload's reading of the system keys
-            if (aware && !spec.chakra().containsKey(workload))
+            if (aware && !chakra)
                 throw InputException.at(null, "run.congestion", "aware: the congestion-aware model runs Chakra ET workloads; "
                         + "1.0 training loops use the analytical model of their system file");
-            if (spec.chakra().containsKey(workload)) {
+            if (chakra) {
                 if (spec.systemV1() || net.isV1())
                     throw InputException.at(null, "workloads", "a Chakra ET workload needs a 2.0 network and a 2.0 system");
                 if (aware && net.dimensionCount() != 1)
                     throw InputException.at(null, "run.congestion", "aware: the congestion-aware model only supports 1-dim "
                             + "networks, this design has " + net.dimensionCount());
-                graph = GraphSystem.read(system, null);
-                sys = graph.system();
             }
             return new Built(net, sys, options, comm, compute, costs, aware, graph);
         }

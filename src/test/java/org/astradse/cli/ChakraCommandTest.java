@@ -111,6 +111,13 @@ class ChakraCommandTest {
         assertEquals(3, rows.size());
         // bandwidth 50 is reference case e001's Ring_8npus: end_to_end = the latest finish, compute = its GPU time
         assertTrue(rows.get(1).contains(",ok,,50,8,1082479776,1082450000,29776,"), rows.get(1));
+        // scheduling-policy EXPLICIT is a Chakra system's policy too; an NPU runs one collective at a time in a graph,
+        // so it changes no number (SEMANTICS-ET 2.3: e240-e242 all 148000): the same rows as LIFO
+        Path explicit = dir.resolve("e.yaml");
+        Files.writeString(explicit, Files.readString(spec).replace("scheduling-policy: LIFO", "scheduling-policy: EXPLICIT"));
+        CollectiveCommandTest.Run e = CollectiveCommandTest.run("sweep", explicit.toString(), "--out", dir.resolve("oe").toString());
+        assertEquals(0, e.status(), e.err());
+        assertEquals(rows, Files.readAllLines(dir.resolve("oe").resolve("points.csv")));
         Files.writeString(spec, Files.readString(spec).replace(wl.toString(), wl + "-typo"));
         CollectiveCommandTest.Run bad = CollectiveCommandTest.run("sweep", spec.toString(), "--out", dir.resolve("o2").toString());
         assertEquals(2, bad.status());
