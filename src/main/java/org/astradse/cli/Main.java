@@ -7,7 +7,7 @@ import picocli.CommandLine;
 /** Entry point: one subcommand per job. Exit status 0 on success, 2 on user errors, 1 on internal errors. */
 @Command(name = "astradse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Design-space exploration of distributed DL training systems on a faithful ASTRA-sim model.",
-        subcommands = {SweepCommand.class, SearchCommand.class, ExportCommand.class, CollectiveCommand.class, SimulateCommand.class, ConvertCommand.class, ComputeCommand.class, NcclTestsCommand.class, MergeCommand.class, BenchCommand.class,
+        subcommands = {SweepCommand.class, SearchCommand.class, ExportCommand.class, CollectiveCommand.class, SimulateCommand.class, ConvertCommand.class, ComputeCommand.class, NcclTestsCommand.class, MergeCommand.class, BenchCommand.class, TrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int USER_ERROR = 2;

@@ -49,12 +49,59 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
         return (int) n;
     }
 
+    /**
+     * The footprint of a communicator group of {@code size} ranks {@code stride} apart (rank ids vary fastest in
+     * dimension 0, Megatron's consecutive-rank groups): per dimension, how many of the group's members lie along it,
+     * with that dimension's per-GPU bandwidth and fabric. A group without members beside each other in the scale-up
+     * dimension keeps it with one GPU, so the model sees a network group (one GPU per node, its own NIC each).
+     * A group that does not tile the dimensions evenly is rounded to whole counts (its bottleneck stays right).
+     */
+    public Cluster group(long stride, long size) {
+        if (size <= 1) return new Cluster(file, gpu, List.of(new Dim(dims.get(0).topology(), 1, dims.get(0).bandwidthGBps(),
+                dims.get(0).latencyNs(), dims.get(0).fabric())));
+        List<Dim> out = new ArrayList<>();
+        long st = Math.max(1, stride);
+        long left = size;
+        for (Dim d : dims) {
+            long n;
+            if (left <= 1) n = 1;
+            else if (st >= d.npus()) {
+                st = (st + d.npus() - 1) / d.npus();
+                n = 1;
+            } else {
+                n = Math.max(1, Math.min(left, d.npus() / st));
+                st = 1;
+            }
+            left = (left + n - 1) / n;
+            out.add(new Dim(d.topology(), (int) n, d.bandwidthGBps(), d.latencyNs(), d.fabric()));
+        }
+        if (left > 1) { // more members than the cluster holds along the remaining dimensions: the outermost carries them
+            Dim last = out.remove(out.size() - 1);
+            out.add(new Dim(last.topology(), (int) Math.min(Integer.MAX_VALUE, last.npus() * left), last.bandwidthGBps(),
+                    last.latencyNs(), last.fabric()));
+        }
+        // keep dimension 0 (the scale-up domain, maybe of one GPU) and the dimensions the group spans
+        List<Dim> kept = new ArrayList<>();
+        kept.add(out.get(0));
+        for (int i = 1; i < out.size(); i++) if (out.get(i).npus() > 1) kept.add(out.get(i));
+        return new Cluster(file, gpu, List.copyOf(kept));
+    }
+
     /** Reads a cluster file: a {@code cluster:} section, or the section's keys at the top. */
     public static Cluster parse(Path file) {
         JsonNode root = NetworkConfig.readTree(file, new ObjectMapper(new YAMLFactory()));
         JsonNode c = root.has("cluster") ? root.get("cluster") : root;
-        String at = root.has("cluster") ? "cluster." : "";
-        if (!c.isObject()) throw InputException.at(file, "cluster", "expected a mapping with gpu, network and fabric");
+        return fromTree(c, file, root.has("cluster") ? "cluster." : "");
+    }
+
+    /**
+     * A cluster section inside another file (a training configuration, a sweep spec): a mapping with the keys above,
+     * or a string naming a bundled cluster ({@link #BUNDLED}) or a cluster file; {@code at} prefixes the keys named
+     * in errors ({@code "cluster."}).
+     */
+    public static Cluster fromTree(JsonNode c, Path file, String at) {
+        if (c != null && c.isTextual()) return named(c.asText(), file, at);
+        if (c == null || !c.isObject()) throw InputException.at(file, "cluster", "expected a mapping with gpu, network and fabric");
         JsonNode gpu = c.get("gpu");
         if (gpu == null || !gpu.isTextual()) throw InputException.at(file, at + "gpu", "missing; expected a GPU profile name "
                 + GpuProfile.NAMES + " or a file");
@@ -109,6 +156,27 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
                 throw InputException.at(file, at + "network.npus_count", "more than " + NetworkConfig.MAX_NPUS + " GPUs");
         }
         return new Cluster(file, g, List.copyOf(dims));
+    }
+
+    /** The clusters bundled in {@code sweeps/clusters/} that a name may stand for (read from the jar's copy). */
+    public static final List<String> BUNDLED = List.of("aws-p4de", "aws-p5", "azure-ndmv4", "dgx-a100", "dgx-h100",
+            "hgx-h200", "dgx-b200", "gb200-nvl72");
+
+    private static Cluster named(String name, Path file, String at) {
+        if (BUNDLED.contains(name)) {
+            try (var in = Cluster.class.getResourceAsStream("clusters/" + name + ".yaml")) {
+                if (in == null) throw new IllegalStateException("bundled cluster missing: " + name);
+                JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(in);
+                return fromTree(root.get("cluster"), Path.of("sweeps/clusters/" + name + ".yaml"), "cluster.");
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        Path p = file == null || file.getParent() == null ? Path.of(name) : file.getParent().resolve(name);
+        if (!java.nio.file.Files.isRegularFile(p))
+            throw InputException.at(file, at.isEmpty() ? "cluster" : at.substring(0, at.length() - 1), "unknown cluster '"
+                    + name + "'; expected a mapping (gpu, network, fabric), a bundled cluster " + BUNDLED + " or a cluster file");
+        return parse(p);
     }
 
     private static List<String> list(JsonNode net, String key, Path file, String at, boolean text) {

@@ -17,12 +17,13 @@ import org.astradse.InputException;
  * @param source        where the figures come from
  * @param sms           streaming multiprocessors (the GEMM model's wave size)
  * @param peakTflops    dense peak per precision ({@code bf16}, {@code fp16}, {@code fp8}, {@code tf32}), TFLOP/s
- * @param hbmGB         HBM capacity, GB (10^9 B)
+ * @param hbmGB         HBM capacity as marketed ("80 GB"; binary in fact: {@link #hbmCapacityBytes()})
  * @param hbmGBps       HBM bandwidth, GB/s (10^9 B/s)
  * @param gemm          GEMM efficiency parameters
+ * @param kernels       the training model's other kernels (attention, memory-bound work, kernel floor, FP8 GEMMs)
  */
 public record GpuProfile(String name, String source, int sms, Map<String, Double> peakTflops, double hbmGB, double hbmGBps,
-                         GemmParams gemm) {
+                         GemmParams gemm, KernelParams kernels) {
 
     /** The bundled profiles' names (a contract). */
     public static final List<String> NAMES = List.of("A100-SXM4-40GB", "A100-SXM4-80GB", "H100-SXM", "H100-PCIe", "H800",
@@ -40,6 +41,40 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
      */
     public record GemmParams(double launchFloorUs, double maxEfficiency, double tileIntensity, double inputBwEfficiency,
                              double exposedWriteFraction, String fittedOn) {
+    }
+
+    /**
+     * Kernels of a training step beside the GEMMs ({@code LlmTrainer}), with the defaults used when a profile names
+     * none (Hopper-class figures, unverified where the profile says so).
+     *
+     * @param kernelFloorUs        shortest GPU time of a kernel inside a training step, µs: kernels are launched ahead
+     *                             of the GPU, so the eager-mode launch floor of an isolated timing does not apply
+     * @param attentionForward     fused (flash) attention forward: achieved fraction of the 16-bit dense peak
+     * @param attentionBackward    its backward, counting 2× the forward's FLOPs (model FLOPs)
+     * @param memoryEfficiency     element-wise and reduction kernels: fraction of HBM bandwidth reached
+     * @param fp8GemmEfficiency    an FP8 GEMM's efficiency relative to a 16-bit GEMM of the same shape (of its own peak)
+     * @param commComputeSlowdown  compute slowdown while a collective overlaps it on the same GPU (SMs and HBM shared)
+     * @param stepEfficiency       a training step's compute throughput relative to the isolated kernels above:
+     *                             sustained clocks under a step's power draw and the framework's gaps between kernels;
+     *                             fitted once per GPU generation on published training runs ({@code LlmCalibrationTest})
+     */
+    public record KernelParams(double kernelFloorUs, double attentionForward, double attentionBackward, double memoryEfficiency,
+                               double fp8GemmEfficiency, double commComputeSlowdown, double stepEfficiency) {
+        static final KernelParams DEFAULT = new KernelParams(4, 0.45, 0.36, 0.8, 0.85, 0.1, 1.0);
+
+        public KernelParams withStepEfficiency(double x) {
+            return new KernelParams(kernelFloorUs, attentionForward, attentionBackward, memoryEfficiency, fp8GemmEfficiency,
+                    commComputeSlowdown, x);
+        }
+    }
+
+    public GpuProfile withKernels(KernelParams k) {
+        return new GpuProfile(name, source, sms, peakTflops, hbmGB, hbmGBps, gemm, k);
+    }
+
+    /** HBM capacity in bytes: the marketed "80 GB" of an HBM stack is binary (80 GiB), as the devices report. */
+    public double hbmCapacityBytes() {
+        return hbmGB * 1024.0 * 1024 * 1024;
     }
 
     public double peakTflops(String precision) {
@@ -77,8 +112,19 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
         JsonNode sms = t.get("sms");
         if (sms == null || !sms.isIntegralNumber() || sms.asLong() < 1 || sms.asLong() > 100_000)
             throw InputException.at(file, "sms", "expected a whole number of streaming multiprocessors >= 1, found " + sms);
+        KernelParams d = KernelParams.DEFAULT;
+        JsonNode k = t.path("kernels");
+        KernelParams kp = k.isObject() ? new KernelParams(
+                k.has("kernel-floor-us") ? positive(k.get("kernel-floor-us"), "kernels.kernel-floor-us", file) : d.kernelFloorUs(),
+                k.has("attention-forward") ? fraction(k.get("attention-forward"), "kernels.attention-forward", file) : d.attentionForward(),
+                k.has("attention-backward") ? fraction(k.get("attention-backward"), "kernels.attention-backward", file) : d.attentionBackward(),
+                k.has("memory-efficiency") ? fraction(k.get("memory-efficiency"), "kernels.memory-efficiency", file) : d.memoryEfficiency(),
+                k.has("fp8-gemm-efficiency") ? fraction(k.get("fp8-gemm-efficiency"), "kernels.fp8-gemm-efficiency", file) : d.fp8GemmEfficiency(),
+                k.has("comm-compute-slowdown") ? fraction(k.get("comm-compute-slowdown"), "kernels.comm-compute-slowdown", file) : d.commComputeSlowdown(),
+                k.has("step-efficiency") ? fraction(k.get("step-efficiency"), "kernels.step-efficiency", file) : d.stepEfficiency())
+                : d;
         return new GpuProfile(name, t.path("source").asText(""), sms.asInt(), Map.copyOf(peaks),
-                positive(t.get("hbm-gb"), "hbm-gb", file), positive(t.get("hbm-gbps"), "hbm-gbps", file), gp);
+                positive(t.get("hbm-gb"), "hbm-gb", file), positive(t.get("hbm-gbps"), "hbm-gbps", file), gp, kp);
     }
 
     private static String text(JsonNode t, String key, Path file) {

@@ -15,21 +15,28 @@ import org.astradse.InputException;
 import org.astradse.network.NetworkConfig;
 
 /** One kind of bundled hardware profile: YAML resources by name under a folder, or a user's file with the same fields. */
-final class Profiles<T> {
+public final class Profiles<T> {
+    private final Class<?> anchor;
     private final String kind;
     private final String folder;
     private final List<String> names;
     private final BiFunction<JsonNode, Path, T> parser;
     private final Map<String, T> bundled = new ConcurrentHashMap<>();
 
-    Profiles(String kind, String folder, List<String> names, BiFunction<JsonNode, Path, T> parser) {
+    public Profiles(String kind, String folder, List<String> names, BiFunction<JsonNode, Path, T> parser) {
+        this(kind, Profiles.class, folder, names, parser);
+    }
+
+    /** Profiles whose bundled files are resources under {@code folder}, relative to {@code anchor}'s package. */
+    public Profiles(String kind, Class<?> anchor, String folder, List<String> names, BiFunction<JsonNode, Path, T> parser) {
+        this.anchor = anchor;
         this.kind = kind;
         this.folder = folder;
         this.names = names;
         this.parser = parser;
     }
 
-    T named(String nameOrFile) {
+    public T named(String nameOrFile) {
         if (names.contains(nameOrFile)) return bundled.computeIfAbsent(nameOrFile, this::load);
         Path file = Path.of(nameOrFile);
         if (!Files.isRegularFile(file))
@@ -39,7 +46,7 @@ final class Profiles<T> {
     }
 
     private T load(String name) {
-        try (InputStream in = Profiles.class.getResourceAsStream(folder + "/" + name + ".yaml")) {
+        try (InputStream in = anchor.getResourceAsStream(folder + "/" + name + ".yaml")) {
             if (in == null) throw new IllegalStateException("bundled " + kind + " profile missing: " + name);
             return parser.apply(new ObjectMapper(new YAMLFactory()).readTree(in), null);
         } catch (IOException e) {

@@ -10,7 +10,7 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.NelderMeadSimplex
 import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
 
 /** The calibrations' one fitting procedure: Nelder–Mead (Apache Commons Math) from several deterministic starts. */
-final class Fit {
+public final class Fit {
     private Fit() {
     }
 
@@ -21,7 +21,7 @@ final class Fit {
      * @param steps  the initial simplex's size per parameter
      * @param rel    relative and {@code abs} absolute convergence thresholds of the optimiser
      */
-    static double[] minimize(MultivariateFunction loss, double[][] starts, double[] steps, double rel, double abs, int maxEval) {
+    public static double[] minimize(MultivariateFunction loss, double[][] starts, double[] steps, double rel, double abs, int maxEval) {
         SimplexOptimizer opt = new SimplexOptimizer(rel, abs);
         PointValuePair best = null;
         for (double[] s : starts) {

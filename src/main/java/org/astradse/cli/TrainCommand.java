@@ -1,0 +1,111 @@
+package org.astradse.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.astradse.InputException;
+import org.astradse.sim.LlmTrainer;
+import org.astradse.sim.TrainResult;
+import org.astradse.workload.llm.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code train}: one Megatron-style LLM training iteration on a cluster (a contract). */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Model one training iteration of an LLM configuration (model, parallel layout, cluster): time, "
+                + "throughput, MFU, memory per GPU and where the time goes.")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, paramLabel = "RUN.yaml", description = "training configuration: model, parallel, cluster")
+    Path config;
+
+    @Option(names = "--json", description = "print one JSON object (iterationNs, tokensPerSecondPerGpu, modelTflopsPerGpu, mfu, "
+            + "memoryPeakBytesPerGpu, memoryBytes, feasible, reason, computeNs, bubbleNs, tpNs, cpNs, epNs, ppNs, dpNs, optimizerNs)")
+    boolean json;
+
+    @Option(names = "--bench", paramLabel = "N", defaultValue = "0",
+            description = "run the configuration N times after N warm-ups in this process; adds meanNanosPerConfiguration")
+    int bench;
+
+    @Override
+    public Integer call() throws Exception {
+        if (bench < 0) throw new InputException("--bench: expected a number of runs >= 0, found " + bench);
+        TrainConfig cfg = TrainConfig.parse(config);
+        TrainResult r = LlmTrainer.run(cfg);
+        double meanNs = Double.NaN;
+        if (bench > 0) {
+            for (int i = 0; i < bench; i++) LlmTrainer.run(cfg);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < bench; i++) LlmTrainer.run(cfg);
+            meanNs = (System.nanoTime() - t0) / (double) bench;
+        }
+        if (json) {
+            System.out.println(new ObjectMapper().writeValueAsString(toJson(cfg, r, meanNs)));
+            return 0;
+        }
+        System.out.print(text(cfg, r, meanNs));
+        return 0;
+    }
+
+    static ObjectNode toJson(TrainConfig cfg, TrainResult r, double meanNs) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("feasible", r.feasible());
+        o.put("reason", r.reason());
+        num(o, "iterationNs", r.iterationNs());
+        num(o, "tokensPerSecondPerGpu", r.tokensPerSecondPerGpu());
+        num(o, "modelTflopsPerGpu", r.modelTflopsPerGpu());
+        o.put("modelFlopsCounting", "Megatron-LM model FLOPs, causal attention (current Megatron-LM num_floating_point_operations)");
+        num(o, "modelTflopsPerGpuNonCausal", r.feasible() ? r.modelTflopsPerGpu() * r.modelFlopsNonCausal() / r.modelFlopsPerIteration() : Double.NaN);
+        num(o, "mfu", r.mfu());
+        o.put("mfuBasis", "dense 16-bit peak of " + cfg.cluster().gpu().name() + " (" + cfg.cluster().gpu().peakTflops("bf16") + " TFLOP/s)");
+        num(o, "memoryPeakBytesPerGpu", r.memoryPeakBytesPerGpu());
+        ObjectNode mem = o.putObject("memoryBytes");
+        for (Map.Entry<String, Double> e : r.memory().entrySet()) num(mem, e.getKey(), e.getValue());
+        num(o, "computeNs", r.computeNs());
+        num(o, "bubbleNs", r.bubbleNs());
+        num(o, "tpNs", r.tpNs());
+        num(o, "cpNs", r.cpNs());
+        num(o, "epNs", r.epNs());
+        num(o, "ppNs", r.ppNs());
+        num(o, "dpNs", r.dpNs());
+        num(o, "optimizerNs", r.optimizerNs());
+        o.put("gpus", r.gpus());
+        o.put("dp", r.dp());
+        o.put("microBatches", r.microBatches());
+        num(o, "params", r.params());
+        num(o, "activeParams", r.activeParams());
+        num(o, "modelFlopsPerIteration", r.modelFlopsPerIteration());
+        if (!Double.isNaN(meanNs)) o.put("meanNanosPerConfiguration", meanNs);
+        return o;
+    }
+
+    private static void num(ObjectNode o, String k, double v) {
+        if (Double.isFinite(v)) o.put(k, v);
+        else o.putNull(k);
+    }
+
+    static String text(TrainConfig cfg, TrainResult r, double meanNs) {
+        StringBuilder sb = new StringBuilder();
+        var p = cfg.parallel();
+        sb.append(String.format(Locale.ROOT, "%s on %d x %s: tp %d, pp %d, vpp %d, cp %d, ep %d, dp %d, %d micro-batches of %d%n",
+                cfg.model().name(), r.gpus(), cfg.cluster().gpu().name(), p.tp(), p.pp(), p.vpp(), p.cp(), p.ep(), r.dp(),
+                r.microBatches(), p.microBatch()));
+        if (!r.feasible()) {
+            sb.append("infeasible: ").append(r.reason()).append('\n');
+            return sb.toString();
+        }
+        sb.append(String.format(Locale.ROOT, "iteration %.3f s, %.1f tokens/s/GPU, %.1f model TFLOP/s/GPU (causal), MFU %.1f %%%n",
+                r.iterationNs() / 1e9, r.tokensPerSecondPerGpu(), r.modelTflopsPerGpu(), 100 * r.mfu()));
+        sb.append(String.format(Locale.ROOT, "time (ms): compute %.1f, bubble %.1f, exposed TP %.1f, CP %.1f, EP %.1f, PP %.1f, "
+                        + "DP %.1f, optimizer %.1f%n", r.computeNs() / 1e6, r.bubbleNs() / 1e6, r.tpNs() / 1e6, r.cpNs() / 1e6,
+                r.epNs() / 1e6, r.ppNs() / 1e6, r.dpNs() / 1e6, r.optimizerNs() / 1e6));
+        double gib = 1L << 30;
+        sb.append(String.format(Locale.ROOT, "memory per GPU %.2f GiB: weights %.2f, gradients %.2f, optimizer %.2f, activations %.2f, other %.2f%n",
+                r.memoryPeakBytesPerGpu() / gib, r.memory().get("weights") / gib, r.memory().get("gradients") / gib,
+                r.memory().get("optimizer") / gib, r.memory().get("activations") / gib, r.memory().get("other") / gib));
+        if (!Double.isNaN(meanNs)) sb.append(String.format(Locale.ROOT, "bench: %.1f us per configuration%n", meanNs / 1000));
+        return sb.toString();
+    }
+}

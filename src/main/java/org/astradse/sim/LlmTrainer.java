@@ -1,0 +1,724 @@
+package org.astradse.sim;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.astradse.hw.Cluster;
+import org.astradse.hw.GemmModel;
+import org.astradse.hw.GpuProfile;
+import org.astradse.hw.NcclModel;
+import org.astradse.network.Units;
+import org.astradse.workload.llm.LlmMath;
+import org.astradse.workload.llm.ParallelConfig;
+import org.astradse.workload.llm.TrainConfig;
+import org.astradse.workload.llm.TransformerModel;
+
+/**
+ * One Megatron-style training iteration on a cluster: what a rank of each pipeline stage executes, timed by the GPU
+ * profile's kernel models and the fabric profiles' collective model, run through the pipeline schedule.
+ *
+ * <p><b>Representative ranks.</b> All ranks of one pipeline stage (its TP, CP, EP and DP peers) execute the same
+ * sequence at the same times — their collectives are the group's — so one rank per stage is simulated.
+ *
+ * <p><b>Per layer and micro-batch</b> (LLM-MODEL.md §2.3, §4): the QKV, output, MLP (or grouped expert) GEMMs on
+ * T = b·s/c tokens (backward: a data- and a weight-gradient GEMM each), fused attention (causal: half the
+ * s×s work), element-wise work (norms, residuals, activation, FP8 casts) from its HBM bytes; TP collectives
+ * (2 all-reduces per direction, or with SP all-gather + reduce-scatter pairs plus the backward's re-gather), pipelined
+ * with their GEMMs when TP overlap is on (t chunks: max(gemm, comm) + min/t), exposed otherwise; CP's ring K/V
+ * exchange (c−1 steps, hidden behind the attention blocks it feeds); EP's dispatch and combine all-to-all, exposed;
+ * full recompute repeats the forward before the backward, selective the attention forward.
+ *
+ * <p><b>Streams</b> (a semantics choice of the generator, where ASTRA-sim's trace feeder runs one communication at a
+ * time per NPU): TP/CP/EP traffic sits on the compute stream as above; PP transfers delay only the dependent
+ * micro-batch on the next stage; DP runs on its own stream, gradient buckets reduced as the last micro-batch's
+ * backward produces them, the distributed optimizer's parameter gather overlapped with the next forward.
+ *
+ * <p><b>Pipeline</b>: Megatron's 1F1B (warm-up p−r−1 forwards) or interleaved schedule (warm-up (p−r−1)·2 + (v−1)·p,
+ * micro-batches in groups of p per model chunk), executed in order per stage with cross-stage dependencies; the
+ * memory of in-flight micro-batches is read off the same schedule.
+ */
+public final class LlmTrainer {
+    private LlmTrainer() {
+    }
+
+    /** Gradient bucket of Megatron's DDP: 40 M parameters (LLM-MODEL.md §4.3; unverified). */
+    static final double BUCKET_PARAMS = 40e6;
+    /**
+     * Framework memory beside the tensors: CUDA context, NCCL buffers, workspaces. LLM-MODEL.md §3.3 budgets 3–6 GB
+     * plus 5–10 % (unverified); the published runs that fit an 80 GB GPU bound it lower (Nemotron-4 340B on 128 H100,
+     * NeMo 24.07, leaves ~3 GiB beside its tensors), so 2 GiB and no fragmentation term.
+     */
+    static final double FRAMEWORK_BYTES = 2.0 * (1L << 30);
+
+    public static TrainResult run(TrainConfig cfg) {
+        return new Run(cfg).result();
+    }
+
+    private static final class Run {
+        final TransformerModel m;
+        final ParallelConfig p;
+        final Cluster cl;
+        final GpuProfile gpu;
+        final GpuProfile.KernelParams kp;
+        final int n;
+        int dp;
+        int mbs; // micro-batches per iteration
+        final int t;
+        final int c;
+        final int e;
+        final int te;
+        final int pp;
+        final int v;
+        int edp;
+        final double tokens; // b·s/c: tokens of one micro-batch on one rank's CP shard
+        final boolean tpOverlap;
+        final double peak16;
+        double params;
+        double active;
+
+        Run(TrainConfig cfg) {
+            m = cfg.model();
+            p = cfg.parallel();
+            cl = cfg.cluster();
+            gpu = cl.gpu();
+            kp = gpu.kernels();
+            n = cl.totalGpus();
+            t = p.tp();
+            c = p.cp();
+            e = p.ep();
+            te = p.expertTp();
+            pp = p.pp();
+            v = p.vpp();
+            tokens = (double) p.microBatch() * m.seqLen() / c;
+            // TP overlap (Transformer Engine userbuffers) in the recipes of FP8-capable (Hopper and later) GPUs
+            tpOverlap = p.tpCommOverlap().equals("auto") ? gpu.peakTflops().containsKey("fp8") : p.tpCommOverlap().equals("true");
+            peak16 = gpu.peakTflops("bf16");
+            params = LlmMath.totalParams(m);
+            active = LlmMath.activeParams(m);
+        }
+
+        TrainResult result() {
+            String why = layoutProblem();
+            if (why != null) return TrainResult.infeasible(why, n, dp, mbs, params, active, Map.of(), Double.NaN);
+            return simulate();
+        }
+
+        /** The layout rules a Megatron run checks at start-up; null when the layout can run. */
+        String layoutProblem() {
+            long inner = (long) t * pp * c;
+            if (p.dp() > 0) {
+                dp = p.dp();
+                if (inner * dp != n)
+                    return String.format(Locale.ROOT, "dp·tp·pp·cp = %d·%d·%d·%d = %d ≠ the cluster's %d GPUs", dp, t, pp, c, inner * dp, n);
+            } else {
+                if (n % inner != 0)
+                    return String.format(Locale.ROOT, "tp·pp·cp = %d·%d·%d = %d does not divide the cluster's %d GPUs", t, pp, c, inner, n);
+                dp = (int) (n / inner);
+            }
+            if (m.heads() % t != 0) return "tp " + t + " does not divide heads " + m.heads();
+            if (m.kvHeads() % t != 0) return "tp " + t + " does not divide kv-heads " + m.kvHeads();
+            stageLayers = layersPerStage(m.layers(), pp * v);
+            if (stageLayers == null)
+                return "pp·vpp = " + pp + "·" + v + " = " + (pp * v) + " does not divide layers " + m.layers()
+                        + " (nor layers + 1 or + 2, Megatron's split counting the loss and the embedding as layers)";
+            stageStart = new int[pp * v];
+            for (int gs = 1; gs < pp * v; gs++) stageStart[gs] = stageStart[gs - 1] + stageLayers[gs - 1];
+            if (v > 1 && pp == 1) return "vpp " + v + " needs pp > 1 (interleaving splits a pipeline rank's layers)";
+            long perStep = (long) p.microBatch() * dp;
+            if (p.globalBatch() % perStep != 0)
+                return "global-batch " + p.globalBatch() + " is not a multiple of micro-batch·dp = " + p.microBatch() + "·" + dp
+                        + " = " + perStep;
+            mbs = (int) (p.globalBatch() / perStep);
+            if (c > 1 && m.seqLen() % (2L * c) != 0)
+                return "seq-len " + m.seqLen() + " is not a multiple of 2·cp = " + (2 * c) + " (CP splits the sequence in 2·cp chunks)";
+            if (!m.moe() && e > 1) return "ep " + e + " on a dense model (experts 0)";
+            if (m.moe()) {
+                if (m.experts() % e != 0) return "ep " + e + " does not divide experts " + m.experts();
+                long slice = (long) t * c * dp;
+                if (slice % ((long) te * e) != 0)
+                    return "expert-tp·ep = " + te + "·" + e + " = " + (te * e) + " does not divide tp·cp·dp = " + slice;
+                edp = (int) (slice / ((long) te * e));
+                if (m.expertFfnHidden() % te != 0) return "expert-tp " + te + " does not divide expert-ffn-hidden " + m.expertFfnHidden();
+            }
+            if (m.ffnHidden() % t != 0 && (!m.moe() || m.denseLayers() > 0))
+                return "tp " + t + " does not divide ffn-hidden " + m.ffnHidden();
+            return null;
+        }
+
+        // ---- kernels ----
+
+        /** One GEMM's GPU time inside a training step, ns. */
+        double gemm(double mm, double nn, double kk) {
+            long M = Math.max(1, Math.round(mm));
+            long N = Math.max(1, Math.round(nn));
+            long K = Math.max(1, Math.round(kk));
+            boolean fp8 = p.precision().equals("fp8");
+            GpuProfile.GemmParams g = gpu.gemm();
+            GpuProfile.GemmParams inStep = new GpuProfile.GemmParams(kp.kernelFloorUs(),
+                    g.maxEfficiency() * (fp8 ? kp.fp8GemmEfficiency() : 1), g.tileIntensity(), g.inputBwEfficiency(),
+                    g.exposedWriteFraction(), g.fittedOn());
+            double us = GemmModel.time(inStep, gpu.sms(), fp8 ? gpu.peakTflops("fp8") : peak16, gpu.hbmGBps(), M, N, K,
+                    fp8 ? 1 : 2).timeUs();
+            return us * 1000 / kp.stepEfficiency();
+        }
+
+        /** Forward and backward (data + weight gradient) of one GEMM of the forward's shape [M,K]·[K,N], ns. */
+        double[] gemmFb(double mm, double nn, double kk) {
+            return new double[] {gemm(mm, nn, kk), gemm(mm, kk, nn) + gemm(kk, nn, mm)};
+        }
+
+        /** A memory-bound kernel moving {@code bytes}, ns. */
+        double memBound(double bytes) {
+            double s = bytes / (Units.decimalGBpsToBytesPerSecond(gpu.hbmGBps()) * kp.memoryEfficiency());
+            return Math.max(Units.secondsToNanos(s), bytes > 0 ? kp.kernelFloorUs() * 1000 : 0) / kp.stepEfficiency();
+        }
+
+        /** A collective on a group of {@code size} ranks {@code stride} apart, ns (NcclModel, NCCL's choice of algorithm). */
+        double coll(String op, double bytes, long stride, long size) {
+            if (size <= 1 || bytes <= 0) return 0;
+            return NcclModel.time(cl.group(stride, size), op, Math.round(bytes), "auto").timeUs() * 1000;
+        }
+
+        /** TP pair: a collective pipelined with its GEMM (overlap) or after it. */
+        double withTp(double g, double comm) {
+            if (comm <= 0) return g;
+            return tpOverlap && p.sp() ? Math.max(g, comm) + Math.min(g, comm) / t : g + comm;
+        }
+
+        // ---- one layer, one micro-batch ----
+
+        /** Forward / backward times of one layer on one micro-batch: {compute, tp, cp, ep, dp} each. */
+        double[][] layer(boolean moeLayer) {
+            double h = m.hidden();
+            double ad = (double) m.heads() * m.headDim();
+            double gd = (double) m.kvHeads() * m.headDim();
+            double T = tokens;
+            double Tsp = p.sp() ? T / t : T;
+            double act = T * h * 2; // the activation tensor A of the micro-batch's shard (bf16), bytes
+            boolean fp8 = p.precision().equals("fp8");
+
+            // GEMMs: forward time, backward time
+            double[] qkv = gemmFb(T, (ad + 2 * gd) / t, h);
+            double[] o = gemmFb(T, h, ad / t);
+            double[] up;
+            double[] down;
+            double moeExtraF = 0;
+            double moeExtraB = 0;
+            double tokensRank = 0;
+            if (moeLayer) {
+                int local = m.experts() / e;
+                double perInstance = (double) p.microBatch() * m.seqLen() * dp * m.topk() / ((double) m.experts() * edp);
+                double rows = Math.max(1, perInstance) * local;
+                double fe = m.expertFfnHidden();
+                up = gemmFb(rows, (m.gatedMlp() ? 2 : 1) * fe / te, h);
+                down = gemmFb(rows, h, fe / te);
+                double[] router = gemmFb(Tsp, m.experts(), h);
+                moeExtraF = router[0];
+                moeExtraB = router[1];
+                if (m.sharedExperts() > 0) {
+                    double[] su = gemmFb(T, (m.gatedMlp() ? 2 : 1) * fe * m.sharedExperts() / t, h);
+                    double[] sd = gemmFb(T, h, fe * m.sharedExperts() / t);
+                    moeExtraF += su[0] + sd[0];
+                    moeExtraB += su[1] + sd[1];
+                }
+                // permutation of the dispatched tokens (read + write, in and out) and the expert activation
+                tokensRank = (double) p.microBatch() * m.seqLen() * te / ((double) t * c);
+                double permute = 4 * tokensRank * m.topk() * h * 2;
+                double actFn = rows * fe / te * 2 * (m.gatedMlp() ? 3 : 2);
+                moeExtraF += memBound(permute + actFn);
+                moeExtraB += memBound(2 * (permute + actFn));
+            } else {
+                up = gemmFb(T, (m.gatedMlp() ? 2 : 1) * (double) m.ffnHidden() / t, h);
+                down = gemmFb(T, h, (double) m.ffnHidden() / t);
+            }
+            // fused attention: causal, so half of the 4·T·s·a·d/t forward FLOPs; backward 2× the forward's FLOPs
+            double attnFlops = 4 * T * m.seqLen() * ad / t * 0.5;
+            double attnF;
+            double attnB;
+            if (p.attention().equals("flash")) {
+                double rate = Units.tflopsToFlopsPerSecond(peak16) * kp.stepEfficiency();
+                attnF = attnFlops / (rate * kp.attentionForward()) * 1e9;
+                attnB = 2 * attnFlops / (rate * kp.attentionBackward()) * 1e9;
+            } else {
+                // 2022 Megatron: batched QKᵀ and AV GEMMs over every key (no causal skip), the scores through HBM
+                double heads = (double) p.microBatch() * m.heads() / t;
+                double sq = T / p.microBatch();
+                double g1 = gemm(sq, m.seqLen(), m.headDim()) + gemm(sq, m.headDim(), m.seqLen());
+                double scores = heads * sq * m.seqLen() * 2;
+                attnF = heads * g1 + memBound(scores * 6);
+                attnB = 2 * heads * g1 + memBound(scores * 8);
+            }
+            attnF = Math.max(attnF, kp.kernelFloorUs() * 1000 / kp.stepEfficiency());
+            attnB = Math.max(attnB, kp.kernelFloorUs() * 1000 / kp.stepEfficiency());
+            // element-wise: norms, residual adds and dropouts on the SP shard; the MLP activation on the TP shard
+            double ewBytes = 2 * (Tsp * h * 12 + (moeLayer ? 0 : T * (m.gatedMlp() ? 3 : 2) * (double) m.ffnHidden() / t));
+            if (fp8) ewBytes += 3 * (T * h * 2 + T * ad / t + (moeLayer ? 0 : T * (double) m.ffnHidden() / t));
+            double ewF = memBound(ewBytes);
+            double ewB = memBound(2 * ewBytes);
+
+            // TP collectives (LLM-MODEL.md §4.1): with SP an all-gather before QKV and the MLP's first GEMM, a
+            // reduce-scatter after the output projection and the MLP's last; backward the mirror plus the re-gather
+            // of the SP input for the weight gradients. Without SP an all-reduce after each forward pair, before
+            // each backward pair. A MoE layer's MLP keeps its tokens sequence-sharded (no TP collective around it).
+            double ag = 0;
+            double rs = 0;
+            double ar = 0;
+            if (t > 1) {
+                if (p.sp()) {
+                    ag = coll("all_gather", act, 1, t);
+                    rs = coll("reduce_scatter", act, 1, t);
+                } else {
+                    ar = coll("all_reduce", act, 1, t);
+                }
+            }
+            boolean mlpTp = !moeLayer || te > 1;
+            double tpF;
+            double computeF = qkv[0] + o[0] + up[0] + down[0] + attnF + ewF + moeExtraF;
+            double gemmF;
+            double computeB = qkv[1] + o[1] + up[1] + down[1] + attnB + ewB + moeExtraB;
+            if (p.sp()) {
+                gemmF = withTp(qkv[0], ag) + withTp(o[0], rs) + (mlpTp ? withTp(up[0], ag) + withTp(down[0], rs) : up[0] + down[0]);
+                tpF = gemmF - (qkv[0] + o[0] + up[0] + down[0]);
+                double gemmB = withTp(o[1], 2 * ag) + withTp(qkv[1], rs + ag)
+                        + (mlpTp ? withTp(down[1], 2 * ag) + withTp(up[1], rs + ag) : up[1] + down[1]);
+                // backward: the re-gather (ag) overlaps the data-gradient GEMM as Megatron issues it asynchronously
+                double tpB = gemmB - (qkv[1] + o[1] + up[1] + down[1]);
+                return finish(computeF, tpF, computeB, tpB, attnF, attnB, moeLayer, tokensRank);
+            }
+            tpF = (mlpTp ? 2 : 1) * ar;
+            double tpB = (mlpTp ? 2 : 1) * ar;
+            return finish(computeF, tpF, computeB, tpB, attnF, attnB, moeLayer, tokensRank);
+        }
+
+        double[][] finish(double computeF, double tpF, double computeB, double tpB, double attnF, double attnB, boolean moeLayer,
+                          double tokensRank) {
+            // CP: ring attention passes K and V (2·(s/c)·g·d·2 bytes per micro-batch sequence) c−1 times, each step
+            // hidden behind the attention block it feeds; backward passes K, V and their gradients
+            double cpF = 0;
+            double cpB = 0;
+            if (c > 1) {
+                double kv = 2.0 * tokens * m.kvHeads() * m.headDim() * 2;
+                double step = coll("sendrecv", kv, t, c);
+                cpF = Math.max(0, (c - 1) * step - attnF * (c - 1) / c);
+                cpB = Math.max(0, (c - 1) * 2 * step - attnB * (c - 1) / c);
+            }
+            // EP: dispatch and combine all-to-all of the k copies of each token, forward and backward
+            double epF = 0;
+            double epB = 0;
+            if (moeLayer && e > 1) {
+                double bytes = tokensRank * m.topk() * m.hidden() * 2;
+                double a2a = coll("alltoall", bytes, te, e);
+                epF = 2 * a2a;
+                epB = 2 * a2a;
+            }
+            // recompute: full repeats the forward (its collectives too) before the backward; selective the attention
+            double recompute = switch (p.recompute()) {
+                case "full" -> computeF + tpF + cpF + epF;
+                case "selective" -> attnF;
+                default -> 0;
+            };
+            return new double[][] {{computeF, tpF, cpF, epF, 0}, {computeB + recompute, tpB, cpB, epB, 0}};
+        }
+
+        // ---- parameters per stage ----
+
+        /** Parameters one rank of a global stage (chunk) holds: {dense part, expert part}. */
+        double[] chunkParams(int gs) {
+            double dense = 0;
+            double expert = 0;
+            for (int i = stageStart[gs]; i < stageStart[gs] + stageLayers[gs]; i++) {
+                dense += (LlmMath.attentionParams(m) + LlmMath.normParams(m)) / t;
+                if (m.moe() && i >= m.denseLayers()) {
+                    expert += (double) m.experts() / e * LlmMath.mlpParams(m, m.expertFfnHidden()) / te;
+                    dense += m.sharedExperts() * LlmMath.mlpParams(m, m.expertFfnHidden()) / t + (double) m.hidden() * m.experts();
+                } else {
+                    dense += LlmMath.mlpParams(m, m.ffnHidden()) / t;
+                }
+            }
+            double emb = (double) m.vocab() * m.hidden() / t;
+            if (gs == 0) dense += emb;
+            if (gs == pp * v - 1) dense += emb; // the output layer (tied: a copy of the embedding)
+            return new double[] {dense, expert};
+        }
+
+        // ---- the iteration ----
+
+        TrainResult simulate() {
+            int stages = pp * v;
+            double[][] denseL = layer(false);
+            double[][] moeL = m.moe() ? layer(true) : denseL;
+            // per global stage: forward and backward parts {compute, tp, cp, ep, dp}
+            double[][] fPart = new double[stages][5];
+            double[][] bPart = new double[stages][5];
+            double[] actChunk = new double[stages];
+            double[][] cparams = new double[stages][];
+            double zeroDpLast = 0;
+            for (int gs = 0; gs < stages; gs++) {
+                cparams[gs] = chunkParams(gs);
+                int lc = stageLayers[gs];
+                for (int i = stageStart[gs]; i < stageStart[gs] + lc; i++) {
+                    boolean moe = m.moe() && i >= m.denseLayers();
+                    double[][] l = moe ? moeL : denseL;
+                    for (int k = 0; k < 5; k++) {
+                        fPart[gs][k] += l[0][k];
+                        bPart[gs][k] += l[1][k];
+                    }
+                    actChunk[gs] += LlmMath.activationBytesPerLayer(m, p, i, tokens);
+                }
+                if (p.shardedParams()) {
+                    // ZeRO-3 / FSDP: each layer's weights gathered before its forward and again before its backward,
+                    // its gradients reduce-scattered after, prefetched behind the neighbouring layer's compute
+                    double[] cp = cparams[gs];
+                    double wBytes = (cp[0] + cp[1]) * 2 / lc;
+                    double gBytes = (cp[0] + cp[1]) * gradBytes() / lc;
+                    // nccl-tests sizes: the whole gathered (reduced) tensor
+                    double agT = coll("all_gather", wBytes, t, dpGroupSize());
+                    double rsT = coll("reduce_scatter", gBytes, t, dpGroupSize());
+                    double fl = fPart[gs][0] / lc;
+                    double bl = bPart[gs][0] / lc;
+                    fPart[gs][4] += lc * Math.max(0, agT - fl);
+                    bPart[gs][4] += lc * Math.max(0, agT + rsT - bl);
+                    zeroDpLast = Math.max(zeroDpLast, rsT);
+                }
+            }
+            addEmbeddingAndLoss(fPart, bPart, stages);
+            double[] fDur = new double[stages];
+            double[] bDur = new double[stages];
+            for (int gs = 0; gs < stages; gs++) {
+                for (int k = 0; k < 5; k++) {
+                    fDur[gs] += fPart[gs][k];
+                    bDur[gs] += bPart[gs][k];
+                }
+            }
+            // PP: the boundary activation of one micro-batch, sharded by TP (SP, or Megatron's scatter/gather)
+            double p2pBytes = tokens * m.hidden() * 2 / t;
+            double p2p = pp > 1 ? coll("sendrecv", p2pBytes, (long) t * c * dp, 2) : 0;
+            Schedule ideal = Schedule.run(pp, v, mbs, fDur, bDur, 0, actChunk);
+            Schedule real = Schedule.run(pp, v, mbs, fDur, bDur, p2p, actChunk);
+            if (real == null || ideal == null)
+                return TrainResult.infeasible("the interleaved schedule cannot order " + mbs + " micro-batches on pp " + pp
+                        + " × vpp " + v, n, dp, mbs, params, active, Map.of(), Double.NaN);
+
+            // DP: per stage, each chunk's gradients reduced as its last backward produces them (own stream)
+            double iteration = 0;
+            int critical = 0;
+            double[] stageEnd = new double[pp];
+            double[] dpExposed = new double[pp];
+            double[] optT = new double[pp];
+            for (int r = 0; r < pp; r++) {
+                double computeEnd = real.stageEnd[r];
+                double free = 0;
+                double agTotal = 0;
+                double firstForward = 0;
+                for (int ch = 0; ch < v; ch++) firstForward += fDur[ch * pp + r];
+                double stageParams = 0;
+                double shardParams = 0;
+                // chunks finish their last backward in reverse order (the last chunk's first)
+                for (int ch = v - 1; ch >= 0; ch--) {
+                    int gs = ch * pp + r;
+                    double[] cp = cparams[gs];
+                    stageParams += cp[0] + cp[1];
+                    shardParams += cp[0] / dpGroupSize() + (m.moe() ? cp[1] / Math.max(1, edp) : 0);
+                    if (p.shardedParams()) continue;
+                    double rsT = gradReduce(cp);
+                    agTotal += paramGather(cp);
+                    double bucketFrac = Math.min(1, BUCKET_PARAMS / Math.max(1, cp[0] + cp[1]));
+                    double s0 = real.lastBackwardStart[gs];
+                    double s1 = real.lastBackwardEnd[gs];
+                    if (p.overlapGradReduce()) {
+                        double start = Math.max(free, s0);
+                        free = Math.max(start + rsT, s1 + rsT * bucketFrac);
+                    } else {
+                        free = Math.max(free, computeEnd) + rsT;
+                    }
+                }
+                double end = Math.max(computeEnd, free) + (p.shardedParams() ? zeroDpLast : 0);
+                if (m.tiedEmbeddings() && pp > 1 && (r == 0 || r == pp - 1))
+                    end += coll("all_reduce", (double) m.vocab() * m.hidden() / t * gradBytes(), (long) t * c * dp * (pp - 1), 2);
+                double agExposed = 0;
+                if (agTotal > 0) {
+                    double bucketFrac = Math.min(1, BUCKET_PARAMS / Math.max(1, stageParams));
+                    agExposed = p.overlapParamGather() ? Math.max(agTotal * bucketFrac, agTotal - firstForward) : agTotal;
+                }
+                // optimizer: fp32 master, two moments (read + write), the gradient read, the 16-bit weight written
+                double opt = memBound(shardParams * 30);
+                dpExposed[r] = end - computeEnd + agExposed;
+                optT[r] = opt;
+                stageEnd[r] = end + agExposed + opt;
+                if (stageEnd[r] > iteration) {
+                    iteration = stageEnd[r];
+                    critical = r;
+                }
+            }
+
+            // memory: the worst stage
+            double worst = -1;
+            Map<String, Double> mem = null;
+            for (int r = 0; r < pp; r++) {
+                Map<String, Double> mm = memory(r, cparams, real.peakActivation[r]);
+                double total = mm.values().stream().mapToDouble(Double::doubleValue).sum();
+                if (total > worst) {
+                    worst = total;
+                    mem = mm;
+                }
+            }
+            double capacity = gpu.hbmCapacityBytes();
+            if (worst > capacity)
+                return TrainResult.infeasible(String.format(Locale.ROOT, "memory %.1f GiB per GPU exceeds the %s's %.0f GiB "
+                                + "(weights %.1f, gradients %.1f, optimizer %.1f, activations %.1f, other %.1f GiB)",
+                        gib(worst), gpu.name(), gpu.hbmGB(), gib(mem.get("weights")), gib(mem.get("gradients")),
+                        gib(mem.get("optimizer")), gib(mem.get("activations")), gib(mem.get("other"))),
+                        n, dp, mbs, params, active, mem, worst);
+
+            // breakdown on the critical stage
+            double compute = 0;
+            double tp = 0;
+            double cp = 0;
+            double ep = 0;
+            double dpIn = 0;
+            for (int ch = 0; ch < v; ch++) {
+                int gs = ch * pp + critical;
+                compute += mbs * (fPart[gs][0] + bPart[gs][0]);
+                tp += mbs * (fPart[gs][1] + bPart[gs][1]);
+                cp += mbs * (fPart[gs][2] + bPart[gs][2]);
+                ep += mbs * (fPart[gs][3] + bPart[gs][3]);
+                dpIn += mbs * (fPart[gs][4] + bPart[gs][4]);
+            }
+            double busy = compute + tp + cp + ep + dpIn;
+            double bubble = Math.max(0, ideal.stageEnd[critical] - busy);
+            double ppT = Math.max(0, real.stageEnd[critical] - ideal.stageEnd[critical]);
+            double tokensIter = (double) p.globalBatch() * m.seqLen();
+            double seconds = iteration * 1e-9;
+            double flops = LlmMath.modelFlopsPerToken(m, true) * tokensIter;
+            double flopsNc = LlmMath.modelFlopsPerToken(m, false) * tokensIter;
+            double tflops = flops / seconds / n / 1e12;
+            return new TrainResult(true, "", iteration, tokensIter / seconds / n, tflops, tflops / peak16, worst, mem, compute,
+                    bubble, tp, cp, ep, ppT, dpExposed[critical] + dpIn, optT[critical], flops, flopsNc, n, dp, mbs, params,
+                    active);
+        }
+
+        int dpGroupSize() {
+            return dp * c; // weights are the same on DP and CP ranks: gradients reduce over DP×CP
+        }
+
+        double gradBytes() {
+            return p.gradReduceBf16() ? 2 : 4;
+        }
+
+        /** Layers of each global stage (model chunk) and its first layer: even, or Megatron's uneven split. */
+        int[] stageLayers;
+        int[] stageStart;
+
+        /** Reduce of one chunk's gradients: all-reduce (plain DDP) or reduce-scatter (sharded optimizer), ns. */
+        double gradReduce(double[] cp) {
+            String op = p.optimizer().equals("none") ? "all_reduce" : "reduce_scatter";
+            double t1 = coll(op, cp[0] * gradBytes(), t, dpGroupSize());
+            double t2 = m.moe() ? coll(op, cp[1] * gradBytes(), (long) te * e, edp) : 0;
+            return t1 + t2;
+        }
+
+        /** The distributed optimizer's all-gather of updated 16-bit parameters, ns (0 without one). */
+        double paramGather(double[] cp) {
+            if (p.optimizer().equals("none")) return 0;
+            return coll("all_gather", cp[0] * 2, t, dpGroupSize()) + (m.moe() ? coll("all_gather", cp[1] * 2, (long) te * e, edp) : 0);
+        }
+
+        /** Embedding lookup on the first stage, logits and loss on the last (LLM-MODEL.md §2.1, §3.2). */
+        void addEmbeddingAndLoss(double[][] f, double[][] b, int stages) {
+            double T = tokens;
+            double h = m.hidden();
+            double act = T * h * 2;
+            double emb = memBound(T * h * 2 * 2);
+            f[0][0] += emb;
+            b[0][0] += emb;
+            if (t > 1) f[0][1] += coll(p.sp() ? "reduce_scatter" : "all_reduce", act, 1, t);
+            double[] logits = gemmFb(T, (double) m.vocab() / t, h);
+            double loss = memBound(T * m.vocab() / t * 4 * 3);
+            f[stages - 1][0] += logits[0] + loss;
+            b[stages - 1][0] += logits[1] + loss;
+            if (t > 1 && p.sp()) {
+                f[stages - 1][1] += coll("all_gather", act, 1, t);
+                b[stages - 1][1] += coll("reduce_scatter", act, 1, t);
+            }
+        }
+
+        Map<String, Double> memory(int r, double[][] cparams, double activation) {
+            double dense = 0;
+            double expert = 0;
+            for (int ch = 0; ch < v; ch++) {
+                dense += cparams[ch * pp + r][0];
+                expert += cparams[ch * pp + r][1];
+            }
+            double d = dpGroupSize();
+            double de = Math.max(1, edp);
+            double w = 2 * (dense + expert);
+            double g = gradBytes() * (dense + expert);
+            double o = 12 * (dense + expert);
+            switch (p.optimizer()) {
+                case "distributed" -> o = 12 * (dense / d + expert / de);
+                case "zero2" -> {
+                    o = 12 * (dense / d + expert / de);
+                    g = gradBytes() * (dense / d + expert / de);
+                }
+                case "zero3", "fsdp" -> {
+                    o = 12 * (dense / d + expert / de);
+                    g = gradBytes() * (dense / d + expert / de);
+                    int layersHere = 0;
+                    for (int ch = 0; ch < v; ch++) layersHere += stageLayers[ch * pp + r];
+                    // sharded weights plus two layers' gathered weights in flight
+                    w = 2 * (dense / d + expert / de) + 2 * 2 * (dense + expert) / Math.max(1, layersHere);
+                }
+                default -> {
+                }
+            }
+            // fp32 logits on the last stage (the fused vocab-parallel cross-entropy writes their gradient in place)
+            double other = FRAMEWORK_BYTES + (r == pp - 1 ? tokens * m.vocab() / t * 4 : 0);
+            Map<String, Double> mm = new LinkedHashMap<>();
+            mm.put("weights", w);
+            mm.put("gradients", g);
+            mm.put("optimizer", o);
+            mm.put("activations", activation);
+            mm.put("other", other);
+            return mm;
+        }
+    }
+
+    /**
+     * Layers per global pipeline stage: L / S when it divides; otherwise Megatron's
+     * {@code account_for_loss_in_pipeline_split} (the loss counts as a layer: the last stage holds one layer less,
+     * when S divides L + 1) and with {@code account_for_embedding_in_pipeline_split} too (first and last one less,
+     * when S divides L + 2: Llama 3.1 405B's 126 layers on pp 8 × vpp 8, Qwen3 235B's 94 on 8 × 4). Null otherwise.
+     */
+    static int[] layersPerStage(int layers, int stages) {
+        int[] out = new int[stages];
+        for (int extra = 0; extra <= Math.min(2, stages > 1 ? 2 : 0); extra++) {
+            if ((layers + extra) % stages != 0) continue;
+            int each = (layers + extra) / stages;
+            java.util.Arrays.fill(out, each);
+            if (extra >= 1) out[stages - 1]--;
+            if (extra == 2) out[0]--;
+            for (int x : out) if (x < 1) return null;
+            return out;
+        }
+        return null;
+    }
+
+    static double gib(double bytes) {
+        return bytes / (1L << 30);
+    }
+
+    /**
+     * Megatron's pipeline schedule executed in order on every stage: each stage runs its list of forward and backward
+     * steps one at a time, each step waiting for the step it depends on (the previous model chunk's forward, the
+     * next one's backward) plus the point-to-point transfer between them.
+     */
+    static final class Schedule {
+        final double[] stageEnd;
+        final double[] lastBackwardStart;
+        final double[] lastBackwardEnd;
+        final double[] peakActivation;
+
+        private Schedule(int pp, int stages) {
+            stageEnd = new double[pp];
+            lastBackwardStart = new double[stages];
+            lastBackwardEnd = new double[stages];
+            peakActivation = new double[pp];
+        }
+
+        /** Null when the order deadlocks (it does not for Megatron's schedules). */
+        static Schedule run(int pp, int v, int m, double[] fDur, double[] bDur, double p2p, double[] actChunk) {
+            int stages = pp * v;
+            Schedule s = new Schedule(pp, stages);
+            double[] fEnd = new double[stages * m];
+            double[] bEnd = new double[stages * m];
+            java.util.Arrays.fill(fEnd, Double.NaN);
+            java.util.Arrays.fill(bEnd, Double.NaN);
+            int total = m * v;
+            int[][] order = new int[pp][];
+            for (int r = 0; r < pp; r++) order[r] = order(r, pp, v, m);
+            int[] next = new int[pp];
+            double[] free = new double[pp];
+            int[] inflight = new int[stages];
+            double[] act = new double[pp];
+            boolean progress = true;
+            int remaining = pp * 2 * total;
+            while (remaining > 0 && progress) {
+                progress = false;
+                for (int r = 0; r < pp; r++) {
+                    while (next[r] < order[r].length) {
+                        int op = order[r][next[r]];
+                        boolean fwd = op >= 0;
+                        int code = fwd ? op : -op - 1;
+                        int chunk = code / m;
+                        int mb = code % m;
+                        int gs = chunk * pp + r;
+                        double ready;
+                        if (fwd) {
+                            ready = gs == 0 ? 0 : fEnd[(gs - 1) * m + mb] + p2p;
+                        } else {
+                            ready = gs == stages - 1 ? fEnd[gs * m + mb] : bEnd[(gs + 1) * m + mb] + p2p;
+                        }
+                        if (Double.isNaN(ready)) break;
+                        double start = Math.max(free[r], ready);
+                        double end = start + (fwd ? fDur[gs] : bDur[gs]);
+                        free[r] = end;
+                        if (fwd) {
+                            fEnd[gs * m + mb] = end;
+                            inflight[gs]++;
+                            act[r] += actChunk[gs];
+                            s.peakActivation[r] = Math.max(s.peakActivation[r], act[r]);
+                        } else {
+                            bEnd[gs * m + mb] = end;
+                            inflight[gs]--;
+                            act[r] -= actChunk[gs];
+                            s.lastBackwardStart[gs] = start;
+                            s.lastBackwardEnd[gs] = end;
+                        }
+                        next[r]++;
+                        remaining--;
+                        progress = true;
+                    }
+                }
+            }
+            if (remaining > 0) return null;
+            System.arraycopy(free, 0, s.stageEnd, 0, pp);
+            return s;
+        }
+
+        /**
+         * One stage's steps: forward ≥ 0 and backward as −1−code, code = chunk·m + micro-batch. 1F1B: p−r−1
+         * warm-up forwards, then one forward one backward, then the remaining backwards. Interleaved (Megatron):
+         * (p−r−1)·2 + (v−1)·p warm-up forwards; the k-th forward runs chunk ⌊k/p⌋ mod v on micro-batch
+         * ⌊k/(p·v)⌋·p + k mod p, the k-th backward the chunks in reverse; a last group of fewer than p micro-batches
+         * keeps that order over its own size.
+         */
+        static int[] order(int r, int pp, int v, int m) {
+            int total = m * v;
+            int[] fw = new int[total];
+            int[] bw = new int[total];
+            int k = 0;
+            for (int g0 = 0; g0 < m; g0 += pp) {
+                int size = Math.min(pp, m - g0);
+                for (int ch = 0; ch < v; ch++) {
+                    for (int j = 0; j < size; j++) {
+                        fw[k] = ch * m + g0 + j;
+                        bw[k] = (v - 1 - ch) * m + g0 + j;
+                        k++;
+                    }
+                }
+            }
+            int warm = v == 1 ? Math.min(pp - r - 1, m) : Math.min((pp - r - 1) * 2 + (v - 1) * pp, total);
+            int[] out = new int[2 * total];
+            int o = 0;
+            int f = 0;
+            int b = 0;
+            for (; f < warm; f++) out[o++] = fw[f];
+            while (f < total) {
+                out[o++] = fw[f++];
+                out[o++] = -bw[b++] - 1;
+            }
+            while (b < total) out[o++] = -bw[b++] - 1;
+            return out;
+        }
+    }
+}

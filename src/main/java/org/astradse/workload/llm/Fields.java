@@ -1,0 +1,82 @@
+package org.astradse.workload.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.astradse.InputException;
+
+/** Typed reads of one mapping of a training configuration; every error names the file, the key and what was expected. */
+final class Fields {
+    private final JsonNode m;
+    private final Path file;
+    private final String at;
+
+    Fields(JsonNode m, Path file, String at) {
+        this.m = m;
+        this.file = file;
+        this.at = at;
+    }
+
+    /** Refuses a key the section does not know (a typo must not silently fall back to a default). */
+    void allow(String... keys) {
+        List<String> known = Arrays.asList(keys);
+        for (var it = m.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!known.contains(k))
+                throw InputException.at(file, at + k, "unknown key; expected one of " + known);
+        }
+    }
+
+    boolean has(String key) {
+        JsonNode v = m.get(key);
+        return v != null && !v.isNull();
+    }
+
+    int positiveInt(String key, Integer dflt) {
+        long v = wholeNumber(key, dflt, 1);
+        return (int) v;
+    }
+
+    int nonNegativeInt(String key, Integer dflt) {
+        return (int) wholeNumber(key, dflt, 0);
+    }
+
+    private long wholeNumber(String key, Integer dflt, long min) {
+        JsonNode v = m.get(key);
+        if (v == null || v.isNull()) {
+            if (dflt == null) throw InputException.at(file, at + key, "missing; expected a whole number ≥ " + min);
+            return dflt;
+        }
+        if (!v.isIntegralNumber() && !(v.isNumber() && v.asDouble() == Math.rint(v.asDouble())))
+            throw InputException.at(file, at + key, "expected a whole number ≥ " + min + ", found '" + v.asText() + "'");
+        long x = v.asLong();
+        if (x < min || x > Integer.MAX_VALUE)
+            throw InputException.at(file, at + key, "expected a whole number ≥ " + min + ", found " + v.asText());
+        return x;
+    }
+
+    boolean bool(String key, boolean dflt) {
+        JsonNode v = m.get(key);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.isBoolean()) throw InputException.at(file, at + key, "expected true or false, found '" + v.asText() + "'");
+        return v.asBoolean();
+    }
+
+    String choice(String key, String dflt, List<String> allowed) {
+        JsonNode v = m.get(key);
+        if (v == null || v.isNull()) return dflt;
+        String s = v.isBoolean() ? (v.asBoolean() ? "true" : "false") : v.asText();
+        if (!allowed.contains(s))
+            throw InputException.at(file, at + key, "unknown value '" + s + "'; expected one of " + allowed);
+        return s;
+    }
+
+    double positive(String key, double dflt) {
+        JsonNode v = m.get(key);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.isNumber() || !(v.asDouble() > 0) || !Double.isFinite(v.asDouble()))
+            throw InputException.at(file, at + key, "expected a positive number, found '" + v.asText() + "'");
+        return v.asDouble();
+    }
+}

@@ -1,0 +1,71 @@
+package org.astradse.workload.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import org.astradse.InputException;
+
+/**
+ * How a Megatron-style run splits the model and the batch (LLM-MODEL.md notation: TP {@code t}, PP {@code p}, virtual
+ * stages {@code v}, CP {@code c}, EP {@code e}, DP; micro-batch {@code b}, global batch {@code B} in sequences).
+ *
+ * @param tp                 tensor-parallel degree
+ * @param pp                 pipeline stages
+ * @param vpp                virtual (interleaved) stages per pipeline rank
+ * @param cp                 context-parallel degree
+ * @param ep                 expert-parallel degree (MoE)
+ * @param dp                 data-parallel degree, or 0 when it is derived from the cluster's GPUs
+ * @param sp                 sequence parallelism with TP
+ * @param microBatch         b, sequences
+ * @param globalBatch        B, sequences
+ * @param recompute          none, selective or full
+ * @param optimizer          none, distributed (ZeRO-1 over DP×CP), zero2, zero3 or fsdp
+ * @param precision          bf16, fp16 or fp8 (the GEMMs' precision; attention and element-wise work stay 16-bit)
+ * @param overlapGradReduce  DP gradient reduce overlapped with the last micro-batch's backward
+ * @param overlapParamGather the distributed optimizer's parameter all-gather overlapped with the next forward
+ * @param expertTp           TP size of the experts (Megatron's expert_tensor_parallel_size); default 1, as Megatron-Core's
+ *                           MoE guidance and the Megatron-Bridge MoE recipes (Qwen3, DeepSeek-V3, Mixtral) set it:
+ *                           the experts take the sequence-parallel tokens whole
+ * @param tpCommOverlap      TP collectives pipelined with their GEMMs (auto: on for Hopper and later GPUs)
+ * @param attention          flash (fused, scores never stored) or unfused (2022 Megatron: scores stored, softmax in HBM)
+ * @param gradReduceBf16     gradients kept and reduced in bf16 (2 B) instead of fp32 (4 B); default: for FP8 runs (the
+ *                           Megatron-Core / NeMo recipes, whose DDP default keeps gradients in the parameters' 16-bit
+ *                           type), fp32 otherwise (Megatron-LM forces fp32 accumulation for bf16 and fp16 runs)
+ */
+public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, boolean sp, int microBatch, int globalBatch,
+                             String recompute, String optimizer, String precision, boolean overlapGradReduce,
+                             boolean overlapParamGather, int expertTp, String tpCommOverlap, String attention,
+                             boolean gradReduceBf16) {
+
+    public static final List<String> RECOMPUTE = List.of("none", "selective", "full");
+    public static final List<String> OPTIMIZERS = List.of("none", "distributed", "zero2", "zero3", "fsdp");
+    public static final List<String> PRECISIONS = List.of("bf16", "fp16", "fp8");
+
+    /** Parameters sharded over data parallelism (ZeRO-3 / FSDP). */
+    public boolean shardedParams() {
+        return optimizer.equals("zero3") || optimizer.equals("fsdp");
+    }
+
+    public ParallelConfig withDp(int d) {
+        return new ParallelConfig(tp, pp, vpp, cp, ep, d, sp, microBatch, globalBatch, recompute, optimizer, precision,
+                overlapGradReduce, overlapParamGather, expertTp, tpCommOverlap, attention, gradReduceBf16);
+    }
+
+    static ParallelConfig fromTree(JsonNode p, Path file, String at) {
+        if (p == null || !p.isObject())
+            throw InputException.at(file, at.isEmpty() ? "parallel" : at.substring(0, at.length() - 1),
+                    "missing; expected a mapping with tp, pp, micro-batch, global-batch, …");
+        Fields f = new Fields(p, file, at);
+        f.allow("tp", "pp", "vpp", "cp", "ep", "dp", "sp", "micro-batch", "global-batch", "recompute", "optimizer", "precision",
+                "overlap-grad-reduce", "overlap-param-gather", "expert-tp", "tp-comm-overlap", "attention", "grad-reduce-in-bf16");
+        int tp = f.positiveInt("tp", 1);
+        String opt = f.choice("optimizer", "distributed", OPTIMIZERS);
+        return new ParallelConfig(tp, f.positiveInt("pp", 1), f.positiveInt("vpp", 1), f.positiveInt("cp", 1),
+                f.positiveInt("ep", 1), f.has("dp") ? f.positiveInt("dp", null) : 0, f.bool("sp", tp > 1),
+                f.positiveInt("micro-batch", 1), f.positiveInt("global-batch", null), f.choice("recompute", "none", RECOMPUTE),
+                opt, f.choice("precision", "bf16", PRECISIONS), f.bool("overlap-grad-reduce", true),
+                f.bool("overlap-param-gather", true), f.positiveInt("expert-tp", 1),
+                f.choice("tp-comm-overlap", "auto", List.of("auto", "true", "false")),
+                f.choice("attention", "flash", List.of("flash", "unfused")), f.bool("grad-reduce-in-bf16", f.choice("precision", "bf16", PRECISIONS).equals("fp8")));
+    }
+}

@@ -1,0 +1,47 @@
+package org.astradse.workload.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.file.Path;
+import org.astradse.InputException;
+import org.astradse.hw.Cluster;
+import org.astradse.network.NetworkConfig;
+
+/**
+ * A training configuration (a contract: {@code train --config RUN.yaml} reads it): a {@code model} (a bundled name
+ * or a mapping), its {@code parallel} layout and the {@code cluster} it runs on (the hardware profiles' cluster
+ * section, or a bundled cluster's name).
+ */
+public record TrainConfig(Path file, TransformerModel model, ParallelConfig parallel, Cluster cluster) {
+
+    public static TrainConfig parse(Path file) {
+        JsonNode root = NetworkConfig.readTree(file, new ObjectMapper(new YAMLFactory()));
+        return fromTree(root, file);
+    }
+
+    public static TrainConfig fromTree(JsonNode root, Path file) {
+        if (!root.isObject()) throw InputException.at(file, null, "expected a mapping with model, parallel and cluster");
+        new Fields(root, file, "").allow("model", "parallel", "cluster", "seq-len");
+        JsonNode m = root.get("model");
+        TransformerModel model;
+        if (m == null) throw InputException.at(file, "model", "missing; expected a bundled model " + TransformerModel.NAMES
+                + " or a mapping (layers, hidden, ffn-hidden, heads, …)");
+        if (m.isTextual()) {
+            try {
+                model = TransformerModel.named(m.asText());
+            } catch (InputException e) {
+                throw InputException.at(file, "model", e.getMessage());
+            }
+        } else {
+            model = TransformerModel.fromTree(m, file, "model.");
+        }
+        if (root.has("seq-len")) model = model.withSeqLen(new Fields(root, file, "").positiveInt("seq-len", null));
+        ParallelConfig p = ParallelConfig.fromTree(root.get("parallel"), file, "parallel.");
+        JsonNode c = root.get("cluster");
+        if (c == null) throw InputException.at(file, "cluster", "missing; expected the cluster section (gpu, network, fabric) "
+                + "or a bundled cluster " + Cluster.BUNDLED);
+        Cluster cluster = Cluster.fromTree(c, file, "cluster.");
+        return new TrainConfig(file, model, p, cluster);
+    }
+}

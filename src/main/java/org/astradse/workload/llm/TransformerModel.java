@@ -1,0 +1,103 @@
+package org.astradse.workload.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import org.astradse.InputException;
+import org.astradse.hw.Profiles;
+
+/**
+ * A decoder-only transformer's shape (LLM-MODEL.md §1 notation): {@code L} layers, hidden {@code h}, FFN hidden
+ * {@code f}, {@code a} query heads of {@code d} dimensions, {@code g} KV heads, vocabulary {@code V}, sequence
+ * {@code s}; a gated (SwiGLU) or plain (GELU) MLP; and for a mixture of experts {@code E} routed experts of FFN
+ * {@code f_e}, top-{@code k}, shared experts and a number of dense layers first. Bundled models are YAML files under
+ * {@code org/astradse/workload/llm/models/}, each with its source.
+ *
+ * @param name            a bundled model's name, or the file it was read from
+ * @param source          where the shape comes from
+ * @param layers          L
+ * @param hidden          h
+ * @param ffnHidden       f (dense layers' MLP)
+ * @param heads           a
+ * @param kvHeads         g (= a for multi-head attention)
+ * @param headDim         d (h / a unless given: Qwen3 uses 128 with a·d ≠ h)
+ * @param vocab           V
+ * @param seqLen          s
+ * @param gatedMlp        SwiGLU (3 matrices) rather than GELU (2)
+ * @param tiedEmbeddings  the output layer shares the input embedding
+ * @param experts         E (0: a dense model)
+ * @param topk            k
+ * @param expertFfnHidden f_e
+ * @param sharedExperts   always-active experts per MoE layer (FFN f_e each)
+ * @param denseLayers     leading layers with a dense MLP in a MoE model
+ * @param dropout         dropout layers present (they store 1-byte masks): GPT-style models trained with dropout 0.1;
+ *                        off by default for gated (Llama-style) models, whose recipes set it to 0
+ */
+public record TransformerModel(String name, String source, int layers, long hidden, long ffnHidden, int heads, int kvHeads,
+                               long headDim, long vocab, long seqLen, boolean gatedMlp, boolean tiedEmbeddings, int experts,
+                               int topk, long expertFfnHidden, int sharedExperts, int denseLayers, boolean dropout) {
+
+    /** The bundled models (a contract: names users and checks write). */
+    public static final List<String> NAMES = List.of("gpt3-175b", "gpt-22b", "llama2-7b", "llama2-13b", "llama2-70b",
+            "llama3-8b", "llama3-70b", "llama3.1-405b", "mixtral-8x7b", "qwen3-30b-a3b", "qwen3-235b-a22b",
+            "nemotron4-340b");
+
+    private static final Profiles<TransformerModel> BUNDLED = new Profiles<>("model", TransformerModel.class, "models", NAMES,
+            (t, f) -> fromTree(t, f, ""));
+
+    public boolean moe() {
+        return experts > 0;
+    }
+
+    /** MoE layers: all but the leading dense ones (none in a dense model). */
+    public int moeLayers() {
+        return moe() ? layers - denseLayers : 0;
+    }
+
+    /** A bundled model by name or a model file. */
+    public static TransformerModel named(String nameOrFile) {
+        return BUNDLED.named(nameOrFile);
+    }
+
+    /** A {@code model:} mapping (keys as in the contract), prefixed {@code at} in errors. */
+    public static TransformerModel fromTree(JsonNode m, Path file, String at) {
+        if (m == null || !m.isObject())
+            throw InputException.at(file, at.isEmpty() ? "model" : at.substring(0, at.length() - 1),
+                    "expected a bundled model " + NAMES + " or a mapping (layers, hidden, ffn-hidden, heads, …)");
+        Fields f = new Fields(m, file, at);
+        f.allow("name", "source", "layers", "hidden", "ffn-hidden", "heads", "kv-heads", "head-dim", "vocab", "seq-len",
+                "gated-mlp", "tied-embeddings", "experts", "topk", "expert-ffn-hidden", "shared-experts", "dense-layers",
+                "dropout");
+        int layers = f.positiveInt("layers", null);
+        long hidden = f.positiveInt("hidden", null);
+        int heads = f.positiveInt("heads", null);
+        int kv = f.positiveInt("kv-heads", heads);
+        if (heads % kv != 0)
+            throw InputException.at(file, at + "kv-heads", "kv-heads " + kv + " does not divide heads " + heads
+                    + " (grouped-query attention shares each KV head among heads/kv-heads query heads)");
+        long headDim = f.positiveInt("head-dim", (int) Math.max(1, hidden / heads));
+        if (!m.has("head-dim") && hidden % heads != 0)
+            throw InputException.at(file, at + "heads", "heads " + heads + " does not divide hidden " + hidden
+                    + "; give head-dim");
+        int experts = f.nonNegativeInt("experts", 0);
+        int topk = f.nonNegativeInt("topk", experts > 0 ? 1 : 0);
+        if (experts > 0 && (topk < 1 || topk > experts))
+            throw InputException.at(file, at + "topk", "expected 1 ≤ topk ≤ experts (" + experts + "), found " + topk);
+        long ffn = f.positiveInt("ffn-hidden", experts > 0 && m.has("expert-ffn-hidden") ? m.get("expert-ffn-hidden").asInt() : null);
+        long effn = experts > 0 ? f.positiveInt("expert-ffn-hidden", (int) ffn) : f.nonNegativeInt("expert-ffn-hidden", 0);
+        int dense = f.nonNegativeInt("dense-layers", 0);
+        if (dense > layers) throw InputException.at(file, at + "dense-layers", dense + " dense layers in a " + layers + "-layer model");
+        String name = m.path("name").asText(file == null ? "model" : file.getFileName().toString());
+        boolean gated = f.bool("gated-mlp", false);
+        return new TransformerModel(name, m.path("source").asText(""), layers, hidden, ffn, heads, kv, headDim,
+                f.positiveInt("vocab", null), f.positiveInt("seq-len", null), gated,
+                f.bool("tied-embeddings", false), experts, topk, effn, f.nonNegativeInt("shared-experts", 0), dense,
+                f.bool("dropout", !gated));
+    }
+
+    /** A model with another sequence length (a run's {@code seq-len} may override the model's). */
+    public TransformerModel withSeqLen(long s) {
+        return new TransformerModel(name, source, layers, hidden, ffnHidden, heads, kvHeads, headDim, vocab, s, gatedMlp,
+                tiedEmbeddings, experts, topk, expertFfnHidden, sharedExperts, denseLayers, dropout);
+    }
+}

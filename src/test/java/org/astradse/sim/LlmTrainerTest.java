@@ -1,0 +1,99 @@
+package org.astradse.sim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.astradse.workload.llm.LlmMath;
+import org.astradse.workload.llm.TrainConfig;
+import org.astradse.workload.llm.TransformerModel;
+import org.junit.jupiter.api.Test;
+
+/** The LLM generator's formulas and schedule against hand derivations and LLM-MODEL.md's worked examples. */
+class LlmTrainerTest {
+    static TrainConfig cfg(String yaml) throws Exception {
+        JsonNode t = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        return TrainConfig.fromTree(t, Path.of("test.yaml"));
+    }
+
+    static final String A100_64 = """
+            cluster:
+              gpu: A100-SXM4-80GB
+              network: {topology: [Switch, Switch], npus_count: [8, 8], bandwidth: [300, 25]}
+              fabric: [nvlink3-nvswitch, ib-hdr]
+            """;
+
+    @Test
+    void parameterCounts() {
+        // LLM-MODEL.md §1: Llama 3 70B = 70.55 B (151.0 M attention + 704.6 M MLP per layer, 2.10 B embeddings)
+        assertEquals(70.55e9, LlmMath.totalParams(TransformerModel.named("llama3-70b")), 0.01e9);
+        // GPT-3 175B: 12·L·h² + V·h (tied) + norms = 174.56 B (SC'21's 174.6 B adds biases and positions)
+        assertEquals(174.6e9, LlmMath.totalParams(TransformerModel.named("gpt3-175b")), 0.1e9);
+    }
+
+    @Test
+    void modelFlopsAreKorthikantisFormula() {
+        // non-causal counting = 72·B·s·L·h²·(1 + s/(6h) + V/(12·L·h)) exactly for GPT shapes (a·d = h, f = 4h):
+        // 3·[L·2·12h² + L·4·s·h + 2·h·V] per token; 1.411e17 for 175 B at B = 64 (LLM-MODEL.md 7.1)
+        TransformerModel m = TransformerModel.named("gpt3-175b");
+        double h = 12288, s = 2048, L = 96, V = 51200, B = 64;
+        double korth = 72 * B * s * L * h * h * (1 + s / (6 * h) + V / (12 * L * h));
+        assertEquals(korth, LlmMath.modelFlopsPerToken(m, false) * B * s, korth * 1e-12);
+        assertEquals(1.411e17, korth, 0.001e17);
+    }
+
+    @Test
+    void korthikantiMemoryOfThe175BExample() throws Exception {
+        // LLM-MODEL.md 7.1: t = 8, p = 8, v = 3, b = 1; first stage activations = formula × 96 × (1 + 7/24):
+        // SP + selective 34/t·sbh per layer → 12.35 GiB; no SP, no recompute, unfused attention
+        // (10 + 24/t + 5as/(ht))·sbh → 66.84 GiB; weights+gradients+optimizer 18 B × 2.718 B = 45.56 GiB (+ the
+        // first stage's V·h/t embedding, 78.6 M parameters × 18 B = 1.32 GiB)
+        String par = "parallel: {tp: 8, pp: 8, vpp: 3, micro-batch: 1, global-batch: 64, optimizer: none, precision: fp16, attention: unfused, ";
+        TrainResult sel = LlmTrainer.run(cfg("model: gpt3-175b\n" + par + "sp: true, recompute: selective}\n" + A100_64));
+        assertEquals(12.35, sel.memory().get("activations") / (1L << 30), 0.01);
+        TrainResult none = LlmTrainer.run(cfg("model: gpt3-175b\n" + par + "sp: false, recompute: none}\n" + A100_64));
+        assertEquals(66.84, none.memory().get("activations") / (1L << 30), 0.01);
+        double wgo = (sel.memory().get("weights") + sel.memory().get("gradients") + sel.memory().get("optimizer")) / (1L << 30);
+        assertEquals(45.5625 + 78.6e6 * 18 / (1L << 30), wgo, 0.02);
+        // the no-recompute layout does not fit an 80 GB A100 (45.6 + 66.8 GiB): infeasible with its numbers
+        assertTrue(!none.feasible() && none.reason().contains("exceeds"), none.reason());
+    }
+
+    @Test
+    void oneFOneBTakesTheIdealPipelineTime() {
+        // equal stages, instant transfers: (m + p − 1)·(f + b) (LLM-MODEL.md §4.2); p = 4, m = 8, f = 1, b = 2 → 33
+        double[] f = {1, 1, 1, 1};
+        double[] b = {2, 2, 2, 2};
+        LlmTrainer.Schedule s = LlmTrainer.Schedule.run(4, 1, 8, f, b, 0, new double[] {1, 1, 1, 1});
+        // stage r's last backward ends r backward steps before stage 0's
+        for (int r = 0; r < 4; r++) assertEquals(33 - 2 * r, s.stageEnd[r], 1e-9, "stage " + r);
+        // stage 0 holds p micro-batches at its peak, stage 3 one
+        assertEquals(4, s.peakActivation[0], 1e-9);
+        assertEquals(1, s.peakActivation[3], 1e-9);
+        // interleaving (v = 2, each chunk half the work) shrinks the bubble from (p−1)(f+b) = 9 to (p−1)(f+b)/v = 4.5
+        double[] f2 = new double[8];
+        double[] b2 = new double[8];
+        Arrays.fill(f2, 0.5);
+        Arrays.fill(b2, 1.0);
+        LlmTrainer.Schedule si = LlmTrainer.Schedule.run(4, 2, 8, f2, b2, 0, new double[8]);
+        assertEquals(8 * 3 + 4.5, si.stageEnd[0], 1e-9);
+    }
+
+    @Test
+    void megatronsUnevenPipelineSplit() {
+        // 126 layers on 64 chunks: 128 = 126 + embedding + loss counted as layers; first and last one layer less
+        int[] l = LlmTrainer.layersPerStage(126, 64);
+        assertEquals(1, l[0]);
+        assertEquals(1, l[63]);
+        assertEquals(126, Arrays.stream(l).sum());
+        assertArrayEquals(new int[] {4, 4, 4}, LlmTrainer.layersPerStage(12, 3));
+        assertArrayEquals(new int[] {3, 4, 3}, LlmTrainer.layersPerStage(10, 3));
+        assertNull(LlmTrainer.layersPerStage(9, 4));
+    }
+}
