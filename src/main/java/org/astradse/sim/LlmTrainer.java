@@ -162,9 +162,14 @@ public final class LlmTrainer {
             return us * 1000 / kp.stepEfficiency();
         }
 
-        /** Forward and backward (data + weight gradient) of one GEMM of the forward's shape [M,K]·[K,N], ns. */
+        /**
+         * Forward, backward (data + weight gradient), data gradient and weight gradient of one GEMM of the forward's
+         * shape [M,K]·[K,N], ns.
+         */
         double[] gemmFb(double mm, double nn, double kk) {
-            return new double[] {gemm(mm, nn, kk), gemm(mm, kk, nn) + gemm(kk, nn, mm)};
+            double dgrad = gemm(mm, kk, nn);
+            double wgrad = gemm(kk, nn, mm);
+            return new double[] {gemm(mm, nn, kk), dgrad + wgrad, dgrad, wgrad};
         }
 
         /** A memory-bound kernel moving {@code bytes}, ns. */
@@ -179,10 +184,13 @@ public final class LlmTrainer {
             return NcclModel.time(cl.group(stride, size), op, Math.round(bytes), "auto").timeUs() * 1000;
         }
 
-        /** TP pair: a collective pipelined with its GEMM (overlap) or after it. */
-        double withTp(double g, double comm) {
-            if (comm <= 0) return g;
-            return tpOverlap && p.sp() ? Math.max(g, comm) + Math.min(g, comm) / t : g + comm;
+        /**
+         * What a TP collective adds to the GEMM it feeds or follows: all of it, or with TP overlap (Transformer
+         * Engine userbuffers, SP only) the excess of the two pipelined in t chunks plus one chunk's fill.
+         */
+        double tpExposed(double g, double comm) {
+            if (comm <= 0) return 0;
+            return tpOverlap && p.sp() ? Math.max(g, comm) + Math.min(g, comm) / t - g : comm;
         }
 
         // ---- one layer, one micro-batch ----
@@ -274,19 +282,20 @@ public final class LlmTrainer {
             boolean mlpTp = !moeLayer || te > 1;
             double tpF;
             double computeF = qkv[0] + o[0] + up[0] + down[0] + attnF + ewF + moeExtraF;
-            double gemmF;
             double computeB = qkv[1] + o[1] + up[1] + down[1] + attnB + ewB + moeExtraB;
+            // backward (Megatron's LinearWithGradAccumulationAndAsyncCommunication): a column-parallel GEMM's
+            // backward launches the SP re-gather of its input beside its data-gradient GEMM and the reduce-scatter
+            // (without SP: the all-reduce) of that gradient beside its weight-gradient GEMM; only the excess is
+            // exposed. The row-parallel GEMM's backward first gathers its output gradient (SP), like a forward gather.
+            double tpB;
             if (p.sp()) {
-                gemmF = withTp(qkv[0], ag) + withTp(o[0], rs) + (mlpTp ? withTp(up[0], ag) + withTp(down[0], rs) : up[0] + down[0]);
-                tpF = gemmF - (qkv[0] + o[0] + up[0] + down[0]);
-                double gemmB = withTp(o[1], 2 * ag) + withTp(qkv[1], rs + ag)
-                        + (mlpTp ? withTp(down[1], 2 * ag) + withTp(up[1], rs + ag) : up[1] + down[1]);
-                // backward: the re-gather (ag) overlaps the data-gradient GEMM as Megatron issues it asynchronously
-                double tpB = gemmB - (qkv[1] + o[1] + up[1] + down[1]);
-                return finish(computeF, tpF, computeB, tpB, attnF, attnB, moeLayer, tokensRank);
+                tpF = tpExposed(qkv[0], ag) + tpExposed(o[0], rs) + (mlpTp ? tpExposed(up[0], ag) + tpExposed(down[0], rs) : 0);
+                tpB = tpExposed(o[2], ag) + Math.max(0, ag - qkv[2]) + Math.max(0, rs - qkv[3]);
+                if (mlpTp) tpB += tpExposed(down[2], ag) + Math.max(0, ag - up[2]) + Math.max(0, rs - up[3]);
+            } else {
+                tpF = (mlpTp ? 2 : 1) * ar;
+                tpB = Math.max(0, ar - qkv[3]) + (mlpTp ? Math.max(0, ar - up[3]) : 0);
             }
-            tpF = (mlpTp ? 2 : 1) * ar;
-            double tpB = (mlpTp ? 2 : 1) * ar;
             return finish(computeF, tpF, computeB, tpB, attnF, attnB, moeLayer, tokensRank);
         }
 

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The one training-step parameter per GPU generation, {@code kernels.step-efficiency} (sustained clocks and the
  * framework's gaps between kernels: what a training step reaches relative to isolated kernels), fitted by Nelder–Mead
- * (Apache Commons Math, the calibrations' shared {@link Fit}) on Σ log²(model / measured iteration time) over the
+ * (Apache Commons Math, the calibrations' shared {@link Fit}) on a robust loss of ln(model / measured iteration time) ({@link #SCALE}) over the
  * generation's visible Megatron-family runs, and checked against the committed profile values. Not fitted on: the
  * DeepSpeed ZeRO-3 rows and MegaScale's own system (other frameworks), rows the model cannot run (infeasible as
- * configured). Generations: Ampere (A100 rows → A100 profiles), Hopper (H100 rows → H100, H800, H200 profiles),
+ * configured), rows whose layout the table does not state ({@link #fittable}). Generations: Ampere (A100 rows → A100 profiles), Hopper (H100 rows → H100, H800, H200 profiles),
  * Blackwell (B200 / GB200 rows → B200, GB200).
  */
 class LlmCalibrationTest {
@@ -28,9 +28,20 @@ class LlmCalibrationTest {
             "H100-SXM", List.of("H100-SXM", "H100-PCIe", "H800", "H200"),
             "B200", List.of("B200", "GB200"));
 
+    /**
+     * Rows the fit uses: Megatron-family runs whose layout is published (the MegaScale and Megatron-Core weak-scaling
+     * tables do not state micro-batch, recompute or SP: the model runs them with defaults, so they test the model
+     * but do not calibrate it), not DeepSpeed's ZeRO-3 nor MegaScale's own system.
+     */
     static boolean fittable(String id) {
-        return !id.contains("ZeRO3") && !id.contains("MegaScale-");
+        return !id.contains("ZeRO3") && !id.startsWith("MEGASCALE") && !id.startsWith("MCORE");
     }
+
+    /**
+     * The loss's scale: a robust (Cauchy) loss Σ ln(1 + (ln(model/measured) / 0.1)²) — a run the model misses by far
+     * more than 10 % (a recipe it cannot see) does not pull the whole generation's factor.
+     */
+    static final double SCALE = 0.1;
 
     static TrainConfig withStep(TrainConfig c, double step) {
         Cluster cl = c.cluster();
@@ -52,7 +63,7 @@ class LlmCalibrationTest {
             double loss = 0;
             for (int i = 0; i < cfgs.size(); i++) {
                 double e = Math.log(LlmTrainer.run(withStep(cfgs.get(i), p[0])).iterationNs() / 1e9 / measured.get(i));
-                loss += e * e;
+                loss += Math.log1p(e * e / (SCALE * SCALE));
             }
             return loss;
         }, new double[][] {{0.8}, {1.0}}, new double[] {0.05}, 1e-9, 1e-12, 2000);
