@@ -1,5 +1,7 @@
 package org.astradse.cost;
 
+import org.astradse.network.TopologyKind;
+
 import java.util.List;
 import org.astradse.network.Dimension;
 import org.astradse.network.NetworkConfig;
@@ -22,11 +24,16 @@ public final class NetworkCostModel {
     /** Dollar cost of one dimension's building blocks. */
     public static double dimensionCostUsd(NetworkConfig net, int d, UnitCosts unit) {
         Dimension dim = net.dimension(d);
-        int k = dim.npus();
+        return dimensionCostUsd(dim.topology(), dim.npus(), net.totalNpus(), dim.bandwidthGBps(), unit);
+    }
+
+    /**
+     * Dollar cost of a dimension of {@code k} NPUs, {@code b} GB/s per NPU, in a network of {@code n} NPUs (also a
+     * cluster's dimension: {@code Cluster.networkCostUsd}).
+     */
+    public static double dimensionCostUsd(TopologyKind topology, int k, double n, double b, UnitCosts unit) {
         if (k < 2) return 0;
-        double n = net.totalNpus();
-        double b = dim.bandwidthGBps();
-        return switch (dim.topology()) {
+        return switch (topology) {
             case RING -> (n / k) * (2.0 * k) * (b / 2) * unit.linkUsdPerGBps();
             case FULLY_CONNECTED -> (n / k) * ((double) k * (k - 1)) * (b / (k - 1)) * unit.linkUsdPerGBps();
             case SWITCH -> n * b * (unit.linkUsdPerGBps() + unit.switchUsdPerGBps() + unit.nicUsdPerGBps());

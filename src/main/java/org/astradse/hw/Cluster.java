@@ -87,6 +87,21 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
         return new Cluster(file, gpu, List.copyOf(kept));
     }
 
+    /**
+     * The cluster's network cost, $: per dimension LIBRA's building blocks ({@code NetworkCostModel}) at the
+     * dimension's per-GPU bandwidth (GB/s, 10^9 B/s) and its fabric's unit costs, or those {@code overrides} gives by
+     * fabric name.
+     */
+    public double networkCostUsd(java.util.Map<String, org.astradse.cost.UnitCosts> overrides) {
+        double n = totalGpus();
+        double total = 0;
+        for (Dim d : dims) {
+            org.astradse.cost.UnitCosts u = overrides.getOrDefault(d.fabric().name(), d.fabric().unitCosts());
+            total += org.astradse.cost.NetworkCostModel.dimensionCostUsd(d.topology(), d.npus(), n, d.bandwidthGBps(), u);
+        }
+        return total;
+    }
+
     /** Reads a cluster file: a {@code cluster:} section, or the section's keys at the top. */
     public static Cluster parse(Path file) {
         JsonNode root = NetworkConfig.readTree(file, new ObjectMapper(new YAMLFactory()));

@@ -29,15 +29,18 @@ import org.astradse.InputException;
  * @param hopLatencyUs      a scale-up domain's latency per GPU beyond 8 (ring steps), µs
  * @param maxGBpsPerGpu     the most one GPU can get from this technology, GB/s per direction (a guard against Gb/s or
  *                          bidirectional figures)
+ * @param unitCosts         $ per GB/s (per GPU, per direction) of the technology's links, switch ports and NICs, for a
+ *                          cluster's network cost (LIBRA's cost model); default LIBRA's classes — InterPackage for a
+ *                          scale-up fabric, InterPod for a network
  */
 public record FabricProfile(String name, String source, boolean scaleUp, Map<String, Double> latencyUs,
                             Map<String, Double> efficiency, boolean inNetworkReduction, double reductionGain,
                             double defaultLatencyNs, double p2pEfficiency, double nvlsEfficiency, double hopLatencyUs,
-                            double maxGBpsPerGpu) {
+                            double maxGBpsPerGpu, org.astradse.cost.UnitCosts unitCosts) {
 
     /** The bundled profiles' names (a contract). */
     public static final List<String> NAMES = List.of("nvlink3-nvswitch", "nvlink4-nvswitch", "nvlink5-nvswitch",
-            "nvlink-bridge", "ib-hdr", "ib-ndr", "ib-ndr-sharp", "roce-400g", "efa-v1", "efa-v2", "gcp-tcpxo", "omnipath");
+            "nvlink-bridge", "ib-hdr", "ib-ndr", "ib-ndr-sharp", "ib-xdr", "roce-400g", "efa-v1", "efa-v2", "gcp-tcpxo", "omnipath");
 
     /** NCCL's protocols, in the order the model tries them. */
     public static final List<String> PROTOCOLS = List.of("ll", "ll128", "simple");
@@ -81,8 +84,31 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         if (!(hop >= 0)) throw InputException.at(file, "hop-latency-us", "expected a latency >= 0 µs");
         double max = t.path("max-gbps-per-gpu").asDouble(Double.POSITIVE_INFINITY);
         if (!(max > 0)) throw InputException.at(file, "max-gbps-per-gpu", "expected a positive bandwidth (GB/s)");
-        return new FabricProfile(name.asText(), t.path("source").asText(""), t.path("scale-up").asBoolean(false), lat, eff,
-                inr, gain, latNs, p2p, nvlsEff, hop, max);
+        boolean scaleUp = t.path("scale-up").asBoolean(false);
+        org.astradse.cost.UnitCosts dflt = (scaleUp ? org.astradse.cost.CostClass.INTER_PACKAGE
+                : org.astradse.cost.CostClass.INTER_POD).defaults();
+        org.astradse.cost.UnitCosts costs = dflt;
+        JsonNode uc = t.get("unit-costs");
+        if (uc != null) costs = unitCosts(uc, dflt, file, "unit-costs");
+        return new FabricProfile(name.asText(), t.path("source").asText(""), scaleUp, lat, eff,
+                inr, gain, latNs, p2p, nvlsEff, hop, max, costs);
+    }
+
+    /** {@code {link: $, switch: $, nic: $}} per GB/s; keys left out keep {@code dflt}'s. */
+    public static org.astradse.cost.UnitCosts unitCosts(JsonNode uc, org.astradse.cost.UnitCosts dflt, Path file, String at) {
+        if (!uc.isObject()) throw InputException.at(file, at, "expected {link: …, switch: …, nic: …} in $ per GB/s");
+        double[] v = {dflt.linkUsdPerGBps(), dflt.switchUsdPerGBps(), dflt.nicUsdPerGBps()};
+        String[] keys = {"link", "switch", "nic"};
+        for (var it = uc.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            int i = List.of(keys).indexOf(k);
+            if (i < 0) throw InputException.at(file, at + "." + k, "unknown key; expected link, switch or nic ($ per GB/s)");
+            JsonNode x = uc.get(k);
+            if (!x.isNumber() || !(x.asDouble() >= 0))
+                throw InputException.at(file, at + "." + k, "expected a cost >= 0 ($ per GB/s), found " + x);
+            v[i] = x.asDouble();
+        }
+        return new org.astradse.cost.UnitCosts(v[0], v[1], v[2]);
     }
 
     private static Map<String, Double> perProtocol(JsonNode t, String key, Path file, boolean fraction) {

@@ -16,16 +16,29 @@ import java.util.Locale;
  * @param computeNs   compute time, ns
  * @param exposedNs   exposed communication, ns
  * @param costUsd     network cost, $
+ * @param metrics     further metric cells of the study's kind (a training study: throughput, MFU, memory, the time
+ *                    breakdown), between the parameters and {@code npus}; empty cells when not ok
  */
 public record PointRow(long id, String status, String error, List<String> parameters, long npus, long endToEndNs,
-                       long computeNs, long exposedNs, double costUsd) {
+                       long computeNs, long exposedNs, double costUsd, List<String> metrics) {
+    public PointRow(long id, String status, String error, List<String> parameters, long npus, long endToEndNs,
+                    long computeNs, long exposedNs, double costUsd) {
+        this(id, status, error, parameters, npus, endToEndNs, computeNs, exposedNs, costUsd, List.of());
+    }
+
     public static final String OK = "ok";
     public static final String INFEASIBLE = "infeasible";
     public static final String FAILED = "failed";
 
     public static List<String> header(List<String> parameterColumns) {
+        return header(parameterColumns, List.of());
+    }
+
+    /** The header with a study kind's further metric columns (before {@code npus}). */
+    public static List<String> header(List<String> parameterColumns, List<String> metricColumns) {
         List<String> h = new ArrayList<>(List.of("point_id", "status", "error"));
         h.addAll(parameterColumns);
+        h.addAll(metricColumns);
         h.addAll(List.of("npus", "end_to_end_ns", "compute_ns", "exposed_comm_ns", "network_cost_usd"));
         return h;
     }
@@ -53,7 +66,7 @@ public record PointRow(long id, String status, String error, List<String> parame
      * {@code String.format(Locale.ROOT, "%.2f", v)} without a Formatter per row: Java's %f rounds the shortest decimal
      * form of the double (the digits {@link Double#toString} gives) half-up, which is exactly this.
      */
-    static String twoDecimals(double v) {
+    public static String twoDecimals(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) return String.format(Locale.ROOT, "%.2f", v);
         java.math.BigDecimal d = new java.math.BigDecimal(Double.toString(v)).setScale(2, java.math.RoundingMode.HALF_UP);
         String t = d.toPlainString();
@@ -67,6 +80,7 @@ public record PointRow(long id, String status, String error, List<String> parame
         c.add(status);
         c.add(error == null ? "" : error.replace('\n', ' ').replace('\r', ' '));
         c.addAll(parameters);
+        c.addAll(metrics);
         // the metrics close the row: endToEndNs(cells) and costUsd(cells) read them from the end
         if (ok()) {
             c.add(Long.toString(npus));

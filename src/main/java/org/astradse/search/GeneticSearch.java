@@ -36,7 +36,7 @@ import org.astradse.report.ParetoFront;
 import org.astradse.report.PointRow;
 import org.astradse.report.PointsFile;
 import org.astradse.sweep.Domain;
-import org.astradse.sweep.SweepSpace;
+import org.astradse.sweep.DesignSpace;
 import org.astradse.sweep.SweepSpec;
 
 /**
@@ -78,7 +78,7 @@ public final class GeneticSearch {
 
     /** Default budget: 5 % of an enumerable space (at least 100), else 1,000. */
     public static long defaultBudget(SweepSpec spec) {
-        return spec.enumerable() ? Math.max(100, new SweepSpace(spec).size() / 20) : 1000;
+        return spec.enumerable() ? Math.max(100, DesignSpace.of(spec).size() / 20) : 1000;
     }
 
     public static Outcome run(SweepSpec spec, Path dir, Options o, String version, Listener listener) {
@@ -95,7 +95,7 @@ public final class GeneticSearch {
         if (o.population() < 2) throw new InputException("--population must be >= 2, found " + o.population());
         if (o.generations() < 1) throw new InputException("--generations must be >= 1, found " + o.generations());
         if (o.threads() < 1) throw new InputException("--threads must be >= 1, found " + o.threads());
-        SweepSpace space = new SweepSpace(spec);
+        DesignSpace space = DesignSpace.of(spec);
         List<Domain> domains = space.domains();
         if (domains.isEmpty()) throw new InputException(spec.file() + ": sweep: nothing to search (no swept parameter)");
         long started = System.nanoTime();
@@ -197,7 +197,7 @@ public final class GeneticSearch {
 
     /** The evaluator: a cache of evaluated design points, the budget, and the points file. */
     private static final class State implements Evaluator<IntegerGene, Vec<double[]>> {
-        private final SweepSpace space;
+        private final DesignSpace space;
         private final PointsFile file;
         private final List<List<String>> previous;
         private final Options options;
@@ -210,7 +210,7 @@ public final class GeneticSearch {
         private double refTime = Double.NaN; // the hypervolume's reference, fixed by the first ok points
         private double refCost = Double.NaN;
 
-        State(SweepSpace space, PointsFile file, List<List<String>> previous, Options options,
+        State(DesignSpace space, PointsFile file, List<List<String>> previous, Options options,
               java.util.function.BooleanSupplier stop) {
             this.space = space;
             this.file = file;

@@ -41,6 +41,12 @@ public final class Manifests {
         ObjectNode resolved = m.putObject("resolved");
         // relative to the spec's folder, as the spec writes them: a manifest names no machine's absolute paths
         Path specDir = spec.file().toAbsolutePath().getParent();
+        if (spec.isTrain()) {
+            // a training study: its base configuration with the files it names read in, and every profile it uses
+            resolved.set("train", spec.train());
+            resolved.set("cost", spec.cost());
+            return m;
+        }
         resolved.putPOJO("workloads", spec.workloads().stream().map(w -> relative(specDir, w)).toList());
         resolved.set("network", spec.network());
         resolved.put("networkFormat", spec.networkV1() ? "astra-sim 1.0 json" : "astra-sim 2.0");
@@ -139,6 +145,7 @@ public final class Manifests {
             md.update(JSON.writeValueAsBytes(spec.raw()));
             md.update(JSON.writeValueAsBytes(spec.network()));
             md.update(JSON.writeValueAsBytes(spec.system()));
+            if (spec.isTrain()) md.update(JSON.writeValueAsBytes(spec.train()));
             for (Path w : spec.workloads()) {
                 SweepSpec.ChakraWorkload et = spec.chakra().get(w);
                 if (et == null) {

@@ -103,7 +103,7 @@ public final class SweepRunner {
     /** Runs the whole sweep ({@code shard} null) or one shard of it into {@code dir}; see {@link #run}. */
     public static Outcome run(SweepSpec spec, Path dir, int threads, boolean resume, boolean force, String toolVersion,
                               Progress progress, BooleanSupplier stop, Shard shard) {
-        SweepSpace space = new SweepSpace(spec);
+        DesignSpace space = DesignSpace.of(spec);
         long all = space.size();
         long total = shard == null ? all : shard.size(all);
         long firstId = shard == null ? 0 : shard.index();

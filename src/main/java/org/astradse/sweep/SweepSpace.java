@@ -57,7 +57,7 @@ import org.astradse.workload.Workload;
  * stays empty for the domain's first value, and the other values of that domain are infeasible rows there (the
  * same design was evaluated once already).
  */
-public final class SweepSpace {
+public final class SweepSpace implements DesignSpace {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Explicit values of a domain checked one by one; a longer (range) domain: its first and last values. */
     private static final int CHECK_ALL_UP_TO = 2_000;
@@ -105,27 +105,32 @@ public final class SweepSpace {
         validate();
     }
 
+    @Override
     public SweepSpec spec() {
         return spec;
     }
 
     /** Points of the grid; the space must be {@link SweepSpec#enumerable()}. */
+    @Override
     public long size() {
         if (grid == null) throw new InputException("the space has a continuous range (from/to without step or factor); "
                 + "a grid sweep needs a step or factor — or use `search`");
         return grid.size();
     }
 
+    @Override
     public List<String> header() {
         return PointRow.header(spec.parameterColumns());
     }
 
     /** The swept domains, in order (the search encodes one gene per domain). */
+    @Override
     public List<Domain> domains() {
         return spec.domains();
     }
 
     /** Evaluates grid point {@code id}; never throws for a bad point (it becomes an infeasible or failed row). */
+    @Override
     public PointRow evaluate(long id) {
         return evaluate(id, grid.digits(id));
     }
@@ -134,6 +139,7 @@ public final class SweepSpace {
      * Evaluates the design point made of element {@code index[k]} of each domain k as row {@code id}; never throws
      * for a bad point (it becomes an infeasible or failed row).
      */
+    @Override
     public PointRow evaluate(long id, long[] index) {
         Point p = new Point(index);
         long npus = 0;
@@ -375,6 +381,7 @@ public final class SweepSpace {
     }
 
     /** The swept parameters' cells of a point, as points.csv shows them (a resumed search checks its rows with it). */
+    @Override
     public List<String> sweptCells(long[] index) {
         Point p = new Point(index);
         p.applySwept();

@@ -39,11 +39,15 @@ import org.astradse.network.NetworkConfig;
  * @param constraints expressions every feasible point satisfies
  * @param groupBy     parameter columns whose values each get their own Pareto front (default: {@code workload} when
  *                    there are several workloads — a fast workload must not hide a slow one)
+ * @param train       an LLM training study's base configuration (model, parallel, cluster: as {@code train --config},
+ *                    files it names read in), or null for an ASTRA-sim study; its paths are {@code parallel.tp},
+ *                    {@code model}, {@code cluster.network.bandwidth[1]}, …
  */
 public record SweepSpec(String name, String description, Path file, JsonNode raw, List<Path> workloads,
                         java.util.Map<Path, ChakraWorkload> chakra, ObjectNode network,
                         boolean networkV1, ObjectNode system, boolean systemV1, ObjectNode run, ObjectNode cost,
-                        List<Domain> domains, List<Derived> derived, List<Constraint> constraints, List<String> groupBy) {
+                        List<Domain> domains, List<Derived> derived, List<Constraint> constraints, List<String> groupBy,
+                        ObjectNode train) {
 
     /**
      * A Chakra ET workload of a sweep: {@code {chakra: PREFIX, memory: FILE, comm-groups: FILE}} (the last two optional:
@@ -61,7 +65,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
     }
 
     private static final Set<String> TOP = Set.of("name", "description", "workloads", "workload", "network", "system", "run",
-            "cost", "sweep", "derived", "constraints", "group-by", "colour-by");
+            "cost", "sweep", "derived", "constraints", "group-by", "colour-by", "train");
     static final Set<String> RUN_KEYS = Set.of("num-passes", "comm-scale", "compute-scale", "injection-scale",
             "num-queues-per-dim", "rendezvous-protocol", "congestion");
 
@@ -80,6 +84,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             throw InputException.at(file, "name", "use letters, digits, '.', '_' or '-' (it names the results folder), found '"
                     + name + "'");
         String description = root.hasNonNull("description") ? root.get("description").asText() : "";
+        if (root.has("train")) return parseTrain(file, root, yaml, dir, name, description);
 
         List<Path> workloads = new ArrayList<>();
         JsonNode w = root.has("workloads") ? root.get("workloads") : root.get("workload");
@@ -185,18 +190,93 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         }
 
         List<Domain> domains = new ArrayList<>();
+        List<String> groupBy = new ArrayList<>();
         if (workloads.size() > 1) {
             List<Object> names = new ArrayList<>();
             for (Path p : workloads) names.add(JsonNodeFactory.instance.textNode(workloadName(workloads, p)));
             domains.add(new Domain.Values("workload", names));
         }
+        List<Derived> derived = new ArrayList<>();
+        List<Constraint> constraints = new ArrayList<>();
+        common(file, root, false, domains, derived, constraints, groupBy, workloads.size() > 1);
+        return new SweepSpec(name, description, file, root, List.copyOf(workloads), java.util.Map.copyOf(chakra), network,
+                networkV1, system,
+                systemV1, run, cost, List.copyOf(domains), List.copyOf(derived), List.copyOf(constraints), List.copyOf(groupBy),
+                null);
+    }
+
+    private static final Set<String> TRAIN_TOP = Set.of("name", "description", "train", "cost", "sweep", "derived",
+            "constraints", "group-by", "colour-by");
+
+    /**
+     * An LLM training study: {@code train} is the base configuration (a mapping, or a file) as {@code train --config}
+     * reads it; a model or cluster given as a file name is read in, so the spec's identity covers it. {@code cost}
+     * may override fabric unit costs: {@code unit-costs: {ib-ndr: {link: …, switch: …, nic: …}}} ($ per GB/s).
+     */
+    private static SweepSpec parseTrain(Path file, JsonNode root, ObjectMapper yaml, Path dir, String name, String description) {
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!TRAIN_TOP.contains(k))
+                throw InputException.at(file, k, "unknown key in a training study (it has train: instead of workloads, network "
+                        + "and system); expected one of " + TRAIN_TOP);
+        }
+        JsonNode t = root.get("train");
+        ObjectNode train;
+        if (t.isTextual()) {
+            Path p = dir.resolve(t.asText()).normalize();
+            JsonNode tree = NetworkConfig.readTree(p, yaml);
+            if (!tree.isObject()) throw InputException.at(p, null, "expected a training configuration (model, parallel, cluster)");
+            train = ((ObjectNode) tree).deepCopy();
+        } else if (t.isObject()) {
+            train = ((ObjectNode) t).deepCopy();
+        } else {
+            throw InputException.at(file, "train", "expected the base training configuration (model, parallel, cluster) or its file");
+        }
+        for (String k : List.of("model", "cluster")) {
+            JsonNode v = train.get(k);
+            if (v != null && v.isTextual() && Files.isRegularFile(dir.resolve(v.asText()))) {
+                JsonNode tree = NetworkConfig.readTree(dir.resolve(v.asText()).normalize(), yaml);
+                train.set(k, k.equals("cluster") && tree.has("cluster") ? tree.get("cluster") : tree);
+            }
+        }
+        ObjectNode cost = root.has("cost") && root.get("cost").isObject() ? ((ObjectNode) root.get("cost")).deepCopy()
+                : JsonNodeFactory.instance.objectNode();
+        for (Iterator<String> it = cost.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.equals("unit-costs"))
+                throw InputException.at(file, "cost." + k, "unknown key; a training study's cost has unit-costs per fabric");
+        }
+        List<Domain> domains = new ArrayList<>();
+        List<Derived> derived = new ArrayList<>();
+        List<Constraint> constraints = new ArrayList<>();
+        List<String> groupBy = new ArrayList<>();
+        common(file, root, true, domains, derived, constraints, groupBy, false);
+        ObjectNode empty = JsonNodeFactory.instance.objectNode();
+        return new SweepSpec(name, description, file, root, List.of(), Map.of(), empty, false, empty, false, empty, cost,
+                List.copyOf(domains), List.copyOf(derived), List.copyOf(constraints), List.copyOf(groupBy), train);
+    }
+
+    /** Whether this is an LLM training study ({@code train:}) rather than an ASTRA-sim one. */
+    public boolean isTrain() {
+        return train != null;
+    }
+
+    /** Validates a path of the spec's kind: section.key[i] for ASTRA-sim studies, a training path for training ones. */
+    static void checkPath(String key, String where, boolean train) {
+        if (train) TrainPath.parse(key, where);
+        else ParamPath.parse(key, where);
+    }
+
+    /** The sweep, derived, constraints and group-by sections, as both kinds of study write them. */
+    private static void common(Path file, JsonNode root, boolean train, List<Domain> domains, List<Derived> derived,
+                               List<Constraint> constraints, List<String> groupBy, boolean severalWorkloads) {
         JsonNode sw = root.get("sweep");
         if (sw != null && !sw.isNull()) {
             if (!sw.isObject()) throw InputException.at(file, "sweep", "expected a mapping of parameter path to domain");
             for (Iterator<Map.Entry<String, JsonNode>> it = sw.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                domains.add(e.getKey().startsWith("zip") ? zipped(file, e.getKey(), e.getValue())
-                        : domain(file, e.getKey(), e.getValue()));
+                domains.add(e.getKey().startsWith("zip") ? zipped(file, e.getKey(), e.getValue(), train)
+                        : domain(file, e.getKey(), e.getValue(), train));
             }
         }
         Set<String> seen = new java.util.HashSet<>();
@@ -205,17 +285,16 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                 if (!seen.add(p)) throw InputException.at(file, "sweep", p + " is swept twice");
             }
         }
-        List<Derived> derived = new ArrayList<>();
         JsonNode dv = root.get("derived");
         if (dv != null && !dv.isNull()) {
             if (!dv.isObject()) throw InputException.at(file, "derived", "expected a mapping of parameter path to expression");
+            if (train) throw InputException.at(file, "derived", "not supported in a training study yet (dp is derived by itself)");
             for (Iterator<Map.Entry<String, JsonNode>> it = dv.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 ParamPath p = ParamPath.parse(e.getKey(), file + ": derived");
                 derived.add(new Derived(p, Expressions.compile(e.getValue().asText(), file + ": derived." + e.getKey())));
             }
         }
-        List<Constraint> constraints = new ArrayList<>();
         JsonNode cs = root.get("constraints");
         if (cs != null && !cs.isNull()) {
             for (JsonNode c : cs.isArray() ? cs : List.of(cs)) {
@@ -228,10 +307,9 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         if (root.hasNonNull("colour-by") && !columns.contains(root.get("colour-by").asText()))
             throw InputException.at(file, "colour-by", "'" + root.get("colour-by").asText() + "' is not a swept or derived "
                     + "parameter; expected one of " + columns);
-        List<String> groupBy = new ArrayList<>();
         JsonNode gb = root.get("group-by");
         if (gb == null || gb.isNull()) {
-            if (workloads.size() > 1) groupBy.add("workload");
+            if (severalWorkloads) groupBy.add("workload");
         } else {
             for (JsonNode g : gb.isArray() ? gb : List.of(gb)) {
                 if (!columns.contains(g.asText()))
@@ -240,9 +318,6 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                 if (!groupBy.contains(g.asText())) groupBy.add(g.asText());
             }
         }
-        return new SweepSpec(name, description, file, root, List.copyOf(workloads), java.util.Map.copyOf(chakra), network,
-                networkV1, system,
-                systemV1, run, cost, List.copyOf(domains), List.copyOf(derived), List.copyOf(constraints), List.copyOf(groupBy));
     }
 
     ObjectNode section(String section) {
@@ -254,8 +329,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         };
     }
 
-    private static Domain domain(Path file, String key, JsonNode v) {
-        ParamPath.parse(key, file + ": sweep");
+    private static Domain domain(Path file, String key, JsonNode v, boolean train) {
+        checkPath(key, file + ": sweep", train);
         String where = "sweep." + key;
         if (v.isArray()) {
             List<Object> values = new ArrayList<>();
@@ -270,7 +345,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                     throw InputException.at(file, where + "." + k, "unknown range key; expected from, to and step (a linear "
                             + "range) or factor (a geometric one), nothing more for a continuous range (search), or values");
             }
-            if (v.has("values")) return domain(file, key, v.get("values"));
+            if (v.has("values")) return domain(file, key, v.get("values"), train);
             if (!v.has("from") || !v.has("to"))
                 throw InputException.at(file, where, "a range needs from and to, and step (linear) or factor (geometric) "
                         + "for a grid; without them it is continuous (search only)");
@@ -300,7 +375,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         return n.asDouble();
     }
 
-    private static Domain zipped(Path file, String key, JsonNode v) {
+    private static Domain zipped(Path file, String key, JsonNode v, boolean train) {
         String where = "sweep." + key;
         if (!v.isObject() || v.isEmpty())
             throw InputException.at(file, where, "a zipped group is a mapping of parameter path to a list of values");
@@ -308,7 +383,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         List<List<Object>> columns = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            ParamPath.parse(e.getKey(), file + ": " + where);
+            checkPath(e.getKey(), file + ": " + where, train);
             if (!e.getValue().isArray()) throw InputException.at(file, where + "." + e.getKey(), "expected a list of values");
             List<Object> col = new ArrayList<>();
             e.getValue().forEach(col::add);

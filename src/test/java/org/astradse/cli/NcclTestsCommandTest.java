@@ -38,10 +38,10 @@ class NcclTestsCommandTest {
         CollectiveCommandTest.Run zero = CollectiveCommandTest.run("nccl-tests", "--cluster", bad.toString(), "--op", "all_reduce");
         assertEquals(2, zero.status());
         assertTrue(zero.err().contains("network.bandwidth[1]") && zero.err().contains(bad.toString()), zero.err());
-        Files.writeString(bad, Files.readString(bad).replace("bandwidth: [450, 0]", "bandwidth: [450, 50]").replace("ib-ndr", "ib-xdr"));
+        Files.writeString(bad, Files.readString(bad).replace("bandwidth: [450, 0]", "bandwidth: [450, 50]").replace("ib-ndr", "ib-ndz"));
         CollectiveCommandTest.Run fabric = CollectiveCommandTest.run("nccl-tests", "--cluster", bad.toString(), "--op", "all_reduce");
         assertEquals(2, fabric.status());
-        assertTrue(fabric.err().contains("fabric[1]") && fabric.err().contains("ib-xdr"), fabric.err());
+        assertTrue(fabric.err().contains("fabric[1]") && fabric.err().contains("ib-ndz"), fabric.err());
         CollectiveCommandTest.Run size = CollectiveCommandTest.run("nccl-tests", "--cluster", "sweeps/clusters/aws-p5.yaml", "--op",
                 "all_reduce", "-b", "-8");
         assertEquals(2, size.status());

@@ -1,0 +1,31 @@
+package org.astradse.sweep;
+
+import java.util.List;
+import org.astradse.report.PointRow;
+
+/**
+ * What the sweep and search engines need of a study: its domains, its size, its CSV header and one design point's
+ * evaluation (never throwing for a bad point: it becomes an infeasible or failed row). Two kinds: ASTRA-sim studies
+ * ({@link SweepSpace}) and LLM training studies ({@link TrainSpace}); the engines, files and fronts are shared.
+ */
+public interface DesignSpace {
+    /** The study a spec describes. */
+    static DesignSpace of(SweepSpec spec) {
+        return spec.isTrain() ? new TrainSpace(spec) : new SweepSpace(spec);
+    }
+
+    SweepSpec spec();
+
+    long size();
+
+    List<String> header();
+
+    List<Domain> domains();
+
+    PointRow evaluate(long id);
+
+    PointRow evaluate(long id, long[] index);
+
+    /** The swept parameters' cells of a point (a resumed search checks its journal against them). */
+    List<String> sweptCells(long[] index);
+}

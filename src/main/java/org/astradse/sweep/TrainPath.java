@@ -1,0 +1,51 @@
+package org.astradse.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.astradse.InputException;
+
+/**
+ * Where a swept value goes in a training study's configuration: dotted keys under {@code model}, {@code parallel}
+ * or {@code cluster}, optionally ending in an element {@code [i]} — {@code parallel.tp}, {@code model} (a bundled
+ * name), {@code model.layers}, {@code cluster.network.bandwidth[1]}, {@code cluster.fabric[1]}, {@code cluster}
+ * (a bundled cluster) — or {@code seq-len}. The path is also the value's column name.
+ */
+public record TrainPath(String text, List<String> keys, int index) {
+    private static final Pattern SYNTAX = Pattern.compile("((?:model|parallel|cluster)(?:\\.[A-Za-z0-9_\\-]+)*|seq-len)(?:\\[(\\d+)])?");
+
+    public static TrainPath parse(String text, String where) {
+        Matcher m = SYNTAX.matcher(text.trim());
+        if (!m.matches())
+            throw new InputException(where + ": '" + text + "' is not a training parameter path; expected model, model.KEY, "
+                    + "parallel.KEY, cluster.KEY, cluster.network.KEY[i] or seq-len (e.g. parallel.tp, cluster.network.bandwidth[1])");
+        return new TrainPath(text.trim(), List.of(m.group(1).split("\\.")), m.group(2) == null ? -1 : Integer.parseInt(m.group(2)));
+    }
+
+    /** Sets the value in the configuration tree; an element path needs a list long enough. */
+    public void set(ObjectNode root, JsonNode value) {
+        ObjectNode at = root;
+        for (int i = 0; i < keys.size() - 1; i++) {
+            JsonNode next = at.get(keys.get(i));
+            if (next == null || next.isNull()) next = at.putObject(keys.get(i));
+            if (!next.isObject())
+                throw new InputException(text + ": " + String.join(".", keys.subList(0, i + 1)) + " is '" + next.asText()
+                        + "' here, not a mapping (sweep it whole, or give the base a mapping)");
+            at = (ObjectNode) next;
+        }
+        String last = keys.get(keys.size() - 1);
+        if (index < 0) {
+            at.set(last, value);
+            return;
+        }
+        JsonNode list = at.get(last);
+        if (list == null || !list.isArray())
+            throw new InputException(text + ": " + String.join(".", keys) + " is not a list here");
+        if (index >= list.size())
+            throw new InputException(text + ": " + String.join(".", keys) + " has " + list.size() + " entries, no [" + index + "]");
+        ((ArrayNode) list).set(index, value);
+    }
+}

@@ -1,0 +1,206 @@
+package org.astradse.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.astradse.InputException;
+import org.astradse.cost.UnitCosts;
+import org.astradse.hw.FabricProfile;
+import org.astradse.report.PointRow;
+import org.astradse.sim.LlmTrainer;
+import org.astradse.sim.TrainResult;
+import org.astradse.workload.llm.TrainConfig;
+
+/**
+ * An LLM training study: every design point is the base training configuration with the point's swept values
+ * written at their {@link TrainPath}s, run by {@link LlmTrainer}. A layout that cannot run (tp not dividing the
+ * heads, a batch that does not divide, memory above the GPU's) is an {@code infeasible} row with the trainer's
+ * reason; a value that is wrong in itself (an unknown model or fabric, a zero degree) stops the study before the
+ * first point. Objectives: iteration time ({@code end_to_end_ns}) against the cluster's network cost (its fabrics'
+ * unit costs, or the spec's {@code cost.unit-costs} by fabric name).
+ */
+public final class TrainSpace implements DesignSpace {
+    /** The training metrics of a row, between the parameters and npus (names are a contract of points.csv). */
+    public static final List<String> METRICS = List.of("dp", "micro_batches", "tokens_per_s_per_gpu", "model_tflops_per_gpu",
+            "mfu", "memory_peak_bytes_per_gpu", "bubble_ns", "tp_ns", "cp_ns", "ep_ns", "pp_ns", "dp_ns", "optimizer_ns");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CHECK_ALL_UP_TO = 2_000;
+
+    private final SweepSpec spec;
+    private final Grid grid;
+    private final List<TrainPath> paths = new ArrayList<>();
+    private final List<Integer> domainOfPath = new ArrayList<>();
+    private final Map<String, UnitCosts> unitCosts = new HashMap<>();
+
+    public TrainSpace(SweepSpec spec) {
+        this.spec = spec;
+        this.grid = spec.enumerable() ? new Grid(spec.domains()) : null;
+        for (int k = 0; k < spec.domains().size(); k++) {
+            for (String p : spec.domains().get(k).paths()) {
+                paths.add(TrainPath.parse(p, spec.file() + ": sweep"));
+                domainOfPath.add(k);
+            }
+        }
+        JsonNode uc = spec.cost().get("unit-costs");
+        if (uc != null) {
+            if (!uc.isObject()) throw InputException.at(spec.file(), "cost.unit-costs", "expected a mapping fabric → {link, switch, nic}");
+            for (Iterator<Map.Entry<String, JsonNode>> it = uc.fields(); it.hasNext(); ) {
+                var e = it.next();
+                FabricProfile f;
+                try {
+                    f = FabricProfile.named(e.getKey());
+                } catch (InputException x) {
+                    throw InputException.at(spec.file(), "cost.unit-costs." + e.getKey(), x.getMessage());
+                }
+                unitCosts.put(f.name(), FabricProfile.unitCosts(e.getValue(), f.unitCosts(), spec.file(), "cost.unit-costs." + e.getKey()));
+            }
+        }
+        validate();
+    }
+
+    @Override
+    public SweepSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public long size() {
+        if (grid == null) throw new InputException("the space has a continuous range (from/to without step or factor); "
+                + "a grid sweep needs a step or factor — or use `search`");
+        return grid.size();
+    }
+
+    @Override
+    public List<String> header() {
+        return PointRow.header(spec.parameterColumns(), METRICS);
+    }
+
+    @Override
+    public List<Domain> domains() {
+        return spec.domains();
+    }
+
+    @Override
+    public PointRow evaluate(long id) {
+        return evaluate(id, grid.digits(id));
+    }
+
+    @Override
+    public List<String> sweptCells(long[] index) {
+        List<String> cells = new ArrayList<>();
+        List<Map<String, Object>> values = values(index);
+        for (int i = 0; i < paths.size(); i++) cells.add(SweepSpace.format(values.get(domainOfPath.get(i)).get(paths.get(i).text())));
+        return cells;
+    }
+
+    private List<Map<String, Object>> values(long[] index) {
+        List<Map<String, Object>> values = new ArrayList<>(index.length);
+        for (int k = 0; k < index.length; k++) values.add(spec.domains().get(k).valuesAt(index[k]));
+        return values;
+    }
+
+    /** The configuration tree of a point: the base with the point's values (only domain {@code only}'s if ≥ 0). */
+    private ObjectNode tree(List<Map<String, Object>> values, int only) {
+        ObjectNode t = spec.train().deepCopy();
+        for (int i = 0; i < paths.size(); i++) {
+            int k = domainOfPath.get(i);
+            if (only >= 0 && k != only) continue;
+            paths.get(i).set(t, JSON.valueToTree(values.get(k).get(paths.get(i).text())));
+        }
+        return t;
+    }
+
+    @Override
+    public PointRow evaluate(long id, long[] index) {
+        List<String> cells = sweptCells(index);
+        List<String> blank = new ArrayList<>();
+        for (int i = 0; i < METRICS.size(); i++) blank.add("");
+        long npus = 0;
+        try {
+            ObjectNode t = tree(values(index), -1);
+            TrainConfig cfg = TrainConfig.fromTree(t, spec.file());
+            npus = cfg.cluster().totalGpus();
+            String violated = violatedConstraint(t, npus);
+            if (violated != null)
+                return new PointRow(id, PointRow.INFEASIBLE, "constraint '" + violated + "' is false", cells, npus, 0, 0, 0, 0, blank);
+            TrainResult r = LlmTrainer.run(cfg);
+            if (!r.feasible()) return new PointRow(id, PointRow.INFEASIBLE, r.reason(), cells, npus, 0, 0, 0, 0, blank);
+            double usd = cfg.cluster().networkCostUsd(unitCosts);
+            long iter = Math.round(r.iterationNs());
+            long compute = Math.round(r.computeNs());
+            List<String> m = List.of(Integer.toString(r.dp()), Integer.toString(r.microBatches()),
+                    PointRow.twoDecimals(r.tokensPerSecondPerGpu()), PointRow.twoDecimals(r.modelTflopsPerGpu()),
+                    String.format(Locale.ROOT, "%.4f", r.mfu()), Long.toString(Math.round(r.memoryPeakBytesPerGpu())),
+                    ns(r.bubbleNs()), ns(r.tpNs()), ns(r.cpNs()), ns(r.epNs()), ns(r.ppNs()), ns(r.dpNs()), ns(r.optimizerNs()));
+            return new PointRow(id, PointRow.OK, "", cells, npus, iter, compute, iter - compute, usd, m);
+        } catch (InputException e) {
+            return new PointRow(id, PointRow.INFEASIBLE, e.getMessage(), cells, npus, 0, 0, 0, 0, blank);
+        } catch (RuntimeException e) {
+            return new PointRow(id, PointRow.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), cells, npus, 0, 0, 0, 0, blank);
+        }
+    }
+
+    private static String ns(double v) {
+        return Long.toString(Math.round(v));
+    }
+
+    private String violatedConstraint(ObjectNode t, long npus) {
+        if (spec.constraints().isEmpty()) return null;
+        Map<String, Object> vars = new LinkedHashMap<>();
+        for (String k : List.of("model", "parallel", "cluster")) {
+            JsonNode v = t.get(k);
+            vars.put(k, v == null ? Map.of() : v.isObject() ? JSON.convertValue(v, Map.class) : v.asText());
+        }
+        vars.put("gpus", npus);
+        for (SweepSpec.Constraint c : spec.constraints()) {
+            Object v;
+            try {
+                v = Expressions.evaluate(c.expression(), vars);
+            } catch (Expressions.Failure f) {
+                throw new InputException("constraint '" + c.source() + "': " + f.getMessage());
+            }
+            if (!(v instanceof Boolean b)) throw new InputException("constraint '" + c.source() + "' is not true or false");
+            if (!b) return c.source();
+        }
+        return null;
+    }
+
+    /**
+     * Spec-wide mistakes stop the study before the first point: the base must parse, and every domain value written
+     * alone into the base must parse too (an unknown model, GPU or fabric name, a zero or fractional degree) — what
+     * fails only with other values (a layout the trainer finds infeasible) is left to the rows.
+     */
+    private void validate() {
+        try {
+            TrainConfig.fromTree(spec.train(), spec.file());
+        } catch (InputException e) {
+            throw new InputException(spec.file() + ": train: " + e.getMessage());
+        }
+        for (int k = 0; k < spec.domains().size(); k++) {
+            Domain d = spec.domains().get(k);
+            if (d instanceof Domain.Continuous) continue;
+            long n = d.size();
+            long[] check = n <= CHECK_ALL_UP_TO ? null : new long[] {0, n - 1};
+            for (long j = 0; j < (check == null ? n : check.length); j++) {
+                long e = check == null ? j : check[(int) j];
+                Map<String, Object> vals = d.valuesAt(e);
+                List<Map<String, Object>> values = new ArrayList<>();
+                for (int q = 0; q < spec.domains().size(); q++) values.add(q == k ? vals : Map.of());
+                try {
+                    TrainConfig.fromTree(tree(values, k), spec.file());
+                } catch (InputException x) {
+                    String shown = vals.size() == 1 ? SweepSpace.format(vals.values().iterator().next()) : vals.toString();
+                    throw new InputException(spec.file() + ": sweep." + String.join(", ", d.paths()) + ": value " + shown
+                            + " cannot run: " + x.getMessage());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.astradse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sweeps and searches over training studies ({@code train:} specs): rows, fronts, determinism and spec mistakes. */
+class TrainSweepTest {
+    @TempDir
+    Path dir;
+
+    static final String BASE = """
+            name: t
+            train:
+              model: llama3-8b
+              parallel: {tp: 1, pp: 1, micro-batch: 1, global-batch: 256, precision: bf16}
+              cluster:
+                gpu: H100-SXM
+                network: {topology: [Switch, Switch], npus_count: [8, 8], bandwidth: [450, 50]}
+                fabric: [nvlink4-nvswitch, ib-ndr]
+            """;
+
+    Path spec(String sweep) throws Exception {
+        Path f = dir.resolve("spec.yaml");
+        Files.writeString(f, BASE + sweep);
+        return f;
+    }
+
+    @Test
+    void aLayoutSweepWritesTrainingColumnsAndInfeasibleRows() throws Exception {
+        Path f = spec("""
+                sweep:
+                  parallel.tp: [1, 2, 4, 8, 16]
+                  parallel.pp: [1, 2, 4]
+                  zip-net:
+                    cluster.network.bandwidth[1]: [25, 50]
+                    cluster.fabric[1]: [ib-hdr, ib-ndr]
+                """);
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("a").toString(), "--threads", "2");
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = Files.readAllLines(dir.resolve("a/points.csv"));
+        assertEquals(1 + 5 * 3 * 2, lines.size());
+        String header = lines.get(0);
+        for (String c : new String[] {"parallel.tp", "cluster.fabric[1]", "tokens_per_s_per_gpu", "mfu", "memory_peak_bytes_per_gpu",
+                "dp_ns", "end_to_end_ns", "network_cost_usd"})
+            assertTrue(header.contains(c), c + " in " + header);
+        // tp 16 does not divide Llama 3 8B's 8 KV heads: an infeasible row naming the numbers
+        assertTrue(lines.stream().anyMatch(l -> l.contains("infeasible") && l.contains("tp 16 does not divide kv-heads 8")));
+        // cost: 64 GPUs × (450 GB/s × (4 + 13) $ NVLink, LIBRA InterPackage + 25 or 50 GB/s × (7.8 + 18 + 31.6) $ IB,
+        // LIBRA InterPod) = 489,600 + 91,840 or 183,680 $
+        assertTrue(lines.stream().anyMatch(l -> l.endsWith(",581440.00")), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.endsWith(",673280.00")));
+        // the same files with one thread
+        CollectiveCommandTest.Run r1 = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("b").toString(), "--threads", "1");
+        assertEquals(0, r1.status(), r1.err());
+        assertEquals(Files.readString(dir.resolve("a/points.csv")), Files.readString(dir.resolve("b/points.csv")));
+        assertEquals(Files.readString(dir.resolve("a/pareto.csv")), Files.readString(dir.resolve("b/pareto.csv")));
+        // a search over the same study runs
+        CollectiveCommandTest.Run s = CollectiveCommandTest.run("search", f.toString(), "--budget", "12", "--population", "6",
+                "--seed", "1", "--out", dir.resolve("s").toString());
+        assertEquals(0, s.status(), s.err());
+        assertEquals(13, Files.readAllLines(dir.resolve("s/points.csv")).size());
+    }
+
+    @Test
+    void studyWideMistakesStopBeforeTheFirstPoint() throws Exception {
+        String[][] cases = {
+                {"sweep:\n  model: [llama3-8b, llama9-8b]\n", "sweep.model"},
+                {"sweep:\n  parallel.tp: [1, 0]\n", "parallel.tp"},
+                {"sweep:\n  paralel.tp: [1, 2]\n", "paralel.tp"},
+                {"sweep:\n  cluster.fabric[1]: [ib-ndr, ib-ndx]\n", "cluster.fabric[1]"},
+                {"sweep:\n  parallel.tp: [1, 2]\ncost: {unit-costs: {ib-nd: {link: 1}}}\n", "cost.unit-costs.ib-nd"},
+        };
+        for (String[] c : cases) {
+            Path f = spec(c[0]);
+            Path out = dir.resolve("x");
+            CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", out.toString(), "--force");
+            assertEquals(2, r.status(), c[0] + r.out());
+            assertTrue(r.err().contains(c[1]) && r.err().contains(f.toString()) && !r.err().contains("Exception"), r.err());
+            assertTrue(!Files.exists(out.resolve("points.csv")), c[0]);
+        }
+    }
+}
