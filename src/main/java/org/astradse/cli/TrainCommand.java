@@ -57,7 +57,7 @@ final class TrainCommand implements Callable<Integer> {
         num(o, "tokensPerSecondPerGpu", r.tokensPerSecondPerGpu());
         num(o, "modelTflopsPerGpu", r.modelTflopsPerGpu());
         o.put("modelFlopsCounting", "Megatron-LM model FLOPs, causal attention (current Megatron-LM num_floating_point_operations)");
-        num(o, "modelTflopsPerGpuNonCausal", r.feasible() ? r.modelTflopsPerGpu() * r.modelFlopsNonCausal() / r.modelFlopsPerIteration() : Double.NaN);
+        num(o, "modelTflopsPerGpuNonCausal", Double.isFinite(r.iterationNs()) ? r.modelTflopsPerGpu() * r.modelFlopsNonCausal() / r.modelFlopsPerIteration() : Double.NaN);
         num(o, "mfu", r.mfu());
         o.put("mfuBasis", "dense 16-bit peak of " + cfg.cluster().gpu().name() + " (" + cfg.cluster().gpu().peakTflops("bf16") + " TFLOP/s)");
         num(o, "memoryPeakBytesPerGpu", r.memoryPeakBytesPerGpu());
@@ -94,7 +94,8 @@ final class TrainCommand implements Callable<Integer> {
                 r.microBatches(), p.microBatch()));
         if (!r.feasible()) {
             sb.append("infeasible: ").append(r.reason()).append('\n');
-            return sb.toString();
+            if (!Double.isFinite(r.iterationNs())) return sb.toString();
+            sb.append("if it fit: ");
         }
         sb.append(String.format(Locale.ROOT, "iteration %.3f s, %.1f tokens/s/GPU, %.1f model TFLOP/s/GPU (causal), MFU %.1f %%%n",
                 r.iterationNs() / 1e9, r.tokensPerSecondPerGpu(), r.modelTflopsPerGpu(), 100 * r.mfu()));

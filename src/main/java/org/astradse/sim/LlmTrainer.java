@@ -471,13 +471,12 @@ public final class LlmTrainer {
                     mem = mm;
                 }
             }
+            // a configuration above the GPU's memory is infeasible, but keeps its times: what it would take if it fit
             double capacity = gpu.hbmCapacityBytes();
-            if (worst > capacity)
-                return TrainResult.infeasible(String.format(Locale.ROOT, "memory %.1f GiB per GPU exceeds the %s's %.0f GiB "
-                                + "(weights %.1f, gradients %.1f, optimizer %.1f, activations %.1f, other %.1f GiB)",
-                        gib(worst), gpu.name(), gpu.hbmGB(), gib(mem.get("weights")), gib(mem.get("gradients")),
-                        gib(mem.get("optimizer")), gib(mem.get("activations")), gib(mem.get("other"))),
-                        n, dp, mbs, params, active, mem, worst);
+            String tooBig = worst <= capacity ? "" : String.format(Locale.ROOT, "memory %.1f GiB per GPU exceeds the %s's %.0f GiB "
+                            + "(weights %.1f, gradients %.1f, optimizer %.1f, activations %.1f, other %.1f GiB)",
+                    gib(worst), gpu.name(), gpu.hbmGB(), gib(mem.get("weights")), gib(mem.get("gradients")),
+                    gib(mem.get("optimizer")), gib(mem.get("activations")), gib(mem.get("other")));
 
             // breakdown on the critical stage
             double compute = 0;
@@ -501,7 +500,7 @@ public final class LlmTrainer {
             double flops = LlmMath.modelFlopsPerToken(m, true) * tokensIter;
             double flopsNc = LlmMath.modelFlopsPerToken(m, false) * tokensIter;
             double tflops = flops / seconds / n / 1e12;
-            return new TrainResult(true, "", iteration, tokensIter / seconds / n, tflops, tflops / peak16, worst, mem, compute,
+            return new TrainResult(tooBig.isEmpty(), tooBig, iteration, tokensIter / seconds / n, tflops, tflops / peak16, worst, mem, compute,
                     bubble, tp, cp, ep, ppT, dpExposed[critical] + dpIn, optT[critical], flops, flopsNc, n, dp, mbs, params,
                     active);
         }

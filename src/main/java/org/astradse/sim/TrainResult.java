@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * One training iteration of an LLM configuration, as {@code train --json} reports it (a contract). Times in ns,
  * memory in bytes (of the worst pipeline stage). An infeasible configuration has {@code feasible = false}, a
- * {@code reason} naming the numbers, and whatever could still be computed (memory of an over-full GPU, or NaN).
+ * {@code reason} naming the numbers, and whatever could still be computed: a layout that cannot run has no times
+ * (NaN), one that does not fit the GPU's memory has its memory and the times it would take if it fit.
  *
  * @param iterationNs        one iteration, ns
  * @param computeNs          compute on the critical stage (GEMMs, attention, element-wise), ns

@@ -27,7 +27,10 @@ import org.astradse.InputException;
  *                           MoE guidance and the Megatron-Bridge MoE recipes (Qwen3, DeepSeek-V3, Mixtral) set it:
  *                           the experts take the sequence-parallel tokens whole
  * @param tpCommOverlap      TP collectives pipelined with their GEMMs (auto: on for Hopper and later GPUs)
- * @param attention          flash (fused, scores never stored) or unfused (2022 Megatron: scores stored, softmax in HBM)
+ * @param attention          flash (fused, scores never stored) or unfused (2021–22 Megatron: scores stored, softmax in
+ *                           HBM); default: unfused for fp16 runs — the fp16 mixed precision of Megatron before
+ *                           FlashAttention (Narayanan et al. 2021, Korthikanti et al. 2022; bf16 replaced fp16 in the
+ *                           Megatron recipes that adopted fused attention) — flash for bf16 and fp8
  * @param gradReduceBf16     gradients kept and reduced in bf16 (2 B) instead of fp32 (4 B); default: for FP8 runs (the
  *                           Megatron-Core / NeMo recipes, whose DDP default keeps gradients in the parameters' 16-bit
  *                           type), fp32 otherwise (Megatron-LM forces fp32 accumulation for bf16 and fp16 runs)
@@ -66,6 +69,7 @@ public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, bo
                 opt, f.choice("precision", "bf16", PRECISIONS), f.bool("overlap-grad-reduce", true),
                 f.bool("overlap-param-gather", true), f.positiveInt("expert-tp", 1),
                 f.choice("tp-comm-overlap", "auto", List.of("auto", "true", "false")),
-                f.choice("attention", "flash", List.of("flash", "unfused")), f.bool("grad-reduce-in-bf16", f.choice("precision", "bf16", PRECISIONS).equals("fp8")));
+                f.choice("attention", f.choice("precision", "bf16", PRECISIONS).equals("fp16") ? "unfused" : "flash",
+                        List.of("flash", "unfused")), f.bool("grad-reduce-in-bf16", f.choice("precision", "bf16", PRECISIONS).equals("fp8")));
     }
 }
