@@ -25,6 +25,11 @@ final class TrainCommand implements Callable<Integer> {
             + "memoryPeakBytesPerGpu, memoryBytes, feasible, reason, computeNs, bubbleNs, tpNs, cpNs, epNs, ppNs, dpNs, optimizerNs)")
     boolean json;
 
+    @Option(names = "--export-chakra", paramLabel = "DIR",
+            description = "also write the generated workload as Chakra ET (DIR/llm.R.et, one per rank), its communicator groups "
+                    + "(comm_groups.json) and an ASTRA-sim 2.0 network.yml and system.json for the cluster")
+    Path exportChakra;
+
     @Option(names = "--bench", paramLabel = "N", defaultValue = "0",
             description = "run the configuration N times after N warm-ups in this process; adds meanNanosPerConfiguration")
     int bench;
@@ -34,6 +39,11 @@ final class TrainCommand implements Callable<Integer> {
         if (bench < 0) throw new InputException("--bench: expected a number of runs >= 0, found " + bench);
         TrainConfig cfg = TrainConfig.parse(config);
         TrainResult r = LlmTrainer.run(cfg);
+        if (exportChakra != null) {
+            int ranks = LlmTrainer.exportChakra(cfg, exportChakra);
+            System.err.printf(Locale.ROOT, "Chakra ET written: %s/llm.{0..%d}.et, comm_groups.json, network.yml, system.json%n",
+                    exportChakra, ranks - 1);
+        }
         double meanNs = Double.NaN;
         if (bench > 0) {
             for (int i = 0; i < bench; i++) LlmTrainer.run(cfg);

@@ -12,6 +12,8 @@ import org.astradse.workload.llm.LlmMath;
 import org.astradse.workload.llm.ParallelConfig;
 import org.astradse.workload.llm.TrainConfig;
 import org.astradse.workload.llm.TransformerModel;
+import org.astradse.workload.et.EtNode;
+import org.astradse.workload.et.EtWriter;
 
 /**
  * One Megatron-style training iteration on a cluster: what a rank of each pipeline stage executes, timed by the GPU
@@ -195,6 +197,9 @@ public final class LlmTrainer {
 
         // ---- one layer, one micro-batch ----
 
+        /** The blocks of the layer {@link #layer} computed last: attention and MLP compute, forward and backward, ns. */
+        double[] lastBlocks;
+
         /** Forward / backward times of one layer on one micro-batch: {compute, tp, cp, ep, dp} each. */
         double[][] layer(boolean moeLayer) {
             double h = m.hidden();
@@ -283,6 +288,12 @@ public final class LlmTrainer {
             double tpF;
             double computeF = qkv[0] + o[0] + up[0] + down[0] + attnF + ewF + moeExtraF;
             double computeB = qkv[1] + o[1] + up[1] + down[1] + attnB + ewB + moeExtraB;
+            // the layer's two blocks (attention, MLP), for the Chakra export: its compute split where its collectives sit
+            double aF = qkv[0] + attnF + o[0] + ewF / 2;
+            double aB = qkv[1] + attnB + o[1] + ewB / 2;
+            double recomputeA = p.recompute().equals("full") ? aF : p.recompute().equals("selective") ? attnF : 0;
+            double recomputeM = p.recompute().equals("full") ? computeF - aF : 0;
+            lastBlocks = new double[] {aF, computeF - aF, aB + recomputeA, computeB - aB + recomputeM};
             // backward (Megatron's LinearWithGradAccumulationAndAsyncCommunication): a column-parallel GEMM's
             // backward launches the SP re-gather of its input beside its data-gradient GEMM and the reduce-scatter
             // (without SP: the all-reduce) of that gradient beside its weight-gradient GEMM; only the excess is
@@ -500,9 +511,12 @@ public final class LlmTrainer {
             double flops = LlmMath.modelFlopsPerToken(m, true) * tokensIter;
             double flopsNc = LlmMath.modelFlopsPerToken(m, false) * tokensIter;
             double tflops = flops / seconds / n / 1e12;
+            double[] stageCompute = new double[pp];
+            for (int r = 0; r < pp; r++)
+                for (int ch = 0; ch < v; ch++) stageCompute[r] += mbs * (fPart[ch * pp + r][0] + bPart[ch * pp + r][0]);
             return new TrainResult(tooBig.isEmpty(), tooBig, iteration, tokensIter / seconds / n, tflops, tflops / peak16, worst, mem, compute,
                     bubble, tp, cp, ep, ppT, dpExposed[critical] + dpIn, optT[critical], flops, flopsNc, n, dp, mbs, params,
-                    active);
+                    active, stageCompute);
         }
 
         int dpGroupSize() {
@@ -609,6 +623,302 @@ public final class LlmTrainer {
             return out;
         }
         return null;
+    }
+
+    /**
+     * Writes the generated workload as Chakra ET, one file per rank ({@code DIR/llm.R.et}), with the communicator
+     * groups ({@code DIR/comm_groups.json}) and an ASTRA-sim 2.0 network and system for the cluster
+     * ({@code DIR/network.yml}, {@code DIR/system.json}); returns the number of ranks. See {@link ChakraExport}.
+     */
+    public static int exportChakra(TrainConfig cfg, java.nio.file.Path dir) {
+        Run run = new Run(cfg);
+        String why = run.layoutProblem();
+        if (why != null) throw new org.astradse.InputException("cannot export an infeasible layout: " + why);
+        return new ChakraExport(run).write(dir);
+    }
+
+    /**
+     * The Chakra export of a run: each rank's steps in its stage's schedule order — per layer a compute node for the
+     * attention block and one for the MLP block, the TP collectives between them (all-reduce, or with SP all-gather
+     * before and reduce-scatter after each block), MoE's dispatch and combine all-to-all around the experts, CP's K/V
+     * all-gather before attention (the all-gather form of context parallelism) — receives of the previous stage's
+     * activation (posted at the start, tags unique per micro-batch, chunk and direction) and sends to the next; after
+     * the last backward of each model chunk its gradient reduce over DP×CP (all-reduce, or reduce-scatter), then the
+     * optimizer step and the distributed optimizer's parameter all-gather. Compute durations are the trainer's
+     * kernel times in µs; collective sizes follow ASTRA-sim 2.0's convention (bytes per NPU: the all-gather's input).
+     * Ranks follow Megatron's order tp-cp-ep-dp-pp.
+     */
+    static final class ChakraExport {
+        private final Run r;
+        private final java.util.Map<String, Integer> groupIds = new java.util.LinkedHashMap<>();
+        private final java.util.Map<Integer, int[]> groups = new java.util.LinkedHashMap<>();
+
+        ChakraExport(Run r) {
+            this.r = r;
+        }
+
+        /** The id of the group of {@code size} ranks from {@code first}, {@code stride} apart (created once). */
+        private int group(String kind, int first, int stride, int size) {
+            String key = kind + ":" + first;
+            Integer id = groupIds.get(key);
+            if (id != null) return id;
+            int[] ranks = new int[size];
+            for (int i = 0; i < size; i++) ranks[i] = first + i * stride;
+            id = groupIds.size() + 1;
+            groupIds.put(key, id);
+            groups.put(id, ranks);
+            return id;
+        }
+
+        int write(java.nio.file.Path dir) {
+            Run x = r;
+            double[][] denseL = x.layer(false);
+            double[] denseB = x.lastBlocks;
+            double[][] moeL = x.m.moe() ? x.layer(true) : denseL;
+            double[] moeB = x.m.moe() ? x.lastBlocks : denseB;
+            int stages = x.pp * x.v;
+            double[][] f = new double[stages][5];
+            double[][] b = new double[stages][5];
+            x.addEmbeddingAndLoss(f, b, stages);
+            int t = x.t;
+            int c = x.c;
+            int dp = x.dp;
+            int n = x.n;
+            int ppStride = t * c * dp;
+            double act = x.tokens * x.m.hidden() * 2;
+            double p2pBytes = act / t;
+            double a2a = (double) x.p.microBatch() * x.m.seqLen() * x.te / ((double) t * c) * x.m.topk() * x.m.hidden() * 2;
+            double kv = 2.0 * x.tokens * x.m.kvHeads() * x.m.headDim() * 2;
+            try {
+                java.nio.file.Files.createDirectories(dir);
+                for (int rank = 0; rank < n; rank++) {
+                    int tpi = rank % t;
+                    int cpi = (rank / t) % c;
+                    int dpi = (rank / (t * c)) % dp;
+                    int stage = rank / ppStride;
+                    int slice = rank % ppStride; // position in the stage's tp·cp·dp grid
+                    int tpG = t > 1 ? group("tp", rank - tpi, 1, t) : 0;
+                    int cpG = c > 1 ? group("cp", rank - cpi * t, t, c) : 0;
+                    int dpG = dp * c > 1 ? group("dpcp", stage * ppStride + tpi, t, dp * c) : 0;
+                    int epG = 0;
+                    int edpG = 0;
+                    if (x.m.moe()) {
+                        int etpi = slice % x.te;
+                        int epi = (slice / x.te) % x.e;
+                        int edpi = slice / (x.te * x.e);
+                        if (x.e > 1) epG = group("ep", stage * ppStride + etpi + edpi * x.te * x.e, x.te, x.e);
+                        if (x.edp > 1) edpG = group("edp", stage * ppStride + etpi + epi * x.te, x.te * x.e, x.edp);
+                    }
+                    Nodes g = new Nodes();
+                    int[] order = Schedule.order(stage, x.pp, x.v, x.mbs);
+                    long[] lastB = new long[x.v];
+                    for (int op : order) {
+                        boolean fwd = op >= 0;
+                        int code = fwd ? op : -op - 1;
+                        int chunk = code / x.mbs;
+                        int mb = code % x.mbs;
+                        int gs = chunk * x.pp + stage;
+                        // the neighbour stages' ranks: global stage gs ± 1 lives on pipeline rank (gs ± 1) mod p
+                        int prevRank = ((gs - 1 + stages) % stages % x.pp) * ppStride + slice;
+                        int nextRank = ((gs + 1) % stages % x.pp) * ppStride + slice;
+                        // a transfer's tag names its direction, receiving global stage and micro-batch (unique, < 5·10^8)
+                        int dir0 = fwd ? 0 : 1;
+                        if (fwd && gs > 0) g.recvFirst(prevRank, rank, p2pBytes, tag(dir0, gs, mb, stages));
+                        if (!fwd && gs < stages - 1) g.recvFirst(nextRank, rank, p2pBytes, tag(dir0, gs, mb, stages));
+                        if (!fwd && gs == stages - 1) g.comp("loss_bwd_mb" + mb, lossB(x, stages));
+                        int lo = x.stageStart[gs];
+                        int hi = lo + x.stageLayers[gs];
+                        if (fwd && gs == 0) g.comp("embedding_fwd_mb" + mb, f[0][0] - (stages == 1 ? lossF(x, stages) : 0));
+                        for (int k = fwd ? lo : hi - 1; fwd ? k < hi : k >= lo; k += fwd ? 1 : -1) {
+                            boolean moe = x.m.moe() && k >= x.m.denseLayers();
+                            double[] bl = moe ? moeB : denseB;
+                            String ln = (fwd ? "fwd" : "bwd") + "_mb" + mb + "_L" + k;
+                            if (fwd) {
+                                if (c > 1) g.coll("cp_kv_" + ln, EtNode.ALL_GATHER, kv, cpG);
+                                tpBefore(g, ln + "_attn", act, tpG);
+                                g.comp("attn_" + ln, bl[0]);
+                                tpAfter(g, ln + "_attn", act, tpG);
+                                if (moe && x.e > 1) g.coll("dispatch_" + ln, EtNode.ALL_TO_ALL, a2a, epG);
+                                if (!moe) tpBefore(g, ln + "_mlp", act, tpG);
+                                g.comp("mlp_" + ln, bl[1]);
+                                if (!moe) tpAfter(g, ln + "_mlp", act, tpG);
+                                if (moe && x.e > 1) g.coll("combine_" + ln, EtNode.ALL_TO_ALL, a2a, epG);
+                            } else {
+                                if (moe && x.e > 1) g.coll("combine_grad_" + ln, EtNode.ALL_TO_ALL, a2a, epG);
+                                if (!moe) tpBefore(g, ln + "_mlp", act, tpG);
+                                g.comp("mlp_" + ln, bl[3]);
+                                if (!moe) tpAfter(g, ln + "_mlp", act, tpG);
+                                if (moe && x.e > 1) g.coll("dispatch_grad_" + ln, EtNode.ALL_TO_ALL, a2a, epG);
+                                if (c > 1) g.coll("cp_kv_" + ln, EtNode.ALL_GATHER, 2 * kv, cpG);
+                                tpBefore(g, ln + "_attn", act, tpG);
+                                g.comp("attn_" + ln, bl[2]);
+                                tpAfter(g, ln + "_attn", act, tpG);
+                            }
+                        }
+                        if (fwd && gs == stages - 1) g.comp("loss_fwd_mb" + mb, lossF(x, stages));
+                        if (!fwd && gs == 0) g.comp("embedding_bwd_mb" + mb, b[0][0] - (stages == 1 ? lossB(x, stages) : 0));
+                        if (fwd && gs < stages - 1) g.send(rank, nextRank, p2pBytes, tag(dir0, gs + 1, mb, stages));
+                        if (!fwd && gs > 0) g.send(rank, prevRank, p2pBytes, tag(dir0, gs - 1, mb, stages));
+                        if (!fwd) lastB[chunk] = g.last;
+                    }
+                    // data parallelism: each chunk's gradients after its last backward, then the optimizer step
+                    java.util.List<Long> reduces = new java.util.ArrayList<>();
+                    boolean sharded = !x.p.optimizer().equals("none");
+                    for (int ch = x.v - 1; ch >= 0; ch--) {
+                        double[] cp = x.chunkParams(ch * x.pp + stage);
+                        if (dpG != 0) reduces.add(g.collAfter("grad_reduce_chunk" + ch, sharded ? EtNode.REDUCE_SCATTER
+                                : EtNode.ALL_REDUCE, cp[0] * x.gradBytes(), dpG, lastB[ch]));
+                        if (edpG != 0 && cp[1] > 0) reduces.add(g.collAfter("expert_grad_reduce_chunk" + ch, sharded
+                                ? EtNode.REDUCE_SCATTER : EtNode.ALL_REDUCE, cp[1] * x.gradBytes(), edpG, lastB[ch]));
+                    }
+                    double shard = 0;
+                    for (int ch = 0; ch < x.v; ch++) {
+                        double[] cp = x.chunkParams(ch * x.pp + stage);
+                        shard += cp[0] / x.dpGroupSize() + (x.m.moe() ? cp[1] / Math.max(1, x.edp) : 0);
+                    }
+                    g.compAfter("optimizer", x.memBound(shard * 30), reduces);
+                    if (sharded && dpG != 0)
+                        for (int ch = 0; ch < x.v; ch++)
+                            g.coll("param_gather_chunk" + ch, EtNode.ALL_GATHER, x.chunkParams(ch * x.pp + stage)[0] * 2 / (dp * c), dpG);
+                    g.write(dir.resolve("llm." + rank + ".et"));
+                }
+                writeGroups(dir.resolve("comm_groups.json"));
+                writeNetwork(dir);
+            } catch (java.io.IOException e) {
+                throw new org.astradse.InputException("cannot write " + dir + ": " + e.getMessage());
+            }
+            return n;
+        }
+
+        private int tag(int direction, int receiverStage, int mb, int stages) {
+            return 1 + (direction * stages + receiverStage) * r.mbs + mb;
+        }
+
+        /** The last stage's logits and loss, forward and backward, ns (what addEmbeddingAndLoss adds there). */
+        private static double lossF(Run x, int stages) {
+            double[] lg = x.gemmFb(x.tokens, (double) x.m.vocab() / x.t, x.m.hidden());
+            return lg[0] + x.memBound(x.tokens * x.m.vocab() / x.t * 4 * 3);
+        }
+
+        private static double lossB(Run x, int stages) {
+            double[] lg = x.gemmFb(x.tokens, (double) x.m.vocab() / x.t, x.m.hidden());
+            return lg[1] + x.memBound(x.tokens * x.m.vocab() / x.t * 4 * 3);
+        }
+
+        private void tpBefore(Nodes g, String name, double act, int tpG) {
+            if (tpG == 0 || !r.p.sp()) return;
+            g.coll("tp_ag_" + name, EtNode.ALL_GATHER, act / r.t, tpG);
+        }
+
+        private void tpAfter(Nodes g, String name, double act, int tpG) {
+            if (tpG == 0) return;
+            if (r.p.sp()) g.coll("tp_rs_" + name, EtNode.REDUCE_SCATTER, act, tpG);
+            else g.coll("tp_ar_" + name, EtNode.ALL_REDUCE, act, tpG);
+        }
+
+        private void writeGroups(java.nio.file.Path file) throws java.io.IOException {
+            com.fasterxml.jackson.databind.node.ObjectNode o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+            for (var e : groups.entrySet()) {
+                var a = o.putArray(Integer.toString(e.getKey()));
+                for (int x : e.getValue()) a.add(x);
+            }
+            java.nio.file.Files.writeString(file, o.toPrettyString() + "\n");
+        }
+
+        /** The cluster as an ASTRA-sim 2.0 network (GB/s of 2^30 B: the cluster's 10^9 B/s converted here) and system. */
+        private void writeNetwork(java.nio.file.Path dir) throws java.io.IOException {
+            StringBuilder topo = new StringBuilder();
+            StringBuilder npus = new StringBuilder();
+            StringBuilder bw = new StringBuilder();
+            StringBuilder lat = new StringBuilder();
+            for (org.astradse.hw.Cluster.Dim d : r.cl.dims()) {
+                String sep = topo.length() == 0 ? "" : ", ";
+                topo.append(sep).append(d.topology().referenceName());
+                npus.append(sep).append(d.npus());
+                bw.append(sep).append(String.format(Locale.ROOT, "%.4f", d.bandwidthGBps() * 1e9 / Units.NETWORK_GB_BYTES));
+                double l = d.latencyNs() > 0 ? d.latencyNs() : d.fabric().defaultLatencyNs();
+                lat.append(sep).append(String.format(Locale.ROOT, "%.1f", l));
+            }
+            java.nio.file.Files.writeString(dir.resolve("network.yml"), "# " + r.cl.gpu().name() + " cluster for ASTRA-sim 2.0 "
+                    + "(bandwidth in ASTRA-sim's GB/s, GB = 2^30 B, converted from the cluster's 10^9 B/s)\n"
+                    + "topology: [ " + topo + " ]\nnpus_count: [ " + npus + " ]\nbandwidth: [ " + bw + " ]\nlatency: [ " + lat + " ]\n");
+            String impl = "[" + String.join(", ", java.util.Collections.nCopies(r.cl.dims().size(), "\"ring\"")) + "]";
+            java.nio.file.Files.writeString(dir.resolve("system.json"), "{\n  \"scheduling-policy\": \"LIFO\",\n"
+                    + "  \"endpoint-delay\": 10,\n  \"active-chunks-per-dimension\": 1,\n  \"preferred-dataset-splits\": 4,\n"
+                    + "  \"all-reduce-implementation\": " + impl + ",\n  \"all-gather-implementation\": " + impl + ",\n"
+                    + "  \"reduce-scatter-implementation\": " + impl + ",\n  \"all-to-all-implementation\": " + impl + ",\n"
+                    + "  \"collective-optimization\": \"localBWAware\",\n  \"local-mem-bw\": "
+                    + String.format(Locale.ROOT, "%.0f", r.gpu.hbmGBps()) + ",\n  \"boost-mode\": 0,\n  \"roofline-enabled\": 0\n}\n");
+        }
+    }
+
+    /** One rank's ET nodes in program order: each depends on the one before (the compute stream), receives on nothing. */
+    static final class Nodes {
+        final java.util.List<EtWriter.Node> nodes = new java.util.ArrayList<>();
+        long last = -1;
+        private final java.util.List<Long> pendingRecv = new java.util.ArrayList<>();
+
+        private long add(String name, int type, long micros, java.util.List<Long> deps, java.util.List<EtWriter.Attr> attrs) {
+            long id = nodes.size();
+            nodes.add(new EtWriter.Node(id, name, type, java.util.List.copyOf(deps), micros, attrs));
+            return id;
+        }
+
+        private java.util.List<Long> chain() {
+            java.util.List<Long> d = new java.util.ArrayList<>();
+            if (last >= 0) d.add(last);
+            d.addAll(pendingRecv);
+            pendingRecv.clear();
+            return d;
+        }
+
+        /** A receive posted at the start; the next node waits for it. */
+        void recvFirst(int src, int dst, double bytes, int tag) {
+            long id = add("recv_" + tag, EtNode.COMM_RECV_NODE, 0, java.util.List.of(), p2p(src, dst, bytes, tag));
+            pendingRecv.add(id);
+        }
+
+        void send(int src, int dst, double bytes, int tag) {
+            java.util.List<Long> d = last >= 0 ? java.util.List.of(last) : java.util.List.of();
+            add("send_" + tag, EtNode.COMM_SEND_NODE, 0, d, p2p(src, dst, bytes, tag));
+        }
+
+        private static java.util.List<EtWriter.Attr> p2p(int src, int dst, double bytes, int tag) {
+            return java.util.List.of(EtWriter.Attr.int64("comm_src", src), EtWriter.Attr.int64("comm_dst", dst),
+                    EtWriter.Attr.int64("comm_size", Math.max(1, Math.round(bytes))), EtWriter.Attr.int64("comm_tag", tag));
+        }
+
+        void comp(String name, double ns) {
+            last = add(name, EtNode.COMP_NODE, Math.max(1, Math.round(ns / 1000)), chain(), java.util.List.of());
+        }
+
+        void compAfter(String name, double ns, java.util.List<Long> deps) {
+            java.util.List<Long> d = chain();
+            for (long x : deps) if (!d.contains(x)) d.add(x);
+            last = add(name, EtNode.COMP_NODE, Math.max(1, Math.round(ns / 1000)), d, java.util.List.of());
+        }
+
+        void coll(String name, int type, double bytes, int group) {
+            last = add(name, EtNode.COMM_COLL_NODE, 0, chain(), collAttrs(type, bytes, group));
+        }
+
+        /** A collective that waits only for {@code after} (the DP stream beside the compute stream). */
+        long collAfter(String name, int type, double bytes, int group, long after) {
+            return add(name, EtNode.COMM_COLL_NODE, 0, java.util.List.of(after), collAttrs(type, bytes, group));
+        }
+
+        private static java.util.List<EtWriter.Attr> collAttrs(int type, double bytes, int group) {
+            return java.util.List.of(EtWriter.Attr.int64("comm_type", type), EtWriter.Attr.int64("comm_size",
+                    Math.max(1, Math.round(bytes))), EtWriter.Attr.string("pg_name", Integer.toString(group)));
+        }
+
+        void write(java.nio.file.Path file) throws java.io.IOException {
+            try (EtWriter out = new EtWriter(new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file)))) {
+                out.metadata(java.util.List.of(EtWriter.Attr.string("schema", "1.0.2-chakra.0.0.4"),
+                        EtWriter.Attr.string("generator", "astradse train --export-chakra")));
+                for (EtWriter.Node nd : nodes) out.node(nd);
+            }
+        }
     }
 
     static double gib(double bytes) {

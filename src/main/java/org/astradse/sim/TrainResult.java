@@ -20,17 +20,18 @@ import java.util.Map;
  * @param memory             bytes per GPU: weights, gradients, optimizer, activations, other
  * @param modelFlopsPerIteration Megatron model FLOPs of one iteration, causal counting
  * @param modelFlopsNonCausal    the same with non-causal attention counting (r0.8.0, NeMo 24.07, Korthikanti)
+ * @param stageComputeNs     compute of one iteration per pipeline stage (its TP/CP/EP/DP exposure excluded), ns
  */
 public record TrainResult(boolean feasible, String reason, double iterationNs, double tokensPerSecondPerGpu,
                           double modelTflopsPerGpu, double mfu, double memoryPeakBytesPerGpu, Map<String, Double> memory,
                           double computeNs, double bubbleNs, double tpNs, double cpNs, double epNs, double ppNs, double dpNs,
                           double optimizerNs, double modelFlopsPerIteration, double modelFlopsNonCausal, int gpus, int dp,
-                          int microBatches, double params, double activeParams) {
+                          int microBatches, double params, double activeParams, double[] stageComputeNs) {
 
     public static TrainResult infeasible(String reason, int gpus, int dp, int microBatches, double params, double active,
                                          Map<String, Double> memory, double peak) {
         double nan = Double.NaN;
         return new TrainResult(false, reason, nan, nan, nan, nan, peak, memory, nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                nan, gpus, dp, microBatches, params, active);
+                nan, gpus, dp, microBatches, params, active, new double[0]);
     }
 }
