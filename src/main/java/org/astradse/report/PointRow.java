@@ -20,7 +20,7 @@ import java.util.Locale;
  *                    breakdown), between the parameters and {@code npus}; empty cells when not ok
  */
 public record PointRow(long id, String status, String error, List<String> parameters, long npus, long endToEndNs,
-                       long computeNs, long exposedNs, double costUsd, List<String> metrics) {
+                       long computeNs, long exposedNs, double costUsd, List<String> metrics) implements java.io.Serializable {
     public PointRow(long id, String status, String error, List<String> parameters, long npus, long endToEndNs,
                     long computeNs, long exposedNs, double costUsd) {
         this(id, status, error, parameters, npus, endToEndNs, computeNs, exposedNs, costUsd, List.of());

@@ -30,7 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.astradse.InputException;
-import org.astradse.exec.OrderedExecutor;
+import org.astradse.sweep.PointEngine;
 import org.astradse.report.FolderLock;
 import org.astradse.report.ParetoFront;
 import org.astradse.report.PointRow;
@@ -74,7 +74,6 @@ public final class GeneticSearch {
 
     private static final Vec<double[]> PENALTY = Vec.of(-Double.MAX_VALUE, -Double.MAX_VALUE);
     /** Marks a point a resumed run reads from points.csv instead of simulating (the executor needs a non-null result). */
-    private static final PointRow REPLAYED = new PointRow(-1, "replayed", "", List.of(), 0, 0, 0, 0, 0);
 
     /** Default budget: 5 % of an enumerable space (at least 100), else 1,000. */
     public static long defaultBudget(SweepSpec spec) {
@@ -112,7 +111,7 @@ public final class GeneticSearch {
             ObjectNode running = org.astradse.sweep.Manifests.base(spec, version, "running", "search");
             running.put("specHash", hash);
             org.astradse.sweep.Manifests.write(manifest, running);
-            State state = new State(space, file, previous, o, stop);
+            State state = new State(space, file, previous, o, stop, PointEngine.Factory.create(o.threads()), hash);
             List<IntegerChromosome> chromosomes = new ArrayList<>();
             for (Domain d : domains) {
                 long n = d.size();
@@ -202,6 +201,8 @@ public final class GeneticSearch {
         private final List<List<String>> previous;
         private final Options options;
         private final java.util.function.BooleanSupplier stop;
+        private final PointEngine engine;
+        private final String hash;
         private final Map<List<Long>, Vec<double[]>> cache = new java.util.LinkedHashMap<>();
         long evaluated;
         long phaseBudget;
@@ -211,7 +212,9 @@ public final class GeneticSearch {
         private double refCost = Double.NaN;
 
         State(DesignSpace space, PointsFile file, List<List<String>> previous, Options options,
-              java.util.function.BooleanSupplier stop) {
+              java.util.function.BooleanSupplier stop, PointEngine engine, String hash) {
+            this.engine = engine;
+            this.hash = hash;
             this.space = space;
             this.file = file;
             this.previous = previous;
@@ -290,14 +293,16 @@ public final class GeneticSearch {
         /** Simulates these new points (ids in order) and caches their fitness. */
         private void evaluate(List<List<Long>> fresh) {
             long first = evaluated;
-            long end = OrderedExecutor.run(first, first + fresh.size(), options.threads(), 1024, id -> {
-                int i = (int) (id - first);
-                return id < previous.size() ? REPLAYED : space.evaluate(id, fresh.get(i).stream().mapToLong(Long::longValue).toArray());
-            }, (id, row) -> {
-                int i = (int) (id - first);
+            List<long[]> points = new ArrayList<>(fresh.size());
+            for (int i = 0; i < fresh.size(); i++)
+                points.add(first + i < previous.size() ? null : fresh.get(i).stream().mapToLong(Long::longValue).toArray());
+            PointEngine.Job job = PointEngine.Job.points(space, first, points);
+            long reached = engine.run(job, 0, fresh.size(), (j, row) -> {
+                long id = first + j;
+                int i = (int) (long) j;
                 Vec<double[]> fitness;
                 try {
-                    if (row == REPLAYED) { // resumed: the point is already in points.csv
+                    if (PointEngine.Job.JOURNALED.equals(row.status())) { // resumed: the point is already in points.csv
                         List<String> cells = previous.get((int) id);
                         List<String> expected = space.sweptCells(fresh.get(i).stream().mapToLong(Long::longValue).toArray());
                         if (!cells.subList(3, 3 + expected.size()).equals(expected))
@@ -314,6 +319,7 @@ public final class GeneticSearch {
                 }
                 cache.put(fresh.get(i), fitness);
             }, stop, file::flushUnchecked);
+            long end = first + reached;
             if (end < first + fresh.size()) stopped = true; // the rest of this batch stays unevaluated
             evaluated += end - first;
         }

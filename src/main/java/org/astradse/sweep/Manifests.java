@@ -98,6 +98,11 @@ public final class Manifests {
     private static final class BuildId {
         static final String ID = compute();
 
+        /** The Spark entry point runs the same model: it is not part of the model's identity (a run resumes across engines). */
+        private static boolean engineOnly(String classFile) {
+            return classFile.startsWith("org/astradse/spark/");
+        }
+
         private static String compute() {
             try {
                 MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -106,13 +111,15 @@ public final class Manifests {
                 if (Files.isDirectory(where)) {
                     Path root = where.resolve("org/astradse");
                     try (var files = Files.walk(root)) {
-                        for (Path f : (Iterable<Path>) files.filter(x -> x.toString().endsWith(".class"))::iterator)
-                            classes.put(where.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
+                        for (Path f : (Iterable<Path>) files.filter(x -> x.toString().endsWith(".class"))::iterator) {
+                            String name = where.relativize(f).toString().replace('\\', '/');
+                            if (!engineOnly(name)) classes.put(name, Files.readAllBytes(f));
+                        }
                     }
                 } else {
                     try (var jar = new java.util.jar.JarFile(where.toFile())) {
                         for (var e : java.util.Collections.list(jar.entries())) {
-                            if (e.getName().startsWith("org/astradse/") && e.getName().endsWith(".class"))
+                            if (e.getName().startsWith("org/astradse/") && e.getName().endsWith(".class") && !engineOnly(e.getName()))
                                 classes.put(e.getName(), jar.getInputStream(e).readAllBytes());
                         }
                     }
@@ -133,6 +140,14 @@ public final class Manifests {
             byte[] buf = new byte[1 << 16];
             for (int k; (k = in.read(buf)) > 0; ) md.update(buf, 0, k);
         }
+    }
+
+    /**
+     * The spec's own identity (its text and resolved inputs, this build): what a Spark executor checks its parse of
+     * the spec against before it evaluates anything (a spec edited while a study runs must not mix into it).
+     */
+    public static String specIdentity(SweepSpec spec) {
+        return hash(spec, "", "");
     }
 
     /**

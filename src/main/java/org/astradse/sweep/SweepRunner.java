@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 import org.astradse.InputException;
-import org.astradse.exec.OrderedExecutor;
 import org.astradse.report.FolderLock;
 import org.astradse.report.PointRow;
 import org.astradse.report.PointsFile;
@@ -103,6 +102,13 @@ public final class SweepRunner {
     /** Runs the whole sweep ({@code shard} null) or one shard of it into {@code dir}; see {@link #run}. */
     public static Outcome run(SweepSpec spec, Path dir, int threads, boolean resume, boolean force, String toolVersion,
                               Progress progress, BooleanSupplier stop, Shard shard) {
+        return run(spec, dir, PointEngine.Factory.create(threads), resume, force, toolVersion, progress, stop, shard);
+    }
+
+    /** {@link #run} on an engine (local threads, or Spark): the same files whatever it is. */
+    public static Outcome run(SweepSpec spec, Path dir, PointEngine engine, boolean resume, boolean force, String toolVersion,
+                              Progress progress, BooleanSupplier stop, Shard shard) {
+        int threads = engine.parallelism();
         DesignSpace space = DesignSpace.of(spec);
         long all = space.size();
         long total = shard == null ? all : shard.size(all);
@@ -122,7 +128,8 @@ public final class SweepRunner {
             progress.start(total, from);
             long end;
             try (file) {
-                end = OrderedExecutor.run(from, total, threads, 1024, j -> space.evaluate(firstId + j * stride), (id, row) -> {
+                PointEngine.Job job = PointEngine.Job.grid(space, firstId, stride);
+                end = engine.run(job, from, total, (id, row) -> {
                     try {
                         file.append(row);
                     } catch (IOException e) {

@@ -1,0 +1,115 @@
+package org.astradse.sweep;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
+import org.astradse.exec.OrderedExecutor;
+import org.astradse.report.PointRow;
+
+/**
+ * Where design points are evaluated: this JVM's threads ({@link Local}, the default) or a cluster engine (the Spark
+ * engine of {@code astradse-spark.jar}). Every engine runs the same {@link Job#evaluate} and hands the rows back in
+ * point order, so the files do not depend on the engine.
+ */
+public interface PointEngine {
+    /** Threads or executor cores (for the manifest's timing). */
+    int parallelism();
+
+    /**
+     * Evaluates points {@code j ∈ [from, total)} of {@code job} and hands each row to {@code sink} in {@code j} order;
+     * returns the {@code j} reached ({@code total}, or less when {@code stop} turned true).
+     */
+    long run(Job job, long from, long total, BiConsumer<Long, PointRow> sink, BooleanSupplier stop, Runnable flush);
+
+    /**
+     * What to evaluate, in a form another JVM can rebuild: the spec file (parsed again where the job runs) and either
+     * a grid's ids {@code firstId + j·stride} or a list of points (a search's generation: {@code firstId + j} with the
+     * domains' element indices; a null entry is a point already in the journal, handed back as {@link #JOURNALED}).
+     */
+    final class Job implements Serializable {
+        private static final long serialVersionUID = 1L;
+        /** The row of a point already in points.csv (a resumed search): nothing evaluated. */
+        public static final String JOURNALED = "journaled";
+        private static final PointRow JOURNALED_ROW = new PointRow(-1, JOURNALED, "", List.of(), 0, 0, 0, 0, 0);
+
+        private final transient DesignSpace space; // on the driver; another JVM parses specFile again
+        private final String specFile;
+        private final String specHash;
+        private final long firstId;
+        private final long stride;
+        private final List<long[]> points;
+
+        private Job(DesignSpace space, String specFile, String specHash, long firstId, long stride, List<long[]> points) {
+            this.space = space;
+            this.specFile = specFile;
+            this.specHash = specHash;
+            this.firstId = firstId;
+            this.stride = stride;
+            this.points = points == null ? null : new java.util.ArrayList<>(points);
+        }
+
+        /** A grid sweep's job (ids {@code firstId + j·stride}). */
+        public static Job grid(DesignSpace space, long firstId, long stride) {
+            return new Job(space, space.spec().file().toAbsolutePath().toString(), Manifests.specIdentity(space.spec()),
+                    firstId, stride, null);
+        }
+
+        /** A list of points with ids {@code firstId + j}. */
+        public static Job points(DesignSpace space, long firstId, List<long[]> points) {
+            return new Job(space, space.spec().file().toAbsolutePath().toString(), Manifests.specIdentity(space.spec()),
+                    firstId, 1, points);
+        }
+
+        /** The space on the driver (null after deserialisation). */
+        public DesignSpace space() {
+            return space;
+        }
+
+        public String specFile() {
+            return specFile;
+        }
+
+        /** The spec's identity on the driver ({@link Manifests#specIdentity}): another JVM checks its parse gives the same. */
+        public String specHash() {
+            return specHash;
+        }
+
+        public PointRow evaluate(DesignSpace s, long j) {
+            if (points == null) return s.evaluate(firstId + j * stride);
+            long[] index = points.get((int) j);
+            return index == null ? JOURNALED_ROW : s.evaluate(firstId + j, index);
+        }
+    }
+
+    /** The local engine: an {@link OrderedExecutor} over this JVM's threads. */
+    record Local(int threads) implements PointEngine {
+        @Override
+        public int parallelism() {
+            return threads;
+        }
+
+        @Override
+        public long run(Job job, long from, long total, BiConsumer<Long, PointRow> sink, BooleanSupplier stop, Runnable flush) {
+            return OrderedExecutor.run(from, total, threads, 1024, j -> job.evaluate(job.space(), j), sink::accept, stop, flush);
+        }
+    }
+
+    /** The engine a command uses for {@code threads} (the local one unless an entry point such as Spark's set another). */
+    final class Factory {
+        private static volatile IntFunction<PointEngine> factory = Local::new;
+
+        private Factory() {
+        }
+
+        public static PointEngine create(int threads) {
+            return factory.apply(threads);
+        }
+
+        /** Sets the engine every sweep and search of this JVM uses (Spark's entry point). */
+        public static void set(IntFunction<PointEngine> f) {
+            factory = f;
+        }
+    }
+}

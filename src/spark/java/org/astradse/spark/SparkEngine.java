@@ -1,0 +1,115 @@
+package org.astradse.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.astradse.InputException;
+import org.astradse.report.PointRow;
+import org.astradse.sweep.DesignSpace;
+import org.astradse.sweep.Manifests;
+import org.astradse.sweep.PointEngine;
+import org.astradse.sweep.SweepSpec;
+
+/**
+ * Design points as Spark tasks. The driver plans the points as index ranges (never materialised), one range of
+ * {@code taskSize} points per task, submitted in waves of a few tasks per core; each executor task parses the spec
+ * once per JVM (checking it is the driver's), evaluates its range with the same {@link PointEngine.Job#evaluate} as
+ * the local engine, and returns the rows; the driver hands them to the journal in point order while the next wave
+ * runs. A task that fails (a lost executor) is retried by Spark; an impossible point is an infeasible row, as locally.
+ */
+public final class SparkEngine implements PointEngine {
+    private final JavaSparkContext sc;
+    private final int parallelism;
+    private final int taskSize;
+
+    /**
+     * @param taskSize points per task, or 0: about an eighth of a core's share of the run, at most 2,000 (small tasks
+     *                 balance, large ones amortise Spark's per-task cost; see BENCHMARKS.md)
+     */
+    public SparkEngine(JavaSparkContext sc, int taskSize) {
+        this.sc = sc;
+        this.parallelism = Math.max(1, sc.defaultParallelism());
+        this.taskSize = taskSize;
+    }
+
+    @Override
+    public int parallelism() {
+        return parallelism;
+    }
+
+    @Override
+    public long run(Job job, long from, long total, BiConsumer<Long, PointRow> sink, BooleanSupplier stop, Runnable flush) {
+        if (from >= total) return from;
+        long n = total - from;
+        int size = taskSize > 0 ? taskSize : (int) Math.max(1, Math.min(2000, n / (parallelism * 8L)));
+        long wave = (long) size * parallelism * 4;
+        long next = from;
+        long done = from;
+        JavaFutureAction<List<PointRow>> current = submit(job, next, Math.min(total, next + wave), size);
+        next = Math.min(total, next + wave);
+        while (current != null) {
+            JavaFutureAction<List<PointRow>> following = null;
+            if (next < total && !stop.getAsBoolean()) {
+                following = submit(job, next, Math.min(total, next + wave), size);
+                next = Math.min(total, next + wave);
+            }
+            List<PointRow> rows;
+            try {
+                rows = current.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (following != null) following.cancel(true);
+                throw new IllegalStateException("interrupted while waiting for Spark", e);
+            } catch (ExecutionException e) {
+                if (following != null) following.cancel(true);
+                Throwable c = e.getCause();
+                String m = c == null ? e.getMessage() : c.getMessage();
+                if (m != null && m.contains(InputException.class.getName()))
+                    throw new InputException("a Spark task refused the spec: " + m.lines().findFirst().orElse(m));
+                throw new IllegalStateException("Spark job failed: " + m, c);
+            }
+            for (PointRow r : rows) sink.accept(done++, r);
+            flush.run();
+            if (stop.getAsBoolean()) {
+                if (following != null) following.cancel(true);
+                break;
+            }
+            current = following;
+        }
+        return done;
+    }
+
+    private JavaFutureAction<List<PointRow>> submit(Job job, long a, long b, int size) {
+        List<long[]> tasks = new ArrayList<>();
+        for (long s = a; s < b; s += size) tasks.add(new long[] {s, Math.min(b, s + size)});
+        return sc.parallelize(tasks, tasks.size()).flatMap(t -> Executor.rows(job, t[0], t[1]).iterator()).collectAsync();
+    }
+
+    /** What runs in a task: the executor's copy of the space, then the range's rows. */
+    static final class Executor {
+        private static final Map<String, DesignSpace> SPACES = new ConcurrentHashMap<>();
+
+        private Executor() {
+        }
+
+        static List<PointRow> rows(Job job, long a, long b) {
+            DesignSpace space = SPACES.computeIfAbsent(job.specFile() + "|" + job.specHash(), k -> {
+                SweepSpec spec = SweepSpec.parse(java.nio.file.Path.of(job.specFile()));
+                String id = Manifests.specIdentity(spec);
+                if (!id.equals(job.specHash()))
+                    throw new InputException(job.specFile() + ": the spec (or an input it names, or the build) on this executor "
+                            + "differs from the driver's (identity " + id + " vs " + job.specHash() + ")");
+                return DesignSpace.of(spec);
+            });
+            List<PointRow> out = new ArrayList<>((int) (b - a));
+            for (long j = a; j < b; j++) out.add(job.evaluate(space, j));
+            return out;
+        }
+    }
+}
