@@ -414,7 +414,7 @@ public final class LlmTrainer {
             double p2pBytes = tokens * m.hidden() * 2 / t;
             double p2p = pp > 1 ? coll("sendrecv", p2pBytes, (long) t * c * dp, 2) : 0;
             Schedule ideal = Schedule.run(pp, v, mbs, fDur, bDur, 0, actChunk);
-            Schedule real = Schedule.run(pp, v, mbs, fDur, bDur, p2p, actChunk);
+            Schedule real = p2p == 0 ? ideal : Schedule.run(pp, v, mbs, fDur, bDur, p2p, actChunk);
             if (real == null || ideal == null)
                 return TrainResult.infeasible("the interleaved schedule cannot order " + mbs + " micro-batches on pp " + pp
                         + " × vpp " + v, n, dp, mbs, params, active, Map.of(), Double.NaN);
@@ -960,9 +960,13 @@ public final class LlmTrainer {
             double[] act = new double[pp];
             boolean progress = true;
             int remaining = pp * 2 * total;
+            boolean up = true;
             while (remaining > 0 && progress) {
                 progress = false;
-                for (int r = 0; r < pp; r++) {
+                // forward steps wait on the stage before, backward ones on the stage after: alternating the scan's
+                // direction lets both chains advance within one pass (same result, fewer passes)
+                for (int q = 0; q < pp; q++) {
+                    int r = up ? q : pp - 1 - q;
                     while (next[r] < order[r].length) {
                         int op = order[r][next[r]];
                         boolean fwd = op >= 0;
@@ -997,6 +1001,7 @@ public final class LlmTrainer {
                         progress = true;
                     }
                 }
+                up = !up;
             }
             if (remaining > 0) return null;
             System.arraycopy(free, 0, s.stageEnd, 0, pp);
