@@ -44,6 +44,7 @@ public final class Manifests {
         if (spec.isTrain()) {
             // a training study: its base configuration with the files it names read in, and every profile it uses
             resolved.set("train", spec.train());
+            resolved.set("run", spec.run());
             resolved.set("cost", spec.cost());
             return m;
         }

@@ -206,7 +206,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
     }
 
     private static final Set<String> TRAIN_TOP = Set.of("name", "description", "train", "cost", "sweep", "derived",
-            "constraints", "group-by", "colour-by");
+            "constraints", "group-by", "colour-by", "run");
 
     /**
      * An LLM training study: {@code train} is the base configuration (a mapping, or a file) as {@code train --config}
@@ -251,8 +251,23 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         List<Constraint> constraints = new ArrayList<>();
         List<String> groupBy = new ArrayList<>();
         common(file, root, true, domains, derived, constraints, groupBy, false);
+        // run.tokens: the objective becomes the time to train that many tokens (iterations of B·s tokens, rounded up)
+        ObjectNode run = JsonNodeFactory.instance.objectNode();
+        JsonNode r = root.get("run");
+        if (r != null && !r.isNull()) {
+            if (!r.isObject()) throw InputException.at(file, "run", "expected a mapping; a training study's run has tokens");
+            for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!k.equals("tokens"))
+                    throw InputException.at(file, "run." + k, "unknown key; a training study's run has tokens (train to that many)");
+            }
+            JsonNode tok = r.get("tokens");
+            if (tok == null || !tok.isNumber() || !(tok.asDouble() >= 1) || !Double.isFinite(tok.asDouble()))
+                throw InputException.at(file, "run.tokens", "expected a number of tokens >= 1 (e.g. 1.5e13), found " + tok);
+            run.put("tokens", tok.asDouble());
+        }
         ObjectNode empty = JsonNodeFactory.instance.objectNode();
-        return new SweepSpec(name, description, file, root, List.of(), Map.of(), empty, false, empty, false, empty, cost,
+        return new SweepSpec(name, description, file, root, List.of(), Map.of(), empty, false, empty, false, run, cost,
                 List.copyOf(domains), List.copyOf(derived), List.copyOf(constraints), List.copyOf(groupBy), train);
     }
 

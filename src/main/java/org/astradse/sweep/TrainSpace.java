@@ -23,13 +23,15 @@ import org.astradse.workload.llm.TrainConfig;
  * written at their {@link TrainPath}s, run by {@link LlmTrainer}. A layout that cannot run (tp not dividing the
  * heads, a batch that does not divide, memory above the GPU's) is an {@code infeasible} row with the trainer's
  * reason; a value that is wrong in itself (an unknown model or fabric, a zero degree) stops the study before the
- * first point. Objectives: iteration time ({@code end_to_end_ns}) against the cluster's network cost (its fabrics'
- * unit costs, or the spec's {@code cost.unit-costs} by fabric name).
+ * first point. Objectives: iteration time ({@code end_to_end_ns}; with {@code run.tokens}, the time to train that
+ * many tokens — the objective when points differ in batch or sequence) against the cluster's network cost (its
+ * fabrics' unit costs, or the spec's {@code cost.unit-costs} by fabric name).
  */
 public final class TrainSpace implements DesignSpace {
     /** The training metrics of a row, between the parameters and npus (names are a contract of points.csv). */
-    public static final List<String> METRICS = List.of("dp", "micro_batches", "tokens_per_s_per_gpu", "model_tflops_per_gpu",
-            "mfu", "memory_peak_bytes_per_gpu", "bubble_ns", "tp_ns", "cp_ns", "ep_ns", "pp_ns", "dp_ns", "optimizer_ns");
+    public static final List<String> METRICS = List.of("dp", "micro_batches", "iteration_ns", "iterations", "tokens_per_s_per_gpu",
+            "model_tflops_per_gpu", "mfu", "memory_peak_bytes_per_gpu", "bubble_ns", "tp_ns", "cp_ns", "ep_ns", "pp_ns", "dp_ns",
+            "optimizer_ns");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CHECK_ALL_UP_TO = 2_000;
 
@@ -134,12 +136,18 @@ public final class TrainSpace implements DesignSpace {
             if (!r.feasible()) return new PointRow(id, PointRow.INFEASIBLE, r.reason(), cells, npus, 0, 0, 0, 0, blank);
             double usd = cfg.cluster().networkCostUsd(unitCosts);
             long iter = Math.round(r.iterationNs());
-            long compute = Math.round(r.computeNs());
-            List<String> m = List.of(Integer.toString(r.dp()), Integer.toString(r.microBatches()),
+            // the objective: one iteration, or with run.tokens the iterations to train that many tokens
+            double tokens = spec.run().path("tokens").asDouble(0);
+            double perIteration = (double) cfg.parallel().globalBatch() * cfg.model().seqLen();
+            long iterations = tokens > 0 ? (long) Math.ceil(tokens / perIteration) : 1;
+            long time = Math.multiplyExact(iter, iterations);
+            long compute = Math.multiplyExact(Math.round(r.computeNs()), iterations);
+            List<String> m = List.of(Integer.toString(r.dp()), Integer.toString(r.microBatches()), Long.toString(iter),
+                    Long.toString(iterations),
                     PointRow.twoDecimals(r.tokensPerSecondPerGpu()), PointRow.twoDecimals(r.modelTflopsPerGpu()),
                     String.format(Locale.ROOT, "%.4f", r.mfu()), Long.toString(Math.round(r.memoryPeakBytesPerGpu())),
                     ns(r.bubbleNs()), ns(r.tpNs()), ns(r.cpNs()), ns(r.epNs()), ns(r.ppNs()), ns(r.dpNs()), ns(r.optimizerNs()));
-            return new PointRow(id, PointRow.OK, "", cells, npus, iter, compute, iter - compute, usd, m);
+            return new PointRow(id, PointRow.OK, "", cells, npus, time, compute, time - compute, usd, m);
         } catch (InputException e) {
             return new PointRow(id, PointRow.INFEASIBLE, e.getMessage(), cells, npus, 0, 0, 0, 0, blank);
         } catch (RuntimeException e) {

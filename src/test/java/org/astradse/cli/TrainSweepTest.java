@@ -68,6 +68,32 @@ class TrainSweepTest {
     }
 
     @Test
+    void timeToTrainIsTheObjectiveWithRunTokens() throws Exception {
+        Path f = spec("""
+                run: {tokens: 1.0e9}
+                sweep:
+                  parallel.tp: [2]
+                  parallel.global-batch: [128, 256]
+                """);
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("t").toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = Files.readAllLines(dir.resolve("t/points.csv"));
+        List<String> h = List.of(lines.get(0).split(","));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",");
+            long batch = Long.parseLong(c[h.indexOf("parallel.global-batch")]);
+            long iterations = Long.parseLong(c[h.indexOf("iterations")]);
+            // ⌈10^9 / (B · 8192 tokens)⌉ iterations: 954 for B = 128, 477 for B = 256 (tp 2: an 8B model fits with SP)
+            assertEquals((long) Math.ceil(1.0e9 / (batch * 8192.0)), iterations);
+            assertEquals(Long.parseLong(c[h.indexOf("iteration_ns")]) * iterations, Long.parseLong(c[h.indexOf("end_to_end_ns")]));
+        }
+        Path bad = spec("run: {tokens: -5}\nsweep:\n  parallel.tp: [1]\n");
+        CollectiveCommandTest.Run b = CollectiveCommandTest.run("sweep", bad.toString(), "--out", dir.resolve("u").toString());
+        assertEquals(2, b.status());
+        assertTrue(b.err().contains("run.tokens"), b.err());
+    }
+
+    @Test
     void studyWideMistakesStopBeforeTheFirstPoint() throws Exception {
         String[][] cases = {
                 {"sweep:\n  model: [llama3-8b, llama9-8b]\n", "sweep.model"},
