@@ -47,19 +47,21 @@ same "$work/local-quickstart" "$work/cluster-quickstart"
 echo "standalone cluster: the quickstart's files equal the local run's"
 # kill one worker (and its executor) while a 120,000-point sweep runs; Spark re-runs the lost tasks on the other
 java -jar target/astradse.jar sweep sweeps/bench-100k.yaml --out "$work/local-bench" 2>/dev/null
-submit sweep sweeps/bench-100k.yaml --task-size 2000 --out "$work/cluster-bench" & submitter=$!
-for _ in $(seq 1 120); do
-  ls "$SPARK_WORKER_DIR"/2/app-* >/dev/null 2>&1 && [ -s "$work/cluster-bench/points.csv" ] && \
-    [ "$(wc -l < "$work/cluster-bench/points.csv")" -gt 2000 ] && break; sleep 0.25
+submit sweep sweeps/bench-100k.yaml --task-size 2000 --out "$work/cluster-bench" > "$work/logs/driver-bench.log" 2>&1 & submitter=$!
+for _ in $(seq 1 240); do
+  [ -s "$work/cluster-bench/points.csv" ] && [ "$(wc -l < "$work/cluster-bench/points.csv")" -gt 2000 ] && break; sleep 0.25
 done
-pkill -9 -f "work-dir $SPARK_WORKER_DIR/2" || true
-pkill -9 -f "CoarseGrainedExecutorBackend.*$SPARK_WORKER_DIR/2" || true
+rows=$(wc -l < "$work/cluster-bench/points.csv")
+# worker 2 and the executor it started (its working directory is under worker 2's work dir)
+pkill -9 -f -- "--work-dir $SPARK_WORKER_DIR/2" || true
 for p in $(pgrep -f CoarseGrainedExecutorBackend || true); do
-  if tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q "worker-url.*" && [ "$(readlink /proc/$p/cwd)" != "${SPARK_WORKER_DIR}/1"* ]; then
-    case "$(readlink /proc/$p/cwd)" in "$SPARK_WORKER_DIR"/2/*) kill -9 "$p" ;; esac
-  fi
+  case "$(readlink "/proc/$p/cwd" 2>/dev/null)" in "$SPARK_WORKER_DIR"/2/*) kill -9 "$p" || true ;; esac
 done
-echo "killed worker 2 after $(wc -l < "$work/cluster-bench/points.csv") rows"
-wait "$submitter"
+echo "killed worker 2 after $rows rows"
+wait "$submitter" || { tail -40 "$work/logs/driver-bench.log"; exit 1; }
+# the kill happened mid-run, and Spark noticed it
+[ "$rows" -lt 120001 ] || { echo "the sweep ended before the kill: nothing tested"; exit 1; }
+grep -q "Lost executor\|worker lost\|Removed worker\|lost worker" "$work/logs/driver-bench.log" "$work/logs/master.log" \
+  || { echo "Spark did not lose an executor"; tail -40 "$work/logs/driver-bench.log"; exit 1; }
 same "$work/local-bench" "$work/cluster-bench"
-echo "standalone cluster: a sweep that lost a worker mid-run still wrote the local run's files"
+echo "standalone cluster: a sweep that lost a worker mid-run (after $rows of 120,001 lines) still wrote the local run's files"

@@ -43,7 +43,7 @@ public final class Main implements Runnable {
     }
 
     /** A user error is one line: whatever a library's message spans is joined. */
-    static String oneLine(String message) {
+    public static String oneLine(String message) {
         return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 

@@ -122,7 +122,7 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
                 + GpuProfile.NAMES + " or a file");
         GpuProfile g;
         try {
-            g = GpuProfile.named(gpu.asText());
+            g = GpuProfile.named(gpu.asText(), base(file));
         } catch (InputException e) {
             throw InputException.at(file, at + "gpu", e.getMessage());
         }
@@ -156,7 +156,7 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
             double b = positive(bw.get(i), file, at + "network.bandwidth[" + i + "]", "GB/s per GPU per direction (10^9 B/s)");
             FabricProfile f;
             try {
-                f = FabricProfile.named(fab.get(i).asText());
+                f = FabricProfile.named(fab.get(i).asText(), base(file));
             } catch (InputException e) {
                 throw InputException.at(file, at + "fabric[" + i + "]", e.getMessage());
             }
@@ -192,6 +192,11 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
             throw InputException.at(file, at.isEmpty() ? "cluster" : at.substring(0, at.length() - 1), "unknown cluster '"
                     + name + "'; expected a mapping (gpu, network, fabric), a bundled cluster " + BUNDLED + " or a cluster file");
         return parse(p);
+    }
+
+    /** The folder file names in {@code file} are relative to (null: the working directory). */
+    static Path base(Path file) {
+        return file == null ? null : file.toAbsolutePath().getParent();
     }
 
     private static List<String> list(JsonNode net, String key, Path file, String at, boolean text) {

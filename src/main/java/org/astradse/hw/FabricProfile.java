@@ -52,6 +52,11 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         return PROFILES.named(nameOrFile);
     }
 
+    /** {@link #named(String)} with a file name relative to {@code base}. */
+    public static FabricProfile named(String nameOrFile, Path base) {
+        return PROFILES.named(nameOrFile, base);
+    }
+
     public double latencyUs(String protocol) {
         return latencyUs.get(protocol);
     }

@@ -91,6 +91,11 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
         return PROFILES.named(nameOrFile);
     }
 
+    /** {@link #named(String)} with a file name relative to {@code base}. */
+    public static GpuProfile named(String nameOrFile, Path base) {
+        return PROFILES.named(nameOrFile, base);
+    }
+
     static GpuProfile fromTree(JsonNode t, Path file) {
         String name = text(t, "name", file);
         Map<String, Double> peaks = new HashMap<>();

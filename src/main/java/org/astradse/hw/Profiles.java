@@ -37,8 +37,14 @@ public final class Profiles<T> {
     }
 
     public T named(String nameOrFile) {
+        return named(nameOrFile, null);
+    }
+
+    /** A bundled profile, or a profile file named relative to {@code base} (the folder of the file naming it). */
+    public T named(String nameOrFile, Path base) {
         if (names.contains(nameOrFile)) return bundled.computeIfAbsent(nameOrFile, this::load);
         Path file = Path.of(nameOrFile);
+        if (base != null && !file.isAbsolute()) file = base.resolve(file);
         if (!Files.isRegularFile(file))
             throw new InputException("unknown " + kind + " '" + nameOrFile + "'; expected one of " + names + " or a " + kind
                     + " profile file");

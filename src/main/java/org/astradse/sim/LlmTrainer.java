@@ -131,6 +131,11 @@ public final class LlmTrainer {
                 return "global-batch " + p.globalBatch() + " is not a multiple of micro-batch·dp = " + p.microBatch() + "·" + dp
                         + " = " + perStep;
             mbs = (int) (p.globalBatch() / perStep);
+            // Megatron's interleaved schedule runs micro-batches in groups of pp per model chunk: it refuses fewer
+            // micro-batches than pp and a count that is not a multiple of pp
+            if (v > 1 && (mbs < pp || mbs % pp != 0))
+                return "the interleaved schedule (vpp " + v + ") needs the micro-batches (global-batch / (micro-batch·dp) = "
+                        + mbs + ") to be a multiple of pp " + pp;
             if (c > 1 && m.seqLen() % (2L * c) != 0)
                 return "seq-len " + m.seqLen() + " is not a multiple of 2·cp = " + (2 * c) + " (CP splits the sequence in 2·cp chunks)";
             if (!m.moe() && e > 1) return "ep " + e + " on a dense model (experts 0)";
@@ -357,7 +362,8 @@ public final class LlmTrainer {
             }
             double emb = (double) m.vocab() * m.hidden() / t;
             if (gs == 0) dense += emb;
-            if (gs == pp * v - 1) dense += emb; // the output layer (tied: a copy of the embedding)
+            // the output layer; tied, a copy of the embedding on the last stage — the same tensor when one stage has both
+            if (gs == pp * v - 1 && !(m.tiedEmbeddings() && pp * v == 1)) dense += emb;
             return new double[] {dense, expert};
         }
 
@@ -461,7 +467,8 @@ public final class LlmTrainer {
                     agExposed = p.overlapParamGather() ? Math.max(agTotal * bucketFrac, agTotal - firstForward) : agTotal;
                 }
                 // optimizer: fp32 master, two moments (read + write), the gradient read, the 16-bit weight written
-                double opt = memBound(shardParams * 30);
+                // (plain DDP: every rank updates all its parameters; a sharded optimizer its shard)
+                double opt = memBound((p.optimizer().equals("none") ? stageParams : shardParams) * 30);
                 dpExposed[r] = end - computeEnd + agExposed;
                 optT[r] = opt;
                 stageEnd[r] = end + agExposed + opt;
@@ -739,15 +746,15 @@ public final class LlmTrainer {
                                 g.comp("attn_" + ln, bl[0]);
                                 tpAfter(g, ln + "_attn", act, tpG);
                                 if (moe && x.e > 1) g.coll("dispatch_" + ln, EtNode.ALL_TO_ALL, a2a, epG);
-                                if (!moe) tpBefore(g, ln + "_mlp", act, tpG);
+                                if (!moe || x.te > 1) tpBefore(g, ln + "_mlp", act, tpG);
                                 g.comp("mlp_" + ln, bl[1]);
-                                if (!moe) tpAfter(g, ln + "_mlp", act, tpG);
+                                if (!moe || x.te > 1) tpAfter(g, ln + "_mlp", act, tpG);
                                 if (moe && x.e > 1) g.coll("combine_" + ln, EtNode.ALL_TO_ALL, a2a, epG);
                             } else {
                                 if (moe && x.e > 1) g.coll("combine_grad_" + ln, EtNode.ALL_TO_ALL, a2a, epG);
-                                if (!moe) tpBefore(g, ln + "_mlp", act, tpG);
+                                if (!moe || x.te > 1) tpBefore(g, ln + "_mlp", act, tpG);
                                 g.comp("mlp_" + ln, bl[3]);
-                                if (!moe) tpAfter(g, ln + "_mlp", act, tpG);
+                                if (!moe || x.te > 1) tpAfter(g, ln + "_mlp", act, tpG);
                                 if (moe && x.e > 1) g.coll("dispatch_grad_" + ln, EtNode.ALL_TO_ALL, a2a, epG);
                                 if (c > 1) g.coll("cp_kv_" + ln, EtNode.ALL_GATHER, 2 * kv, cpG);
                                 tpBefore(g, ln + "_attn", act, tpG);
@@ -774,12 +781,17 @@ public final class LlmTrainer {
                     double shard = 0;
                     for (int ch = 0; ch < x.v; ch++) {
                         double[] cp = x.chunkParams(ch * x.pp + stage);
-                        shard += cp[0] / x.dpGroupSize() + (x.m.moe() ? cp[1] / Math.max(1, x.edp) : 0);
+                        shard += x.p.optimizer().equals("none") ? cp[0] + cp[1]
+                                : cp[0] / x.dpGroupSize() + (x.m.moe() ? cp[1] / Math.max(1, x.edp) : 0);
                     }
                     g.compAfter("optimizer", x.memBound(shard * 30), reduces);
-                    if (sharded && dpG != 0)
-                        for (int ch = 0; ch < x.v; ch++)
-                            g.coll("param_gather_chunk" + ch, EtNode.ALL_GATHER, x.chunkParams(ch * x.pp + stage)[0] * 2 / (dp * c), dpG);
+                    if (sharded)
+                        for (int ch = 0; ch < x.v; ch++) {
+                            double[] cp = x.chunkParams(ch * x.pp + stage);
+                            if (dpG != 0) g.coll("param_gather_chunk" + ch, EtNode.ALL_GATHER, cp[0] * 2 / (dp * c), dpG);
+                            if (edpG != 0 && cp[1] > 0)
+                                g.coll("expert_param_gather_chunk" + ch, EtNode.ALL_GATHER, cp[1] * 2 / x.edp, edpG);
+                        }
                     g.write(dir.resolve("llm." + rank + ".et"));
                 }
                 writeGroups(dir.resolve("comm_groups.json"));
@@ -836,7 +848,7 @@ public final class LlmTrainer {
                 topo.append(sep).append(d.topology().referenceName());
                 npus.append(sep).append(d.npus());
                 bw.append(sep).append(String.format(Locale.ROOT, "%.4f", d.bandwidthGBps() * 1e9 / Units.NETWORK_GB_BYTES));
-                double l = d.latencyNs() > 0 ? d.latencyNs() : d.fabric().defaultLatencyNs();
+                double l = d.fabric().defaultLatencyNs() + d.latencyNs(); // the cluster's latency adds to the fabric's
                 lat.append(sep).append(String.format(Locale.ROOT, "%.1f", l));
             }
             java.nio.file.Files.writeString(dir.resolve("network.yml"), "# " + r.cl.gpu().name() + " cluster for ASTRA-sim 2.0 "
@@ -1012,8 +1024,8 @@ public final class LlmTrainer {
          * One stage's steps: forward ≥ 0 and backward as −1−code, code = chunk·m + micro-batch. 1F1B: p−r−1
          * warm-up forwards, then one forward one backward, then the remaining backwards. Interleaved (Megatron):
          * (p−r−1)·2 + (v−1)·p warm-up forwards; the k-th forward runs chunk ⌊k/p⌋ mod v on micro-batch
-         * ⌊k/(p·v)⌋·p + k mod p, the k-th backward the chunks in reverse; a last group of fewer than p micro-batches
-         * keeps that order over its own size.
+         * ⌊k/(p·v)⌋·p + k mod p, the k-th backward the chunks in reverse (Megatron requires a multiple of p
+         * micro-batches when v > 1: {@code layoutProblem} refuses others).
          */
         static int[] order(int r, int pp, int v, int m) {
             int total = m * v;

@@ -36,15 +36,14 @@ public interface PointEngine {
 
         private final transient DesignSpace space; // on the driver; another JVM parses specFile again
         private final String specFile;
-        private final String specHash;
+        private String specHash; // computed when an engine ships the job (the local one never needs it)
         private final long firstId;
         private final long stride;
         private final List<long[]> points;
 
-        private Job(DesignSpace space, String specFile, String specHash, long firstId, long stride, List<long[]> points) {
+        private Job(DesignSpace space, String specFile, long firstId, long stride, List<long[]> points) {
             this.space = space;
             this.specFile = specFile;
-            this.specHash = specHash;
             this.firstId = firstId;
             this.stride = stride;
             this.points = points == null ? null : new java.util.ArrayList<>(points);
@@ -52,14 +51,12 @@ public interface PointEngine {
 
         /** A grid sweep's job (ids {@code firstId + j·stride}). */
         public static Job grid(DesignSpace space, long firstId, long stride) {
-            return new Job(space, space.spec().file().toAbsolutePath().toString(), Manifests.specIdentity(space.spec()),
-                    firstId, stride, null);
+            return new Job(space, space.spec().file().toAbsolutePath().toString(), firstId, stride, null);
         }
 
         /** A list of points with ids {@code firstId + j}. */
         public static Job points(DesignSpace space, long firstId, List<long[]> points) {
-            return new Job(space, space.spec().file().toAbsolutePath().toString(), Manifests.specIdentity(space.spec()),
-                    firstId, 1, points);
+            return new Job(space, space.spec().file().toAbsolutePath().toString(), firstId, 1, points);
         }
 
         /** The space on the driver (null after deserialisation). */
@@ -71,10 +68,35 @@ public interface PointEngine {
             return specFile;
         }
 
-        /** The spec's identity on the driver ({@link Manifests#specIdentity}): another JVM checks its parse gives the same. */
-        public String specHash() {
+        /**
+         * The spec's identity ({@link Manifests#specIdentity}, computed on the driver once per spec: a search's every
+         * generation would otherwise re-read its inputs): another JVM checks its parse gives the same.
+         */
+        public synchronized String identity() {
+            if (specHash == null) specHash = IDENTITY.of(space.spec());
             return specHash;
         }
+
+        private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+            identity();
+            out.defaultWriteObject();
+        }
+
+        /** The last spec's identity, by reference (one run's spec object lives as long as the run). */
+        private static final class IdentityCache {
+            private Object spec;
+            private String id;
+
+            synchronized String of(SweepSpec s) {
+                if (spec != s) {
+                    id = Manifests.specIdentity(s);
+                    spec = s;
+                }
+                return id;
+            }
+        }
+
+        private static final IdentityCache IDENTITY = new IdentityCache();
 
         public PointRow evaluate(DesignSpace s, long j) {
             if (points == null) return s.evaluate(firstId + j * stride);

@@ -232,10 +232,12 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         } else {
             throw InputException.at(file, "train", "expected the base training configuration (model, parallel, cluster) or its file");
         }
+        // a model or cluster named by a file (relative to the file naming it) is read in: the spec's identity covers it
+        Path trainDir = t.isTextual() ? dir.resolve(t.asText()).normalize().getParent() : dir;
         for (String k : List.of("model", "cluster")) {
             JsonNode v = train.get(k);
-            if (v != null && v.isTextual() && Files.isRegularFile(dir.resolve(v.asText()))) {
-                JsonNode tree = NetworkConfig.readTree(dir.resolve(v.asText()).normalize(), yaml);
+            if (v != null && v.isTextual() && Files.isRegularFile(trainDir.resolve(v.asText()))) {
+                JsonNode tree = NetworkConfig.readTree(trainDir.resolve(v.asText()).normalize(), yaml);
                 train.set(k, k.equals("cluster") && tree.has("cluster") ? tree.get("cluster") : tree);
             }
         }

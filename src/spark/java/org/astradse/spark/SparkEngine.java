@@ -25,7 +25,6 @@ import org.astradse.sweep.SweepSpec;
  */
 public final class SparkEngine implements PointEngine {
     private final JavaSparkContext sc;
-    private final int parallelism;
     private final int taskSize;
 
     /**
@@ -34,55 +33,70 @@ public final class SparkEngine implements PointEngine {
      */
     public SparkEngine(JavaSparkContext sc, int taskSize) {
         this.sc = sc;
-        this.parallelism = Math.max(1, sc.defaultParallelism());
         this.taskSize = taskSize;
     }
 
+    /** The cores Spark offers now (executors register after the context starts: read at each wave, not once). */
     @Override
     public int parallelism() {
-        return parallelism;
+        return Math.max(1, sc.defaultParallelism());
     }
 
     @Override
     public long run(Job job, long from, long total, BiConsumer<Long, PointRow> sink, BooleanSupplier stop, Runnable flush) {
         if (from >= total) return from;
-        long n = total - from;
-        int size = taskSize > 0 ? taskSize : (int) Math.max(1, Math.min(2000, n / (parallelism * 8L)));
-        long wave = (long) size * parallelism * 4;
+        job.identity(); // computed once on the driver, shipped with the job
         long next = from;
         long done = from;
-        JavaFutureAction<List<PointRow>> current = submit(job, next, Math.min(total, next + wave), size);
-        next = Math.min(total, next + wave);
-        while (current != null) {
-            JavaFutureAction<List<PointRow>> following = null;
-            if (next < total && !stop.getAsBoolean()) {
-                following = submit(job, next, Math.min(total, next + wave), size);
-                next = Math.min(total, next + wave);
+        JavaFutureAction<List<PointRow>> current = null;
+        JavaFutureAction<List<PointRow>> following = null;
+        try {
+            long[] wave = wave(next, total);
+            current = submit(job, next, wave[0], (int) wave[1]);
+            next = wave[0];
+            while (current != null) {
+                following = null;
+                if (next < total && !stop.getAsBoolean()) {
+                    wave = wave(next, total);
+                    following = submit(job, next, wave[0], (int) wave[1]);
+                    next = wave[0];
+                }
+                List<PointRow> rows;
+                try {
+                    rows = current.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for Spark", e);
+                } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                    // SIGTERM / Ctrl-C: Spark's own shutdown hook stops the context while ours asks the run to stop —
+                    // what is written stays, and the run is interrupted, not failed
+                    if (stop.getAsBoolean() || sc.sc().isStopped()) return done;
+                    Throwable c = e.getCause();
+                    String m = c == null ? e.getMessage() : c.getMessage();
+                    if (m != null && m.contains(InputException.class.getName()))
+                        throw new InputException("a Spark task refused the spec: " + m.lines().findFirst().orElse(m));
+                    throw new IllegalStateException("Spark job failed: " + m, c);
+                }
+                current = null;
+                for (PointRow r : rows) sink.accept(done++, r);
+                flush.run();
+                if (stop.getAsBoolean()) break;
+                current = following;
+                following = null;
             }
-            List<PointRow> rows;
-            try {
-                rows = current.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (following != null) following.cancel(true);
-                throw new IllegalStateException("interrupted while waiting for Spark", e);
-            } catch (ExecutionException e) {
-                if (following != null) following.cancel(true);
-                Throwable c = e.getCause();
-                String m = c == null ? e.getMessage() : c.getMessage();
-                if (m != null && m.contains(InputException.class.getName()))
-                    throw new InputException("a Spark task refused the spec: " + m.lines().findFirst().orElse(m));
-                throw new IllegalStateException("Spark job failed: " + m, c);
-            }
-            for (PointRow r : rows) sink.accept(done++, r);
-            flush.run();
-            if (stop.getAsBoolean()) {
-                if (following != null) following.cancel(true);
-                break;
-            }
-            current = following;
+            return done;
+        } finally {
+            if (current != null) current.cancel(true);
+            if (following != null) following.cancel(true);
         }
-        return done;
+    }
+
+    /** The next wave from {@code next}: {end, points per task} — a few tasks per core Spark offers now. */
+    private long[] wave(long next, long total) {
+        int cores = parallelism();
+        long n = total - next;
+        int size = taskSize > 0 ? taskSize : (int) Math.max(1, Math.min(2000, n / (cores * 8L)));
+        return new long[] {Math.min(total, next + (long) size * cores * 4), size};
     }
 
     private JavaFutureAction<List<PointRow>> submit(Job job, long a, long b, int size) {
@@ -99,12 +113,12 @@ public final class SparkEngine implements PointEngine {
         }
 
         static List<PointRow> rows(Job job, long a, long b) {
-            DesignSpace space = SPACES.computeIfAbsent(job.specFile() + "|" + job.specHash(), k -> {
+            DesignSpace space = SPACES.computeIfAbsent(job.specFile() + "|" + job.identity(), k -> {
                 SweepSpec spec = SweepSpec.parse(java.nio.file.Path.of(job.specFile()));
                 String id = Manifests.specIdentity(spec);
-                if (!id.equals(job.specHash()))
+                if (!id.equals(job.identity()))
                     throw new InputException(job.specFile() + ": the spec (or an input it names, or the build) on this executor "
-                            + "differs from the driver's (identity " + id + " vs " + job.specHash() + ")");
+                            + "differs from the driver's (identity " + id + " vs " + job.identity() + ")");
                 return DesignSpace.of(spec);
             });
             List<PointRow> out = new ArrayList<>((int) (b - a));

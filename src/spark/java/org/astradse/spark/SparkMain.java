@@ -60,13 +60,19 @@ public final class SparkMain {
         // executors load our classes from this jar: the driver serves it (spark-submit sets spark.jars itself)
         Path self = ownJar();
         if (!conf.contains("spark.jars") && self != null) conf.setJars(new String[] {self.toString()});
-        JavaSparkContext sc = new JavaSparkContext(conf);
+        JavaSparkContext sc;
+        try {
+            sc = new JavaSparkContext(conf);
+        } catch (RuntimeException e) { // a malformed master URL, an unreachable master: the user's to fix
+            return usage("cannot start Spark with master '" + conf.get("spark.master") + "': " + Main.oneLine(e.getMessage()));
+        }
         try {
             sc.setLogLevel("WARN");
             int finalTaskSize = taskSize;
             PointEngine.Factory.set(threads -> new SparkEngine(sc, finalTaskSize));
             return Main.execute(rest.toArray(String[]::new));
         } finally {
+            PointEngine.Factory.set(PointEngine.Local::new);
             sc.stop();
         }
     }

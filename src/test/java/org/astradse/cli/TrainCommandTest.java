@@ -61,6 +61,8 @@ class TrainCommandTest {
                 {"parallel: {tp: 8, pp: 4, dp: 4, global-batch: 64}", "≠ the cluster's 64 GPUs"},
                 {"parallel: {tp: 8, pp: 2, global-batch: 66}", "global-batch 66 is not a multiple of micro-batch·dp = 1·4"},
                 {"parallel: {tp: 1, pp: 1, global-batch: 64, optimizer: none}", "exceeds the H100-SXM's 80 GiB"},
+                // Megatron's interleaved schedule: micro-batches in groups of pp (6 / (1·2) = 3 is not a multiple of 4)
+                {"parallel: {tp: 8, pp: 4, vpp: 2, global-batch: 6}", "needs the micro-batches (global-batch / (micro-batch·dp) = 3) to be a multiple of pp 4"},
         };
         for (String[] c : cases) {
             Path f = write("bad.yaml", "model: llama3-70b\n" + c[0] + "\n" + CLUSTER);
@@ -93,6 +95,19 @@ class TrainCommandTest {
         CollectiveCommandTest.Run r = CollectiveCommandTest.run("train", "--config", f.toString());
         assertEquals(2, r.status());
         assertTrue(r.err().contains("cluster.gpu"), r.err());
+    }
+
+    @Test
+    void profileFilesAreNamedRelativeToTheConfiguration() throws Exception {
+        // a GPU profile beside the configuration (not in the working directory), by a relative name
+        Path sub = Files.createDirectories(dir.resolve("sub"));
+        Files.writeString(sub.resolve("my-gpu.yaml"), Files.readString(Path.of("src/main/resources/org/astradse/hw/gpus/H100-SXM.yaml"))
+                .replace("name: H100-SXM", "name: my-gpu"));
+        Path f = sub.resolve("run.yaml");
+        Files.writeString(f, "model: llama3-8b\nparallel: {tp: 2, global-batch: 128}\n" + CLUSTER.replace("gpu: H100-SXM", "gpu: my-gpu.yaml"));
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("train", "--config", f.toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(new ObjectMapper().readTree(r.out()).get("feasible").asBoolean(), r.out());
     }
 
     @Test

@@ -81,7 +81,8 @@ public final class LlmMath {
      * QKV and MLP inputs 1h each, the second MLP GEMM's input 1f; the output projection's 1-byte copy adds ad to
      * the 16-bit attention output fused attention keeps. Selective recompute drops the score term (it is what is
      * recomputed; fused attention never stores it); full recompute keeps only the layer input, 2h (÷t with SP). A
-     * MoE layer stores its dispatched tokens (k copies of its input) and k experts' MLP activations.
+     * MoE layer stores its dispatched tokens (k copies of its input, te/t of them per rank) and their experts' MLP
+     * activations.
      *
      * @param tokens tokens of the micro-batch on this GPU's CP shard (b·s/c); the score term uses the full s
      */
@@ -100,7 +101,9 @@ public final class LlmMath {
         double mlp;
         if (moe) {
             double perExpert = mlpActivation(m, m.expertFfnHidden(), fp8);
-            mlp = (m.topk() * (in * h + perExpert)) / p.expertTp() + m.sharedExperts() * perExpert / t;
+            // a rank holds te/t of the micro-batch's dispatched token copies (the dispatcher takes the TP shard's
+            // tokens, the expert-TP group shares them), each its input and 1/te of the expert's activations
+            mlp = m.topk() * (p.expertTp() * in * h + perExpert) / t + m.sharedExperts() * perExpert / t;
         } else {
             mlp = mlpActivation(m, m.ffnHidden(), fp8) / t;
         }

@@ -29,7 +29,7 @@ public record TrainConfig(Path file, TransformerModel model, ParallelConfig para
                 + " or a mapping (layers, hidden, ffn-hidden, heads, …)");
         if (m.isTextual()) {
             try {
-                model = TransformerModel.named(m.asText());
+                model = TransformerModel.named(m.asText(), file == null ? null : file.toAbsolutePath().getParent());
             } catch (InputException e) {
                 throw InputException.at(file, "model", e.getMessage());
             }

@@ -59,6 +59,11 @@ public record TransformerModel(String name, String source, int layers, long hidd
         return BUNDLED.named(nameOrFile);
     }
 
+    /** {@link #named(String)} with a file name relative to {@code base}. */
+    public static TransformerModel named(String nameOrFile, Path base) {
+        return BUNDLED.named(nameOrFile, base);
+    }
+
     /** A {@code model:} mapping (keys as in the contract), prefixed {@code at} in errors. */
     public static TransformerModel fromTree(JsonNode m, Path file, String at) {
         if (m == null || !m.isObject())
