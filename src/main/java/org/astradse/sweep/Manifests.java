@@ -46,6 +46,7 @@ public final class Manifests {
             resolved.set("train", spec.train());
             resolved.set("run", spec.run());
             resolved.set("cost", spec.cost());
+            resolved.set("profiles", TrainProfiles.of(spec));
             return m;
         }
         resolved.putPOJO("workloads", spec.workloads().stream().map(w -> relative(specDir, w)).toList());

@@ -1,0 +1,73 @@
+package org.astradse.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.astradse.InputException;
+import org.astradse.hw.FabricProfile;
+import org.astradse.hw.GpuProfile;
+import org.astradse.workload.llm.TransformerModel;
+
+/**
+ * Every profile a training study can use — the GPUs, fabrics and models its base configuration and its swept values
+ * name — with every figure in it, for the manifest (the hardware-profiles issue: "every figure a profile uses is
+ * visible in manifest.json"). Keyed by name, sorted, so the manifest is deterministic.
+ */
+final class TrainProfiles {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private TrainProfiles() {
+    }
+
+    static ObjectNode of(SweepSpec spec) {
+        Path dir = spec.file().toAbsolutePath().getParent();
+        Map<String, Object> gpus = new TreeMap<>();
+        Map<String, Object> fabrics = new TreeMap<>();
+        Map<String, Object> models = new TreeMap<>();
+        collect(spec.train(), "", dir, gpus, fabrics, models);
+        for (Domain d : spec.domains()) {
+            if (d instanceof Domain.Continuous || d.size() > 10_000) continue;
+            for (long i = 0; i < d.size(); i++)
+                for (Map.Entry<String, Object> e : d.valuesAt(i).entrySet())
+                    if (e.getValue() instanceof JsonNode n) collect(n, e.getKey().replaceAll("\\[\\d+]$", ""), dir, gpus, fabrics, models);
+        }
+        ObjectNode o = JSON.createObjectNode();
+        o.set("gpus", JSON.valueToTree(gpus));
+        o.set("fabrics", JSON.valueToTree(fabrics));
+        o.set("models", JSON.valueToTree(models));
+        return o;
+    }
+
+    /** The names under {@code at} (a path such as cluster.fabric) in a tree, resolved to their profiles. */
+    private static void collect(JsonNode n, String at, Path dir, Map<String, Object> gpus, Map<String, Object> fabrics,
+                                Map<String, Object> models) {
+        if (n.isObject()) {
+            for (var it = n.fields(); it.hasNext(); ) {
+                var e = it.next();
+                collect(e.getValue(), at.isEmpty() ? e.getKey() : at + "." + e.getKey(), dir, gpus, fabrics, models);
+            }
+            return;
+        }
+        if (n.isArray()) {
+            for (JsonNode c : n) collect(c, at, dir, gpus, fabrics, models);
+            return;
+        }
+        if (!n.isTextual()) return;
+        String v = n.asText();
+        try {
+            switch (at) {
+                case "cluster.gpu" -> gpus.computeIfAbsent(v, k -> GpuProfile.named(k, dir));
+                case "cluster.fabric" -> fabrics.computeIfAbsent(v, k -> FabricProfile.named(k, dir));
+                case "model" -> models.computeIfAbsent(v, k -> TransformerModel.named(k, dir));
+                default -> {
+                }
+            }
+        } catch (InputException e) {
+            // a name the study refuses elsewhere, with its own message
+        }
+    }
+}
