@@ -335,6 +335,12 @@ public final class LlmTrainer {
                 double a2a = coll("alltoall", bytes, te, e);
                 epF = 2 * a2a;
                 epB = 2 * a2a;
+                if (p.epCommOverlap()) {
+                    // one micro-batch's forward all-to-all hides behind another's backward compute of the layer and
+                    // vice versa (1F1B pairs a forward with a backward in the steady state); only the excess is exposed
+                    epF = Math.max(0, epF - computeB);
+                    epB = Math.max(0, epB - computeF);
+                }
             }
             // recompute: full repeats the forward (its collectives too) before the backward; selective the attention
             double recompute = switch (p.recompute()) {

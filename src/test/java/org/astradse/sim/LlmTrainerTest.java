@@ -38,6 +38,21 @@ class LlmTrainerTest {
     }
 
     @Test
+    void bundledModelsHaveTheirPublishedParameterCounts() {
+        // total and active parameters as their model cards / papers state them (billions), within 1 %
+        Object[][] published = {
+                {"llama2-7b", 6.74, 6.74}, {"llama2-13b", 13.0, 13.0}, {"llama2-70b", 69.0, 69.0}, {"llama3-8b", 8.03, 8.03},
+                {"llama3.1-405b", 405.9, 405.9}, {"mixtral-8x7b", 46.7, 12.9}, {"mixtral-8x22b", 141.0, 39.0},
+                {"qwen3-8b", 8.2, 8.2}, {"qwen3-32b", 32.8, 32.8}, {"qwen3-30b-a3b", 30.5, 3.3}, {"qwen3-235b-a22b", 235.0, 22.0},
+                {"nemotron4-15b", 15.6, 15.6}, {"nemotron4-340b", 341.0, 341.0}};
+        for (Object[] p : published) {
+            TransformerModel m = TransformerModel.named((String) p[0]);
+            assertEquals((double) p[1], LlmMath.totalParams(m) / 1e9, 0.01 * (double) p[1], p[0] + " total");
+            assertEquals((double) p[2], LlmMath.activeParams(m) / 1e9, 0.01 * (double) p[2] + 0.03, p[0] + " active");
+        }
+    }
+
+    @Test
     void modelFlopsAreKorthikantisFormula() {
         // non-causal counting = 72·B·s·L·h²·(1 + s/(6h) + V/(12·L·h)) exactly for GPT shapes (a·d = h, f = 4h):
         // 3·[L·2·12h² + L·4·s·h + 2·h·V] per token; 1.411e17 for 175 B at B = 64 (LLM-MODEL.md 7.1)
@@ -83,6 +98,21 @@ class LlmTrainerTest {
         Arrays.fill(b2, 1.0);
         LlmTrainer.Schedule si = LlmTrainer.Schedule.run(4, 2, 8, f2, b2, 0, new double[8]);
         assertEquals(8 * 3 + 4.5, si.stageEnd[0], 1e-9);
+    }
+
+    @Test
+    void overlappedExpertAllToAllHidesBehindTheOtherMicroBatch() throws Exception {
+        // EP 32 spans 4 DGX H100 nodes: its all-to-all crosses InfiniBand. Overlapped, each layer's all-to-all of one
+        // direction hides behind the other direction's compute: less exposed, never negative, compute unchanged
+        String base = "model: qwen3-235b-a22b\nparallel: {tp: 2, pp: 8, vpp: 4, ep: 32, micro-batch: 1, global-batch: 2048, "
+                + "precision: fp8%s}\ncluster: {gpu: H100-SXM, network: {topology: [Switch, Switch], npus_count: [8, 32], "
+                + "bandwidth: [450, 50]}, fabric: [nvlink4-nvswitch, ib-ndr]}\n";
+        TrainResult plain = LlmTrainer.run(cfg(String.format(base, "")));
+        TrainResult over = LlmTrainer.run(cfg(String.format(base, ", ep-comm-overlap: true")));
+        assertTrue(plain.feasible() && over.feasible());
+        assertEquals(plain.computeNs(), over.computeNs(), 1e-6);
+        assertTrue(over.epNs() >= 0 && over.epNs() < 0.6 * plain.epNs(), over.epNs() + " vs " + plain.epNs());
+        assertTrue(over.iterationNs() < plain.iterationNs());
     }
 
     @Test

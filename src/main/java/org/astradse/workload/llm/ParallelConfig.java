@@ -31,6 +31,8 @@ import org.astradse.InputException;
  *                           HBM); default: unfused for fp16 runs — the fp16 mixed precision of Megatron before
  *                           FlashAttention (Narayanan et al. 2021, Korthikanti et al. 2022; bf16 replaced fp16 in the
  *                           Megatron recipes that adopted fused attention) — flash for bf16 and fp8
+ * @param epCommOverlap      the MoE all-to-all of one micro-batch overlapped with another's compute (Megatron-Core's
+ *                           {@code --overlap-moe-expert-parallel-comm}, DeepSeek-V3's DualPipe idea); off by default
  * @param gradReduceBf16     gradients kept and reduced in bf16 (2 B) instead of fp32 (4 B); default: for FP8 runs (the
  *                           Megatron-Core / NeMo recipes, whose DDP default keeps gradients in the parameters' 16-bit
  *                           type), fp32 otherwise (Megatron-LM forces fp32 accumulation for bf16 and fp16 runs)
@@ -38,7 +40,7 @@ import org.astradse.InputException;
 public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, boolean sp, int microBatch, int globalBatch,
                              String recompute, String optimizer, String precision, boolean overlapGradReduce,
                              boolean overlapParamGather, int expertTp, String tpCommOverlap, String attention,
-                             boolean gradReduceBf16) {
+                             boolean gradReduceBf16, boolean epCommOverlap) {
 
     public static final List<String> RECOMPUTE = List.of("none", "selective", "full");
     public static final List<String> OPTIMIZERS = List.of("none", "distributed", "zero2", "zero3", "fsdp");
@@ -51,7 +53,7 @@ public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, bo
 
     public ParallelConfig withDp(int d) {
         return new ParallelConfig(tp, pp, vpp, cp, ep, d, sp, microBatch, globalBatch, recompute, optimizer, precision,
-                overlapGradReduce, overlapParamGather, expertTp, tpCommOverlap, attention, gradReduceBf16);
+                overlapGradReduce, overlapParamGather, expertTp, tpCommOverlap, attention, gradReduceBf16, epCommOverlap);
     }
 
     static ParallelConfig fromTree(JsonNode p, Path file, String at) {
@@ -60,7 +62,8 @@ public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, bo
                     "missing; expected a mapping with tp, pp, micro-batch, global-batch, …");
         Fields f = new Fields(p, file, at);
         f.allow("tp", "pp", "vpp", "cp", "ep", "dp", "sp", "micro-batch", "global-batch", "recompute", "optimizer", "precision",
-                "overlap-grad-reduce", "overlap-param-gather", "expert-tp", "tp-comm-overlap", "attention", "grad-reduce-in-bf16");
+                "overlap-grad-reduce", "overlap-param-gather", "expert-tp", "tp-comm-overlap", "attention", "grad-reduce-in-bf16",
+                "ep-comm-overlap");
         int tp = f.positiveInt("tp", 1);
         String opt = f.choice("optimizer", "distributed", OPTIMIZERS);
         return new ParallelConfig(tp, f.positiveInt("pp", 1), f.positiveInt("vpp", 1), f.positiveInt("cp", 1),
@@ -70,6 +73,7 @@ public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, bo
                 f.bool("overlap-param-gather", true), f.positiveInt("expert-tp", 1),
                 f.choice("tp-comm-overlap", "auto", List.of("auto", "true", "false")),
                 f.choice("attention", f.choice("precision", "bf16", PRECISIONS).equals("fp16") ? "unfused" : "flash",
-                        List.of("flash", "unfused")), f.bool("grad-reduce-in-bf16", f.choice("precision", "bf16", PRECISIONS).equals("fp8")));
+                        List.of("flash", "unfused")), f.bool("grad-reduce-in-bf16", f.choice("precision", "bf16", PRECISIONS).equals("fp8")),
+                f.bool("ep-comm-overlap", false));
     }
 }

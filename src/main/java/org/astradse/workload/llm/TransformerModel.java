@@ -38,9 +38,10 @@ public record TransformerModel(String name, String source, int layers, long hidd
                                int topk, long expertFfnHidden, int sharedExperts, int denseLayers, boolean dropout) {
 
     /** The bundled models (a contract: names users and checks write). */
-    public static final List<String> NAMES = List.of("gpt3-175b", "gpt-22b", "llama2-7b", "llama2-13b", "llama2-70b",
-            "llama3-8b", "llama3-70b", "llama3.1-405b", "mixtral-8x7b", "qwen3-30b-a3b", "qwen3-235b-a22b",
-            "nemotron4-340b");
+    public static final List<String> NAMES = List.of("gpt3-5b", "gpt3-20b", "gpt3-175b", "gpt-22b", "llama2-7b",
+            "llama2-13b", "llama2-70b", "llama3-8b", "llama3-70b", "llama3-405b", "llama3.1-8b", "llama3.1-70b",
+            "llama3.1-405b", "mixtral-8x7b", "mixtral-8x22b", "qwen3-8b", "qwen3-32b", "qwen3-30b-a3b", "qwen3-235b-a22b",
+            "nemotron4-15b", "nemotron4-340b");
 
     private static final Profiles<TransformerModel> BUNDLED = new Profiles<>("model", TransformerModel.class, "models", NAMES,
             (t, f) -> fromTree(t, f, ""));
