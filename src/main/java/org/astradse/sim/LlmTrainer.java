@@ -119,9 +119,10 @@ public final class LlmTrainer {
             }
             if (m.heads() % t != 0) return "tp " + t + " does not divide heads " + m.heads();
             if (m.kvHeads() % t != 0) return "tp " + t + " does not divide kv-heads " + m.kvHeads();
-            stageLayers = layersPerStage(m.layers(), pp * v);
+            stageLayers = layersPerStage(m.pipelineLayers(), pp * v);
             if (stageLayers == null)
-                return "pp·vpp = " + pp + "·" + v + " = " + (pp * v) + " does not divide layers " + m.layers()
+                return "pp·vpp = " + pp + "·" + v + " = " + (pp * v) + " does not divide layers " + m.pipelineLayers()
+                        + (m.mtpLayers() > 0 ? " (" + m.layers() + " + " + m.mtpLayers() + " multi-token-prediction)" : "")
                         + " (nor layers + 1 or + 2, Megatron's split counting the loss and the embedding as layers)";
             stageStart = new int[pp * v];
             for (int gs = 1; gs < pp * v; gs++) stageStart[gs] = stageStart[gs - 1] + stageLayers[gs - 1];
@@ -205,6 +206,18 @@ public final class LlmTrainer {
         /** The blocks of the layer {@link #layer} computed last: attention and MLP compute, forward and backward, ns. */
         double[] lastBlocks;
 
+        /** Element-wise sum of two {forward, backward, dgrad, wgrad} GEMM times. */
+        static double[] sum(double[] x, double[] y) {
+            double[] r = new double[x.length];
+            for (int i = 0; i < x.length; i++) r[i] = x[i] + y[i];
+            return r;
+        }
+
+        /** Key and value elements per token that CP's ring passes: g·2d, or with MLA every head's K and V. */
+        double kvWidth() {
+            return m.mla() == null ? 2.0 * m.kvHeads() * m.headDim() : (double) m.heads() * (m.qkDim() + m.vDim());
+        }
+
         /** Forward / backward times of one layer on one micro-batch: {compute, tp, cp, ep, dp} each. */
         double[][] layer(boolean moeLayer) {
             double h = m.hidden();
@@ -216,8 +229,22 @@ public final class LlmTrainer {
             boolean fp8 = p.precision().equals("fp8");
 
             // GEMMs: forward time, backward time
-            double[] qkv = gemmFb(T, (ad + 2 * gd) / t, h);
-            double[] o = gemmFb(T, h, ad / t);
+            double[] qkv;
+            double[] o;
+            TransformerModel.Mla mla = m.mla();
+            if (mla == null) {
+                qkv = gemmFb(T, (ad + 2 * gd) / t, h);
+                o = gemmFb(T, h, ad / t);
+            } else {
+                // MLA: the latents' down-projections are replicated on the TP ranks, the up-projections split by head
+                double a = m.heads();
+                qkv = mla.qLoraRank() > 0
+                        ? sum(gemmFb(T, mla.qLoraRank(), h), gemmFb(T, a * m.qkDim() / t, mla.qLoraRank()))
+                        : gemmFb(T, a * m.qkDim() / t, h);
+                qkv = sum(qkv, sum(gemmFb(T, mla.kvLoraRank() + mla.ropeDim(), h),
+                        gemmFb(T, a * (m.headDim() + m.vDim()) / t, mla.kvLoraRank())));
+                o = gemmFb(T, h, a * m.vDim() / t);
+            }
             double[] up;
             double[] down;
             double moeExtraF = 0;
@@ -250,7 +277,7 @@ public final class LlmTrainer {
                 down = gemmFb(T, h, (double) m.ffnHidden() / t);
             }
             // fused attention: causal, so half of the 4·T·s·a·d/t forward FLOPs; backward 2× the forward's FLOPs
-            double attnFlops = 4 * T * m.seqLen() * ad / t * 0.5;
+            double attnFlops = 2 * T * m.seqLen() * LlmMath.attentionCoreWidth(m) / t * 0.5;
             double attnF;
             double attnB;
             if (p.attention().equals("flash")) {
@@ -322,7 +349,7 @@ public final class LlmTrainer {
             double cpF = 0;
             double cpB = 0;
             if (c > 1) {
-                double kv = 2.0 * tokens * m.kvHeads() * m.headDim() * 2;
+                double kv = tokens * kvWidth() * 2;
                 double step = coll("sendrecv", kv, t, c);
                 cpF = Math.max(0, (c - 1) * step - attnF * (c - 1) / c);
                 cpB = Math.max(0, (c - 1) * 2 * step - attnB * (c - 1) / c);
@@ -365,6 +392,7 @@ public final class LlmTrainer {
                 } else {
                     dense += LlmMath.mlpParams(m, m.ffnHidden()) / t;
                 }
+                if (i >= m.layers()) dense += 2.0 * m.hidden() * m.hidden() / t; // an MTP module's projection
             }
             double emb = (double) m.vocab() * m.hidden() / t;
             if (gs == 0) dense += emb;
@@ -567,14 +595,27 @@ public final class LlmTrainer {
             f[0][0] += emb;
             b[0][0] += emb;
             if (t > 1) f[0][1] += coll(p.sp() ? "reduce_scatter" : "all_reduce", act, 1, t);
-            double[] logits = gemmFb(T, (double) m.vocab() / t, h);
-            double loss = memBound(T * m.vocab() / t * 4 * 3);
-            f[stages - 1][0] += logits[0] + loss;
-            b[stages - 1][0] += logits[1] + loss;
+            double[] head = headAndLoss();
+            f[stages - 1][0] += head[0];
+            b[stages - 1][0] += head[1];
             if (t > 1 && p.sp()) {
                 f[stages - 1][1] += coll("all_gather", act, 1, t);
                 b[stages - 1][1] += coll("reduce_scatter", act, 1, t);
             }
+        }
+
+        /**
+         * The last stage's output head and loss, forward and backward, ns: the logits GEMM and the fp32 cross-entropy,
+         * once more per multi-token-prediction module with its 2h → h projection.
+         */
+        double[] headAndLoss() {
+            double T = tokens;
+            double h = m.hidden();
+            double[] logits = gemmFb(T, (double) m.vocab() / t, h);
+            double loss = memBound(T * m.vocab() / t * 4 * 3);
+            double[] proj = gemmFb(T, h / t, 2 * h);
+            int k = m.mtpLayers();
+            return new double[] {(1 + k) * (logits[0] + loss) + k * proj[0], (1 + k) * (logits[1] + loss) + k * proj[1]};
         }
 
         Map<String, Double> memory(int r, double[][] cparams, double activation) {
@@ -701,7 +742,7 @@ public final class LlmTrainer {
             double act = x.tokens * x.m.hidden() * 2;
             double p2pBytes = act / t;
             double a2a = (double) x.p.microBatch() * x.m.seqLen() * x.te / ((double) t * c) * x.m.topk() * x.m.hidden() * 2;
-            double kv = 2.0 * x.tokens * x.m.kvHeads() * x.m.headDim() * 2;
+            double kv = x.tokens * x.kvWidth() * 2;
             try {
                 java.nio.file.Files.createDirectories(dir);
                 for (int rank = 0; rank < n; rank++) {
@@ -814,13 +855,11 @@ public final class LlmTrainer {
 
         /** The last stage's logits and loss, forward and backward, ns (what addEmbeddingAndLoss adds there). */
         private static double lossF(Run x, int stages) {
-            double[] lg = x.gemmFb(x.tokens, (double) x.m.vocab() / x.t, x.m.hidden());
-            return lg[0] + x.memBound(x.tokens * x.m.vocab() / x.t * 4 * 3);
+            return x.headAndLoss()[0];
         }
 
         private static double lossB(Run x, int stages) {
-            double[] lg = x.gemmFb(x.tokens, (double) x.m.vocab() / x.t, x.m.hidden());
-            return lg[1] + x.memBound(x.tokens * x.m.vocab() / x.t * 4 * 3);
+            return x.headAndLoss()[1];
         }
 
         private void tpBefore(Nodes g, String name, double act, int tpG) {

@@ -44,7 +44,10 @@ class LlmTrainerTest {
                 {"llama2-7b", 6.74, 6.74}, {"llama2-13b", 13.0, 13.0}, {"llama2-70b", 69.0, 69.0}, {"llama3-8b", 8.03, 8.03},
                 {"llama3.1-405b", 405.9, 405.9}, {"mixtral-8x7b", 46.7, 12.9}, {"mixtral-8x22b", 141.0, 39.0},
                 {"qwen3-8b", 8.2, 8.2}, {"qwen3-32b", 32.8, 32.8}, {"qwen3-30b-a3b", 30.5, 3.3}, {"qwen3-235b-a22b", 235.0, 22.0},
-                {"nemotron4-15b", 15.6, 15.6}, {"nemotron4-340b", 341.0, 341.0}};
+                {"nemotron4-15b", 15.6, 15.6}, {"nemotron4-340b", 341.0, 341.0},
+                // DeepSeek-V3: 671 B + its 14 B multi-token-prediction module (the HF card's 685 B); 37 B activated by
+                // the main model, ~1.2 B more by the MTP module's layer
+                {"deepseek-v3", 685.0, 38.2}};
         for (Object[] p : published) {
             TransformerModel m = TransformerModel.named((String) p[0]);
             assertEquals((double) p[1], LlmMath.totalParams(m) / 1e9, 0.01 * (double) p[1], p[0] + " total");

@@ -8,9 +8,23 @@ public final class LlmMath {
     private LlmMath() {
     }
 
-    /** Q, K, V and O projections of one layer: 2·h·a·d + 2·h·g·d (§1). */
+    /**
+     * Q, K, V and O projections of one layer: 2·h·a·d + 2·h·g·d (§1). MLA: h·r_q + r_q·a·d_qk (or h·a·d_qk without a
+     * query latent), h·(r_kv + d_rope) + r_kv·a·(d + d_v), and a·d_v·h.
+     */
     public static double attentionParams(TransformerModel m) {
-        return 2.0 * m.hidden() * m.heads() * m.headDim() + 2.0 * m.hidden() * m.kvHeads() * m.headDim();
+        TransformerModel.Mla x = m.mla();
+        double h = m.hidden();
+        double a = m.heads();
+        if (x == null) return 2.0 * h * a * m.headDim() + 2.0 * h * m.kvHeads() * m.headDim();
+        double q = x.qLoraRank() > 0 ? h * x.qLoraRank() + x.qLoraRank() * a * m.qkDim() : h * a * m.qkDim();
+        double kv = h * (x.kvLoraRank() + x.ropeDim()) + x.kvLoraRank() * a * (m.headDim() + m.vDim());
+        return q + kv + a * m.vDim() * h;
+    }
+
+    /** The attention core's width per token: a·(d_qk + d_v) (= 2·a·d for standard attention). */
+    public static double attentionCoreWidth(TransformerModel m) {
+        return (double) m.heads() * (m.qkDim() + m.vDim());
     }
 
     /** One MLP of FFN width {@code f}: 3·h·f gated (gate, up, down), 2·h·f plain. */
@@ -44,14 +58,19 @@ public final class LlmMath {
     public static double totalParams(TransformerModel m) {
         double p = embeddingParams(m) + m.hidden(); // + the final norm
         for (int i = 0; i < m.layers(); i++) p += attentionParams(m) + normParams(m) + mlpParamsOfLayer(m, i);
-        return p;
+        return p + m.mtpLayers() * (attentionParams(m) + normParams(m) + mlpParamsOfLayer(m, m.layers() - 1) + mtpExtra(m));
+    }
+
+    /** A multi-token-prediction module's own parameters beside its layer: the 2h → h projection and two norms. */
+    static double mtpExtra(TransformerModel m) {
+        return 2.0 * m.hidden() * m.hidden() + 2.0 * m.hidden();
     }
 
     /** Parameters a token meets (MoE "active"): all but the unrouted experts; the input embedding included. */
     public static double activeParams(TransformerModel m) {
         double p = embeddingParams(m) + m.hidden();
         for (int i = 0; i < m.layers(); i++) p += attentionParams(m) + normParams(m) + activeMlpParamsOfLayer(m, i);
-        return p;
+        return p + m.mtpLayers() * (attentionParams(m) + normParams(m) + activeMlpParamsOfLayer(m, m.layers() - 1) + mtpExtra(m));
     }
 
     /**
@@ -63,8 +82,12 @@ public final class LlmMath {
     public static double modelFlopsPerToken(TransformerModel m, boolean causal) {
         double layers = 0;
         for (int i = 0; i < m.layers(); i++) layers += 2 * (attentionParams(m) + activeMlpParamsOfLayer(m, i));
-        double attn = (double) m.layers() * (causal ? 2 : 4) * m.seqLen() * m.heads() * m.headDim();
-        return 3 * (layers + attn + 2.0 * m.hidden() * m.vocab());
+        // QKᵀ and AV: 2·s·a·(d_qk + d_v) per token non-causal (4·s·a·d for standard heads), half of it causal
+        double attn = (double) m.layers() * (causal ? 1 : 2) * m.seqLen() * attentionCoreWidth(m);
+        // each multi-token-prediction module: its layer, its projection and another pass through the output head
+        double mtp = m.mtpLayers() * (2 * (attentionParams(m) + activeMlpParamsOfLayer(m, m.layers() - 1) + 2.0 * m.hidden()
+                * m.hidden()) + (causal ? 1 : 2) * m.seqLen() * attentionCoreWidth(m) + 2.0 * m.hidden() * m.vocab());
+        return 3 * (layers + attn + mtp + 2.0 * m.hidden() * m.vocab());
     }
 
     /**
@@ -93,10 +116,13 @@ public final class LlmMath {
         if (p.recompute().equals("full")) return tokens * 2 * h / unsplitDiv;
         boolean fp8 = p.precision().equals("fp8");
         double in = fp8 ? 1 : 2; // bytes of a stored GEMM input
-        double ad = (double) m.heads() * m.headDim();
-        double gd = (double) m.kvHeads() * m.headDim();
+        double ad = (double) m.heads() * m.vDim();
         double unsplit = 4 * h + 2 * in * h + (m.dropout() ? 2 * h : 0);
-        double attention = 2 * ad + 4 * gd + 2 * ad + (fp8 ? ad : 0);
+        // Q and K of the core (a·d_qk and g·d_qk), V (g·d_v), the output projection's input (a·d_v); MLA: every head
+        // its own K and V, plus the two latents
+        double kvHeads = m.mla() == null ? m.kvHeads() : m.heads();
+        double attention = 2 * m.heads() * m.qkDim() + 2 * kvHeads * (m.qkDim() + m.vDim()) + 2 * ad + (fp8 ? ad : 0);
+        if (m.mla() != null) attention += 2 * (m.mla().qLoraRank() + m.mla().kvLoraRank()) * t; // replicated: not split
         boolean moe = m.moe() && layer >= m.denseLayers();
         double mlp;
         if (moe) {

@@ -30,24 +30,52 @@ import org.astradse.hw.Profiles;
  * @param expertFfnHidden f_e
  * @param sharedExperts   always-active experts per MoE layer (FFN f_e each)
  * @param denseLayers     leading layers with a dense MLP in a MoE model
+ * @param mla             multi-head latent attention (DeepSeek-V2/V3), or null for standard attention
+ * @param mtpLayers       multi-token-prediction modules (DeepSeek-V3 §2.2: each a transformer layer of the last
+ *                        layer's kind and a 2h → h projection, sharing the embedding and the output head), on the last
+ *                        pipeline stage
  * @param dropout         dropout layers present (they store 1-byte masks): GPT-style models trained with dropout 0.1;
  *                        off by default for gated (Llama-style) models, whose recipes set it to 0
  */
 public record TransformerModel(String name, String source, int layers, long hidden, long ffnHidden, int heads, int kvHeads,
                                long headDim, long vocab, long seqLen, boolean gatedMlp, boolean tiedEmbeddings, int experts,
-                               int topk, long expertFfnHidden, int sharedExperts, int denseLayers, boolean dropout) {
+                               int topk, long expertFfnHidden, int sharedExperts, int denseLayers, boolean dropout, Mla mla,
+                               int mtpLayers) {
+
+    /**
+     * Multi-head latent attention (DeepSeek-V2 §2.1, V3 §2.1.1): queries through a rank-{@code qLoraRank} latent (0: a
+     * plain projection), keys and values through a shared rank-{@code kvLoraRank} latent, each head's query/key of
+     * {@code headDim} (no positional part) + {@code ropeDim} dimensions and its value of {@code vHeadDim}.
+     */
+    public record Mla(long qLoraRank, long kvLoraRank, long ropeDim, long vHeadDim) {
+    }
+
+    /** A head's query/key dimensions (the attention core's QKᵀ width): d, or d + rope with MLA. */
+    public long qkDim() {
+        return mla == null ? headDim : headDim + mla.ropeDim();
+    }
+
+    /** A head's value dimensions: d, or MLA's v_head_dim. */
+    public long vDim() {
+        return mla == null ? headDim : mla.vHeadDim();
+    }
 
     /** The bundled models (a contract: names users and checks write). */
     public static final List<String> NAMES = List.of("gpt3-5b", "gpt3-20b", "gpt3-175b", "gpt-22b", "llama2-7b",
             "llama2-13b", "llama2-70b", "llama3-8b", "llama3-70b", "llama3-405b", "llama3.1-8b", "llama3.1-70b",
             "llama3.1-405b", "mixtral-8x7b", "mixtral-8x22b", "qwen3-8b", "qwen3-32b", "qwen3-30b-a3b", "qwen3-235b-a22b",
-            "nemotron4-15b", "nemotron4-340b");
+            "nemotron4-15b", "nemotron4-340b", "deepseek-v3");
 
     private static final Profiles<TransformerModel> BUNDLED = new Profiles<>("model", TransformerModel.class, "models", NAMES,
             (t, f) -> fromTree(t, f, ""));
 
     public boolean moe() {
         return experts > 0;
+    }
+
+    /** Layers the pipeline splits: the model's and its multi-token-prediction modules'. */
+    public int pipelineLayers() {
+        return layers + mtpLayers;
     }
 
     /** MoE layers: all but the leading dense ones (none in a dense model). */
@@ -73,7 +101,7 @@ public record TransformerModel(String name, String source, int layers, long hidd
         Fields f = new Fields(m, file, at);
         f.allow("name", "source", "layers", "hidden", "ffn-hidden", "heads", "kv-heads", "head-dim", "vocab", "seq-len",
                 "gated-mlp", "tied-embeddings", "experts", "topk", "expert-ffn-hidden", "shared-experts", "dense-layers",
-                "dropout");
+                "dropout", "q-lora-rank", "kv-lora-rank", "qk-rope-dim", "v-head-dim", "mtp-layers");
         int layers = f.positiveInt("layers", null);
         long hidden = f.positiveInt("hidden", null);
         int heads = f.positiveInt("heads", null);
@@ -95,15 +123,26 @@ public record TransformerModel(String name, String source, int layers, long hidd
         if (dense > layers) throw InputException.at(file, at + "dense-layers", dense + " dense layers in a " + layers + "-layer model");
         String name = m.path("name").asText(file == null ? "model" : file.getFileName().toString());
         boolean gated = f.bool("gated-mlp", false);
+        Mla mla = null;
+        if (m.has("kv-lora-rank")) {
+            if (!m.has("head-dim"))
+                throw InputException.at(file, at + "head-dim", "an MLA model gives head-dim (the query/key dimensions without RoPE)");
+            mla = new Mla(f.nonNegativeInt("q-lora-rank", 0), f.positiveInt("kv-lora-rank", null), f.nonNegativeInt("qk-rope-dim", 0),
+                    f.positiveInt("v-head-dim", (int) headDim));
+            if (kv != heads) throw InputException.at(file, at + "kv-heads", "MLA gives every head its own key and value: kv-heads = heads");
+        } else {
+            for (String k : List.of("q-lora-rank", "qk-rope-dim", "v-head-dim"))
+                if (m.has(k)) throw InputException.at(file, at + k, "an MLA key without kv-lora-rank (the key/value latent's rank)");
+        }
         return new TransformerModel(name, m.path("source").asText(""), layers, hidden, ffn, heads, kv, headDim,
                 f.positiveInt("vocab", null), f.positiveInt("seq-len", null), gated,
                 f.bool("tied-embeddings", false), experts, topk, effn, f.nonNegativeInt("shared-experts", 0), dense,
-                f.bool("dropout", !gated));
+                f.bool("dropout", !gated), mla, f.nonNegativeInt("mtp-layers", 0));
     }
 
     /** A model with another sequence length (a run's {@code seq-len} may override the model's). */
     public TransformerModel withSeqLen(long s) {
         return new TransformerModel(name, source, layers, hidden, ffnHidden, heads, kvHeads, headDim, vocab, s, gatedMlp,
-                tiedEmbeddings, experts, topk, expertFfnHidden, sharedExperts, denseLayers, dropout);
+                tiedEmbeddings, experts, topk, expertFfnHidden, sharedExperts, denseLayers, dropout, mla, mtpLayers);
     }
 }
