@@ -124,6 +124,9 @@ public final class LlmTrainer {
                 return "pp·vpp = " + pp + "·" + v + " = " + (pp * v) + " does not divide layers " + m.pipelineLayers()
                         + (m.mtpLayers() > 0 ? " (" + m.layers() + " + " + m.mtpLayers() + " multi-token-prediction)" : "")
                         + " (nor layers + 1 or + 2, Megatron's split counting the loss and the embedding as layers)";
+            if (m.mtpLayers() > 0 && stageLayers[pp * v - 1] < m.mtpLayers())
+                return "the last pipeline stage holds " + stageLayers[pp * v - 1] + " layers, fewer than mtp-layers "
+                        + m.mtpLayers() + " (multi-token prediction sits on the last stage)";
             stageStart = new int[pp * v];
             for (int gs = 1; gs < pp * v; gs++) stageStart[gs] = stageStart[gs - 1] + stageLayers[gs - 1];
             if (v > 1 && pp == 1) return "vpp " + v + " needs pp > 1 (interleaving splits a pipeline rank's layers)";
@@ -288,7 +291,7 @@ public final class LlmTrainer {
                 // 2022 Megatron: batched QKᵀ and AV GEMMs over every key (no causal skip), the scores through HBM
                 double heads = (double) p.microBatch() * m.heads() / t;
                 double sq = T / p.microBatch();
-                double g1 = gemm(sq, m.seqLen(), m.headDim()) + gemm(sq, m.headDim(), m.seqLen());
+                double g1 = gemm(sq, m.seqLen(), m.qkDim()) + gemm(sq, m.vDim(), m.seqLen());
                 double scores = heads * sq * m.seqLen() * 2;
                 attnF = heads * g1 + memBound(scores * 6);
                 attnB = 2 * heads * g1 + memBound(scores * 8);
@@ -385,8 +388,9 @@ public final class LlmTrainer {
             double dense = 0;
             double expert = 0;
             for (int i = stageStart[gs]; i < stageStart[gs] + stageLayers[gs]; i++) {
-                dense += (LlmMath.attentionParams(m) + LlmMath.normParams(m)) / t;
-                if (m.moe() && i >= m.denseLayers()) {
+                double rep = LlmMath.attentionParamsReplicated(m); // MLA's latent projections: whole on every TP rank
+                dense += (LlmMath.attentionParams(m) - rep + LlmMath.normParams(m)) / t + rep;
+                if (m.moeLayer(i)) {
                     expert += (double) m.experts() / e * LlmMath.mlpParams(m, m.expertFfnHidden()) / te;
                     dense += m.sharedExperts() * LlmMath.mlpParams(m, m.expertFfnHidden()) / t + (double) m.hidden() * m.experts();
                 } else {
@@ -398,6 +402,8 @@ public final class LlmTrainer {
             if (gs == 0) dense += emb;
             // the output layer; tied, a copy of the embedding on the last stage — the same tensor when one stage has both
             if (gs == pp * v - 1 && !(m.tiedEmbeddings() && pp * v == 1)) dense += emb;
+            // multi-token prediction embeds its shifted tokens: a copy of the embedding on the last stage (pp > 1)
+            if (gs == pp * v - 1 && m.mtpLayers() > 0 && pp * v > 1 && !m.tiedEmbeddings()) dense += emb;
             return new double[] {dense, expert};
         }
 
@@ -417,7 +423,7 @@ public final class LlmTrainer {
                 cparams[gs] = chunkParams(gs);
                 int lc = stageLayers[gs];
                 for (int i = stageStart[gs]; i < stageStart[gs] + lc; i++) {
-                    boolean moe = m.moe() && i >= m.denseLayers();
+                    boolean moe = m.moeLayer(i);
                     double[][] l = moe ? moeL : denseL;
                     for (int k = 0; k < 5; k++) {
                         fPart[gs][k] += l[0][k];
@@ -461,7 +467,6 @@ public final class LlmTrainer {
 
             // DP: per stage, each chunk's gradients reduced as its last backward produces them (own stream)
             double iteration = 0;
-            int critical = 0;
             double[] stageEnd = new double[pp];
             double[] dpExposed = new double[pp];
             double[] optT = new double[pp];
@@ -493,7 +498,9 @@ public final class LlmTrainer {
                     }
                 }
                 double end = Math.max(computeEnd, free) + (p.shardedParams() ? zeroDpLast : 0);
-                if (m.tiedEmbeddings() && pp > 1 && (r == 0 || r == pp - 1))
+                // the embedding's gradient on the first stage and its copy on the last (tied output layer, or the
+                // multi-token-prediction modules' embedding) are all-reduced between them
+                if ((m.tiedEmbeddings() || m.mtpLayers() > 0) && pp > 1 && (r == 0 || r == pp - 1))
                     end += coll("all_reduce", (double) m.vocab() * m.hidden() / t * gradBytes(), (long) t * c * dp * (pp - 1), 2);
                 double agExposed = 0;
                 if (agTotal > 0) {
@@ -508,7 +515,6 @@ public final class LlmTrainer {
                 stageEnd[r] = end + agExposed + opt;
                 if (stageEnd[r] > iteration) {
                     iteration = stageEnd[r];
-                    critical = r;
                 }
             }
 
@@ -530,14 +536,26 @@ public final class LlmTrainer {
                     gib(worst), gpu.name(), gpu.hbmGB(), gib(mem.get("weights")), gib(mem.get("gradients")),
                     gib(mem.get("optimizer")), gib(mem.get("activations")), gib(mem.get("other")));
 
-            // breakdown on the critical stage
+            // the breakdown on the bottleneck stage — the one with the most work of its own (the stage that finishes
+            // last may be a light one waiting for it, e.g. DeepSeek-V3's dense first stage); what it does not spend
+            // working, transferring or reducing is bubble, so the parts add up to the iteration
+            int b = 0;
+            double most = -1;
+            for (int r = 0; r < pp; r++) {
+                double w = 0;
+                for (int ch = 0; ch < v; ch++) w += fDur[ch * pp + r] + bDur[ch * pp + r];
+                if (w > most) {
+                    most = w;
+                    b = r;
+                }
+            }
             double compute = 0;
             double tp = 0;
             double cp = 0;
             double ep = 0;
             double dpIn = 0;
             for (int ch = 0; ch < v; ch++) {
-                int gs = ch * pp + critical;
+                int gs = ch * pp + b;
                 compute += mbs * (fPart[gs][0] + bPart[gs][0]);
                 tp += mbs * (fPart[gs][1] + bPart[gs][1]);
                 cp += mbs * (fPart[gs][2] + bPart[gs][2]);
@@ -545,8 +563,8 @@ public final class LlmTrainer {
                 dpIn += mbs * (fPart[gs][4] + bPart[gs][4]);
             }
             double busy = compute + tp + cp + ep + dpIn;
-            double bubble = Math.max(0, ideal.stageEnd[critical] - busy);
-            double ppT = Math.max(0, real.stageEnd[critical] - ideal.stageEnd[critical]);
+            double ppT = Math.max(0, real.stageEnd[b] - ideal.stageEnd[b]);
+            double bubble = Math.max(0, iteration - busy - ppT - dpExposed[b] - optT[b]);
             double tokensIter = (double) p.globalBatch() * m.seqLen();
             double seconds = iteration * 1e-9;
             double flops = LlmMath.modelFlopsPerToken(m, true) * tokensIter;
@@ -556,7 +574,7 @@ public final class LlmTrainer {
             for (int r = 0; r < pp; r++)
                 for (int ch = 0; ch < v; ch++) stageCompute[r] += mbs * (fPart[ch * pp + r][0] + bPart[ch * pp + r][0]);
             return new TrainResult(tooBig.isEmpty(), tooBig, iteration, tokensIter / seconds / n, tflops, tflops / peak16, worst, mem, compute,
-                    bubble, tp, cp, ep, ppT, dpExposed[critical] + dpIn, optT[critical], flops, flopsNc, n, dp, mbs, params,
+                    bubble, tp, cp, ep, ppT, dpExposed[b] + dpIn, optT[b], flops, flopsNc, n, dp, mbs, params,
                     active, stageCompute);
         }
 
@@ -648,7 +666,7 @@ public final class LlmTrainer {
                 }
             }
             // fp32 logits on the last stage (the fused vocab-parallel cross-entropy writes their gradient in place)
-            double other = FRAMEWORK_BYTES + (r == pp - 1 ? tokens * m.vocab() / t * 4 : 0);
+            double other = FRAMEWORK_BYTES + (r == pp - 1 ? (1 + m.mtpLayers()) * tokens * m.vocab() / t * 4 : 0);
             Map<String, Double> mm = new LinkedHashMap<>();
             mm.put("weights", w);
             mm.put("gradients", g);
@@ -784,7 +802,7 @@ public final class LlmTrainer {
                         int hi = lo + x.stageLayers[gs];
                         if (fwd && gs == 0) g.comp("embedding_fwd_mb" + mb, f[0][0] - (stages == 1 ? lossF(x, stages) : 0));
                         for (int k = fwd ? lo : hi - 1; fwd ? k < hi : k >= lo; k += fwd ? 1 : -1) {
-                            boolean moe = x.m.moe() && k >= x.m.denseLayers();
+                            boolean moe = x.m.moeLayer(k);
                             double[] bl = moe ? moeB : denseB;
                             String ln = (fwd ? "fwd" : "bwd") + "_mb" + mb + "_L" + k;
                             if (fwd) {

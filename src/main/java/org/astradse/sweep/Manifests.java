@@ -190,8 +190,8 @@ public final class Manifests {
                         for (Object v : d.valuesAt(i).values())
                             if (v instanceof JsonNode n) referencedFiles(n, dir, files);
                 }
-                for (Path f : files) {
-                    md.update(f.toString().getBytes(StandardCharsets.UTF_8));
+                for (Path f : files) { // named relative to the spec: the identity does not depend on where the study sits
+                    md.update(relative(dir, f).getBytes(StandardCharsets.UTF_8));
                     digest(md, f);
                 }
             }

@@ -237,10 +237,15 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         for (String k : List.of("model", "cluster")) {
             JsonNode v = train.get(k);
             if (v != null && v.isTextual() && Files.isRegularFile(trainDir.resolve(v.asText()))) {
-                JsonNode tree = NetworkConfig.readTree(trainDir.resolve(v.asText()).normalize(), yaml);
-                train.set(k, k.equals("cluster") && tree.has("cluster") ? tree.get("cluster") : tree);
+                Path read = trainDir.resolve(v.asText()).normalize();
+                JsonNode tree = NetworkConfig.readTree(read, yaml);
+                JsonNode sub = k.equals("cluster") && tree.has("cluster") ? tree.get("cluster") : tree;
+                train.set(k, sub);
+                if (k.equals("cluster")) rebase(sub, read.getParent(), dir);
             }
         }
+        if (t.isTextual() && train.get("cluster") != null && train.get("cluster").isObject())
+            rebase(train.get("cluster"), trainDir, dir);
         ObjectNode cost = root.has("cost") && root.get("cost").isObject() ? ((ObjectNode) root.get("cost")).deepCopy()
                 : JsonNodeFactory.instance.objectNode();
         for (Iterator<String> it = cost.fieldNames(); it.hasNext(); ) {
@@ -271,6 +276,25 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         ObjectNode empty = JsonNodeFactory.instance.objectNode();
         return new SweepSpec(name, description, file, root, List.of(), Map.of(), empty, false, empty, false, run, cost,
                 List.copyOf(domains), List.copyOf(derived), List.copyOf(constraints), List.copyOf(groupBy), train);
+    }
+
+    /**
+     * A cluster read in from another folder names its GPU and fabric files relative to that folder: rewritten
+     * relative to the spec's, where the study's points resolve them (bundled names stay as they are).
+     */
+    private static void rebase(JsonNode cluster, Path from, Path to) {
+        if (from == null || from.equals(to) || !(cluster instanceof ObjectNode c)) return;
+        JsonNode gpu = c.get("gpu");
+        if (gpu != null && gpu.isTextual() && Files.isRegularFile(from.resolve(gpu.asText())))
+            c.put("gpu", to.relativize(from.resolve(gpu.asText()).toAbsolutePath().normalize()).toString().replace('\\', '/'));
+        JsonNode fab = c.get("fabric");
+        if (fab != null && fab.isArray())
+            for (int i = 0; i < fab.size(); i++) {
+                JsonNode f = fab.get(i);
+                if (f.isTextual() && Files.isRegularFile(from.resolve(f.asText())))
+                    ((com.fasterxml.jackson.databind.node.ArrayNode) fab).set(i, JsonNodeFactory.instance.textNode(
+                            to.relativize(from.resolve(f.asText()).toAbsolutePath().normalize()).toString().replace('\\', '/')));
+            }
     }
 
     /** Whether this is an LLM training study ({@code train:}) rather than an ASTRA-sim one. */

@@ -14,7 +14,7 @@ import org.astradse.workload.llm.TransformerModel;
 /**
  * Every profile a training study can use — the GPUs, fabrics and models its base configuration and its swept values
  * name — with every figure in it, for the manifest (the hardware-profiles issue: "every figure a profile uses is
- * visible in manifest.json"). Keyed by name, sorted, so the manifest is deterministic.
+ * visible in manifest.json"). Keyed by the profiles' own names, sorted, so the manifest is deterministic.
  */
 final class TrainProfiles {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -60,9 +60,23 @@ final class TrainProfiles {
         String v = n.asText();
         try {
             switch (at) {
-                case "cluster.gpu" -> gpus.computeIfAbsent(v, k -> GpuProfile.named(k, dir));
-                case "cluster.fabric" -> fabrics.computeIfAbsent(v, k -> FabricProfile.named(k, dir));
-                case "model" -> models.computeIfAbsent(v, k -> TransformerModel.named(k, dir));
+                case "cluster" -> { // a bundled cluster or a cluster file: its GPU and fabrics
+                    org.astradse.hw.Cluster c = org.astradse.hw.Cluster.fromTree(n, dir == null ? null : dir.resolve("spec"), "cluster.");
+                    gpus.putIfAbsent(c.gpu().name(), c.gpu());
+                    for (org.astradse.hw.Cluster.Dim d : c.dims()) fabrics.putIfAbsent(d.fabric().name(), d.fabric());
+                }
+                case "cluster.gpu" -> {
+                    GpuProfile g = GpuProfile.named(v, dir);
+                    gpus.putIfAbsent(g.name(), g);
+                }
+                case "cluster.fabric" -> {
+                    FabricProfile f = FabricProfile.named(v, dir);
+                    fabrics.putIfAbsent(f.name(), f);
+                }
+                case "model" -> {
+                    TransformerModel m = TransformerModel.named(v, dir);
+                    models.putIfAbsent(m.name(), m);
+                }
                 default -> {
                 }
             }

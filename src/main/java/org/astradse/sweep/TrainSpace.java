@@ -57,7 +57,7 @@ public final class TrainSpace implements DesignSpace {
                 var e = it.next();
                 FabricProfile f;
                 try {
-                    f = FabricProfile.named(e.getKey());
+                    f = FabricProfile.named(e.getKey(), spec.file().toAbsolutePath().getParent());
                 } catch (InputException x) {
                     throw InputException.at(spec.file(), "cost.unit-costs." + e.getKey(), x.getMessage());
                 }
@@ -139,9 +139,14 @@ public final class TrainSpace implements DesignSpace {
             // the objective: one iteration, or with run.tokens the iterations to train that many tokens
             double tokens = spec.run().path("tokens").asDouble(0);
             double perIteration = (double) cfg.parallel().globalBatch() * cfg.model().seqLen();
-            long iterations = tokens > 0 ? (long) Math.ceil(tokens / perIteration) : 1;
-            long time = Math.multiplyExact(iter, iterations);
-            long compute = Math.multiplyExact(Math.round(r.computeNs()), iterations);
+            double its = tokens > 0 ? Math.ceil(tokens / perIteration) : 1;
+            if (its * r.iterationNs() > 9.0e18)
+                return new PointRow(id, PointRow.INFEASIBLE, String.format(Locale.ROOT, "training %.3g tokens takes %.3g iterations "
+                        + "of %.3g s: beyond what end_to_end_ns can hold (2^63 ns, 292 years)", tokens, its, r.iterationNs() / 1e9),
+                        cells, npus, 0, 0, 0, 0, blank);
+            long iterations = (long) its;
+            long time = iter * iterations;
+            long compute = Math.round(r.computeNs()) * iterations;
             List<String> m = List.of(Integer.toString(r.dp()), Integer.toString(r.microBatches()), Long.toString(iter),
                     Long.toString(iterations),
                     PointRow.twoDecimals(r.tokensPerSecondPerGpu()), PointRow.twoDecimals(r.modelTflopsPerGpu()),

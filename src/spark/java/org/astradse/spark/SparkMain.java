@@ -63,7 +63,7 @@ public final class SparkMain {
         JavaSparkContext sc;
         try {
             sc = new JavaSparkContext(conf);
-        } catch (RuntimeException e) { // a malformed master URL, an unreachable master: the user's to fix
+        } catch (Exception e) { // a malformed master URL (Spark's checked SparkException, undeclared), an unreachable master
             return usage("cannot start Spark with master '" + conf.get("spark.master") + "': " + Main.oneLine(e.getMessage()));
         }
         try {

@@ -109,5 +109,6 @@ class SparkEngineTest {
         assertEquals(2, SparkMain.run("sweep", "sweeps/quickstart.yaml", "--task-size", "0", "--master", "local[1]"));
         assertEquals(2, SparkMain.run("sweep", "sweeps/quickstart.yaml", "--master"));
         assertEquals(2, SparkMain.run("--master", "local[1]"));
+        assertEquals(2, SparkMain.run("sweep", "sweeps/quickstart.yaml", "--master", "foo://nowhere")); // Spark's checked SparkException
     }
 }

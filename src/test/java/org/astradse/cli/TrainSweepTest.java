@@ -94,6 +94,32 @@ class TrainSweepTest {
     }
 
     @Test
+    void filesAreNamedRelativeToTheFileNamingThemAndProfilesReachTheManifest() throws Exception {
+        // the base in a sub-folder names a GPU profile beside it; the study sits one folder up
+        Path sub = Files.createDirectories(dir.resolve("sub"));
+        Files.writeString(sub.resolve("my-gpu.yaml"), Files.readString(Path.of("src/main/resources/org/astradse/hw/gpus/H100-SXM.yaml"))
+                .replace("name: H100-SXM", "name: my-gpu"));
+        Files.writeString(sub.resolve("base.yaml"), BASE.substring(BASE.indexOf("train:") + "train:".length()).replace("\n  ", "\n")
+                .replace("gpu: H100-SXM", "gpu: my-gpu.yaml"));
+        Path f = dir.resolve("study.yaml");
+        Files.writeString(f, "name: rel\ntrain: sub/base.yaml\nsweep:\n  parallel.tp: [2, 4]\n");
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("rel").toString());
+        assertEquals(0, r.status(), r.err());
+        var m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("rel/manifest.json").toFile());
+        assertTrue(m.at("/resolved/profiles/gpus").has("my-gpu"), m.at("/resolved/profiles").toString());
+        assertTrue(m.at("/resolved/profiles/fabrics").has("ib-ndr"));
+        // a bundled cluster by name: its GPU and fabrics are listed too
+        Path named = dir.resolve("named.yaml");
+        Files.writeString(named, "name: named\ntrain:\n  model: llama3-8b\n  parallel: {tp: 2, global-batch: 128}\n  cluster: dgx-h100\n"
+                + "sweep:\n  parallel.tp: [2, 4]\n");
+        CollectiveCommandTest.Run n = CollectiveCommandTest.run("sweep", named.toString(), "--out", dir.resolve("named").toString());
+        assertEquals(0, n.status(), n.err());
+        var mn = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("named/manifest.json").toFile());
+        assertTrue(mn.at("/resolved/profiles/gpus").has("H100-SXM") && mn.at("/resolved/profiles/fabrics").has("nvlink4-nvswitch"),
+                mn.at("/resolved/profiles").toString());
+    }
+
+    @Test
     void studyWideMistakesStopBeforeTheFirstPoint() throws Exception {
         String[][] cases = {
                 {"sweep:\n  model: [llama3-8b, llama9-8b]\n", "sweep.model"},

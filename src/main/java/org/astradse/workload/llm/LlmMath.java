@@ -22,6 +22,17 @@ public final class LlmMath {
         return q + kv + a * m.vDim() * h;
     }
 
+    /**
+     * The attention parameters every TP rank holds whole: MLA's latent down-projections h·r_q and h·(r_kv + d_rope)
+     * (Megatron replicates them); none for standard attention.
+     */
+    public static double attentionParamsReplicated(TransformerModel m) {
+        TransformerModel.Mla x = m.mla();
+        if (x == null) return 0;
+        double h = m.hidden();
+        return (x.qLoraRank() > 0 ? h * x.qLoraRank() : 0) + h * (x.kvLoraRank() + x.ropeDim());
+    }
+
     /** The attention core's width per token: a·(d_qk + d_v) (= 2·a·d for standard attention). */
     public static double attentionCoreWidth(TransformerModel m) {
         return (double) m.heads() * (m.qkDim() + m.vDim());
@@ -39,14 +50,14 @@ public final class LlmMath {
 
     /** The MLP of layer {@code i} (0-based): dense for dense models and the leading dense layers, else all experts. */
     public static double mlpParamsOfLayer(TransformerModel m, int i) {
-        if (!m.moe() || i < m.denseLayers()) return mlpParams(m, m.ffnHidden());
+        if (!m.moeLayer(i)) return mlpParams(m, m.ffnHidden());
         return m.experts() * mlpParams(m, m.expertFfnHidden()) + m.sharedExperts() * mlpParams(m, m.expertFfnHidden())
                 + (double) m.hidden() * m.experts();
     }
 
     /** The MLP parameters a token meets in layer {@code i}: k routed + shared experts + router in a MoE layer. */
     public static double activeMlpParamsOfLayer(TransformerModel m, int i) {
-        if (!m.moe() || i < m.denseLayers()) return mlpParams(m, m.ffnHidden());
+        if (!m.moeLayer(i)) return mlpParams(m, m.ffnHidden());
         return (m.topk() + m.sharedExperts()) * mlpParams(m, m.expertFfnHidden()) + (double) m.hidden() * m.experts();
     }
 
@@ -123,7 +134,7 @@ public final class LlmMath {
         double kvHeads = m.mla() == null ? m.kvHeads() : m.heads();
         double attention = 2 * m.heads() * m.qkDim() + 2 * kvHeads * (m.qkDim() + m.vDim()) + 2 * ad + (fp8 ? ad : 0);
         if (m.mla() != null) attention += 2 * (m.mla().qLoraRank() + m.mla().kvLoraRank()) * t; // replicated: not split
-        boolean moe = m.moe() && layer >= m.denseLayers();
+        boolean moe = m.moeLayer(layer);
         double mlp;
         if (moe) {
             double perExpert = mlpActivation(m, m.expertFfnHidden(), fp8);

@@ -78,6 +78,14 @@ public record TransformerModel(String name, String source, int layers, long hidd
         return layers + mtpLayers;
     }
 
+    /**
+     * Whether layer {@code i} (0-based; a multi-token-prediction module's layer, i ≥ layers, takes the last layer's
+     * kind) has a MoE MLP: in a MoE model, all but the leading dense layers.
+     */
+    public boolean moeLayer(int i) {
+        return moe() && Math.min(i, layers - 1) >= denseLayers;
+    }
+
     /** MoE layers: all but the leading dense ones (none in a dense model). */
     public int moeLayers() {
         return moe() ? layers - denseLayers : 0;
