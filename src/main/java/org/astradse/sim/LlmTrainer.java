@@ -80,7 +80,10 @@ public final class LlmTrainer {
 
         Run(TrainConfig cfg) {
             m = cfg.model();
-            p = cfg.parallel();
+            // attention auto: 2021–23 Megatron's unfused attention for fp16 runs and on GPUs before FP8 (Ampere and
+            // older: Megatron-LM ran without FlashAttention by default there), fused (flash) otherwise
+            boolean unfused = cfg.parallel().precision().equals("fp16") || !cfg.cluster().gpu().peakTflops().containsKey("fp8");
+            p = cfg.parallel().attention().equals("auto") ? cfg.parallel().withAttention(unfused ? "unfused" : "flash") : cfg.parallel();
             cl = cfg.cluster();
             gpu = cl.gpu();
             kp = gpu.kernels();

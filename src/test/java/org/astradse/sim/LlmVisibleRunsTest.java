@@ -166,7 +166,7 @@ class LlmVisibleRunsTest {
         // what the model reaches today (the targets — mean 8 %, every row 20 %, Korthikanti 5 % — are not
         // met; the README says which rows miss and why); these bounds catch a regression
         assertTrue(scored >= 38, report.toString());
-        assertTrue(sum / scored <= 0.125, report.toString());
+        assertTrue(sum / scored <= 0.12, report.toString());
         assertTrue(median <= 0.07, report.toString());
         assertTrue(within20 >= 32, report.toString());
         assertTrue(korthWorst <= 0.05, report.toString());

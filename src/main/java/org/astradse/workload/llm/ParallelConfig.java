@@ -27,10 +27,11 @@ import org.astradse.InputException;
  *                           MoE guidance and the Megatron-Bridge MoE recipes (Qwen3, DeepSeek-V3, Mixtral) set it:
  *                           the experts take the sequence-parallel tokens whole
  * @param tpCommOverlap      TP collectives pipelined with their GEMMs (auto: on for Hopper and later GPUs)
- * @param attention          flash (fused, scores never stored) or unfused (2021–22 Megatron: scores stored, softmax in
- *                           HBM); default: unfused for fp16 runs — the fp16 mixed precision of Megatron before
- *                           FlashAttention (Narayanan et al. 2021, Korthikanti et al. 2022; bf16 replaced fp16 in the
- *                           Megatron recipes that adopted fused attention) — flash for bf16 and fp8
+ * @param attention          flash (fused, scores never stored), unfused (Megatron-LM's default attention: batched GEMMs,
+ *                           the scores through HBM and stored) or auto (the default, resolved by the trainer: unfused
+ *                           for fp16 runs and on GPUs without FP8 — Ampere and older, where Megatron-LM ran without
+ *                           FlashAttention unless asked (Narayanan et al. 2021, Korthikanti et al. 2022, MegaScale's
+ *                           Megatron-LM baseline) — flash on Hopper and later, whose Transformer Engine recipes fuse it)
  * @param epCommOverlap      the MoE all-to-all of one micro-batch overlapped with another's compute (Megatron-Core's
  *                           {@code --overlap-moe-expert-parallel-comm}, DeepSeek-V3's DualPipe idea); off by default
  * @param gradReduceBf16     gradients kept and reduced in bf16 (2 B) instead of fp32 (4 B); default: for FP8 runs (the
@@ -49,6 +50,12 @@ public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, bo
     /** Parameters sharded over data parallelism (ZeRO-3 / FSDP). */
     public boolean shardedParams() {
         return optimizer.equals("zero3") || optimizer.equals("fsdp");
+    }
+
+    /** This layout with another attention implementation (the trainer resolves {@code auto}). */
+    public ParallelConfig withAttention(String a) {
+        return new ParallelConfig(tp, pp, vpp, cp, ep, dp, sp, microBatch, globalBatch, recompute, optimizer, precision,
+                overlapGradReduce, overlapParamGather, expertTp, tpCommOverlap, a, gradReduceBf16, epCommOverlap);
     }
 
     public ParallelConfig withDp(int d) {
@@ -72,8 +79,7 @@ public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, bo
                 opt, f.choice("precision", "bf16", PRECISIONS), f.bool("overlap-grad-reduce", true),
                 f.bool("overlap-param-gather", true), f.positiveInt("expert-tp", 1),
                 f.choice("tp-comm-overlap", "auto", List.of("auto", "true", "false")),
-                f.choice("attention", f.choice("precision", "bf16", PRECISIONS).equals("fp16") ? "unfused" : "flash",
-                        List.of("flash", "unfused")), f.bool("grad-reduce-in-bf16", f.choice("precision", "bf16", PRECISIONS).equals("fp8")),
+                f.choice("attention", "auto", List.of("auto", "flash", "unfused")), f.bool("grad-reduce-in-bf16", f.choice("precision", "bf16", PRECISIONS).equals("fp8")),
                 f.bool("ep-comm-overlap", false));
     }
 }
