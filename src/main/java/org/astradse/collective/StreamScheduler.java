@@ -39,8 +39,11 @@ final class StreamScheduler {
         private final List<Integer> firstStream = new ArrayList<>();
         private int[] streamCollective = new int[16];
         private int[] streamChunk = new int[16];
-        private int[][] streamQueue = new int[16][];
-        private int[][] streamDirection = new int[16][];
+        // per stream its phases' queue and direction, flat: stream s's phase p at streamStart[s] + p (one array each
+        // rather than two small arrays per stream: a collective of many chunks allocated thousands)
+        private int[] streamStart = new int[17];
+        private int[] queueOf = new int[64];
+        private int[] directionOf = new int[64];
         private int streams;
 
         Registry(int levels, int queuesPerDim) {
@@ -58,19 +61,23 @@ final class StreamScheduler {
                     int n = streams * 2;
                     streamCollective = Arrays.copyOf(streamCollective, n);
                     streamChunk = Arrays.copyOf(streamChunk, n);
-                    streamQueue = Arrays.copyOf(streamQueue, n);
-                    streamDirection = Arrays.copyOf(streamDirection, n);
+                    streamStart = Arrays.copyOf(streamStart, n + 1);
                 }
                 streamCollective[streams] = c;
                 streamChunk[streams] = i;
-                streamQueue[streams] = new int[phases];
-                streamDirection[streams] = new int[phases];
+                int at = streamStart[streams];
+                if (at + phases > queueOf.length) {
+                    int n = Math.max(queueOf.length * 2, at + phases);
+                    queueOf = Arrays.copyOf(queueOf, n);
+                    directionOf = Arrays.copyOf(directionOf, n);
+                }
                 for (int p = 0; p < phases; p++) {
                     PhasePlan ph = plan.phases().get(p);
                     int q = allocator.allocate(ph.level(), ph.queueGroup());
-                    streamQueue[streams][p] = q;
-                    streamDirection[streams][p] = allocator.direction(q, ph.queueGroup());
+                    queueOf[at + p] = q;
+                    directionOf[at + p] = allocator.direction(q, ph.queueGroup());
                 }
+                streamStart[streams + 1] = at + phases;
                 streams++;
             }
         }
@@ -88,7 +95,12 @@ final class StreamScheduler {
         }
 
         int direction(int stream, int phase) {
-            return streamDirection[stream][phase];
+            return directionOf[streamStart[stream] + phase];
+        }
+
+        /** The queue (within its level) stream {@code stream} uses in phase {@code phase}. */
+        int queue(int stream, int phase) {
+            return queueOf[streamStart[stream] + phase];
         }
 
         PhasePlan phase(int stream, int phase) {
@@ -161,7 +173,7 @@ final class StreamScheduler {
         int phase = phaseOf[stream];
         CollectivePlan plan = registry.plan(stream);
         int level = plan.phases().get(phase).level();
-        int queue = registry.streamQueue[stream][phase];
+        int queue = registry.queue(stream, phase);
         queues[level][queue].removeRunning(stream);
         phaseOf[stream] = phase + 1;
         boolean more = phase + 1 < plan.phases().size();
@@ -175,7 +187,7 @@ final class StreamScheduler {
             }
         }
         refill(level, queue, now); // the freed slot first
-        if (more) refill(registry.phase(stream, phase + 1).level(), registry.streamQueue[stream][phase + 1], now);
+        if (more) refill(registry.phase(stream, phase + 1).level(), registry.queue(stream, phase + 1), now);
     }
 
     /** Starts waiting streams of a queue while it has free slots. */
@@ -195,12 +207,12 @@ final class StreamScheduler {
 
     private void enqueue(int stream, long now) {
         insert(stream);
-        refill(registry.phase(stream, phaseOf[stream]).level(), registry.streamQueue[stream][phaseOf[stream]], now);
+        refill(registry.phase(stream, phaseOf[stream]).level(), registry.queue(stream, phaseOf[stream]), now);
     }
 
     /** Puts the stream into the queue of its current phase, by priority. */
     private void insert(int stream) {
         int phase = phaseOf[stream];
-        queues[registry.phase(stream, phase).level()][registry.streamQueue[stream][phase]].insert(stream, priorityOf[stream]);
+        queues[registry.phase(stream, phase).level()][registry.queue(stream, phase)].insert(stream, priorityOf[stream]);
     }
 }
