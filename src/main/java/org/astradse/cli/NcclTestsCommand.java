@@ -36,7 +36,7 @@ final class NcclTestsCommand implements Callable<Integer> {
     @Option(names = {"-f", "--stepfactor"}, defaultValue = "2", paramLabel = "F", description = "size multiplier, an integer >= 2 (default 2)")
     long factor;
 
-    @Option(names = "--json", description = "print {\"rows\": [{bytes, timeUs, algbwGBps, busbwGBps, algo}]}")
+    @Option(names = "--json", description = "print {\"rows\": [{bytes, timeUs, algbwGBps, busbwGBps, algo, protocol}]}")
     boolean json;
 
     static long size(String s, String option) {
