@@ -72,4 +72,26 @@ public final class Units {
     public static long microsToNanos(long micros) {
         return micros * 1000;
     }
+
+    public static double microsToNanos(double micros) {
+        return micros * 1e3;
+    }
+
+    public static double nanosToMicros(double nanos) {
+        return nanos / 1e3;
+    }
+
+    public static double nanosToSeconds(double nanos) {
+        return nanos * 1e-9;
+    }
+
+    /**
+     * Bytes of a binary GB (GiB, 2^30 B): ASTRA-sim's network GB, and an HBM capacity as marketed ("80 GB" of HBM is
+     * 80 GiB, as the devices report).
+     */
+    public static final double BINARY_GB_BYTES = 1073741824.0;
+
+    public static double bytesToBinaryGB(double bytes) {
+        return bytes / BINARY_GB_BYTES;
+    }
 }

@@ -74,6 +74,15 @@ public final class LlmTrainer {
         int edp;
         final double tokens; // b·s/c: tokens of one micro-batch on one rank's CP shard
         final boolean tpOverlap;
+        // what every GEMM of the run shares: its precision's peak and element size, the in-step kernel parameters
+        final boolean fp8;
+        final GpuProfile.GemmParams inStep;
+        final double gemmPeak;
+        final int gemmBytes;
+        // collectives of the run by (op, bytes, group): a layer's TP pair recurs in every layer kind and at the ends
+        private final Map<CollKey, Double> colls = new java.util.HashMap<>();
+        private final Map<Long, Cluster> groups = new java.util.HashMap<>();
+        private double[] head;
         final double peak16;
         double params;
         double active;
@@ -98,6 +107,12 @@ public final class LlmTrainer {
             // TP overlap (Transformer Engine userbuffers) in the recipes of FP8-capable (Hopper and later) GPUs
             tpOverlap = p.tpCommOverlap().equals("auto") ? gpu.peakTflops().containsKey("fp8") : p.tpCommOverlap().equals("true");
             peak16 = gpu.peakTflops("bf16");
+            fp8 = p.precision().equals("fp8");
+            GpuProfile.GemmParams g = gpu.gemm();
+            inStep = new GpuProfile.GemmParams(kp.kernelFloorUs(), g.maxEfficiency() * (fp8 ? kp.fp8GemmEfficiency() : 1),
+                    g.tileIntensity(), g.inputBwEfficiency(), g.exposedWriteFraction(), g.fittedOn());
+            gemmPeak = fp8 ? gpu.peakTflops("fp8") : peak16;
+            gemmBytes = fp8 ? 1 : 2;
             params = LlmMath.totalParams(m);
             active = LlmMath.activeParams(m);
         }
@@ -166,14 +181,8 @@ public final class LlmTrainer {
             long M = Math.max(1, Math.round(mm));
             long N = Math.max(1, Math.round(nn));
             long K = Math.max(1, Math.round(kk));
-            boolean fp8 = p.precision().equals("fp8");
-            GpuProfile.GemmParams g = gpu.gemm();
-            GpuProfile.GemmParams inStep = new GpuProfile.GemmParams(kp.kernelFloorUs(),
-                    g.maxEfficiency() * (fp8 ? kp.fp8GemmEfficiency() : 1), g.tileIntensity(), g.inputBwEfficiency(),
-                    g.exposedWriteFraction(), g.fittedOn());
-            double us = GemmModel.time(inStep, gpu.sms(), fp8 ? gpu.peakTflops("fp8") : peak16, gpu.hbmGBps(), M, N, K,
-                    fp8 ? 1 : 2).timeUs();
-            return us * 1000 / kp.stepEfficiency();
+            double us = GemmModel.time(inStep, gpu.sms(), gemmPeak, gpu.hbmGBps(), M, N, K, gemmBytes).timeUs();
+            return Units.microsToNanos(us) / kp.stepEfficiency();
         }
 
         /**
@@ -189,13 +198,15 @@ public final class LlmTrainer {
         /** A memory-bound kernel moving {@code bytes}, ns. */
         double memBound(double bytes) {
             double s = bytes / (Units.decimalGBpsToBytesPerSecond(gpu.hbmGBps()) * kp.memoryEfficiency());
-            return Math.max(Units.secondsToNanos(s), bytes > 0 ? kp.kernelFloorUs() * 1000 : 0) / kp.stepEfficiency();
+            return Math.max(Units.secondsToNanos(s), bytes > 0 ? Units.microsToNanos(kp.kernelFloorUs()) : 0) / kp.stepEfficiency();
         }
 
         /** A collective on a group of {@code size} ranks {@code stride} apart, ns (NcclModel, NCCL's choice of algorithm). */
         double coll(String op, double bytes, long stride, long size) {
             if (size <= 1 || bytes <= 0) return 0;
-            return NcclModel.time(cl.group(stride, size), op, Math.round(bytes), "auto").timeUs() * 1000;
+            long b = Math.round(bytes);
+            return colls.computeIfAbsent(new CollKey(op, b, stride, size), k -> Units.microsToNanos(
+                    NcclModel.time(groups.computeIfAbsent(stride << 32 | size, g -> cl.group(stride, size)), op, b, "auto").timeUs()));
         }
 
         /**
@@ -376,12 +387,11 @@ public final class LlmTrainer {
                 }
             }
             // recompute: full repeats the forward (its collectives too) before the backward; selective the attention
-            double recompute = switch (p.recompute()) {
-                case "full" -> computeF + tpF + cpF + epF;
-                case "selective" -> attnF;
-                default -> 0;
-            };
-            return new double[][] {{computeF, tpF, cpF, epF, 0}, {computeB + recompute, tpB, cpB, epB, 0}};
+            // (each part in its own column: the recomputed forward's collectives are communication, not compute)
+            boolean full = p.recompute().equals("full");
+            double again = full ? computeF : p.recompute().equals("selective") ? attnF : 0;
+            return new double[][] {{computeF, tpF, cpF, epF, 0},
+                    {computeB + again, tpB + (full ? tpF : 0), cpB + (full ? cpF : 0), epB + (full ? epF : 0), 0}};
         }
 
         // ---- parameters per stage ----
@@ -462,8 +472,10 @@ public final class LlmTrainer {
             // PP: the boundary activation of one micro-batch, sharded by TP (SP, or Megatron's scatter/gather)
             double p2pBytes = tokens * m.hidden() * 2 / t;
             double p2p = pp > 1 ? coll("sendrecv", p2pBytes, (long) t * c * dp, 2) : 0;
-            Schedule ideal = Schedule.run(pp, v, mbs, fDur, bDur, 0, actChunk);
-            Schedule real = p2p == 0 ? ideal : Schedule.run(pp, v, mbs, fDur, bDur, p2p, actChunk);
+            int[][] orders = new int[pp][];
+            for (int r = 0; r < pp; r++) orders[r] = Schedule.order(r, pp, v, mbs);
+            Schedule ideal = Schedule.run(pp, v, mbs, orders, fDur, bDur, 0, actChunk);
+            Schedule real = p2p == 0 ? ideal : Schedule.run(pp, v, mbs, orders, fDur, bDur, p2p, actChunk);
             if (real == null || ideal == null)
                 return TrainResult.infeasible("the interleaved schedule cannot order " + mbs + " micro-batches on pp " + pp
                         + " × vpp " + v, n, dp, mbs, params, active, Map.of(), Double.NaN);
@@ -630,13 +642,20 @@ public final class LlmTrainer {
          * once more per multi-token-prediction module with its 2h → h projection.
          */
         double[] headAndLoss() {
+            if (head != null) return head;
             double T = tokens;
             double h = m.hidden();
             double[] logits = gemmFb(T, (double) m.vocab() / t, h);
-            double loss = memBound(T * m.vocab() / t * 4 * 3);
-            double[] proj = gemmFb(T, h / t, 2 * h);
+            double loss = memBound(logitsBytes() * 3);
             int k = m.mtpLayers();
-            return new double[] {(1 + k) * (logits[0] + loss) + k * proj[0], (1 + k) * (logits[1] + loss) + k * proj[1]};
+            double[] proj = k > 0 ? gemmFb(T, h / t, 2 * h) : new double[2];
+            head = new double[] {(1 + k) * (logits[0] + loss) + k * proj[0], (1 + k) * (logits[1] + loss) + k * proj[1]};
+            return head;
+        }
+
+        /** The fp32 logits of one micro-batch on one rank of the last stage, bytes. */
+        double logitsBytes() {
+            return tokens * m.vocab() / t * 4;
         }
 
         Map<String, Double> memory(int r, double[][] cparams, double activation) {
@@ -669,7 +688,7 @@ public final class LlmTrainer {
                 }
             }
             // fp32 logits on the last stage (the fused vocab-parallel cross-entropy writes their gradient in place)
-            double other = FRAMEWORK_BYTES + (r == pp - 1 ? (1 + m.mtpLayers()) * tokens * m.vocab() / t * 4 : 0);
+            double other = FRAMEWORK_BYTES + (r == pp - 1 ? (1 + m.mtpLayers()) * logitsBytes() : 0);
             Map<String, Double> mm = new LinkedHashMap<>();
             mm.put("weights", w);
             mm.put("gradients", g);
@@ -999,6 +1018,10 @@ public final class LlmTrainer {
         }
     }
 
+    /** A collective of a run: operation, bytes (nccl-tests' size) and its group (ranks {@code stride} apart). */
+    private record CollKey(String op, long bytes, long stride, long size) {
+    }
+
     static double gib(double bytes) {
         return bytes / (1L << 30);
     }
@@ -1023,6 +1046,13 @@ public final class LlmTrainer {
 
         /** Null when the order deadlocks (it does not for Megatron's schedules). */
         static Schedule run(int pp, int v, int m, double[] fDur, double[] bDur, double p2p, double[] actChunk) {
+            int[][] order = new int[pp][];
+            for (int r = 0; r < pp; r++) order[r] = order(r, pp, v, m);
+            return run(pp, v, m, order, fDur, bDur, p2p, actChunk);
+        }
+
+        /** {@link #run} on the stages' step orders ({@link #order}), built once by a caller that runs twice. */
+        static Schedule run(int pp, int v, int m, int[][] order, double[] fDur, double[] bDur, double p2p, double[] actChunk) {
             int stages = pp * v;
             Schedule s = new Schedule(pp, stages);
             double[] fEnd = new double[stages * m];
@@ -1030,11 +1060,8 @@ public final class LlmTrainer {
             java.util.Arrays.fill(fEnd, Double.NaN);
             java.util.Arrays.fill(bEnd, Double.NaN);
             int total = m * v;
-            int[][] order = new int[pp][];
-            for (int r = 0; r < pp; r++) order[r] = order(r, pp, v, m);
             int[] next = new int[pp];
             double[] free = new double[pp];
-            int[] inflight = new int[stages];
             double[] act = new double[pp];
             boolean progress = true;
             int remaining = pp * 2 * total;
@@ -1064,12 +1091,10 @@ public final class LlmTrainer {
                         free[r] = end;
                         if (fwd) {
                             fEnd[gs * m + mb] = end;
-                            inflight[gs]++;
                             act[r] += actChunk[gs];
                             s.peakActivation[r] = Math.max(s.peakActivation[r], act[r]);
                         } else {
                             bEnd[gs * m + mb] = end;
-                            inflight[gs]--;
                             act[r] -= actChunk[gs];
                             s.lastBackwardStart[gs] = start;
                             s.lastBackwardEnd[gs] = end;

@@ -88,6 +88,13 @@ class TrainExportTest {
     }
 
     @Test
+    void fullRecompute() throws Exception {
+        // the recomputed forward is compute in both the trainer and the export (its collectives are communication)
+        roundTrip("full", "{layers: 4, hidden: 1024, ffn-hidden: 4096, heads: 16, vocab: 32000, seq-len: 1024, gated-mlp: true}",
+                "{tp: 2, pp: 2, micro-batch: 1, global-batch: 16, recompute: full}");
+    }
+
+    @Test
     void moeWithExpertParallelismAndCp() throws Exception {
         roundTrip("moe", "{layers: 4, hidden: 1024, heads: 16, kv-heads: 4, vocab: 32000, seq-len: 2048, gated-mlp: true, "
                 + "experts: 8, topk: 2, expert-ffn-hidden: 1024}", "{tp: 1, pp: 2, cp: 2, ep: 4, micro-batch: 1, global-batch: 16}");
