@@ -47,18 +47,80 @@ final class Expressions {
     }
 
     static Object evaluate(JexlExpression e, Map<String, Object> variables) {
+        Map<String, Object> strict = new java.util.HashMap<>();
+        for (Map.Entry<String, Object> v : variables.entrySet()) strict.put(v.getKey(), strict(v.getValue()));
         try {
-            return e.evaluate(new MapContext(variables));
-        } catch (JexlException.Variable ex) {
-            throw new Failure("variable '" + ex.getVariable() + "' is undefined; expressions see network, system, run, cost, "
-                    + "npus and workload", true);
-        } catch (JexlException.Property ex) {
-            String p = ex.getProperty();
-            boolean index = p != null && p.chars().allMatch(Character::isDigit);
-            throw new Failure(index ? "no element [" + p + "] here" : "undefined field '" + p + "'", !index);
+            return e.evaluate(new MapContext(strict));
         } catch (JexlException ex) {
-            throw new Failure(message(ex), false);
+            for (Throwable c = ex; c != null; c = c.getCause())
+                if (c instanceof MissingKey k) throw new Failure("undefined field '" + k.key + "'", true);
+            throw translate(ex, variables);
         }
+    }
+
+    private static Failure translate(JexlException ex, Map<String, Object> variables) {
+        try {
+            throw ex;
+        } catch (JexlException.Variable v) {
+            return new Failure("variable '" + v.getVariable() + "' is undefined; expressions see "
+                    + String.join(", ", new java.util.TreeSet<>(variables.keySet())), true);
+        } catch (JexlException.Property pe) {
+            String p = pe.getProperty();
+            boolean index = p != null && p.chars().allMatch(Character::isDigit);
+            return new Failure(index ? "no element [" + p + "] here" : "undefined field '" + p + "'", !index);
+        } catch (JexlException other) {
+            return new Failure(message(other), false);
+        }
+    }
+
+    /** A configuration section's field that is not there (a typo such as {@code parallel.tpp}), named by its key. */
+    private static final class MissingKey extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient Object key;
+
+        MissingKey(Object key) {
+            super(null, null, false, false);
+            this.key = key;
+        }
+    }
+
+    /**
+     * A configuration section as expressions see it: reading a key it does not have is an error (JEXL reads a missing
+     * map key as null, which would turn a typo into a failing comparison on every point instead of a spec mistake).
+     */
+    private static Object strict(Object v) {
+        if (!(v instanceof Map<?, ?> m)) return v;
+        Map<Object, Object> out = new java.util.LinkedHashMap<>() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public Object get(Object key) {
+                if (!containsKey(key)) throw new MissingKey(key);
+                return super.get(key);
+            }
+        };
+        for (Map.Entry<?, ?> e : m.entrySet()) out.put(e.getKey(), strict(e.getValue()));
+        return out;
+    }
+
+    /**
+     * The first constraint a design point violates, or null — one rule for both kinds of study. {@code eval} evaluates
+     * an expression on the point (and decides what a failure means); with {@code strict} (the first point, checked
+     * before a study starts) every constraint is evaluated, so one that is not true or false stops the study.
+     */
+    static String violated(SweepSpec spec, java.util.function.Function<JexlExpression, Object> eval, boolean strict) {
+        String violated = null;
+        for (SweepSpec.Constraint c : spec.constraints()) {
+            Object r = eval.apply(c.expression());
+            if (!(r instanceof Boolean b))
+                throw InputException.at(spec.file(), "constraints", "'" + c.source() + "' must be true or false; on the "
+                        + "first design point it gave " + r);
+            if (!b && violated == null) {
+                violated = c.source();
+                if (!strict) return violated;
+            }
+        }
+        return violated;
     }
 
     private static String message(JexlException ex) {

@@ -517,18 +517,7 @@ public final class SweepSpace implements DesignSpace {
          * {@code strict} (validation) every constraint is evaluated, not only up to the first false one.
          */
         String violatedConstraint(boolean strict) {
-            String violated = null;
-            for (SweepSpec.Constraint c : spec.constraints()) {
-                Object r = evaluate(c.expression(), "constraints", strict);
-                if (!(r instanceof Boolean b))
-                    throw InputException.at(spec.file(), "constraints", "'" + c.source() + "' must be true or false; on the "
-                            + "first design point it gave " + r);
-                if (!b && violated == null) {
-                    violated = c.source();
-                    if (!strict) return violated;
-                }
-            }
-            return violated;
+            return Expressions.violated(spec, e -> evaluate(e, "constraints", strict), strict);
         }
 
         private Object evaluate(org.apache.commons.jexl3.JexlExpression e, String where, boolean strict) {

@@ -129,7 +129,7 @@ public final class TrainSpace implements DesignSpace {
             ObjectNode t = tree(values(index), -1);
             TrainConfig cfg = TrainConfig.fromTree(t, spec.file());
             npus = cfg.cluster().totalGpus();
-            String violated = violatedConstraint(t, npus);
+            String violated = violatedConstraint(t, npus, false);
             if (violated != null)
                 return new PointRow(id, PointRow.INFEASIBLE, "constraint '" + violated + "' is false", cells, npus, 0, 0, 0, 0, blank);
             TrainResult r = LlmTrainer.run(cfg);
@@ -164,7 +164,12 @@ public final class TrainSpace implements DesignSpace {
         return Long.toString(Math.round(v));
     }
 
-    private String violatedConstraint(ObjectNode t, long npus) {
+    /**
+     * The first violated constraint of a point (Expressions.violated, the rule ASTRA-sim studies use). A failure that
+     * is the spec's (an undefined variable or field) is a study-wide mistake on the strict first point; anything else
+     * makes the row infeasible.
+     */
+    private String violatedConstraint(ObjectNode t, long npus, boolean strict) {
         if (spec.constraints().isEmpty()) return null;
         Map<String, Object> vars = new LinkedHashMap<>();
         for (String k : List.of("model", "parallel", "cluster")) {
@@ -172,17 +177,15 @@ public final class TrainSpace implements DesignSpace {
             vars.put(k, v == null ? Map.of() : v.isObject() ? JSON.convertValue(v, Map.class) : v.asText());
         }
         vars.put("gpus", npus);
-        for (SweepSpec.Constraint c : spec.constraints()) {
-            Object v;
+        return Expressions.violated(spec, e -> {
             try {
-                v = Expressions.evaluate(c.expression(), vars);
+                return Expressions.evaluate(e, vars);
             } catch (Expressions.Failure f) {
-                throw new InputException("constraint '" + c.source() + "': " + f.getMessage());
+                if (strict && f.specWide())
+                    throw InputException.at(spec.file(), "constraints", "'" + e.getSourceText() + "': " + f.getMessage());
+                throw new InputException("constraint '" + e.getSourceText() + "': " + f.getMessage());
             }
-            if (!(v instanceof Boolean b)) throw new InputException("constraint '" + c.source() + "' is not true or false");
-            if (!b) return c.source();
-        }
-        return null;
+        }, strict);
     }
 
     /**
@@ -191,10 +194,26 @@ public final class TrainSpace implements DesignSpace {
      * fails only with other values (a layout the trainer finds infeasible) is left to the rows.
      */
     private void validate() {
+        TrainConfig base;
         try {
-            TrainConfig.fromTree(spec.train(), spec.file());
+            base = TrainConfig.fromTree(spec.train(), spec.file());
         } catch (InputException e) {
             throw new InputException(spec.file() + ": train: " + e.getMessage());
+        }
+        // constraints on the first point, strictly: an undefined name or a non-boolean stops the study here
+        if (!spec.constraints().isEmpty() && (grid == null || grid.size() > 0)) {
+            ObjectNode first = tree(values(new long[spec.domains().size()]), -1);
+            long npus = base.cluster().totalGpus();
+            try {
+                npus = TrainConfig.fromTree(first, spec.file()).cluster().totalGpus();
+            } catch (InputException e) {
+                // the first point's own problem: its row says so
+            }
+            try {
+                violatedConstraint(first, npus, true);
+            } catch (InputException e) {
+                if (e.field() != null) throw e; // the spec's mistake (named at constraints)
+            }
         }
         for (int k = 0; k < spec.domains().size(); k++) {
             Domain d = spec.domains().get(k);

@@ -68,6 +68,16 @@ class TrainSweepTest {
     }
 
     @Test
+    void aConstraintMakesRowsInfeasible() throws Exception {
+        // tp · pp ≤ 4 leaves (1,1) (1,2) (1,4) (2,1) (2,2) (4,1) of the 3 × 3 grid: 6 evaluated, 3 infeasible
+        Path f = spec("sweep:\n  parallel.tp: [1, 2, 4]\n  parallel.pp: [1, 2, 4]\nconstraints: [parallel.tp * parallel.pp <= 4]\n");
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("c").toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = Files.readAllLines(dir.resolve("c/points.csv"));
+        assertEquals(3, lines.stream().filter(l -> l.contains("constraint 'parallel.tp * parallel.pp <= 4' is false")).count());
+    }
+
+    @Test
     void timeToTrainIsTheObjectiveWithRunTokens() throws Exception {
         Path f = spec("""
                 run: {tokens: 1.0e9}
@@ -127,6 +137,9 @@ class TrainSweepTest {
                 {"sweep:\n  paralel.tp: [1, 2]\n", "paralel.tp"},
                 {"sweep:\n  cluster.fabric[1]: [ib-ndr, ib-ndx]\n", "cluster.fabric[1]"},
                 {"sweep:\n  parallel.tp: [1, 2]\ncost: {unit-costs: {ib-nd: {link: 1}}}\n", "cost.unit-costs.ib-nd"},
+                // a constraint naming a field no point has, or one that is not true or false: the study's mistake
+                {"sweep:\n  parallel.tp: [1, 2]\nconstraints: [parallel.tpp <= 8]\n", "constraints"},
+                {"sweep:\n  parallel.tp: [1, 2]\nconstraints: [parallel.tp * 2]\n", "must be true or false"},
         };
         for (String[] c : cases) {
             Path f = spec(c[0]);
