@@ -184,6 +184,9 @@ public final class PointsFile implements AutoCloseable {
     public void appendCells(List<String> cells) throws IOException {
         long id = Long.parseLong(cells.get(0));
         if (id != nextId()) throw new IllegalStateException("row " + id + " out of order; expected " + nextId());
+        // a row of another width would shift every column after it (the fronts, read from the row's end, would not see it)
+        if (cells.size() != header.size())
+            throw new IllegalStateException("row " + id + " has " + cells.size() + " cells for " + header.size() + " columns");
         printer.printRecord(cells);
         long now = System.nanoTime();
         if (now - lastFlush >= FLUSH_NANOS) {

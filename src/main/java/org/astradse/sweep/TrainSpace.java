@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.astradse.InputException;
 import org.astradse.cost.UnitCosts;
+import org.astradse.network.Units;
 import org.astradse.hw.FabricProfile;
 import org.astradse.report.PointRow;
 import org.astradse.sim.LlmTrainer;
@@ -40,10 +41,13 @@ public final class TrainSpace implements DesignSpace {
     private final List<TrainPath> paths = new ArrayList<>();
     private final List<Integer> domainOfPath = new ArrayList<>();
     private final Map<String, UnitCosts> unitCosts = new HashMap<>();
+    /** run.tokens: the objective is the time to train that many tokens (0: one iteration). */
+    private final double tokens;
 
     public TrainSpace(SweepSpec spec) {
         this.spec = spec;
         this.grid = spec.enumerable() ? new Grid(spec.domains()) : null;
+        this.tokens = spec.run().path("tokens").asDouble(0);
         for (int k = 0; k < spec.domains().size(); k++) {
             for (String p : spec.domains().get(k).paths()) {
                 paths.add(TrainPath.parse(p, spec.file() + ": sweep"));
@@ -96,8 +100,11 @@ public final class TrainSpace implements DesignSpace {
 
     @Override
     public List<String> sweptCells(long[] index) {
-        List<String> cells = new ArrayList<>();
-        List<Map<String, Object>> values = values(index);
+        return cells(values(index));
+    }
+
+    private List<String> cells(List<Map<String, Object>> values) {
+        List<String> cells = new ArrayList<>(paths.size());
         for (int i = 0; i < paths.size(); i++) cells.add(SweepSpace.format(values.get(domainOfPath.get(i)).get(paths.get(i).text())));
         return cells;
     }
@@ -114,36 +121,37 @@ public final class TrainSpace implements DesignSpace {
         for (int i = 0; i < paths.size(); i++) {
             int k = domainOfPath.get(i);
             if (only >= 0 && k != only) continue;
-            paths.get(i).set(t, JSON.valueToTree(values.get(k).get(paths.get(i).text())));
+            Object v = values.get(k).get(paths.get(i).text());
+            // a swept list's node is the domain's own: a copy, as a later element path may write into it
+            JsonNode n = v instanceof JsonNode j ? (j.isValueNode() ? j : j.deepCopy()) : JSON.valueToTree(v);
+            paths.get(i).set(t, n);
         }
         return t;
     }
 
     @Override
     public PointRow evaluate(long id, long[] index) {
-        List<String> cells = sweptCells(index);
-        List<String> blank = new ArrayList<>();
-        for (int i = 0; i < METRICS.size(); i++) blank.add("");
+        List<Map<String, Object>> values = values(index); // decoded once: for the cells and the tree
+        List<String> cells = cells(values);
         long npus = 0;
         try {
-            ObjectNode t = tree(values(index), -1);
+            ObjectNode t = tree(values, -1);
             TrainConfig cfg = TrainConfig.fromTree(t, spec.file());
             npus = cfg.cluster().totalGpus();
             String violated = violatedConstraint(t, npus, false);
             if (violated != null)
-                return new PointRow(id, PointRow.INFEASIBLE, "constraint '" + violated + "' is false", cells, npus, 0, 0, 0, 0, blank);
+                return notOk(id, PointRow.INFEASIBLE, "constraint '" + violated + "' is false", cells, npus);
             TrainResult r = LlmTrainer.run(cfg);
-            if (!r.feasible()) return new PointRow(id, PointRow.INFEASIBLE, r.reason(), cells, npus, 0, 0, 0, 0, blank);
+            if (!r.feasible()) return notOk(id, PointRow.INFEASIBLE, r.reason(), cells, npus);
             double usd = cfg.cluster().networkCostUsd(unitCosts);
             long iter = Math.round(r.iterationNs());
             // the objective: one iteration, or with run.tokens the iterations to train that many tokens
-            double tokens = spec.run().path("tokens").asDouble(0);
             double perIteration = (double) cfg.parallel().globalBatch() * cfg.model().seqLen();
             double its = tokens > 0 ? Math.ceil(tokens / perIteration) : 1;
             if (its * r.iterationNs() > 9.0e18)
-                return new PointRow(id, PointRow.INFEASIBLE, String.format(Locale.ROOT, "training %.3g tokens takes %.3g iterations "
-                        + "of %.3g s: beyond what end_to_end_ns can hold (2^63 ns, 292 years)", tokens, its, r.iterationNs() / 1e9),
-                        cells, npus, 0, 0, 0, 0, blank);
+                return notOk(id, PointRow.INFEASIBLE, String.format(Locale.ROOT, "training %.3g tokens takes %.3g iterations "
+                        + "of %.3g s: beyond what end_to_end_ns can hold (2^63 ns, 292 years)", tokens, its,
+                        Units.nanosToSeconds(r.iterationNs())), cells, npus);
             long iterations = (long) its;
             long time = iter * iterations;
             long compute = Math.round(r.computeNs()) * iterations;
@@ -154,11 +162,18 @@ public final class TrainSpace implements DesignSpace {
                     ns(r.bubbleNs()), ns(r.tpNs()), ns(r.cpNs()), ns(r.epNs()), ns(r.ppNs()), ns(r.dpNs()), ns(r.optimizerNs()));
             return new PointRow(id, PointRow.OK, "", cells, npus, time, compute, time - compute, usd, m);
         } catch (InputException e) {
-            return new PointRow(id, PointRow.INFEASIBLE, e.getMessage(), cells, npus, 0, 0, 0, 0, blank);
+            return notOk(id, PointRow.INFEASIBLE, e.getMessage(), cells, npus);
         } catch (RuntimeException e) {
-            return new PointRow(id, PointRow.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), cells, npus, 0, 0, 0, 0, blank);
+            return notOk(id, PointRow.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), cells, npus);
         }
     }
+
+    /** A row that is not ok: its training metrics empty, one cell each. */
+    private static PointRow notOk(long id, String status, String why, List<String> cells, long npus) {
+        return new PointRow(id, status, why, cells, npus, 0, 0, 0, 0, BLANK);
+    }
+
+    private static final List<String> BLANK = java.util.Collections.nCopies(METRICS.size(), "");
 
     private static String ns(double v) {
         return Long.toString(Math.round(v));
