@@ -48,8 +48,21 @@ public final class Profiles<T> {
         if (!Files.isRegularFile(file))
             throw new InputException("unknown " + kind + " '" + nameOrFile + "'; expected one of " + names + " or a " + kind
                     + " profile file");
-        return parser.apply(NetworkConfig.readTree(file, new ObjectMapper(new YAMLFactory())), file);
+        // a profile file is read once per content: a study names it at every design point (keyed by its path, size and
+        // modification time, so an edited file is read again)
+        Path abs = file.toAbsolutePath().normalize();
+        String key;
+        try {
+            key = abs + "|" + Files.size(abs) + "|" + Files.getLastModifiedTime(abs).toMillis();
+        } catch (IOException e) {
+            key = null;
+        }
+        if (key == null) return parser.apply(NetworkConfig.readTree(file, new ObjectMapper(new YAMLFactory())), file);
+        Path f = file;
+        return files.computeIfAbsent(key, k -> parser.apply(NetworkConfig.readTree(f, new ObjectMapper(new YAMLFactory())), f));
     }
+
+    private final Map<String, T> files = new ConcurrentHashMap<>();
 
     private T load(String name) {
         try (InputStream in = anchor.getResourceAsStream(folder + "/" + name + ".yaml")) {
