@@ -27,6 +27,8 @@ final class MergeCommand implements Callable<Integer> {
         ShardMerge.Outcome o = ShardMerge.merge(dirs, out, force);
         System.err.printf("merge: %d shards, %,d points (%,d ok), Pareto front %d -> %s%n", o.shards(), o.points(), o.ok(),
                 o.paretoSize(), o.dir());
+        // the whole sweep is judged here (a shard may hold no ok point): as a one-machine run, none ok is exit 2
+        org.astradse.sweep.SweepRunner.requireOk("merged sweep", o.ok(), o.infeasible(), o.failed(), o.dir(), o.commonestReason());
         return 0;
     }
 }

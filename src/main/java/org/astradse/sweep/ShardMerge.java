@@ -30,7 +30,8 @@ public final class ShardMerge {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What merge did. */
-    public record Outcome(Path dir, long points, long ok, int paretoSize, int shards) {
+    public record Outcome(Path dir, long points, long ok, int paretoSize, int shards, long infeasible, long failed,
+                          java.util.Map.Entry<String, Long> commonestReason) {
     }
 
     public static Outcome merge(List<Path> dirs, Path out, boolean force) {
@@ -111,7 +112,8 @@ public final class ShardMerge {
                     timing.put("resumedFromPoint", 0);
                     timing.put("mergedShards", count);
                     Manifests.write(out.resolve("manifest.json"), m);
-                    return new Outcome(out, total, file.ok(), file.frontSize(), count);
+                    return new Outcome(out, total, file.ok(), file.frontSize(), count, file.infeasible(), file.failed(),
+                            file.commonestReason());
                 }
             } finally {
                 for (BufferedReader r : readers) r.close();

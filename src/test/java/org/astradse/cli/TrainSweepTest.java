@@ -68,6 +68,20 @@ class TrainSweepTest {
     }
 
     @Test
+    void mergedShardsWithoutAnOkPointAreAnError() throws Exception {
+        // tp 16 does not divide Llama 3 8B's 8 KV heads nor tp 64 its 32 heads: both rows infeasible: each shard is
+        // written (a shard may hold no ok point), the merge judges the whole sweep as a one-machine run would: exit 2
+        Path f = spec("sweep:\n  parallel.tp: [16, 64]\n");
+        for (int i = 0; i < 2; i++)
+            assertEquals(0, CollectiveCommandTest.run("sweep", f.toString(), "--shard", i + "/2", "--out", dir.resolve("s" + i).toString()).status());
+        CollectiveCommandTest.Run m = CollectiveCommandTest.run("merge", dir.resolve("s0").toString(), dir.resolve("s1").toString(),
+                "--out", dir.resolve("m").toString());
+        assertEquals(2, m.status(), m.err());
+        assertTrue(m.err().contains("no design point is ok (2 infeasible, 0 failed)"), m.err());
+        assertEquals(3, Files.readAllLines(dir.resolve("m/points.csv")).size()); // the rows stay
+    }
+
+    @Test
     void aConstraintMakesRowsInfeasible() throws Exception {
         // tp · pp ≤ 4 leaves (1,1) (1,2) (1,4) (2,1) (2,2) (4,1) of the 3 × 3 grid: 6 evaluated, 3 infeasible
         Path f = spec("sweep:\n  parallel.tp: [1, 2, 4]\n  parallel.pp: [1, 2, 4]\nconstraints: [parallel.tp * parallel.pp <= 4]\n");
