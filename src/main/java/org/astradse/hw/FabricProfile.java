@@ -20,7 +20,6 @@ import org.astradse.InputException;
  *                          reference topology (one node of 8, or two nodes), µs
  * @param efficiency        per protocol: bus bandwidth as a fraction of the line rate
  * @param inNetworkReduction whether the switches reduce (NVLS / SHARP)
- * @param reductionGain     bus-bandwidth factor of an in-network-reduced all-reduce over the ring's (1 without)
  * @param defaultLatencyNs  per-hop latency when the cluster gives none, ns
  * @param p2pEfficiency     a point-to-point stream's (sendrecv) fraction of the line rate with the Simple protocol
  *                          (NCCL runs p2p on fewer channels than collectives); the Simple efficiency when not given
@@ -34,7 +33,7 @@ import org.astradse.InputException;
  *                          scale-up fabric, InterPod for a network
  */
 public record FabricProfile(String name, String source, boolean scaleUp, Map<String, Double> latencyUs,
-                            Map<String, Double> efficiency, boolean inNetworkReduction, double reductionGain,
+                            Map<String, Double> efficiency, boolean inNetworkReduction,
                             double defaultLatencyNs, double p2pEfficiency, double nvlsEfficiency, double hopLatencyUs,
                             double maxGBpsPerGpu, org.astradse.cost.UnitCosts unitCosts) {
 
@@ -65,6 +64,14 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         return efficiency.get(protocol);
     }
 
+    /**
+     * Whether this fabric runs NVLS (in-switch all-reduce of an NVSwitch domain): a scale-up fabric that reduces in the
+     * network with an NVLS efficiency. InfiniBand's SHARP also reduces in the network, but between nodes (NVLSTree).
+     */
+    public boolean nvls() {
+        return scaleUp && inNetworkReduction && nvlsEfficiency > 0;
+    }
+
     /** Efficiency of a protocol for an operation: sendrecv with Simple uses the point-to-point efficiency. */
     public double efficiency(String protocol, String op) {
         double e = efficiency.get(protocol);
@@ -77,8 +84,6 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         Map<String, Double> lat = perProtocol(t, "latency-us", file, false);
         Map<String, Double> eff = perProtocol(t, "efficiency", file, true);
         boolean inr = t.path("in-network-reduction").asBoolean(false);
-        double gain = t.has("reduction-gain") ? t.get("reduction-gain").asDouble() : 1.0;
-        if (!(gain >= 1)) throw InputException.at(file, "reduction-gain", "expected a factor >= 1, found " + t.get("reduction-gain"));
         double latNs = t.path("default-latency-ns").asDouble(-1);
         if (!(latNs >= 0)) throw InputException.at(file, "default-latency-ns", "expected a latency >= 0 ns");
         double p2p = t.has("p2p-efficiency") ? t.get("p2p-efficiency").asDouble() : eff.get("simple");
@@ -96,7 +101,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         JsonNode uc = t.get("unit-costs");
         if (uc != null) costs = unitCosts(uc, dflt, file, "unit-costs");
         return new FabricProfile(name.asText(), t.path("source").asText(""), scaleUp, lat, eff,
-                inr, gain, latNs, p2p, nvlsEff, hop, max, costs);
+                inr, latNs, p2p, nvlsEff, hop, max, costs);
     }
 
     /** {@code {link: $, switch: $, nic: $}} per GB/s; keys left out keep {@code dflt}'s. */

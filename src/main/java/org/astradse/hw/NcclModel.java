@@ -104,7 +104,7 @@ public final class NcclModel {
         boolean allReduce = op.equals("all_reduce");
         boolean nvls = algo.equals("nvls") || algo.equals("nvlstree");
         // NVLS runs with the Simple protocol only (NCCL's tuner)
-        if (nvls && (!proto.equals("simple") || !allReduce || !fi.inNetworkReduction())) return Double.NaN;
+        if (nvls && (!proto.equals("simple") || !allReduce || !fi.nvls())) return Double.NaN;
         if (nvls && multi != algo.equals("nvlstree")) return Double.NaN;
         if (algo.equals("tree") && (!allReduce || !multi)) return Double.NaN;
         // inside the domain: a ring's bus bandwidth is b0·e; NVLS reads and writes each byte once through the switch,

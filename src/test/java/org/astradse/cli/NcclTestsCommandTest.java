@@ -48,6 +48,13 @@ class NcclTestsCommandTest {
         CollectiveCommandTest.Run nvls = CollectiveCommandTest.run("nccl-tests", "--cluster", "sweeps/clusters/aws-p4de.yaml", "--op",
                 "all_reduce", "--algo", "nvls");
         assertEquals(2, nvls.status());
+        // SHARP reduces in the network too, but NVLS is an NVSwitch domain's: an InfiniBand-only cluster refuses it
+        Files.writeString(bad, "cluster:\n  gpu: H100-SXM\n  network:\n    topology: [Switch]\n    npus_count: [16]\n"
+                + "    bandwidth: [50]\n  fabric: [ib-ndr-sharp]\n");
+        CollectiveCommandTest.Run sharp = CollectiveCommandTest.run("nccl-tests", "--cluster", bad.toString(), "--op", "all_reduce",
+                "--algo", "nvls");
+        assertEquals(2, sharp.status(), sharp.out());
+        assertTrue(sharp.err().contains("NVLS"), sharp.err());
         assertTrue(nvls.err().contains("NVLS"), nvls.err());
     }
 }
