@@ -59,6 +59,7 @@ class TrainCommandTest {
                 {"parallel: {tp: 16, global-batch: 64}", "tp 16 does not divide kv-heads 8"},
                 {"parallel: {tp: 8, pp: 3, global-batch: 64}", "does not divide the cluster's 64 GPUs"},
                 {"parallel: {tp: 8, pp: 4, dp: 4, global-batch: 64}", "≠ the cluster's 64 GPUs"},
+                // dp = 64 GPUs / (tp 8 · pp 2) = 4
                 {"parallel: {tp: 8, pp: 2, global-batch: 66}", "global-batch 66 is not a multiple of micro-batch·dp = 1·4"},
                 {"parallel: {tp: 1, pp: 1, global-batch: 64, optimizer: none}", "exceeds the H100-SXM's 80 GiB"},
                 // Megatron's interleaved schedule: micro-batches in groups of pp (6 / (1·2) = 3 is not a multiple of 4)
@@ -77,7 +78,7 @@ class TrainCommandTest {
     @Test
     void malformedFilesAreUserErrorsNamingTheField() throws Exception {
         String[][] cases = {
-                {"model: llama-70b\nparallel: {global-batch: 8}\n", "model"},
+                {"model: llama-70b\nparallel: {global-batch: 8}\n", "model: unknown model 'llama-70b'"},
                 {"model: llama3-8b\nparallel: {tp: 2.5, global-batch: 8}\n", "parallel.tp"},
                 {"model: llama3-8b\nparallel: {tp: -2, global-batch: 8}\n", "parallel.tp"},
                 {"model: llama3-8b\nparallel: {tp: 2, global-batch: 8, recompute: some}\n", "parallel.recompute"},

@@ -58,6 +58,8 @@ class LlmCalibrationTest {
             cfgs.add(c);
             measured.add(r.measuredS());
         }
+        // a generation without a fittable run would leave the loss flat and the fit at its start: refuse it
+        if (cfgs.isEmpty()) throw new AssertionError("no feasible run to fit on among " + rows.size());
         double[] x = Fit.minimize(p -> {
             if (!(p[0] > 0.2 && p[0] <= 1.5)) return 1e9;
             double loss = 0;

@@ -102,7 +102,8 @@ class LlmTrainerTest {
         Arrays.fill(f2, 0.5);
         Arrays.fill(b2, 1.0);
         LlmTrainer.Schedule si = LlmTrainer.Schedule.run(4, 2, 8, f2, b2, 0, new double[8]);
-        assertEquals(8 * 3 + 4.5, si.stageEnd[0], 1e-9);
+        // m·v·(f_c + b_c) = 8 · 2 · (0.5 + 1) = 24 of work, plus (p−1)·(f_c + b_c) = 3 · 1.5 = 4.5 of bubble
+        assertEquals(8 * 2 * 1.5 + 4.5, si.stageEnd[0], 1e-9);
     }
 
     @Test
@@ -116,6 +117,8 @@ class LlmTrainerTest {
         TrainResult over = LlmTrainer.run(cfg(String.format(base, ", ep-comm-overlap: true")));
         assertTrue(plain.feasible() && over.feasible());
         assertArrayEquals(plain.stageComputeNs(), over.stageComputeNs(), 1e-6);
+        // a layer's forward (backward) all-to-all hides behind its backward (forward) compute: with these figures about
+        // two thirds of the exposed all-to-all go (today 5.1 s of 13.0 s remain, 0.39): 0.6 leaves room, 1.0 would not
         assertTrue(over.epNs() >= 0 && over.epNs() < 0.6 * plain.epNs(), over.epNs() + " vs " + plain.epNs());
         assertTrue(over.iterationNs() < plain.iterationNs());
     }

@@ -139,6 +139,7 @@ class LlmVisibleRunsTest {
         int scored = 0;
         List<Double> errs = new ArrayList<>();
         double korthWorst = 0;
+        int korthRows = 0;
         StringBuilder report = new StringBuilder();
         for (Row row : rows) {
             TrainResult r = LlmTrainer.run(TrainConfig.fromTree(row.config(), Path.of(row.id())));
@@ -149,7 +150,10 @@ class LlmVisibleRunsTest {
                             "[c %.0f b %.0f tp %.0f cp %.0f ep %.0f pp %.0f dp %.0f opt %.0f ms]", r.computeNs() / 1e6,
                             r.bubbleNs() / 1e6, r.tpNs() / 1e6, r.cpNs() / 1e6, r.epNs() / 1e6, r.ppNs() / 1e6, r.dpNs() / 1e6,
                             r.optimizerNs() / 1e6) : r.reason()));
-            if (row.id().startsWith("KORTH22")) korthWorst = Math.max(korthWorst, Math.abs(err));
+            if (row.id().startsWith("KORTH22") && Double.isFinite(err)) {
+                korthWorst = Math.max(korthWorst, Math.abs(err));
+                korthRows++;
+            }
             if (Double.isFinite(err)) {
                 errs.add(Math.abs(err));
                 sum += Math.abs(err);
@@ -163,12 +167,14 @@ class LlmVisibleRunsTest {
         report.append(String.format(Locale.ROOT, "scored %d rows: mean |error| %.1f %%, median %.1f %%, worst %.1f %%, %d within 20 %%;"
                 + " Korthikanti rows worst %.1f %%%n", scored, 100 * sum / scored, 100 * median, 100 * worst, within20, 100 * korthWorst));
         System.out.print(report);
-        // what the model reaches today (the targets — mean 8 %, every row 20 %, Korthikanti 5 % — are not
-        // met; the README says which rows miss and why); these bounds catch a regression
+        // the targets: mean 8 % and every row within 20 % are not reached (README: which rows miss and why), so
+        // these bounds sit just above today's figures (38 scored, mean 11.3 %, median 5.4 %, 32 within 20 %) and catch a
+        // regression; the Korthikanti target (each of its four rows within 5 %) is met: today's worst is 3.6 %
         assertTrue(scored >= 38, report.toString());
         assertTrue(sum / scored <= 0.12, report.toString());
         assertTrue(median <= 0.07, report.toString());
         assertTrue(within20 >= 32, report.toString());
+        assertEquals(4, korthRows, report.toString());
         assertTrue(korthWorst <= 0.05, report.toString());
     }
 }
