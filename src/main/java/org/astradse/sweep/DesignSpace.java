@@ -16,6 +16,13 @@ public interface DesignSpace {
 
     SweepSpec spec();
 
+    /** A study's size: its grid's (one message for both kinds when a continuous range makes it no grid). */
+    static long size(Grid grid) {
+        if (grid == null) throw new org.astradse.InputException("the space has a continuous range (from/to without step or "
+                + "factor); a grid sweep needs a step or factor — or use `search`");
+        return grid.size();
+    }
+
     long size();
 
     List<String> header();

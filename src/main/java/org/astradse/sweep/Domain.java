@@ -18,6 +18,20 @@ public sealed interface Domain permits Domain.Values, Domain.Zipped, Domain.Cont
     /** The parameter paths this domain sets. */
     List<String> paths();
 
+    /** Explicit values checked one by one before a study starts; a longer domain (a range): its first and last. */
+    int CHECK_ALL_UP_TO = 2_000;
+
+    /** The elements a study checks before its first point ({@link #CHECK_ALL_UP_TO}). */
+    default long[] elementsToCheck() {
+        long n = size();
+        if (n <= CHECK_ALL_UP_TO) {
+            long[] all = new long[(int) n];
+            for (int i = 0; i < n; i++) all[i] = i;
+            return all;
+        }
+        return new long[] {0, n - 1};
+    }
+
     /** An explicit list of values for one parameter. */
     record Values(String path, List<Object> values) implements Domain {
         public Values {

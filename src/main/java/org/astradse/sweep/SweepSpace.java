@@ -59,8 +59,6 @@ import org.astradse.workload.Workload;
  */
 public final class SweepSpace implements DesignSpace {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Explicit values of a domain checked one by one; a longer (range) domain: its first and last values. */
-    private static final int CHECK_ALL_UP_TO = 2_000;
     /** Network keys that hold one entry per dimension. */
     private static final Set<String> NETWORK_VECTORS = Set.of("topology", "npus_count", "bandwidth", "latency",
             "topologies-per-dim", "dimension-type", "units-count", "links-count", "link-latency", "link-bandwidth",
@@ -113,9 +111,7 @@ public final class SweepSpace implements DesignSpace {
     /** Points of the grid; the space must be {@link SweepSpec#enumerable()}. */
     @Override
     public long size() {
-        if (grid == null) throw new InputException("the space has a continuous range (from/to without step or factor); "
-                + "a grid sweep needs a step or factor — or use `search`");
-        return grid.size();
+        return DesignSpace.size(grid);
     }
 
     @Override
@@ -321,13 +317,7 @@ public final class SweepSpace implements DesignSpace {
     }
 
     private static long[] elementsToCheck(Domain d) {
-        long n = d.size();
-        if (n <= CHECK_ALL_UP_TO) {
-            long[] all = new long[(int) n];
-            for (int i = 0; i < n; i++) all[i] = i;
-            return all;
-        }
-        return new long[] {0, n - 1};
+        return d.elementsToCheck();
     }
 
     /** Element {@code e} of domain {@code k} is wrong in itself if no context builds without an error in its keys. */

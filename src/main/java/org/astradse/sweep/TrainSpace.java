@@ -34,7 +34,6 @@ public final class TrainSpace implements DesignSpace {
             "model_tflops_per_gpu", "mfu", "memory_peak_bytes_per_gpu", "bubble_ns", "tp_ns", "cp_ns", "ep_ns", "pp_ns", "dp_ns",
             "optimizer_ns");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int CHECK_ALL_UP_TO = 2_000;
 
     private final SweepSpec spec;
     private final Grid grid;
@@ -78,9 +77,7 @@ public final class TrainSpace implements DesignSpace {
 
     @Override
     public long size() {
-        if (grid == null) throw new InputException("the space has a continuous range (from/to without step or factor); "
-                + "a grid sweep needs a step or factor — or use `search`");
-        return grid.size();
+        return DesignSpace.size(grid);
     }
 
     @Override
@@ -233,10 +230,7 @@ public final class TrainSpace implements DesignSpace {
         for (int k = 0; k < spec.domains().size(); k++) {
             Domain d = spec.domains().get(k);
             if (d instanceof Domain.Continuous) continue;
-            long n = d.size();
-            long[] check = n <= CHECK_ALL_UP_TO ? null : new long[] {0, n - 1};
-            for (long j = 0; j < (check == null ? n : check.length); j++) {
-                long e = check == null ? j : check[(int) j];
+            for (long e : d.elementsToCheck()) {
                 Map<String, Object> vals = d.valuesAt(e);
                 List<Map<String, Object>> values = new ArrayList<>();
                 for (int q = 0; q < spec.domains().size(); q++) values.add(q == k ? vals : Map.of());
