@@ -39,6 +39,12 @@ public final class TrainSpace implements DesignSpace {
     private final Grid grid;
     private final List<TrainPath> paths = new ArrayList<>();
     private final List<Integer> domainOfPath = new ArrayList<>();
+    /**
+     * The order the paths are written in: containers before what they contain (cluster before cluster.network, a whole
+     * vector before its elements), as an ASTRA-sim study writes whole values before elements — otherwise a vector
+     * swept after one of its elements would overwrite it while the row's cell shows the element's value.
+     */
+    private final int[] writeOrder;
     private final Map<String, UnitCosts> unitCosts = new HashMap<>();
     /** run.tokens: the objective is the time to train that many tokens (0: one iteration). */
     private final double tokens;
@@ -53,6 +59,9 @@ public final class TrainSpace implements DesignSpace {
                 domainOfPath.add(k);
             }
         }
+        writeOrder = java.util.stream.IntStream.range(0, paths.size()).boxed()
+                .sorted(java.util.Comparator.comparingInt((Integer i) -> paths.get(i).keys().size() + (paths.get(i).index() >= 0 ? 1 : 0)))
+                .mapToInt(Integer::intValue).toArray();
         JsonNode uc = spec.cost().get("unit-costs");
         if (uc != null) {
             if (!uc.isObject()) throw InputException.at(spec.file(), "cost.unit-costs", "expected a mapping fabric → {link, switch, nic}");
@@ -115,7 +124,7 @@ public final class TrainSpace implements DesignSpace {
     /** The configuration tree of a point: the base with the point's values (only domain {@code only}'s if ≥ 0). */
     private ObjectNode tree(List<Map<String, Object>> values, int only) {
         ObjectNode t = spec.train().deepCopy();
-        for (int i = 0; i < paths.size(); i++) {
+        for (int i : writeOrder) {
             int k = domainOfPath.get(i);
             if (only >= 0 && k != only) continue;
             Object v = values.get(k).get(paths.get(i).text());

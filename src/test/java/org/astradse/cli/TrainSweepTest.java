@@ -82,6 +82,30 @@ class TrainSweepTest {
     }
 
     @Test
+    void aVectorSweptAfterItsElementDoesNotOverwriteIt() throws Exception {
+        // the element path is declared first, the whole vector (zipped with the fabrics) after it: the element is
+        // written last, so each row's bandwidth[1] cell is what was simulated (its cost says so: 64 × 450 × 17 $ of
+        // NVLink + 64 × B × 57.4 $ of InfiniBand, LIBRA's classes)
+        Path f = spec("""
+                sweep:
+                  parallel.tp: [2]
+                  cluster.network.bandwidth[1]: [25, 50]
+                  zip-net:
+                    cluster.network.bandwidth: [[450, 50], [450, 25]]
+                    cluster.fabric: [[nvlink4-nvswitch, ib-ndr], [nvlink4-nvswitch, ib-ndr]]
+                """);
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = Files.readAllLines(dir.resolve("o/points.csv"));
+        List<String> h = List.of(lines.get(0).split(","));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",");
+            double b = Double.parseDouble(c[h.indexOf("cluster.network.bandwidth[1]")]);
+            assertEquals(64 * 450 * 17.0 + 64 * b * 57.4, Double.parseDouble(c[c.length - 1]), 0.01, line);
+        }
+    }
+
+    @Test
     void aConstraintMakesRowsInfeasible() throws Exception {
         // tp · pp ≤ 4 leaves (1,1) (1,2) (1,4) (2,1) (2,2) (4,1) of the 3 × 3 grid: 6 evaluated, 3 infeasible
         Path f = spec("sweep:\n  parallel.tp: [1, 2, 4]\n  parallel.pp: [1, 2, 4]\nconstraints: [parallel.tp * parallel.pp <= 4]\n");
