@@ -137,22 +137,6 @@ public final class Manifests {
         }
     }
 
-    /** Text values of a tree that name an existing file (relative to {@code dir}). */
-    private static void referencedFiles(JsonNode n, Path dir, java.util.Set<Path> out) {
-        if (n.isTextual()) {
-            String v = n.asText();
-            if (v.isEmpty() || v.length() > 1000 || v.contains("\n")) return;
-            try {
-                Path p = dir == null ? Path.of(v) : dir.resolve(v);
-                if (Files.isRegularFile(p)) out.add(p.normalize());
-            } catch (java.nio.file.InvalidPathException e) {
-                // not a path
-            }
-            return;
-        }
-        for (JsonNode c : n) referencedFiles(c, dir, out);
-    }
-
     private static void digest(MessageDigest md, Path file) throws IOException {
         try (java.io.InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[1 << 16];
@@ -180,20 +164,9 @@ public final class Manifests {
             md.update(JSON.writeValueAsBytes(spec.system()));
             if (spec.isTrain()) {
                 md.update(JSON.writeValueAsBytes(spec.train()));
-                // profile files the base or a swept value names (a model, GPU or fabric YAML): their contents
-                Path dir = spec.file().toAbsolutePath().getParent();
-                java.util.TreeSet<Path> files = new java.util.TreeSet<>();
-                referencedFiles(spec.train(), dir, files);
-                for (Domain d : spec.domains()) {
-                    if (d instanceof Domain.Continuous || d.size() > 10_000) continue;
-                    for (long i = 0; i < d.size(); i++)
-                        for (Object v : d.valuesAt(i).values())
-                            if (v instanceof JsonNode n) referencedFiles(n, dir, files);
-                }
-                for (Path f : files) { // named relative to the spec: the identity does not depend on where the study sits
-                    md.update(relative(dir, f).getBytes(StandardCharsets.UTF_8));
-                    digest(md, f);
-                }
+                // every GPU, fabric and model profile the base or a swept value names, with all its figures (the ones
+                // the manifest lists): an edited profile file, or a bundled profile of another build, is another run
+                md.update(JSON.writeValueAsBytes(TrainProfiles.of(spec)));
             }
             for (Path w : spec.workloads()) {
                 SweepSpec.ChakraWorkload et = spec.chakra().get(w);

@@ -156,6 +156,17 @@ class TrainSweepTest {
         var m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("rel/manifest.json").toFile());
         assertTrue(m.at("/resolved/profiles/gpus").has("my-gpu"), m.at("/resolved/profiles").toString());
         assertTrue(m.at("/resolved/profiles/fabrics").has("ib-ndr"));
+        // the profile's figures are the run's identity: the same study after an edit of the GPU file is another run,
+        // which --resume refuses to append to
+        String before = m.path("specHash").asText();
+        Files.writeString(sub.resolve("my-gpu.yaml"), Files.readString(sub.resolve("my-gpu.yaml")).replace("sms: 132", "sms: 114"));
+        CollectiveCommandTest.Run again = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("rel").toString(), "--resume");
+        assertEquals(2, again.status(), again.err());
+        CollectiveCommandTest.Run fresh = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("rel2").toString());
+        assertEquals(0, fresh.status(), fresh.err());
+        String after = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("rel2/manifest.json").toFile())
+                .path("specHash").asText();
+        assertTrue(!before.isEmpty() && !before.equals(after), before + " vs " + after);
         // a bundled cluster by name: its GPU and fabrics are listed too
         Path named = dir.resolve("named.yaml");
         Files.writeString(named, "name: named\ntrain:\n  model: llama3-8b\n  parallel: {tp: 2, global-batch: 128}\n  cluster: dgx-h100\n"
