@@ -91,6 +91,10 @@ final class TrainCommand implements Callable<Integer> {
         return o;
     }
 
+    private static double ms(double ns) {
+        return org.astradse.network.Units.nanosToMillis(ns);
+    }
+
     private static void num(ObjectNode o, String k, double v) {
         if (Double.isFinite(v)) o.put(k, v);
         else o.putNull(k);
@@ -108,15 +112,15 @@ final class TrainCommand implements Callable<Integer> {
             sb.append("if it fit: ");
         }
         sb.append(String.format(Locale.ROOT, "iteration %.3f s, %.1f tokens/s/GPU, %.1f model TFLOP/s/GPU (causal), MFU %.1f %%%n",
-                r.iterationNs() / 1e9, r.tokensPerSecondPerGpu(), r.modelTflopsPerGpu(), 100 * r.mfu()));
+                org.astradse.network.Units.nanosToSeconds(r.iterationNs()), r.tokensPerSecondPerGpu(), r.modelTflopsPerGpu(), 100 * r.mfu()));
         sb.append(String.format(Locale.ROOT, "time (ms): compute %.1f, bubble %.1f, exposed TP %.1f, CP %.1f, EP %.1f, PP %.1f, "
-                        + "DP %.1f, optimizer %.1f%n", r.computeNs() / 1e6, r.bubbleNs() / 1e6, r.tpNs() / 1e6, r.cpNs() / 1e6,
-                r.epNs() / 1e6, r.ppNs() / 1e6, r.dpNs() / 1e6, r.optimizerNs() / 1e6));
-        double gib = 1L << 30;
+                        + "DP %.1f, optimizer %.1f%n", ms(r.computeNs()), ms(r.bubbleNs()), ms(r.tpNs()), ms(r.cpNs()),
+                ms(r.epNs()), ms(r.ppNs()), ms(r.dpNs()), ms(r.optimizerNs())));
+        double gib = org.astradse.network.Units.BINARY_GB_BYTES;
         sb.append(String.format(Locale.ROOT, "memory per GPU %.2f GiB: weights %.2f, gradients %.2f, optimizer %.2f, activations %.2f, other %.2f%n",
                 r.memoryPeakBytesPerGpu() / gib, r.memory().get("weights") / gib, r.memory().get("gradients") / gib,
                 r.memory().get("optimizer") / gib, r.memory().get("activations") / gib, r.memory().get("other") / gib));
-        if (!Double.isNaN(meanNs)) sb.append(String.format(Locale.ROOT, "bench: %.1f us per configuration%n", meanNs / 1000));
+        if (!Double.isNaN(meanNs)) sb.append(String.format(Locale.ROOT, "bench: %.1f us per configuration%n", org.astradse.network.Units.nanosToMicros(meanNs)));
         return sb.toString();
     }
 }

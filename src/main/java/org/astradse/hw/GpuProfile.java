@@ -74,7 +74,7 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
 
     /** HBM capacity in bytes: the marketed "80 GB" of an HBM stack is binary (80 GiB), as the devices report. */
     public double hbmCapacityBytes() {
-        return hbmGB * 1024.0 * 1024 * 1024;
+        return hbmGB * org.astradse.network.Units.BINARY_GB_BYTES;
     }
 
     public double peakTflops(String precision) {

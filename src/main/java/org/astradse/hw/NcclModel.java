@@ -96,7 +96,7 @@ public final class NcclModel {
         for (int k = 0; k < lead; k++) {
             g *= dims.get(k).npus();
             b0 = Math.min(b0, dims.get(k).bandwidthGBps());
-            hops = Math.max(hops, dims.get(k).latencyNs() / 1000);
+            hops = Math.max(hops, Units.nanosToMicros(dims.get(k).latencyNs()));
         }
         FabricProfile fi = dims.get(0).fabric();
         int nodes = n / g;
@@ -143,7 +143,7 @@ public final class NcclModel {
                     if (b < inter) {
                         inter = b;
                         slow = d.fabric();
-                        slowHops = d.latencyNs() / 1000;
+                        slowHops = Units.nanosToMicros(d.latencyNs());
                     }
                 }
                 inside *= d.npus();

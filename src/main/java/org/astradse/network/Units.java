@@ -81,6 +81,10 @@ public final class Units {
         return nanos / 1e3;
     }
 
+    public static double nanosToMillis(double nanos) {
+        return nanos / 1e6;
+    }
+
     public static double nanosToSeconds(double nanos) {
         return nanos * 1e-9;
     }
@@ -89,7 +93,7 @@ public final class Units {
      * Bytes of a binary GB (GiB, 2^30 B): ASTRA-sim's network GB, and an HBM capacity as marketed ("80 GB" of HBM is
      * 80 GiB, as the devices report).
      */
-    public static final double BINARY_GB_BYTES = 1073741824.0;
+    public static final double BINARY_GB_BYTES = NETWORK_GB_BYTES;
 
     public static double bytesToBinaryGB(double bytes) {
         return bytes / BINARY_GB_BYTES;

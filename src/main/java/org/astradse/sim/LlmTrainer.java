@@ -50,7 +50,7 @@ public final class LlmTrainer {
      * plus 5–10 % (unverified); the published runs that fit an 80 GB GPU bound it lower (Nemotron-4 340B on 128 H100,
      * NeMo 24.07, leaves ~3 GiB beside its tensors), so 2 GiB and no fragmentation term.
      */
-    static final double FRAMEWORK_BYTES = 2.0 * (1L << 30);
+    static final double FRAMEWORK_BYTES = 2.0 * Units.BINARY_GB_BYTES;
 
     public static TrainResult run(TrainConfig cfg) {
         return new Run(cfg).result();
@@ -299,8 +299,8 @@ public final class LlmTrainer {
             double attnB;
             if (p.attention().equals("flash")) {
                 double rate = Units.tflopsToFlopsPerSecond(peak16) * kp.stepEfficiency();
-                attnF = attnFlops / (rate * kp.attentionForward()) * 1e9;
-                attnB = 2 * attnFlops / (rate * kp.attentionBackward()) * 1e9;
+                attnF = Units.secondsToNanos(attnFlops / (rate * kp.attentionForward()));
+                attnB = Units.secondsToNanos(2 * attnFlops / (rate * kp.attentionBackward()));
             } else {
                 // 2022 Megatron: batched QKᵀ and AV GEMMs over every key (no causal skip), the scores through HBM
                 double heads = (double) p.microBatch() * m.heads() / t;
@@ -310,8 +310,8 @@ public final class LlmTrainer {
                 attnF = heads * g1 + memBound(scores * 6);
                 attnB = 2 * heads * g1 + memBound(scores * 8);
             }
-            attnF = Math.max(attnF, kp.kernelFloorUs() * 1000 / kp.stepEfficiency());
-            attnB = Math.max(attnB, kp.kernelFloorUs() * 1000 / kp.stepEfficiency());
+            attnF = Math.max(attnF, Units.microsToNanos(kp.kernelFloorUs()) / kp.stepEfficiency());
+            attnB = Math.max(attnB, Units.microsToNanos(kp.kernelFloorUs()) / kp.stepEfficiency());
             // element-wise: norms, residual adds and dropouts on the SP shard; the MLP activation on the TP shard
             double ewBytes = 2 * (Tsp * h * 12 + (moeLayer ? 0 : T * (m.gatedMlp() ? 3 : 2) * (double) m.ffnHidden() / t));
             if (fp8) ewBytes += 3 * (T * h * 2 + T * ad / t + (moeLayer ? 0 : T * (double) m.ffnHidden() / t));
@@ -581,10 +581,10 @@ public final class LlmTrainer {
             double ppT = Math.max(0, real.stageEnd[b] - ideal.stageEnd[b]);
             double bubble = Math.max(0, iteration - busy - ppT - dpExposed[b] - optT[b]);
             double tokensIter = (double) p.globalBatch() * m.seqLen();
-            double seconds = iteration * 1e-9;
+            double seconds = Units.nanosToSeconds(iteration);
             double flops = LlmMath.modelFlopsPerToken(m, true) * tokensIter;
             double flopsNc = LlmMath.modelFlopsPerToken(m, false) * tokensIter;
-            double tflops = flops / seconds / n / 1e12;
+            double tflops = Units.flopsPerSecondToTflops(flops / seconds / n);
             double[] stageCompute = new double[pp];
             for (int r = 0; r < pp; r++)
                 for (int ch = 0; ch < v; ch++) stageCompute[r] += mbs * (fPart[ch * pp + r][0] + bPart[ch * pp + r][0]);
@@ -932,7 +932,7 @@ public final class LlmTrainer {
                 String sep = topo.length() == 0 ? "" : ", ";
                 topo.append(sep).append(d.topology().referenceName());
                 npus.append(sep).append(d.npus());
-                bw.append(sep).append(String.format(Locale.ROOT, "%.4f", d.bandwidthGBps() * 1e9 / Units.NETWORK_GB_BYTES));
+                bw.append(sep).append(String.format(Locale.ROOT, "%.4f", Units.decimalGBpsToBytesPerSecond(d.bandwidthGBps()) / Units.NETWORK_GB_BYTES));
                 double l = d.fabric().defaultLatencyNs() + d.latencyNs(); // the cluster's latency adds to the fabric's
                 lat.append(sep).append(String.format(Locale.ROOT, "%.1f", l));
             }
@@ -986,13 +986,13 @@ public final class LlmTrainer {
         }
 
         void comp(String name, double ns) {
-            last = add(name, EtNode.COMP_NODE, Math.max(1, Math.round(ns / 1000)), chain(), java.util.List.of());
+            last = add(name, EtNode.COMP_NODE, Math.max(1, Math.round(Units.nanosToMicros(ns))), chain(), java.util.List.of());
         }
 
         void compAfter(String name, double ns, java.util.List<Long> deps) {
             java.util.List<Long> d = chain();
             for (long x : deps) if (!d.contains(x)) d.add(x);
-            last = add(name, EtNode.COMP_NODE, Math.max(1, Math.round(ns / 1000)), d, java.util.List.of());
+            last = add(name, EtNode.COMP_NODE, Math.max(1, Math.round(Units.nanosToMicros(ns))), d, java.util.List.of());
         }
 
         void coll(String name, int type, double bytes, int group) {
@@ -1023,7 +1023,7 @@ public final class LlmTrainer {
     }
 
     static double gib(double bytes) {
-        return bytes / (1L << 30);
+        return Units.bytesToBinaryGB(bytes);
     }
 
     /**
