@@ -841,11 +841,13 @@ public final class LlmTrainer {
                                 if (moe && x.e > 1) g.coll("combine_grad_" + ln, EtNode.ALL_TO_ALL, a2a, epG);
                                 if (!moe || x.te > 1) tpBefore(g, ln + "_mlp", act, tpG);
                                 g.comp("mlp_" + ln, bl[3]);
+                                if (!moe || x.te > 1) tpRegather(g, ln + "_mlp", act, tpG);
                                 if (!moe || x.te > 1) tpAfter(g, ln + "_mlp", act, tpG);
                                 if (moe && x.e > 1) g.coll("dispatch_grad_" + ln, EtNode.ALL_TO_ALL, a2a, epG);
                                 if (c > 1) g.coll("cp_kv_" + ln, EtNode.ALL_GATHER, 2 * kv, cpG);
                                 tpBefore(g, ln + "_attn", act, tpG);
                                 g.comp("attn_" + ln, bl[2]);
+                                tpRegather(g, ln + "_attn", act, tpG);
                                 tpAfter(g, ln + "_attn", act, tpG);
                             }
                         }
@@ -905,6 +907,15 @@ public final class LlmTrainer {
         private void tpBefore(Nodes g, String name, double act, int tpG) {
             if (tpG == 0 || !r.p.sp()) return;
             g.coll("tp_ag_" + name, EtNode.ALL_GATHER, act / r.t, tpG);
+        }
+
+        /**
+         * Backward with SP: the column-parallel GEMM's input gathered again for its weight gradient (the trainer's
+         * re-gather, {@code layer}); Megatron runs it beside the data-gradient GEMM, the export after the block.
+         */
+        private void tpRegather(Nodes g, String name, double act, int tpG) {
+            if (tpG == 0 || !r.p.sp()) return;
+            g.coll("tp_regather_" + name, EtNode.ALL_GATHER, act / r.t, tpG);
         }
 
         private void tpAfter(Nodes g, String name, double act, int tpG) {
