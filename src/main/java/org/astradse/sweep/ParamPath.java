@@ -25,15 +25,23 @@ public record ParamPath(String text, String section, String key, int index) {
 
     /** Sets the value in the section's tree; an element path needs an existing list long enough. */
     public void set(ObjectNode sectionTree, JsonNode value) {
+        set(sectionTree, key, index, value, text, section + "." + key);
+    }
+
+    /**
+     * Writes {@code value} at {@code key} of {@code parent}, whole ({@code index} < 0) or as element {@code index} of
+     * the list there (which must be long enough) — for both kinds of study's paths; errors name {@code path} and
+     * {@code shown}.
+     */
+    static void set(ObjectNode parent, String key, int index, JsonNode value, String path, String shown) {
         if (index < 0) {
-            sectionTree.set(key, value);
+            parent.set(key, value);
             return;
         }
-        JsonNode list = sectionTree.get(key);
-        if (list == null || !list.isArray())
-            throw new InputException(text + ": " + section + "." + key + " is not a list here");
+        JsonNode list = parent.get(key);
+        if (list == null || !list.isArray()) throw new InputException(path + ": " + shown + " is not a list here");
         if (index >= list.size())
-            throw new InputException(text + ": " + section + "." + key + " has " + list.size() + " entries, no [" + index + "]");
+            throw new InputException(path + ": " + shown + " has " + list.size() + " entries, no [" + index + "]");
         ((ArrayNode) list).set(index, value);
     }
 

@@ -1,7 +1,6 @@
 package org.astradse.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -36,16 +35,6 @@ public record TrainPath(String text, List<String> keys, int index) {
                         + "' here, not a mapping (sweep it whole, or give the base a mapping)");
             at = (ObjectNode) next;
         }
-        String last = keys.get(keys.size() - 1);
-        if (index < 0) {
-            at.set(last, value);
-            return;
-        }
-        JsonNode list = at.get(last);
-        if (list == null || !list.isArray())
-            throw new InputException(text + ": " + String.join(".", keys) + " is not a list here");
-        if (index >= list.size())
-            throw new InputException(text + ": " + String.join(".", keys) + " has " + list.size() + " entries, no [" + index + "]");
-        ((ArrayNode) list).set(index, value);
+        ParamPath.set(at, keys.get(keys.size() - 1), index, value, text, String.join(".", keys));
     }
 }
