@@ -73,7 +73,6 @@ public final class GeneticSearch {
     }
 
     private static final Vec<double[]> PENALTY = Vec.of(-Double.MAX_VALUE, -Double.MAX_VALUE);
-    /** Marks a point a resumed run reads from points.csv instead of simulating (the executor needs a non-null result). */
 
     /** Default budget: 5 % of an enumerable space (at least 100), else 1,000. */
     public static long defaultBudget(SweepSpec spec) {
@@ -111,7 +110,7 @@ public final class GeneticSearch {
             ObjectNode running = org.astradse.sweep.Manifests.base(spec, version, "running", "search");
             running.put("specHash", hash);
             org.astradse.sweep.Manifests.write(manifest, running);
-            State state = new State(space, file, previous, o, stop, PointEngine.Factory.create(o.threads()), hash);
+            State state = new State(space, file, previous, o, stop, PointEngine.Factory.create(o.threads()));
             List<IntegerChromosome> chromosomes = new ArrayList<>();
             for (Domain d : domains) {
                 long n = d.size();
@@ -202,7 +201,6 @@ public final class GeneticSearch {
         private final Options options;
         private final java.util.function.BooleanSupplier stop;
         private final PointEngine engine;
-        private final String hash;
         private final Map<List<Long>, Vec<double[]>> cache = new java.util.LinkedHashMap<>();
         long evaluated;
         long phaseBudget;
@@ -212,9 +210,8 @@ public final class GeneticSearch {
         private double refCost = Double.NaN;
 
         State(DesignSpace space, PointsFile file, List<List<String>> previous, Options options,
-              java.util.function.BooleanSupplier stop, PointEngine engine, String hash) {
+              java.util.function.BooleanSupplier stop, PointEngine engine) {
             this.engine = engine;
-            this.hash = hash;
             this.space = space;
             this.file = file;
             this.previous = previous;
@@ -293,33 +290,33 @@ public final class GeneticSearch {
         /** Simulates these new points (ids in order) and caches their fitness. */
         private void evaluate(List<List<Long>> fresh) {
             long first = evaluated;
-            List<long[]> points = new ArrayList<>(fresh.size());
-            for (int i = 0; i < fresh.size(); i++)
-                points.add(first + i < previous.size() ? null : fresh.get(i).stream().mapToLong(Long::longValue).toArray());
-            PointEngine.Job job = PointEngine.Job.points(space, first, points);
-            long reached = engine.run(job, 0, fresh.size(), (j, row) -> {
-                long id = first + j;
-                int i = (int) (long) j;
-                Vec<double[]> fitness;
+            // a resumed search: the points already in points.csv (a leading run of the batch) are replayed here, checked
+            // against the journal; the engine evaluates only the rest
+            int journaled = (int) Math.max(0, Math.min(fresh.size(), previous.size() - first));
+            for (int i = 0; i < journaled; i++) {
+                long id = first + i;
+                List<String> cells = previous.get((int) id);
+                List<String> expected = space.sweptCells(fresh.get(i).stream().mapToLong(Long::longValue).toArray());
+                if (!cells.subList(3, 3 + expected.size()).equals(expected))
+                    throw new InputException("points.csv row " + id + " (" + cells.subList(3, 3 + expected.size())
+                            + ") is not the point this search evaluates there (" + expected + "): the folder holds "
+                            + "another run; use another --out, or --force to start over");
+                cache.put(fresh.get(i), fitness(cells));
+            }
+            List<long[]> points = new ArrayList<>(fresh.size() - journaled);
+            for (int i = journaled; i < fresh.size(); i++) points.add(fresh.get(i).stream().mapToLong(Long::longValue).toArray());
+            long from = first + journaled;
+            PointEngine.Job job = PointEngine.Job.points(space, from, points);
+            long reached = engine.run(job, 0, points.size(), (j, row) -> {
+                List<Long> key = fresh.get(journaled + (int) (long) j);
                 try {
-                    if (PointEngine.Job.JOURNALED.equals(row.status())) { // resumed: the point is already in points.csv
-                        List<String> cells = previous.get((int) id);
-                        List<String> expected = space.sweptCells(fresh.get(i).stream().mapToLong(Long::longValue).toArray());
-                        if (!cells.subList(3, 3 + expected.size()).equals(expected))
-                            throw new InputException("points.csv row " + id + " (" + cells.subList(3, 3 + expected.size())
-                                    + ") is not the point this search evaluates there (" + expected + "): the folder holds "
-                                    + "another run; use another --out, or --force to start over");
-                        fitness = fitness(cells);
-                    } else {
-                        file.append(row);
-                        fitness = fitness(row.cells()); // from the written cells, exactly as a resumed run reads them
-                    }
+                    file.append(row);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-                cache.put(fresh.get(i), fitness);
+                cache.put(key, fitness(row.cells())); // from the written cells, exactly as a resumed run reads them
             }, stop, file::flushUnchecked);
-            long end = first + reached;
+            long end = from + reached;
             if (end < first + fresh.size()) stopped = true; // the rest of this batch stays unevaluated
             evaluated += end - first;
         }

@@ -26,14 +26,10 @@ public interface PointEngine {
     /**
      * What to evaluate, in a form another JVM can rebuild: the spec file (parsed again where the job runs) and either
      * a grid's ids {@code firstId + j·stride} or a list of points (a search's generation: {@code firstId + j} with the
-     * domains' element indices; a null entry is a point already in the journal, handed back as {@link #JOURNALED}).
+     * domains' element indices).
      */
     final class Job implements Serializable {
         private static final long serialVersionUID = 1L;
-        /** The row of a point already in points.csv (a resumed search): nothing evaluated. */
-        public static final String JOURNALED = "journaled";
-        private static final PointRow JOURNALED_ROW = new PointRow(-1, JOURNALED, "", List.of(), 0, 0, 0, 0, 0);
-
         private final transient DesignSpace space; // on the driver; another JVM parses specFile again
         private final String specFile;
         private String specHash; // computed when an engine ships the job (the local one never needs it)
@@ -100,8 +96,7 @@ public interface PointEngine {
 
         public PointRow evaluate(DesignSpace s, long j) {
             if (points == null) return s.evaluate(firstId + j * stride);
-            long[] index = points.get((int) j);
-            return index == null ? JOURNALED_ROW : s.evaluate(firstId + j, index);
+            return s.evaluate(firstId + j, points.get((int) j));
         }
     }
 
