@@ -36,6 +36,8 @@ public final class NcclModel {
 
     public static final List<String> OPS = List.of("all_reduce", "all_gather", "reduce_scatter", "alltoall", "sendrecv");
     public static final List<String> ALGOS = List.of("auto", "ring", "tree", "nvls", "nvlstree");
+    /** The algorithms the model tries, in order (ALGOS without auto). */
+    private static final List<String> ALGORITHMS = ALGOS.subList(1, ALGOS.size());
 
     /** One nccl-tests row: size (bytes), count of floats, time (µs), algbw and busbw (GB/s, 10^9 B/s), algorithm. */
     public record Row(long bytes, long count, double timeUs, double algbwGBps, double busbwGBps, String algo, String protocol) {
@@ -57,7 +59,7 @@ public final class NcclModel {
         double f = busFactor(op, n);
         if (n == 1) return new Row(bytes, bytes / 4, 0, 0, 0, "none", "none");
         Row best = null;
-        for (String a : List.of("ring", "tree", "nvls", "nvlstree")) {
+        for (String a : ALGORITHMS) {
             if (!algo.equals("auto") && !algo.equals(a)) continue;
             for (String p : FabricProfile.PROTOCOLS) {
                 double t = timeUs(c, op, bytes, a, p, f);
