@@ -23,13 +23,25 @@ public interface DesignSpace {
         return grid.size();
     }
 
-    long size();
+    /** The lazy grid of an enumerable space, or null (a continuous range: search only). */
+    Grid grid();
+
+    /** Points of the grid; the space must be {@link SweepSpec#enumerable()}. */
+    default long size() {
+        return size(grid());
+    }
 
     List<String> header();
 
-    List<Domain> domains();
+    /** The swept domains, in order (the search encodes one gene per domain). */
+    default List<Domain> domains() {
+        return spec().domains();
+    }
 
-    PointRow evaluate(long id);
+    /** Evaluates grid point {@code id}; never throws for a bad point (it becomes an infeasible or failed row). */
+    default PointRow evaluate(long id) {
+        return evaluate(id, grid().digits(id));
+    }
 
     PointRow evaluate(long id, long[] index);
 

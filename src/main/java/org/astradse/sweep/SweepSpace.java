@@ -108,27 +108,14 @@ public final class SweepSpace implements DesignSpace {
         return spec;
     }
 
-    /** Points of the grid; the space must be {@link SweepSpec#enumerable()}. */
     @Override
-    public long size() {
-        return DesignSpace.size(grid);
+    public Grid grid() {
+        return grid;
     }
 
     @Override
     public List<String> header() {
         return PointRow.header(spec.parameterColumns());
-    }
-
-    /** The swept domains, in order (the search encodes one gene per domain). */
-    @Override
-    public List<Domain> domains() {
-        return spec.domains();
-    }
-
-    /** Evaluates grid point {@code id}; never throws for a bad point (it becomes an infeasible or failed row). */
-    @Override
-    public PointRow evaluate(long id) {
-        return evaluate(id, grid.digits(id));
     }
 
     /**

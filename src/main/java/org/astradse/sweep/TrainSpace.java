@@ -85,23 +85,13 @@ public final class TrainSpace implements DesignSpace {
     }
 
     @Override
-    public long size() {
-        return DesignSpace.size(grid);
+    public Grid grid() {
+        return grid;
     }
 
     @Override
     public List<String> header() {
         return PointRow.header(spec.parameterColumns(), METRICS);
-    }
-
-    @Override
-    public List<Domain> domains() {
-        return spec.domains();
-    }
-
-    @Override
-    public PointRow evaluate(long id) {
-        return evaluate(id, grid.digits(id));
     }
 
     @Override
