@@ -34,16 +34,86 @@ public final class PhaseTimer {
     // the same phase plan object comes back for every chunk (and every pass): (bytes, parity, duration) triples
     private final java.util.IdentityHashMap<PhasePlan, long[]> byPlan = new java.util.IdentityHashMap<>();
     private final SharedCache shared;
+    // a phase's environment depends on its logical dimension's index and stride only: built once per pair
+    private final Map<Long, Environment> environments = new HashMap<>();
     private long simulatedPhases;
 
+    // The keys below are hashed for every phase a design point meets: their equals/hashCode are written out (a record's
+    // generated ones go through method-handle chains on this path) and a key's hash is computed once.
     private record Key(LogicalDim dim, CollectiveType type, AlgorithmKind algorithm, long bytes, int treeParity) {
+        @Override
+        public int hashCode() {
+            int h = dim.hashCode();
+            h = 31 * h + type.hashCode();
+            h = 31 * h + algorithm.hashCode();
+            h = 31 * h + Long.hashCode(bytes);
+            return 31 * h + treeParity;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && bytes == k.bytes && treeParity == k.treeParity && type == k.type
+                    && algorithm == k.algorithm && (dim == k.dim || dim.equals(k.dim));
+        }
     }
 
-    private record Environment(List<Dimension> dims, List<V1LinkTerms> v1, long endpointNs, double localMemBw,
-                               boolean rendezvous, Semantics semantics, boolean symmetry) {
+    /** What, besides the phase itself, a phase's duration depends on (see {@link #environment}); hashed once. */
+    private static final class Environment {
+        final List<Dimension> dims;
+        final List<V1LinkTerms> v1;
+        final long endpointNs;
+        final double localMemBw;
+        final boolean rendezvous;
+        final Semantics semantics;
+        final boolean symmetry;
+        final int hash;
+
+        Environment(List<Dimension> dims, List<V1LinkTerms> v1, long endpointNs, double localMemBw, boolean rendezvous,
+                    Semantics semantics, boolean symmetry) {
+            this.dims = dims;
+            this.v1 = v1;
+            this.endpointNs = endpointNs;
+            this.localMemBw = localMemBw;
+            this.rendezvous = rendezvous;
+            this.semantics = semantics;
+            this.symmetry = symmetry;
+            this.hash = java.util.Objects.hash(dims, v1, endpointNs, localMemBw, rendezvous, semantics, symmetry);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof Environment e && hash == e.hash && endpointNs == e.endpointNs
+                    && Double.compare(localMemBw, e.localMemBw) == 0 && rendezvous == e.rendezvous && symmetry == e.symmetry
+                    && semantics.equals(e.semantics) && dims.equals(e.dims) && java.util.Objects.equals(v1, e.v1);
+        }
     }
 
-    private record SharedKey(Environment environment, Key key) {
+    private static final class SharedKey {
+        final Environment environment;
+        final Key key;
+        final int hash;
+
+        SharedKey(Environment environment, Key key) {
+            this.environment = environment;
+            this.key = key;
+            this.hash = 31 * environment.hash + key.hashCode();
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof SharedKey k && hash == k.hash && key.equals(k.key)
+                    && environment.equals(k.environment);
+        }
     }
 
     /**
@@ -56,16 +126,34 @@ public final class PhaseTimer {
         private final ConcurrentHashMap<SharedKey, Long> map = new ConcurrentHashMap<>();
         private final ConcurrentHashMap<PlanKey, CollectivePlan> plans = new ConcurrentHashMap<>();
 
-        private record PlanKey(List<Integer> npus, List<AlgorithmToken> tokens, int splits,
+        private record PlanKey(int[] npus, List<AlgorithmToken> tokens, int splits,
                                SystemConfig.CollectiveOptimization optimization, Semantics semantics, CollectiveType type,
                                long bytes, LogicalLayout layout, long involved) {
+            @Override
+            public int hashCode() {
+                int h = java.util.Arrays.hashCode(npus);
+                h = 31 * h + tokens.hashCode();
+                h = 31 * h + splits;
+                h = 31 * h + java.util.Objects.hashCode(optimization);
+                h = 31 * h + type.hashCode();
+                h = 31 * h + Long.hashCode(bytes);
+                h = 31 * h + java.util.Objects.hashCode(layout);
+                return 31 * h + Long.hashCode(involved);
+            }
+
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof PlanKey k && bytes == k.bytes && involved == k.involved && splits == k.splits
+                        && type == k.type && optimization == k.optimization && java.util.Arrays.equals(npus, k.npus)
+                        && tokens.equals(k.tokens) && semantics.equals(k.semantics) && java.util.Objects.equals(layout, k.layout);
+            }
         }
 
         /** {@link CollectivePlanner#plan} through the cache. */
         public CollectivePlan plan(NetworkConfig net, SystemConfig sys, Semantics sem, CollectiveType type, long bytes,
                                    LogicalLayout layout, long involved) {
-            List<Integer> npus = new ArrayList<>(net.dimensionCount());
-            for (int k = 0; k < net.dimensionCount(); k++) npus.add(net.dimension(k).npus());
+            int[] npus = new int[net.dimensionCount()];
+            for (int k = 0; k < npus.length; k++) npus[k] = net.dimension(k).npus();
             PlanKey key = new PlanKey(npus, sys.implementation(type), sys.preferredSplits(), sys.optimization(), sem, type, bytes,
                     layout, involved);
             CollectivePlan p = plans.get(key);
@@ -140,6 +228,16 @@ public final class PhaseTimer {
 
     /** What, besides the phase itself, its duration depends on. */
     private Environment environment(LogicalDim dim) {
+        long at = ((long) dim.index() << 32) ^ (dim.stride() & 0xffffffffL);
+        Environment e = environments.get(at);
+        if (e == null) {
+            e = buildEnvironment(dim);
+            environments.put(at, e);
+        }
+        return e;
+    }
+
+    private Environment buildEnvironment(LogicalDim dim) {
         List<Dimension> dims = new ArrayList<>();
         List<V1LinkTerms> terms = net.isV1() ? new ArrayList<>() : null;
         for (int k = 0; k < net.dimensionCount(); k++) {
