@@ -117,6 +117,7 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
     public static Cluster fromTree(JsonNode c, Path file, String at) {
         if (c != null && c.isTextual()) return named(c.asText(), file, at);
         if (c == null || !c.isObject()) throw InputException.at(file, "cluster", "expected a mapping with gpu, network and fabric");
+        org.astradse.Keys.allow(c, file, at, List.of("gpu", "network", "fabric"));
         JsonNode gpu = c.get("gpu");
         if (gpu == null || !gpu.isTextual()) throw InputException.at(file, at + "gpu", "missing; expected a GPU profile name "
                 + GpuProfile.NAMES + " or a file");
@@ -129,6 +130,7 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
         JsonNode net = c.get("network");
         if (net == null || !net.isObject()) throw InputException.at(file, at + "network", "missing; expected topology, "
                 + "npus_count, bandwidth (GB/s per GPU per direction, 10^9 B/s) and optionally latency (ns) lists");
+        org.astradse.Keys.allow(net, file, at + "network.", List.of("topology", "npus_count", "bandwidth", "latency"));
         List<String> topo = list(net, "topology", file, at + "network.", true);
         int k = topo.size();
         if (k == 0) throw InputException.at(file, at + "network.topology", "expected at least one dimension");

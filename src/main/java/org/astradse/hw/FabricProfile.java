@@ -79,6 +79,9 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
     }
 
     static FabricProfile fromTree(JsonNode t, Path file) {
+        org.astradse.Keys.allow(t, file, "", List.of("name", "source", "scale-up", "latency-us", "efficiency",
+                "in-network-reduction", "default-latency-ns", "p2p-efficiency", "nvls-efficiency", "hop-latency-us",
+                "max-gbps-per-gpu", "unit-costs"));
         JsonNode name = t.get("name");
         if (name == null || !name.isTextual()) throw InputException.at(file, "name", "missing; expected a string");
         Map<String, Double> lat = perProtocol(t, "latency-us", file, false);
@@ -124,6 +127,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
     private static Map<String, Double> perProtocol(JsonNode t, String key, Path file, boolean fraction) {
         JsonNode m = t.get(key);
         if (m == null || !m.isObject()) throw InputException.at(file, key, "expected {ll: …, ll128: …, simple: …}");
+        org.astradse.Keys.allow(m, file, key + ".", PROTOCOLS);
         Map<String, Double> out = new HashMap<>();
         for (String p : PROTOCOLS) {
             JsonNode v = m.get(p);

@@ -97,6 +97,8 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
     }
 
     static GpuProfile fromTree(JsonNode t, Path file) {
+        org.astradse.Keys.allow(t, file, "", List.of("name", "source", "sms", "peak-tflops", "hbm-gb", "hbm-gbps", "gemm",
+                "kernels"));
         String name = text(t, "name", file);
         Map<String, Double> peaks = new HashMap<>();
         JsonNode pk = t.get("peak-tflops");
@@ -108,6 +110,8 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
         }
         JsonNode g = t.get("gemm");
         if (g == null || !g.isObject()) throw InputException.at(file, "gemm", "expected the GEMM efficiency parameters");
+        org.astradse.Keys.allow(g, file, "gemm.", List.of("launch-floor-us", "max-efficiency", "tile-intensity",
+                "input-bw-efficiency", "exposed-write-fraction", "fitted-on"));
         GemmParams gp = new GemmParams(positive(g.get("launch-floor-us"), "gemm.launch-floor-us", file),
                 fraction(g.get("max-efficiency"), "gemm.max-efficiency", file),
                 positive(g.get("tile-intensity"), "gemm.tile-intensity", file),
@@ -119,6 +123,8 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
             throw InputException.at(file, "sms", "expected a whole number of streaming multiprocessors >= 1, found " + sms);
         KernelParams d = KernelParams.DEFAULT;
         JsonNode k = t.path("kernels");
+        org.astradse.Keys.allow(k, file, "kernels.", List.of("kernel-floor-us", "attention-forward", "attention-backward",
+                "memory-efficiency", "fp8-gemm-efficiency", "comm-compute-slowdown", "step-efficiency"));
         KernelParams kp = k.isObject() ? new KernelParams(
                 k.has("kernel-floor-us") ? positive(k.get("kernel-floor-us"), "kernels.kernel-floor-us", file) : d.kernelFloorUs(),
                 k.has("attention-forward") ? fraction(k.get("attention-forward"), "kernels.attention-forward", file) : d.attentionForward(),

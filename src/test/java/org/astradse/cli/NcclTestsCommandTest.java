@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.astradse.hw.FabricProfile;
+import org.astradse.hw.GpuProfile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,5 +59,44 @@ class NcclTestsCommandTest {
         assertEquals(2, sharp.status(), sharp.out());
         assertTrue(sharp.err().contains("NVLS"), sharp.err());
         assertTrue(nvls.err().contains("NVLS"), nvls.err());
+    }
+
+    /**
+     * A misspelt key anywhere a user writes hardware — the cluster, its network, a GPU profile file (its gemm and kernels
+     * sections), a fabric profile file — is refused with the file and the key: read as absent, an optional key (kernels'
+     * step-efficiency, a cluster's latency) would silently keep its default.
+     */
+    @Test
+    void aMisspeltKeyIsRefusedWhereverHardwareIsWritten(@TempDir Path dir) throws Exception {
+        String good = "cluster:\n  gpu: H100-SXM\n  network:\n    topology: [Switch, Switch]\n    npus_count: [8, 2]\n"
+                + "    bandwidth: [450, 50]\n  fabric: [nvlink4-nvswitch, ib-ndr]\n";
+        Path c = dir.resolve("c.yaml");
+        record Case(String replace, String with, String key) {
+        }
+        for (Case k : List.of(new Case("  fabric:", "  latency-extra: 3\n  fabric:", "cluster.latency-extra"),
+                new Case("    bandwidth:", "    latncy: [100, 1000]\n    bandwidth:", "cluster.network.latncy"))) {
+            Files.writeString(c, good.replace(k.replace(), k.with()));
+            CollectiveCommandTest.Run r = CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce");
+            assertEquals(2, r.status(), r.out());
+            assertTrue(r.err().contains(c.toString()) && r.err().contains(k.key()) && r.err().contains("unknown key"), r.err());
+        }
+        // a GPU profile file: a copy of the bundled H100 with one optional kernels key misspelt
+        String h100 = new String(GpuProfile.class.getResourceAsStream("gpus/H100-SXM.yaml").readAllBytes());
+        Path gpu = dir.resolve("my-gpu.yaml");
+        Files.writeString(gpu, h100.replace("step-efficiency:", "step-eficiency:"));
+        Files.writeString(c, good.replace("gpu: H100-SXM", "gpu: my-gpu.yaml"));
+        CollectiveCommandTest.Run g = CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce");
+        assertEquals(2, g.status(), g.out());
+        assertTrue(g.err().contains("kernels.step-eficiency") && g.err().contains("my-gpu.yaml"), g.err());
+        Files.writeString(gpu, h100); // the copy itself is a valid profile
+        assertEquals(0, CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce").status());
+        // a fabric profile file: a protocol key misspelt inside efficiency
+        String ndr = new String(FabricProfile.class.getResourceAsStream("fabrics/ib-ndr.yaml").readAllBytes());
+        Path fab = dir.resolve("my-fabric.yaml");
+        Files.writeString(fab, ndr.replace("in-network-reduction:", "in-network-reductoin:"));
+        Files.writeString(c, good.replace("ib-ndr]", "my-fabric.yaml]"));
+        CollectiveCommandTest.Run f = CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce");
+        assertEquals(2, f.status(), f.out());
+        assertTrue(f.err().contains("in-network-reductoin") && f.err().contains("fabric[1]"), f.err());
     }
 }

@@ -20,12 +20,7 @@ final class Fields {
 
     /** Refuses a key the section does not know (a typo must not silently fall back to a default). */
     void allow(String... keys) {
-        List<String> known = Arrays.asList(keys);
-        for (var it = m.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!known.contains(k))
-                throw InputException.at(file, at + k, "unknown key; expected one of " + known);
-        }
+        org.astradse.Keys.allow(m, file, at, Arrays.asList(keys));
     }
 
     boolean has(String key) {
