@@ -86,18 +86,18 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         if (name == null || !name.isTextual()) throw InputException.at(file, "name", "missing; expected a string");
         Map<String, Double> lat = perProtocol(t, "latency-us", file, false);
         Map<String, Double> eff = perProtocol(t, "efficiency", file, true);
-        boolean inr = t.path("in-network-reduction").asBoolean(false);
-        double latNs = t.path("default-latency-ns").asDouble(-1);
+        boolean inr = bool(t, "in-network-reduction", file);
+        double latNs = number(t, "default-latency-ns", -1, file);
         if (!(latNs >= 0)) throw InputException.at(file, "default-latency-ns", "expected a latency >= 0 ns");
-        double p2p = t.has("p2p-efficiency") ? t.get("p2p-efficiency").asDouble() : eff.get("simple");
+        double p2p = number(t, "p2p-efficiency", eff.get("simple"), file);
         if (!(p2p > 0 && p2p <= 1)) throw InputException.at(file, "p2p-efficiency", "expected a fraction in (0, 1]");
-        double nvlsEff = t.path("nvls-efficiency").asDouble(0);
+        double nvlsEff = number(t, "nvls-efficiency", 0, file);
         if (!(nvlsEff >= 0 && nvlsEff <= 1)) throw InputException.at(file, "nvls-efficiency", "expected a fraction in [0, 1]");
-        double hop = t.path("hop-latency-us").asDouble(0);
+        double hop = number(t, "hop-latency-us", 0, file);
         if (!(hop >= 0)) throw InputException.at(file, "hop-latency-us", "expected a latency >= 0 µs");
-        double max = t.path("max-gbps-per-gpu").asDouble(Double.POSITIVE_INFINITY);
+        double max = number(t, "max-gbps-per-gpu", Double.POSITIVE_INFINITY, file);
         if (!(max > 0)) throw InputException.at(file, "max-gbps-per-gpu", "expected a positive bandwidth (GB/s)");
-        boolean scaleUp = t.path("scale-up").asBoolean(false);
+        boolean scaleUp = bool(t, "scale-up", file);
         org.astradse.cost.UnitCosts dflt = (scaleUp ? org.astradse.cost.CostClass.INTER_PACKAGE
                 : org.astradse.cost.CostClass.INTER_POD).defaults();
         org.astradse.cost.UnitCosts costs = dflt;
@@ -122,6 +122,22 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
             v[i] = x.asDouble();
         }
         return new org.astradse.cost.UnitCosts(v[0], v[1], v[2]);
+    }
+
+    /** An optional number: {@code dflt} when absent; a value of another type is refused, not read as the default. */
+    private static double number(JsonNode t, String key, double dflt, Path file) {
+        JsonNode v = t.get(key);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.isNumber()) throw InputException.at(file, key, "expected a number, found " + v);
+        return v.asDouble();
+    }
+
+    /** An optional true/false, false when absent. */
+    private static boolean bool(JsonNode t, String key, Path file) {
+        JsonNode v = t.get(key);
+        if (v == null || v.isNull()) return false;
+        if (!v.isBoolean()) throw InputException.at(file, key, "expected true or false, found " + v);
+        return v.asBoolean();
     }
 
     private static Map<String, Double> perProtocol(JsonNode t, String key, Path file, boolean fraction) {

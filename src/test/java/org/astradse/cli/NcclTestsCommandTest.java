@@ -98,5 +98,10 @@ class NcclTestsCommandTest {
         CollectiveCommandTest.Run f = CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce");
         assertEquals(2, f.status(), f.out());
         assertTrue(f.err().contains("in-network-reductoin") && f.err().contains("fabric[1]"), f.err());
+        // and a value of the wrong type is refused rather than read as the key's default (false, 0)
+        Files.writeString(fab, ndr.replace("in-network-reduction: false", "in-network-reduction: \"yes\""));
+        CollectiveCommandTest.Run b = CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce");
+        assertEquals(2, b.status(), b.out());
+        assertTrue(b.err().contains("in-network-reduction") && b.err().contains("true or false"), b.err());
     }
 }
