@@ -88,6 +88,24 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
     }
 
     /**
+     * The cluster as ASTRA-sim's analytical network, for the ASTRA-sim-input studies that name a cluster: per dimension
+     * its topology and GPU count, each link at the fraction of the line rate a large collective's bus bandwidth reaches
+     * on its technology (the fabric's Simple-protocol efficiency, fitted from nccl-tests: {@code NcclCalibrationTest}),
+     * converted from datasheet GB/s (10^9 B) to ASTRA-sim's (2^30 B), and the fabric's per-hop latency plus the
+     * cluster's own (ns). {@code calibrated = false} gives the line rate (what {@code --export-chakra} hands
+     * ASTRA-sim).
+     */
+    public org.astradse.network.NetworkConfig analyticalNetwork(boolean calibrated) {
+        List<org.astradse.network.Dimension> out = new ArrayList<>();
+        for (Dim d : dims) {
+            double gbps = d.bandwidthGBps() * (calibrated ? d.fabric().efficiency("simple") : 1);
+            out.add(new org.astradse.network.Dimension(d.topology(), d.npus(),
+                    org.astradse.network.Units.decimalGBpsToNetworkGBps(gbps), d.fabric().defaultLatencyNs() + d.latencyNs()));
+        }
+        return new org.astradse.network.NetworkConfig(out);
+    }
+
+    /**
      * The cluster's network cost, $: per dimension LIBRA's building blocks ({@code NetworkCostModel}) at the
      * dimension's per-GPU bandwidth (GB/s, 10^9 B/s) and its fabric's unit costs, or those {@code overrides} gives by
      * fabric name.
@@ -179,21 +197,45 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
     public static final List<String> BUNDLED = List.of("aws-p4de", "aws-p5", "azure-ndmv4", "dgx-a100", "dgx-h100",
             "hgx-h200", "dgx-b200", "gb200-nvl72");
 
-    private static Cluster named(String name, Path file, String at) {
+    /**
+     * A cluster section's mapping: itself, or that of the bundled cluster or cluster file a string names (a file's
+     * {@code cluster:} section, or its keys at the top). {@code from} receives the folder the mapping's own file names
+     * (GPU and fabric files) are relative to: null for a mapping written in place or a bundled cluster; {@code read}
+     * the file it came from (the bundled cluster's path in {@code sweeps/clusters/} for one of those).
+     */
+    public static com.fasterxml.jackson.databind.node.ObjectNode section(JsonNode c, Path file, String at, Path[] from,
+                                                                         Path[] read) {
+        if (c != null && c.isObject()) return ((com.fasterxml.jackson.databind.node.ObjectNode) c).deepCopy();
+        if (c == null || !c.isTextual()) throw InputException.at(file, "cluster", "expected a mapping with gpu, network and fabric, "
+                + "or the name of a bundled cluster " + BUNDLED + " or of a cluster file");
+        String name = c.asText();
+        JsonNode root;
         if (BUNDLED.contains(name)) {
             try (var in = Cluster.class.getResourceAsStream("clusters/" + name + ".yaml")) {
                 if (in == null) throw new IllegalStateException("bundled cluster missing: " + name);
-                JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(in);
-                return fromTree(root.get("cluster"), Path.of("sweeps/clusters/" + name + ".yaml"), "cluster.");
+                root = new ObjectMapper(new YAMLFactory()).readTree(in);
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
+            read[0] = Path.of("sweeps/clusters/" + name + ".yaml");
+        } else {
+            Path p = file == null || file.getParent() == null ? Path.of(name) : file.getParent().resolve(name);
+            if (!java.nio.file.Files.isRegularFile(p))
+                throw InputException.at(file, at.isEmpty() ? "cluster" : at.substring(0, at.length() - 1), "unknown cluster '"
+                        + name + "'; expected a mapping (gpu, network, fabric), a bundled cluster " + BUNDLED + " or a cluster file");
+            root = NetworkConfig.readTree(p, new ObjectMapper(new YAMLFactory()));
+            from[0] = p.toAbsolutePath().getParent();
+            read[0] = p;
         }
-        Path p = file == null || file.getParent() == null ? Path.of(name) : file.getParent().resolve(name);
-        if (!java.nio.file.Files.isRegularFile(p))
-            throw InputException.at(file, at.isEmpty() ? "cluster" : at.substring(0, at.length() - 1), "unknown cluster '"
-                    + name + "'; expected a mapping (gpu, network, fabric), a bundled cluster " + BUNDLED + " or a cluster file");
-        return parse(p);
+        JsonNode s = root.has("cluster") ? root.get("cluster") : root;
+        if (!s.isObject()) throw InputException.at(file, "cluster", "'" + name + "' holds no cluster mapping");
+        return ((com.fasterxml.jackson.databind.node.ObjectNode) s).deepCopy();
+    }
+
+    private static Cluster named(String name, Path file, String at) {
+        Path[] read = {null};
+        JsonNode s = section(com.fasterxml.jackson.databind.node.TextNode.valueOf(name), file, at, new Path[1], read);
+        return fromTree(s, read[0], "cluster.");
     }
 
     /** The folder file names in {@code file} are relative to (null: the working directory). */

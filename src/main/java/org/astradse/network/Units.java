@@ -41,6 +41,11 @@ public final class Units {
         return gbps * 1e9;
     }
 
+    /** A datasheet bandwidth in GB/s (GB = 10^9 B) in ASTRA-sim's network GB/s (GB = 2^30 B): the one boundary. */
+    public static double decimalGBpsToNetworkGBps(double gbps) {
+        return decimalGBpsToBytesPerSecond(gbps) / NETWORK_GB_BYTES;
+    }
+
     /** Bytes per second as datasheet GB/s (GB = 10^9 B). */
     public static double bytesPerSecondToDecimalGBps(double bytesPerSecond) {
         return bytesPerSecond / 1e9;

@@ -943,7 +943,7 @@ public final class LlmTrainer {
                 String sep = topo.length() == 0 ? "" : ", ";
                 topo.append(sep).append(d.topology().referenceName());
                 npus.append(sep).append(d.npus());
-                bw.append(sep).append(String.format(Locale.ROOT, "%.4f", Units.decimalGBpsToBytesPerSecond(d.bandwidthGBps()) / Units.NETWORK_GB_BYTES));
+                bw.append(sep).append(String.format(Locale.ROOT, "%.4f", Units.decimalGBpsToNetworkGBps(d.bandwidthGBps())));
                 double l = d.fabric().defaultLatencyNs() + d.latencyNs(); // the cluster's latency adds to the fabric's
                 lat.append(sep).append(String.format(Locale.ROOT, "%.1f", l));
             }

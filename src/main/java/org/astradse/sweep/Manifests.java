@@ -56,6 +56,7 @@ public final class Manifests {
         resolved.put("systemFormat", spec.systemV1() ? "astra-sim 1.0 txt" : "astra-sim 2.0 json");
         resolved.set("run", spec.run());
         resolved.set("cost", spec.cost());
+        if (spec.isCluster()) resolved.set("profiles", TrainProfiles.of(spec)); // the GPU and fabrics, every figure
         return m;
     }
 
@@ -162,6 +163,7 @@ public final class Manifests {
             md.update(JSON.writeValueAsBytes(spec.raw()));
             md.update(JSON.writeValueAsBytes(spec.network()));
             md.update(JSON.writeValueAsBytes(spec.system()));
+            if (spec.isCluster()) md.update(JSON.writeValueAsBytes(TrainProfiles.of(spec))); // its profiles' figures
             if (spec.isTrain()) {
                 md.update(JSON.writeValueAsBytes(spec.train()));
                 // every GPU, fabric and model profile the base or a swept value names, with all its figures (the ones

@@ -14,12 +14,28 @@ import org.astradse.InputException;
  */
 public record ParamPath(String text, String section, String key, int index) {
     private static final Pattern SYNTAX = Pattern.compile("(network|system|run|cost)\\.([A-Za-z0-9_\\-]+)(?:\\[(\\d+)])?");
+    /**
+     * A study on a cluster writes its network as the cluster section does: {@code cluster.network.KEY[i]},
+     * {@code cluster.fabric[i]}, {@code cluster.gpu} — kept in the point's network tree (section network) beside the
+     * network's keys, under the text the user wrote.
+     */
+    private static final Pattern CLUSTER = Pattern.compile("cluster\\.(?:network\\.([A-Za-z0-9_\\-]+)|(fabric|gpu))(?:\\[(\\d+)])?");
+
+    /** Whether this path is a cluster's ({@code cluster.…}). */
+    public boolean clusterPath() {
+        return text.startsWith("cluster.");
+    }
 
     public static ParamPath parse(String text, String where) {
+        Matcher c = CLUSTER.matcher(text.trim());
+        if (c.matches())
+            return new ParamPath(text.trim(), "network", c.group(1) != null ? c.group(1) : c.group(2),
+                    c.group(3) == null ? -1 : Integer.parseInt(c.group(3)));
         Matcher m = SYNTAX.matcher(text.trim());
         if (!m.matches())
             throw new InputException(where + ": '" + text + "' is not a parameter path; expected section.key or section.key[i] "
-                    + "with section network, system, run or cost (e.g. network.bandwidth[0])");
+                    + "with section network, system, run or cost (e.g. network.bandwidth[0]), or cluster.network.key[i], "
+                    + "cluster.fabric[i], cluster.gpu in a study on a cluster");
         return new ParamPath(text.trim(), m.group(1), m.group(2), m.group(3) == null ? -1 : Integer.parseInt(m.group(3)));
     }
 

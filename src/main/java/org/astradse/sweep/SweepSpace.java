@@ -60,11 +60,12 @@ import org.astradse.workload.Workload;
 public final class SweepSpace implements DesignSpace {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Network keys that hold one entry per dimension. */
-    private static final Set<String> NETWORK_VECTORS = Set.of("topology", "npus_count", "bandwidth", "latency",
+    private static final Set<String> NETWORK_VECTORS = Set.of("topology", "npus_count", "bandwidth", "latency", "fabric",
             "topologies-per-dim", "dimension-type", "units-count", "links-count", "link-latency", "link-bandwidth",
             "nic-latency", "router-latency", "hbm-latency", "hbm-bandwidth", "hbm-scale");
 
     private final SweepSpec spec;
+    private final Map<String, UnitCosts> fabricCosts; // a study on a cluster: cost.unit-costs by fabric name
     private final Grid grid;
     private final List<String> gridPaths;
     private final int[] domainOfPath;
@@ -100,6 +101,7 @@ public final class SweepSpace implements DesignSpace {
             if (d.path().index() < 0) sweptWhole.add(d.path().section() + "." + d.path().key());
         }
         for (Path w : spec.workloads()) workloadByName.put(SweepSpec.workloadName(spec.workloads(), w), w);
+        fabricCosts = spec.isCluster() ? spec.fabricUnitCosts() : Map.of();
         validate();
     }
 
@@ -136,7 +138,7 @@ public final class SweepSpace implements DesignSpace {
             Built b = p.build();
             npus = b.net.totalNpus();
             Path wl = p.workload;
-            double usd = NetworkCostModel.costUsd(b.net, b.unitCosts);
+            double usd = b.cluster != null ? b.cluster.networkCostUsd(fabricCosts) : NetworkCostModel.costUsd(b.net, b.unitCosts);
             SweepSpec.ChakraWorkload et = spec.chakra().get(wl);
             if (et != null) return p.row(id, PointRow.OK, "", npus, simulateGraph(et, b), usd);
             double comm = b.commScale;
@@ -195,6 +197,14 @@ public final class SweepSpace implements DesignSpace {
         for (SweepSpec.Derived d : spec.derived()) all.add(d.path().text());
         for (String p : all) {
             if (p.equals("workload")) continue;
+            ParamPath pp = ParamPath.parse(p, file + ": sweep");
+            if (pp.clusterPath() && !spec.isCluster())
+                throw InputException.at(file, "sweep." + p, "a cluster path needs a study on a cluster (a cluster: section "
+                        + "instead of network:)");
+            if (spec.isCluster() && pp.section().equals("network") && !pp.clusterPath())
+                throw InputException.at(file, "sweep." + p, "this study runs on a cluster: its network is swept as "
+                        + "cluster.network." + pp.key() + (pp.index() >= 0 ? "[" + pp.index() + "]" : "")
+                        + " (GB/s per GPU per direction, 10^9 B/s), its fabrics as cluster.fabric[i]");
             checkPath(p, baseRank);
         }
         // every value is valid in itself: it builds in the base or in one of the swept network shapes
@@ -263,7 +273,7 @@ public final class SweepSpace implements DesignSpace {
 
     /** The most dimensions any point of the spec can have: the base's, or the longest swept topology vector. */
     private int maxRank(int baseRank) {
-        String key = spec.networkV1() ? "network.topologies-per-dim" : "network.topology";
+        String key = spec.networkV1() ? "network.topologies-per-dim" : spec.isCluster() ? "cluster.network.topology" : "network.topology";
         return Math.max(baseRank, longestSweptVector(key));
     }
 
@@ -337,7 +347,9 @@ public final class SweepSpace implements DesignSpace {
         if (e.field() == null) return false;
         for (String p : d.paths()) {
             ParamPath pp = parsed.get(p);
-            if (pp != null && pp.key().equals(e.field())) return true;
+            // a cluster's errors name its keys as the cluster section writes them (cluster.fabric, cluster.network.bandwidth)
+            String key = pp == null ? null : pp.clusterPath() ? pp.text().replaceAll("\\[\\d+]$", "") : pp.key();
+            if (key != null && key.equals(e.field())) return true;
         }
         return false;
     }
@@ -369,7 +381,7 @@ public final class SweepSpace implements DesignSpace {
 
     /** What a point's configuration builds into. */
     private record Built(NetworkConfig net, SystemConfig sys, RunOptions options, double commScale, double computeScale,
-                         List<UnitCosts> unitCosts, boolean aware, GraphSystem graph) {
+                         List<UnitCosts> unitCosts, boolean aware, GraphSystem graph, org.astradse.hw.Cluster cluster) {
     }
 
     /** A design point's configuration trees, as its values are applied. */
@@ -562,6 +574,7 @@ public final class SweepSpace implements DesignSpace {
         private Map<String, Object> context() {
             Map<String, Object> ctx = new HashMap<>();
             ctx.put("network", JSON.convertValue(network, Map.class));
+            if (spec.isCluster()) ctx.put("cluster", JSON.convertValue(SweepSpec.clusterSection(network), Map.class));
             ctx.put("system", JSON.convertValue(system, Map.class));
             ctx.put("run", JSON.convertValue(run, Map.class));
             ctx.put("cost", JSON.convertValue(cost, Map.class));
@@ -580,7 +593,10 @@ public final class SweepSpace implements DesignSpace {
         }
 
         Built build() {
-            NetworkConfig net = spec.networkV1()
+            // a study on a cluster: the calibrated analytical network of the point's cluster, its cost from the fabrics
+            org.astradse.hw.Cluster cluster = spec.isCluster()
+                    ? org.astradse.hw.Cluster.fromTree(SweepSpec.clusterSection(network), spec.file(), "cluster.") : null;
+            NetworkConfig net = cluster != null ? cluster.analyticalNetwork(true) : spec.networkV1()
                     ? V1NetworkParser.fromTree(network, null, V1NetworkParser.Overrides.NONE, new ArrayList<>())
                     : NetworkConfig.fromTree(network, null);
             boolean chakra = spec.chakra().containsKey(workload);
@@ -592,7 +608,10 @@ public final class SweepSpace implements DesignSpace {
                     integer(run, "num-queues-per-dim", 1), bool(run, "rendezvous-protocol"));
             double comm = positive(run, "comm-scale");
             double compute = number(run, "compute-scale", 0);
-            List<UnitCosts> costs = unitCosts(cost, net.dimensionCount());
+            if (cluster != null && cost.has("classes"))
+                throw InputException.at(null, "cost.classes", "a study on a cluster costs its network by its fabrics' unit "
+                        + "costs; cost.unit-costs overrides them by fabric name (e.g. ib-ndr: {link: …, switch: …, nic: …})");
+            List<UnitCosts> costs = cluster != null ? List.of() : unitCosts(cost, net.dimensionCount());
             CollectiveSimulator.Congestion congestion = CollectiveSimulator.Congestion.fromName(run.path("congestion").asText());
             if (congestion == null)
                 throw InputException.at(null, "run.congestion", "expected unaware or aware, found " + run.get("congestion"));
@@ -607,7 +626,7 @@ public final class SweepSpace implements DesignSpace {
                     throw InputException.at(null, "run.congestion", "aware: the congestion-aware model only supports 1-dim "
                             + "networks, this design has " + net.dimensionCount());
             }
-            return new Built(net, sys, options, comm, compute, costs, aware, graph);
+            return new Built(net, sys, options, comm, compute, costs, aware, graph, cluster);
         }
 
         PointRow row(long id, String status, String error, long npus, TrainingResult r, double usd) {

@@ -65,7 +65,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
     }
 
     private static final Set<String> TOP = Set.of("name", "description", "workloads", "workload", "network", "system", "run",
-            "cost", "sweep", "derived", "constraints", "group-by", "colour-by", "train");
+            "cost", "sweep", "derived", "constraints", "group-by", "colour-by", "train", "cluster");
     static final Set<String> RUN_KEYS = Set.of("num-passes", "comm-scale", "compute-scale", "injection-scale",
             "num-queues-per-dim", "rendezvous-protocol", "congestion");
 
@@ -127,8 +127,12 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         }
         if (workloads.isEmpty()) throw InputException.at(file, "workloads", "expected at least one workload file");
 
-        // network: a file (1.0 JSON or 2.0 YAML) or inline 2.0 keys
+        // network: a file (1.0 JSON or 2.0 YAML) or inline 2.0 keys — or a cluster (its network and fabrics, the
+        // calibrated analytical network of each point: Cluster.analyticalNetwork)
         JsonNode n = root.get("network");
+        if (root.has("cluster") && n != null)
+            throw InputException.at(file, "cluster", "a study names either a network or a cluster (whose network it is), not both");
+        if (root.has("cluster")) n = clusterNetwork(root.get("cluster"), file, dir);
         if (n == null || !n.isObject()) throw InputException.at(file, "network", "missing; expected {file: PATH} or inline "
                 + "topology / npus_count / bandwidth / latency lists");
         ObjectNode network;
@@ -295,6 +299,68 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                     ((com.fasterxml.jackson.databind.node.ArrayNode) fab).set(i, JsonNodeFactory.instance.textNode(
                             to.relativize(from.resolve(f.asText()).toAbsolutePath().normalize()).toString().replace('\\', '/')));
             }
+    }
+
+    /**
+     * A study's cluster as the network tree its points write into: the cluster's network keys (datasheet GB/s, 10^9 B)
+     * beside its {@code fabric} list and {@code gpu}, where the paths {@code cluster.network.KEY[i]},
+     * {@code cluster.fabric[i]} and {@code cluster.gpu} land ({@link ParamPath}); GPU and fabric files relative to the
+     * spec.
+     */
+    private static ObjectNode clusterNetwork(JsonNode c, Path file, Path dir) {
+        Path[] from = {null};
+        ObjectNode section = org.astradse.hw.Cluster.section(c, file, "cluster.", from, new Path[1]);
+        if (from[0] != null) rebase(section, from[0], dir);
+        org.astradse.Keys.allow(section, file, "cluster.", List.of("gpu", "network", "fabric"));
+        JsonNode net = section.get("network");
+        if (net == null || !net.isObject()) throw InputException.at(file, "cluster.network", "missing; expected topology, "
+                + "npus_count, bandwidth (GB/s per GPU per direction, 10^9 B/s) and optionally latency (ns) lists");
+        for (String k : List.of("gpu", "fabric"))
+            if (net.has(k)) throw InputException.at(file, "cluster.network." + k, "unknown key; " + k + " belongs to the cluster");
+        ObjectNode tree = ((ObjectNode) net).deepCopy();
+        if (section.has("fabric")) tree.set("fabric", section.get("fabric"));
+        if (section.has("gpu")) tree.set("gpu", section.get("gpu"));
+        return tree;
+    }
+
+    /** Whether this ASTRA-sim-input study runs on a cluster ({@code cluster:} instead of {@code network:}). */
+    public boolean isCluster() {
+        return !isTrain() && raw().has("cluster");
+    }
+
+    /** A cluster study's point network tree back as the cluster section it stands for. */
+    static ObjectNode clusterSection(ObjectNode network) {
+        ObjectNode c = JsonNodeFactory.instance.objectNode();
+        if (network.has("gpu")) c.set("gpu", network.get("gpu"));
+        ObjectNode n = c.putObject("network");
+        for (var it = network.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!e.getKey().equals("gpu") && !e.getKey().equals("fabric")) n.set(e.getKey(), e.getValue());
+        }
+        if (network.has("fabric")) c.set("fabric", network.get("fabric"));
+        return c;
+    }
+
+    /**
+     * Unit costs a study's {@code cost.unit-costs} gives by fabric name ({@code ib-ndr: {link, switch, nic}}), over
+     * that fabric's own — for the studies on a cluster (training ones and ASTRA-sim ones).
+     */
+    Map<String, org.astradse.cost.UnitCosts> fabricUnitCosts() {
+        Map<String, org.astradse.cost.UnitCosts> out = new java.util.HashMap<>();
+        JsonNode uc = cost().get("unit-costs");
+        if (uc == null) return out;
+        if (!uc.isObject()) throw InputException.at(file(), "cost.unit-costs", "expected a mapping fabric → {link, switch, nic}");
+        for (Iterator<Map.Entry<String, JsonNode>> it = uc.fields(); it.hasNext(); ) {
+            var e = it.next();
+            org.astradse.hw.FabricProfile f;
+            try {
+                f = org.astradse.hw.FabricProfile.named(e.getKey(), file().toAbsolutePath().getParent());
+            } catch (InputException x) {
+                throw InputException.at(file(), "cost.unit-costs." + e.getKey(), x.getMessage());
+            }
+            out.put(f.name(), org.astradse.hw.FabricProfile.unitCosts(e.getValue(), f.unitCosts(), file(), "cost.unit-costs." + e.getKey()));
+        }
+        return out;
     }
 
     /** Whether this is an LLM training study ({@code train:}) rather than an ASTRA-sim one. */

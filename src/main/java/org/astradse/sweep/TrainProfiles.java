@@ -12,7 +12,7 @@ import org.astradse.hw.GpuProfile;
 import org.astradse.workload.llm.TransformerModel;
 
 /**
- * Every profile a training study can use — the GPUs, fabrics and models its base configuration and its swept values
+ * Every profile a training study (or an ASTRA-sim-input study on a cluster) can use — the GPUs, fabrics and models its base configuration and its swept values
  * name — with every figure in it, for the manifest (the hardware-profiles issue: "every figure a profile uses is
  * visible in manifest.json"). Keyed by the profiles' own names, sorted, so the manifest is deterministic.
  */
@@ -28,7 +28,13 @@ final class TrainProfiles {
         Map<String, Object> gpus = new TreeMap<>();
         Map<String, Object> fabrics = new TreeMap<>();
         Map<String, Object> models = new TreeMap<>();
-        collect(spec.train(), "", dir, gpus, fabrics, models);
+        JsonNode base = spec.train();
+        if (base == null) { // an ASTRA-sim-input study on a cluster: its GPU and fabrics
+            ObjectNode wrap = JSON.createObjectNode();
+            wrap.set("cluster", SweepSpec.clusterSection(spec.network()));
+            base = wrap;
+        }
+        collect(base, "", dir, gpus, fabrics, models);
         for (Domain d : spec.domains()) {
             if (d instanceof Domain.Continuous || d.size() > 10_000) continue;
             for (long i = 0; i < d.size(); i++)

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +12,6 @@ import java.util.Map;
 import org.astradse.InputException;
 import org.astradse.cost.UnitCosts;
 import org.astradse.network.Units;
-import org.astradse.hw.FabricProfile;
 import org.astradse.report.PointRow;
 import org.astradse.sim.LlmTrainer;
 import org.astradse.sim.TrainResult;
@@ -62,20 +60,7 @@ public final class TrainSpace implements DesignSpace {
         writeOrder = java.util.stream.IntStream.range(0, paths.size()).boxed()
                 .sorted(java.util.Comparator.comparingInt((Integer i) -> paths.get(i).keys().size() + (paths.get(i).index() >= 0 ? 1 : 0)))
                 .mapToInt(Integer::intValue).toArray();
-        JsonNode uc = spec.cost().get("unit-costs");
-        if (uc != null) {
-            if (!uc.isObject()) throw InputException.at(spec.file(), "cost.unit-costs", "expected a mapping fabric → {link, switch, nic}");
-            for (Iterator<Map.Entry<String, JsonNode>> it = uc.fields(); it.hasNext(); ) {
-                var e = it.next();
-                FabricProfile f;
-                try {
-                    f = FabricProfile.named(e.getKey(), spec.file().toAbsolutePath().getParent());
-                } catch (InputException x) {
-                    throw InputException.at(spec.file(), "cost.unit-costs." + e.getKey(), x.getMessage());
-                }
-                unitCosts.put(f.name(), FabricProfile.unitCosts(e.getValue(), f.unitCosts(), spec.file(), "cost.unit-costs." + e.getKey()));
-            }
-        }
+        unitCosts.putAll(spec.fabricUnitCosts());
         validate();
     }
 

@@ -1,0 +1,84 @@
+package org.astradse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An ASTRA-sim-input study on a cluster ({@code cluster:} instead of {@code network:}): each point runs ASTRA-sim's
+ * analytical rules on the cluster's network with each link at the bus-bandwidth fraction its fabric reaches and the
+ * fabric's latency, costed by the fabrics' unit costs; its network is swept as the cluster section writes it.
+ */
+class ClusterStudyTest {
+    static final Path STUDY = Path.of("sweeps/cluster-resnet.yaml");
+
+    /** The bundled study with an absolute workload path, so that variants can live in a temporary folder. */
+    static String study() throws Exception {
+        return Files.readString(STUDY).replace("inputs/astra-sim/", Path.of("sweeps/inputs/astra-sim").toAbsolutePath() + "/");
+    }
+
+    static List<String> rows(Path out) throws Exception {
+        return Files.readAllLines(out.resolve("points.csv"));
+    }
+
+    @Test
+    void aPointEqualsThePlainNetworkItsClusterStandsFor(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("cluster");
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", STUDY.toString(), "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = rows(out);
+        assertEquals(25, rows.size(), "2 × 4 × 3 points and the header");
+        assertTrue(rows.get(0).startsWith("point_id,status,error,cluster.network.bandwidth[0],cluster.fabric[0],"
+                + "cluster.network.bandwidth[1],cluster.fabric[1],system.all-reduce-implementation,"), rows.get(0));
+        assertTrue(rows.stream().skip(1).allMatch(l -> l.split(",")[1].equals("ok")), String.join("\n", rows));
+        // point 0: NVLink3 at 300 GB/s per GPU (10^9 B), HDR at 12.5, ring/ring. By the rule, in ASTRA-sim's GB/s
+        // (2^30 B): 300 × 0.821 (nvlink3-nvswitch's Simple efficiency) × 10^9 / 2^30 = 229.38475012779233, latency
+        // 100 ns (its default-latency-ns); 12.5 × 0.90 (ib-hdr) × 10^9 / 2^30 = 10.477378964424133, latency 1000 ns.
+        String plain = study()
+                .replaceAll("(?s)cluster:\n.*?fabric: \\[nvlink4-nvswitch, ib-ndr]\n", "network:\n  topology: [Switch, Switch]\n"
+                        + "  npus_count: [8, 8]\n  bandwidth: [229.38475012779233, 10.477378964424133]\n  latency: [100, 1000]\n")
+                .replaceAll("(?s)sweep:\n.*", "");
+        assertTrue(plain.contains("latency: [100, 1000]") && !plain.contains("cluster.fabric"), plain);
+        Path spec = dir.resolve("plain.yaml");
+        Files.writeString(spec, plain);
+        CollectiveCommandTest.Run p = CollectiveCommandTest.run("sweep", spec.toString(), "--out", dir.resolve("plain").toString());
+        assertEquals(0, p.status(), p.err());
+        String[] cluster0 = rows.get(1).split(",");
+        String[] plain0 = rows(dir.resolve("plain")).get(1).split(",");
+        assertEquals("ring_ring", cluster0[7]);
+        assertEquals(plain0[plain0.length - 4], cluster0[cluster0.length - 4], "end_to_end_ns");
+        assertEquals(plain0[plain0.length - 2], cluster0[cluster0.length - 2], "exposed_comm_ns");
+        // the cost is the fabrics' (LIBRA's classes by default), and more scale-out bandwidth costs more
+        double cheap = Double.parseDouble(cluster0[cluster0.length - 1]);
+        double dearer = Double.parseDouble(rows.get(4).split(",")[rows.get(4).split(",").length - 1]); // 25 GB/s HDR
+        assertTrue(cheap > 0 && dearer > cheap, cheap + " vs " + dearer);
+    }
+
+    @Test
+    void mistakesInAClusterStudyStopBeforeTheFirstPoint(@TempDir Path dir) throws Exception {
+        String s = study();
+        SweepCommandTest.refused(dir, "both", SweepCommandTest.replace(s, "cluster:\n",
+                "network: {topology: [Ring], npus_count: [64], bandwidth: [50], latency: [500]}\ncluster:\n"), "cluster", "not both");
+        SweepCommandTest.refused(dir, "networkPath", SweepCommandTest.replace(s, "cluster.network.bandwidth[1]: [12.5",
+                "network.bandwidth[1]: [12.5"), "sweep.network.bandwidth[1]", "cluster.network.bandwidth[1]");
+        SweepCommandTest.refused(dir, "keyTypo", SweepCommandTest.replace(s, "cluster.network.bandwidth[1]: [12.5",
+                "cluster.network.bandwith[1]: [12.5"), "cluster.network.bandwith[1]", "no field 'bandwith'");
+        SweepCommandTest.refused(dir, "fabricTypo", SweepCommandTest.replace(s, "[ib-hdr, ib-hdr, ib-ndr, ib-xdr]",
+                "[ib-hdr, ib-hdr, ib-ndz, ib-xdr]"), "ib-ndz");
+        SweepCommandTest.refused(dir, "overTheFabric", SweepCommandTest.replace(s, "[12.5, 25, 50, 100]", "[12.5, 25, 50, 800]"),
+                "800", "not Gb/s");
+        SweepCommandTest.refused(dir, "classes", SweepCommandTest.replace(s, "sweep:\n",
+                "cost:\n  classes: [InterNode, InterPod]\nsweep:\n"), "cost.classes", "fabrics' unit costs");
+        SweepCommandTest.refused(dir, "sectionTypo", SweepCommandTest.replace(s, "  fabric: [nvlink4-nvswitch, ib-ndr]\n",
+                "  fabric: [nvlink4-nvswitch, ib-ndr]\n  fabrik: [x]\n"), "cluster.fabrik", "unknown key");
+        // and a cluster path in a study without a cluster
+        SweepCommandTest.refused(dir, "noCluster", SweepCommandTest.replace(SweepCommandTest.small(),
+                "network.bandwidth[1]: [25, 50]", "cluster.network.bandwidth[1]: [25, 50]"), "cluster.network.bandwidth[1]",
+                "needs a study on a cluster");
+    }
+}
