@@ -15,14 +15,34 @@ public final class InputException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final String field;
+    private final java.util.List<String> together;
 
     public InputException(String message) {
         this(message, null);
     }
 
     private InputException(String message, String field) {
+        this(message, field, java.util.List.of());
+    }
+
+    private InputException(String message, String field, java.util.List<String> together) {
         super(message, null, false, false);
         this.field = field;
+        this.together = together;
+    }
+
+    /**
+     * An error in how the values of several keys go together (a bandwidth above what the fabric named beside it
+     * gives): a swept value is a spec mistake only when its domain sets all of {@code keys} (one zipped group), an
+     * infeasible design point otherwise.
+     */
+    public static InputException together(Path file, String where, String message, String... keys) {
+        return new InputException(compose(file, where, message), null, java.util.List.of(keys));
+    }
+
+    /** The keys an error of several keys ({@link #together}) is about; empty for any other error. */
+    public java.util.List<String> together() {
+        return together;
     }
 
     /** {@code file: where: message}; {@code where} is a key ({@code bandwidth[2]}), a line, or both. */

@@ -99,8 +99,12 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
         List<org.astradse.network.Dimension> out = new ArrayList<>();
         for (Dim d : dims) {
             double gbps = d.bandwidthGBps() * (calibrated ? d.fabric().efficiency("simple") : 1);
+            double lat = d.fabric().defaultLatencyNs() + d.latencyNs();
+            if (!Double.isFinite(org.astradse.network.Units.decimalGBpsToNetworkGBps(gbps)) || !Double.isFinite(lat))
+                throw InputException.at(file, "cluster.network.bandwidth[" + out.size() + "]", gbps + " GB/s at " + lat
+                        + " ns is not a finite link");
             out.add(new org.astradse.network.Dimension(d.topology(), d.npus(),
-                    org.astradse.network.Units.decimalGBpsToNetworkGBps(gbps), d.fabric().defaultLatencyNs() + d.latencyNs()));
+                    org.astradse.network.Units.decimalGBpsToNetworkGBps(gbps), lat));
         }
         return new org.astradse.network.NetworkConfig(out);
     }
@@ -181,9 +185,9 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
                 throw InputException.at(file, at + "fabric[" + i + "]", e.getMessage());
             }
             if (b > f.maxGBpsPerGpu())
-                throw InputException.at(file, at + "network.bandwidth[" + i + "]", b + " GB/s per GPU per direction is more than "
+                throw InputException.together(file, at + "network.bandwidth[" + i + "]", b + " GB/s per GPU per direction is more than "
                         + f.name() + " gives one GPU (" + f.maxGBpsPerGpu() + "); the unit is GB/s = 10^9 B/s per direction "
-                        + "(not Gb/s, not bidirectional)");
+                        + "(not Gb/s, not bidirectional)", at + "network.bandwidth", at + "fabric");
             double l = lat == null ? 0 : nonNegative(lat.get(i), file, at + "network.latency[" + i + "]");
             dims.add(new Dim(t, n, b, l, f));
             total *= n;
@@ -228,14 +232,27 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
             read[0] = p;
         }
         JsonNode s = root.has("cluster") ? root.get("cluster") : root;
+        if (s.isTextual() && read[0] != null && !BUNDLED.contains(name)) { // a cluster file naming another cluster
+            Path[] inner = {null};
+            com.fasterxml.jackson.databind.node.ObjectNode o = section(s, read[0], at, inner, read);
+            if (inner[0] != null) from[0] = inner[0];
+            return o;
+        }
         if (!s.isObject()) throw InputException.at(file, "cluster", "'" + name + "' holds no cluster mapping");
         return ((com.fasterxml.jackson.databind.node.ObjectNode) s).deepCopy();
     }
 
     private static Cluster named(String name, Path file, String at) {
-        Path[] read = {null};
-        JsonNode s = section(com.fasterxml.jackson.databind.node.TextNode.valueOf(name), file, at, new Path[1], read);
-        return fromTree(s, read[0], "cluster.");
+        if (BUNDLED.contains(name)) {
+            Path[] read = {null};
+            JsonNode s = section(com.fasterxml.jackson.databind.node.TextNode.valueOf(name), file, at, new Path[1], read);
+            return fromTree(s, read[0], "cluster.");
+        }
+        Path p = file == null || file.getParent() == null ? Path.of(name) : file.getParent().resolve(name);
+        if (!java.nio.file.Files.isRegularFile(p))
+            throw InputException.at(file, at.isEmpty() ? "cluster" : at.substring(0, at.length() - 1), "unknown cluster '"
+                    + name + "'; expected a mapping (gpu, network, fabric), a bundled cluster " + BUNDLED + " or a cluster file");
+        return parse(p);
     }
 
     /** The folder file names in {@code file} are relative to (null: the working directory). */

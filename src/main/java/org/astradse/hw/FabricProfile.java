@@ -128,7 +128,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
     private static double number(JsonNode t, String key, double dflt, Path file) {
         JsonNode v = t.get(key);
         if (v == null || v.isNull()) return dflt;
-        if (!v.isNumber()) throw InputException.at(file, key, "expected a number, found " + v);
+        if (!v.isNumber() || !Double.isFinite(v.asDouble())) throw InputException.at(file, key, "expected a finite number, found " + v);
         return v.asDouble();
     }
 

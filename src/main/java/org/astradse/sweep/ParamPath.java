@@ -28,6 +28,9 @@ public record ParamPath(String text, String section, String key, int index) {
 
     public static ParamPath parse(String text, String where) {
         Matcher c = CLUSTER.matcher(text.trim());
+        if (c.matches() && c.group(1) != null && (c.group(1).equals("fabric") || c.group(1).equals("gpu")))
+            throw new InputException(where + ": '" + text + "': " + c.group(1) + " belongs to the cluster, not its network; "
+                    + "expected cluster." + c.group(1) + (c.group(1).equals("fabric") ? "[i]" : ""));
         if (c.matches())
             return new ParamPath(text.trim(), "network", c.group(1) != null ? c.group(1) : c.group(2),
                     c.group(3) == null ? -1 : Integer.parseInt(c.group(3)));

@@ -65,7 +65,6 @@ public final class SweepSpace implements DesignSpace {
             "nic-latency", "router-latency", "hbm-latency", "hbm-bandwidth", "hbm-scale");
 
     private final SweepSpec spec;
-    private final Map<String, UnitCosts> fabricCosts; // a study on a cluster: cost.unit-costs by fabric name
     private final Grid grid;
     private final List<String> gridPaths;
     private final int[] domainOfPath;
@@ -101,7 +100,6 @@ public final class SweepSpace implements DesignSpace {
             if (d.path().index() < 0) sweptWhole.add(d.path().section() + "." + d.path().key());
         }
         for (Path w : spec.workloads()) workloadByName.put(SweepSpec.workloadName(spec.workloads(), w), w);
-        fabricCosts = spec.isCluster() ? spec.fabricUnitCosts() : Map.of();
         validate();
     }
 
@@ -138,7 +136,7 @@ public final class SweepSpace implements DesignSpace {
             Built b = p.build();
             npus = b.net.totalNpus();
             Path wl = p.workload;
-            double usd = b.cluster != null ? b.cluster.networkCostUsd(fabricCosts) : NetworkCostModel.costUsd(b.net, b.unitCosts);
+            double usd = b.cluster != null ? b.cluster.networkCostUsd(b.fabricCosts) : NetworkCostModel.costUsd(b.net, b.unitCosts);
             SweepSpec.ChakraWorkload et = spec.chakra().get(wl);
             if (et != null) return p.row(id, PointRow.OK, "", npus, simulateGraph(et, b), usd);
             double comm = b.commScale;
@@ -194,7 +192,13 @@ public final class SweepSpace implements DesignSpace {
         int baseRank = base.rank();
         // paths exist in the base (element paths: within the base's or some swept vector's length)
         List<String> all = new ArrayList<>(gridPaths);
-        for (SweepSpec.Derived d : spec.derived()) all.add(d.path().text());
+        for (SweepSpec.Derived d : spec.derived()) {
+            all.add(d.path().text());
+            // a profile's figures enter the run's identity, so the profiles a study uses must be known before it runs
+            if (d.path().clusterPath() && (d.path().key().equals("fabric") || d.path().key().equals("gpu")))
+                throw InputException.at(file, "derived." + d.path().text(), "a derived value cannot name a profile; sweep "
+                        + d.path().text() + " with the profiles as its values");
+        }
         for (String p : all) {
             if (p.equals("workload")) continue;
             ParamPath pp = ParamPath.parse(p, file + ": sweep");
@@ -205,6 +209,9 @@ public final class SweepSpace implements DesignSpace {
                 throw InputException.at(file, "sweep." + p, "this study runs on a cluster: its network is swept as "
                         + "cluster.network." + pp.key() + (pp.index() >= 0 ? "[" + pp.index() + "]" : "")
                         + " (GB/s per GPU per direction, 10^9 B/s), its fabrics as cluster.fabric[i]");
+            if (spec.isCluster() && pp.section().equals("cost") && pp.key().equals("classes"))
+                throw InputException.at(file, "sweep." + p, "a study on a cluster costs its network by its fabrics' unit costs; "
+                        + "cost.unit-costs overrides them by fabric name");
             checkPath(p, baseRank);
         }
         // every value is valid in itself: it builds in the base or in one of the swept network shapes
@@ -344,6 +351,17 @@ public final class SweepSpace implements DesignSpace {
 
     /** Whether the error is about one of the keys this domain sets. */
     private boolean concerns(InputException e, Domain d) {
+        if (!e.together().isEmpty()) { // wrong in itself only when this domain sets every key it is about
+            for (String k : e.together()) {
+                boolean set = false;
+                for (String p : d.paths()) {
+                    ParamPath pp = parsed.get(p);
+                    if (pp != null && pp.clusterPath() && pp.text().replaceAll("\\[\\d+]$", "").equals(k)) set = true;
+                }
+                if (!set) return false;
+            }
+            return true;
+        }
         if (e.field() == null) return false;
         for (String p : d.paths()) {
             ParamPath pp = parsed.get(p);
@@ -381,7 +399,8 @@ public final class SweepSpace implements DesignSpace {
 
     /** What a point's configuration builds into. */
     private record Built(NetworkConfig net, SystemConfig sys, RunOptions options, double commScale, double computeScale,
-                         List<UnitCosts> unitCosts, boolean aware, GraphSystem graph, org.astradse.hw.Cluster cluster) {
+                         List<UnitCosts> unitCosts, boolean aware, GraphSystem graph, org.astradse.hw.Cluster cluster,
+                         Map<String, UnitCosts> fabricCosts) {
     }
 
     /** A design point's configuration trees, as its values are applied. */
@@ -612,6 +631,7 @@ public final class SweepSpace implements DesignSpace {
                 throw InputException.at(null, "cost.classes", "a study on a cluster costs its network by its fabrics' unit "
                         + "costs; cost.unit-costs overrides them by fabric name (e.g. ib-ndr: {link: …, switch: …, nic: …})");
             List<UnitCosts> costs = cluster != null ? List.of() : unitCosts(cost, net.dimensionCount());
+            Map<String, UnitCosts> fabricCosts = cluster != null ? SweepSpec.fabricUnitCosts(cost, spec.file()) : Map.of();
             CollectiveSimulator.Congestion congestion = CollectiveSimulator.Congestion.fromName(run.path("congestion").asText());
             if (congestion == null)
                 throw InputException.at(null, "run.congestion", "expected unaware or aware, found " + run.get("congestion"));
@@ -626,7 +646,7 @@ public final class SweepSpace implements DesignSpace {
                     throw InputException.at(null, "run.congestion", "aware: the congestion-aware model only supports 1-dim "
                             + "networks, this design has " + net.dimensionCount());
             }
-            return new Built(net, sys, options, comm, compute, costs, aware, graph, cluster);
+            return new Built(net, sys, options, comm, compute, costs, aware, graph, cluster, fabricCosts);
         }
 
         PointRow row(long id, String status, String error, long npus, TrainingResult r, double usd) {

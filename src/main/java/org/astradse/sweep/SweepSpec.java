@@ -317,6 +317,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                 + "npus_count, bandwidth (GB/s per GPU per direction, 10^9 B/s) and optionally latency (ns) lists");
         for (String k : List.of("gpu", "fabric"))
             if (net.has(k)) throw InputException.at(file, "cluster.network." + k, "unknown key; " + k + " belongs to the cluster");
+        org.astradse.Keys.allow(net, file, "cluster.network.", List.of("topology", "npus_count", "bandwidth", "latency"));
         ObjectNode tree = ((ObjectNode) net).deepCopy();
         if (section.has("fabric")) tree.set("fabric", section.get("fabric"));
         if (section.has("gpu")) tree.set("gpu", section.get("gpu"));
@@ -346,19 +347,24 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
      * that fabric's own — for the studies on a cluster (training ones and ASTRA-sim ones).
      */
     Map<String, org.astradse.cost.UnitCosts> fabricUnitCosts() {
+        return fabricUnitCosts(cost(), file());
+    }
+
+    /** {@link #fabricUnitCosts()} of a cost tree (a design point's, where {@code cost.unit-costs} is swept). */
+    static Map<String, org.astradse.cost.UnitCosts> fabricUnitCosts(JsonNode cost, Path file) {
         Map<String, org.astradse.cost.UnitCosts> out = new java.util.HashMap<>();
-        JsonNode uc = cost().get("unit-costs");
+        JsonNode uc = cost.get("unit-costs");
         if (uc == null) return out;
-        if (!uc.isObject()) throw InputException.at(file(), "cost.unit-costs", "expected a mapping fabric → {link, switch, nic}");
+        if (!uc.isObject()) throw InputException.at(file, "cost.unit-costs", "expected a mapping fabric → {link, switch, nic}");
         for (Iterator<Map.Entry<String, JsonNode>> it = uc.fields(); it.hasNext(); ) {
             var e = it.next();
             org.astradse.hw.FabricProfile f;
             try {
-                f = org.astradse.hw.FabricProfile.named(e.getKey(), file().toAbsolutePath().getParent());
+                f = org.astradse.hw.FabricProfile.named(e.getKey(), file.toAbsolutePath().getParent());
             } catch (InputException x) {
-                throw InputException.at(file(), "cost.unit-costs." + e.getKey(), x.getMessage());
+                throw InputException.at(file, "cost.unit-costs." + e.getKey(), x.getMessage());
             }
-            out.put(f.name(), org.astradse.hw.FabricProfile.unitCosts(e.getValue(), f.unitCosts(), file(), "cost.unit-costs." + e.getKey()));
+            out.put(f.name(), org.astradse.hw.FabricProfile.unitCosts(e.getValue(), f.unitCosts(), file, "cost.unit-costs." + e.getKey()));
         }
         return out;
     }

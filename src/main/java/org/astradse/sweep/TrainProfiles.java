@@ -48,6 +48,15 @@ final class TrainProfiles {
         return o;
     }
 
+    /**
+     * A profile under its name — or, when another profile of that name is already listed with other figures (a file
+     * copying a bundled profile's name), under the name and the file naming it, so both enter the identity.
+     */
+    private static void put(Map<String, Object> m, String name, Object profile, String namedAs) {
+        Object had = m.putIfAbsent(name, profile);
+        if (had != null && !had.equals(profile)) m.putIfAbsent(name + " (" + namedAs + ")", profile);
+    }
+
     /** The names under {@code at} (a path such as cluster.fabric) in a tree, resolved to their profiles. */
     private static void collect(JsonNode n, String at, Path dir, Map<String, Object> gpus, Map<String, Object> fabrics,
                                 Map<String, Object> models) {
@@ -68,20 +77,20 @@ final class TrainProfiles {
             switch (at) {
                 case "cluster" -> { // a bundled cluster or a cluster file: its GPU and fabrics
                     org.astradse.hw.Cluster c = org.astradse.hw.Cluster.fromTree(n, dir == null ? null : dir.resolve("spec"), "cluster.");
-                    gpus.putIfAbsent(c.gpu().name(), c.gpu());
-                    for (org.astradse.hw.Cluster.Dim d : c.dims()) fabrics.putIfAbsent(d.fabric().name(), d.fabric());
+                    put(gpus, c.gpu().name(), c.gpu(), n.asText());
+                    for (org.astradse.hw.Cluster.Dim d : c.dims()) put(fabrics, d.fabric().name(), d.fabric(), n.asText());
                 }
                 case "cluster.gpu" -> {
                     GpuProfile g = GpuProfile.named(v, dir);
-                    gpus.putIfAbsent(g.name(), g);
+                    put(gpus, g.name(), g, v);
                 }
                 case "cluster.fabric" -> {
                     FabricProfile f = FabricProfile.named(v, dir);
-                    fabrics.putIfAbsent(f.name(), f);
+                    put(fabrics, f.name(), f, v);
                 }
                 case "model" -> {
                     TransformerModel m = TransformerModel.named(v, dir);
-                    models.putIfAbsent(m.name(), m);
+                    put(models, m.name(), m, v);
                 }
                 default -> {
                 }

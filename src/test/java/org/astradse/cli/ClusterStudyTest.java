@@ -59,6 +59,49 @@ class ClusterStudyTest {
         assertTrue(cheap > 0 && dearer > cheap, cheap + " vs " + dearer);
     }
 
+    /**
+     * What is wrong only together with another domain's value is a row, not a spec mistake: 100 GB/s per GPU exceeds
+     * HDR (25) and NDR (50) but not XDR (100), swept as two domains; a swept cost.unit-costs applies per point.
+     */
+    @Test
+    void combinationsAreRowsAndSweptCostsApply(@TempDir Path dir) throws Exception {
+        String s = study().replaceAll("(?s)sweep:\n.*", "sweep:\n  cluster.network.bandwidth[1]: [50, 100]\n"
+                + "  cluster.fabric[1]: [ib-ndr, ib-xdr]\n  cost.unit-costs:\n    - {ib-ndr: {link: 1, switch: 1, nic: 1}}\n"
+                + "    - {ib-ndr: {link: 100, switch: 100, nic: 100}}\n");
+        Path spec = dir.resolve("combo.yaml");
+        Files.writeString(spec, s);
+        Path out = dir.resolve("combo");
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", spec.toString(), "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = rows(out);
+        assertEquals(9, rows.size(), String.join("\n", rows));
+        // points in order bandwidth × fabric × unit-costs (the last fastest): 100 GB/s on NDR (points 4, 5) is a row
+        for (int i = 1; i <= 8; i++) {
+            boolean overNdr = i == 5 || i == 6;
+            assertEquals(overNdr ? "infeasible" : "ok", rows.get(i).split(",")[1], rows.get(i));
+        }
+        assertTrue(rows.get(5).contains("more than ib-ndr gives one GPU"), rows.get(5));
+        // NDR at 50 GB/s: $1 vs $100 per GB/s for the NDR dimension's link, switch and NIC — the swept override applies
+        double cheap = Double.parseDouble(rows.get(1).substring(rows.get(1).lastIndexOf(',') + 1));
+        double dear = Double.parseDouble(rows.get(2).substring(rows.get(2).lastIndexOf(',') + 1));
+        assertTrue(dear > cheap, cheap + " vs " + dear);
+        // on XDR the NDR override does not apply: both unit-cost values cost the same
+        assertEquals(rows.get(3).substring(rows.get(3).lastIndexOf(',')), rows.get(4).substring(rows.get(4).lastIndexOf(',')));
+    }
+
+    /** A cluster by file, the file naming a bundled cluster in turn (as nccl-tests and train accept it). */
+    @Test
+    void aClusterFileMayNameABundledCluster(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("chain.yaml"), "cluster: dgx-h100\n");
+        String s = study().replaceAll("(?s)cluster:\n.*?fabric: \\[nvlink4-nvswitch, ib-ndr]\n", "cluster: chain.yaml\n")
+                .replaceAll("(?s)sweep:\n.*", "");
+        Path spec = dir.resolve("chained.yaml");
+        Files.writeString(spec, s);
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", spec.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(rows(dir.resolve("o")).get(1).contains(",ok,,128,"), rows(dir.resolve("o")).get(1)); // 16 nodes of 8
+    }
+
     @Test
     void mistakesInAClusterStudyStopBeforeTheFirstPoint(@TempDir Path dir) throws Exception {
         String s = study();
@@ -76,6 +119,14 @@ class ClusterStudyTest {
                 "cost:\n  classes: [InterNode, InterPod]\nsweep:\n"), "cost.classes", "fabrics' unit costs");
         SweepCommandTest.refused(dir, "sectionTypo", SweepCommandTest.replace(s, "  fabric: [nvlink4-nvswitch, ib-ndr]\n",
                 "  fabric: [nvlink4-nvswitch, ib-ndr]\n  fabrik: [x]\n"), "cluster.fabrik", "unknown key");
+        SweepCommandTest.refused(dir, "sweptClasses", SweepCommandTest.replace(s, "sweep:\n", "sweep:\n  cost.classes[1]: [InterNode, InterPod]\n"),
+                "sweep.cost.classes[1]", "fabrics' unit costs");
+        SweepCommandTest.refused(dir, "alias", SweepCommandTest.replace(s, "cluster.fabric[1]:", "cluster.network.fabric[1]:"),
+                "cluster.network.fabric[1]", "belongs to the cluster");
+        SweepCommandTest.refused(dir, "networkFile", SweepCommandTest.replace(s, "    topology: [Switch, Switch]\n",
+                "    file: net.yaml\n    topology: [Switch, Switch]\n"), "cluster.network.file", "unknown key");
+        SweepCommandTest.refused(dir, "derivedProfile", SweepCommandTest.replace(s, "sweep:\n",
+                "derived:\n  cluster.fabric[1]: \"'ib-ndr'\"\nsweep:\n"), "derived.cluster.fabric[1]", "cannot name a profile");
         // and a cluster path in a study without a cluster
         SweepCommandTest.refused(dir, "noCluster", SweepCommandTest.replace(SweepCommandTest.small(),
                 "network.bandwidth[1]: [25, 50]", "cluster.network.bandwidth[1]: [25, 50]"), "cluster.network.bandwidth[1]",
