@@ -223,7 +223,7 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
             }
             read[0] = Path.of("sweeps/clusters/" + name + ".yaml");
         } else {
-            Path p = file == null || file.getParent() == null ? Path.of(name) : file.getParent().resolve(name);
+            Path p = (file == null || file.getParent() == null ? Path.of(name) : file.getParent().resolve(name)).normalize();
             if (!java.nio.file.Files.isRegularFile(p))
                 throw InputException.at(file, at.isEmpty() ? "cluster" : at.substring(0, at.length() - 1), "unknown cluster '"
                         + name + "'; expected a mapping (gpu, network, fabric), a bundled cluster " + BUNDLED + " or a cluster file");
@@ -248,7 +248,7 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
             JsonNode s = section(com.fasterxml.jackson.databind.node.TextNode.valueOf(name), file, at, new Path[1], read);
             return fromTree(s, read[0], "cluster.");
         }
-        Path p = file == null || file.getParent() == null ? Path.of(name) : file.getParent().resolve(name);
+        Path p = (file == null || file.getParent() == null ? Path.of(name) : file.getParent().resolve(name)).normalize();
         if (!java.nio.file.Files.isRegularFile(p))
             throw InputException.at(file, at.isEmpty() ? "cluster" : at.substring(0, at.length() - 1), "unknown cluster '"
                     + name + "'; expected a mapping (gpu, network, fabric), a bundled cluster " + BUNDLED + " or a cluster file");

@@ -309,7 +309,10 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
      */
     private static ObjectNode clusterNetwork(JsonNode c, Path file, Path dir) {
         Path[] from = {null};
-        ObjectNode section = org.astradse.hw.Cluster.section(c, file, "cluster.", from, new Path[1]);
+        Path[] read = {null};
+        ObjectNode section = org.astradse.hw.Cluster.section(c, file, "cluster.", from, read);
+        // a cluster file's own mistakes are named in that file, as nccl-tests names them
+        if (from[0] != null) org.astradse.hw.Cluster.fromTree(section, read[0], "cluster.");
         if (from[0] != null) rebase(section, from[0], dir);
         org.astradse.Keys.allow(section, file, "cluster.", List.of("gpu", "network", "fabric"));
         JsonNode net = section.get("network");

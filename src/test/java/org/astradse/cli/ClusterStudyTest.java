@@ -100,6 +100,13 @@ class ClusterStudyTest {
         CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", spec.toString(), "--out", dir.resolve("o").toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(rows(dir.resolve("o")).get(1).contains(",ok,,128,"), rows(dir.resolve("o")).get(1)); // 16 nodes of 8
+        // a cluster file in another folder: its own mistake is named in it
+        Path other = Files.createDirectories(dir.resolve("clusters")).resolve("mine.yaml");
+        Files.writeString(other, "cluster:\n  gpu: H100-SXM\n  network:\n    topology: [Switch, Switch]\n    npus_count: [8, 8]\n"
+                + "    bandwidth: [450, 50]\n    latncy: [100, 1000]\n  fabric: [nvlink4-nvswitch, ib-ndr]\n");
+        Files.writeString(spec, s.replace("cluster: chain.yaml", "cluster: clusters/mine.yaml"));
+        CollectiveCommandTest.Run bad = CollectiveCommandTest.run("sweep", spec.toString(), "--out", dir.resolve("o2").toString());
+        CollectiveCommandTest.assertUserError(bad, other.toString(), "cluster.network.latncy", "unknown key");
     }
 
     @Test
