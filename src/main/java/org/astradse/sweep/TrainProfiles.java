@@ -23,6 +23,9 @@ final class TrainProfiles {
     private TrainProfiles() {
     }
 
+    /** The paths whose values name profiles (a bundled name or a file). */
+    private static final java.util.Set<String> PROFILE_PATHS = java.util.Set.of("cluster", "cluster.gpu", "cluster.fabric", "model");
+
     static ObjectNode of(SweepSpec spec) {
         Path dir = spec.file().toAbsolutePath().getParent();
         Map<String, Object> gpus = new TreeMap<>();
@@ -36,7 +39,10 @@ final class TrainProfiles {
         }
         collect(base, "", dir, gpus, fabrics, models);
         for (Domain d : spec.domains()) {
-            if (d instanceof Domain.Continuous || d.size() > 10_000) continue;
+            // only domains that can name a profile are read, each whole (whatever its size): a name missed here would
+            // leave that profile's figures out of the run's identity
+            if (d instanceof Domain.Continuous || d.paths().stream().map(p -> p.replaceAll("\\[\\d+]$", ""))
+                    .noneMatch(PROFILE_PATHS::contains)) continue;
             for (long i = 0; i < d.size(); i++)
                 for (Map.Entry<String, Object> e : d.valuesAt(i).entrySet())
                     if (e.getValue() instanceof JsonNode n) collect(n, e.getKey().replaceAll("\\[\\d+]$", ""), dir, gpus, fabrics, models);
