@@ -22,6 +22,28 @@ public final class Profiles<T> {
     private final List<String> names;
     private final BiFunction<JsonNode, Path, T> parser;
     private final Map<String, T> bundled = new ConcurrentHashMap<>();
+    // while a run holds a pin, a profile file is what it was when the run first read it (for its identity)
+    private final Map<Path, T> pinned = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicInteger PINS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.Queue<Profiles<?>> ALL = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** A run's hold on the profile files it read ({@link #pin}); closing it releases them. */
+    public interface Pin extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Holds every profile file at the content a run first reads (when it computes its identity) until the run ends:
+     * a file edited during an overnight sweep — for the next run — must not change this run's later rows under the
+     * identity and manifest of the old figures. Between runs an edited file is read again (it is another run).
+     */
+    public static Pin pin() {
+        PINS.incrementAndGet();
+        return () -> {
+            if (PINS.decrementAndGet() == 0) for (Profiles<?> p : ALL) p.pinned.clear();
+        };
+    }
 
     public Profiles(String kind, String folder, List<String> names, BiFunction<JsonNode, Path, T> parser) {
         this(kind, Profiles.class, folder, names, parser);
@@ -34,6 +56,7 @@ public final class Profiles<T> {
         this.folder = folder;
         this.names = names;
         this.parser = parser;
+        ALL.add(this);
     }
 
     public T named(String nameOrFile) {
@@ -51,6 +74,18 @@ public final class Profiles<T> {
         // a profile file is read once per content: a study names it at every design point (keyed by its path, size and
         // modification time, so an edited file is read again)
         Path abs = file.toAbsolutePath().normalize();
+        if (PINS.get() > 0) {
+            T held = pinned.get(abs);
+            if (held != null) return held;
+            T now = read(file, abs);
+            T was = pinned.putIfAbsent(abs, now);
+            return was != null ? was : now;
+        }
+        return read(file, abs);
+    }
+
+    /** A profile file's content, read once per (path, size, modification time). */
+    private T read(Path file, Path abs) {
         String key;
         try {
             key = abs + "|" + Files.size(abs) + "|" + Files.getLastModifiedTime(abs).toMillis();

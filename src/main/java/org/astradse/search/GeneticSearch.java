@@ -89,6 +89,13 @@ public final class GeneticSearch {
      */
     public static Outcome run(SweepSpec spec, Path dir, Options o, String version, Listener listener,
                               java.util.function.BooleanSupplier stop) {
+        try (org.astradse.hw.Profiles.Pin pin = org.astradse.hw.Profiles.pin()) { // profile files as the identity read them
+            return pinned(spec, dir, o, version, listener, stop);
+        }
+    }
+
+    private static Outcome pinned(SweepSpec spec, Path dir, Options o, String version, Listener listener,
+                                  java.util.function.BooleanSupplier stop) {
         if (o.budget() < 1) throw new InputException("--budget must be >= 1 evaluations, found " + o.budget());
         if (o.population() < 2) throw new InputException("--population must be >= 2, found " + o.population());
         if (o.generations() < 1) throw new InputException("--generations must be >= 1, found " + o.generations());

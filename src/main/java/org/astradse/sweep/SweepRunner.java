@@ -108,6 +108,13 @@ public final class SweepRunner {
     /** {@link #run} on an engine (local threads, or Spark): the same files whatever it is. */
     public static Outcome run(SweepSpec spec, Path dir, PointEngine engine, boolean resume, boolean force, String toolVersion,
                               Progress progress, BooleanSupplier stop, Shard shard) {
+        try (org.astradse.hw.Profiles.Pin pin = org.astradse.hw.Profiles.pin()) { // profile files as the identity read them
+            return pinned(spec, dir, engine, resume, force, toolVersion, progress, stop, shard);
+        }
+    }
+
+    private static Outcome pinned(SweepSpec spec, Path dir, PointEngine engine, boolean resume, boolean force, String toolVersion,
+                                  Progress progress, BooleanSupplier stop, Shard shard) {
         int threads = engine.parallelism();
         DesignSpace space = DesignSpace.of(spec);
         long all = space.size();

@@ -89,6 +89,51 @@ class ClusterStudyTest {
         assertEquals(rows.get(3).substring(rows.get(3).lastIndexOf(',')), rows.get(4).substring(rows.get(4).lastIndexOf(',')));
     }
 
+    /**
+     * A profile file edited while a run is going (the next run's change, made overnight) does not reach the rows of
+     * the run that started with it: they are the undisturbed run's, under its identity; a later run reads the edit.
+     */
+    @Test
+    void aProfileFileEditedDuringARunDoesNotChangeItsRows(@TempDir Path dir) throws Exception {
+        String ndr = new String(org.astradse.hw.FabricProfile.class.getResourceAsStream("fabrics/ib-ndr.yaml").readAllBytes())
+                .replace("name: ib-ndr", "name: my-ndr");
+        Path fabric = dir.resolve("my-ndr.yaml");
+        Files.writeString(fabric, ndr);
+        Path spec = dir.resolve("edit.yaml");
+        Files.writeString(spec, study().replace("fabric: [nvlink4-nvswitch, ib-ndr]", "fabric: [nvlink4-nvswitch, my-ndr.yaml]")
+                .replaceAll("(?s)sweep:\n.*", "sweep:\n  cluster.network.bandwidth[1]: {from: 1, to: 50, step: 0.25}\n"));
+        org.astradse.sweep.SweepRunner.run(org.astradse.sweep.SweepSpec.parse(spec), dir.resolve("a"), 1, false, false, "test",
+                org.astradse.sweep.SweepRunner.Progress.NONE);
+        org.astradse.sweep.SweepRunner.Progress edit = new org.astradse.sweep.SweepRunner.Progress() {
+            @Override
+            public void start(long total, long done) {
+            }
+
+            @Override
+            public void step(long done, long ok, long infeasible, long failed) {
+                if (done != 1) return;
+                try { // halve the fabric's Simple efficiency, then give the workers time to meet the edited file
+                    Files.writeString(fabric, ndr.replace("simple: 0.9", "simple: 0.45"));
+                    Files.setLastModifiedTime(fabric, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+                    Thread.sleep(200);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public void finish() {
+            }
+        };
+        assertTrue(ndr.contains("simple: 0.9"), "the edit must change the file");
+        org.astradse.sweep.SweepRunner.run(org.astradse.sweep.SweepSpec.parse(spec), dir.resolve("b"), 1, false, false, "test", edit);
+        assertEquals(Files.readString(dir.resolve("a/points.csv")), Files.readString(dir.resolve("b/points.csv")));
+        org.astradse.sweep.SweepRunner.run(org.astradse.sweep.SweepSpec.parse(spec), dir.resolve("c"), 1, false, false, "test",
+                org.astradse.sweep.SweepRunner.Progress.NONE);
+        assertTrue(!Files.readString(dir.resolve("a/points.csv")).equals(Files.readString(dir.resolve("c/points.csv"))),
+                "a later run reads the edited file");
+    }
+
     /** A cluster by file, the file naming a bundled cluster in turn (as nccl-tests and train accept it). */
     @Test
     void aClusterFileMayNameABundledCluster(@TempDir Path dir) throws Exception {
