@@ -263,7 +263,8 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
     private static List<String> list(JsonNode net, String key, Path file, String at, boolean text) {
         JsonNode v = net.get(key);
         if (v == null || !v.isArray())
-            throw InputException.at(file, at + key, "missing; expected a list with one entry per dimension");
+            throw InputException.at(file, at + key, (v == null ? "missing" : "found " + v) + "; expected a list with one entry "
+                    + "per dimension");
         List<String> out = new ArrayList<>();
         for (JsonNode x : v) out.add(x.asText());
         return out;

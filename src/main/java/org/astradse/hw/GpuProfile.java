@@ -123,6 +123,8 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
             throw InputException.at(file, "sms", "expected a whole number of streaming multiprocessors >= 1, found " + sms);
         KernelParams d = KernelParams.DEFAULT;
         JsonNode k = t.path("kernels");
+        if (!k.isMissingNode() && !k.isNull() && !k.isObject())
+            throw InputException.at(file, "kernels", "expected a mapping of the training kernels' parameters, found " + k);
         org.astradse.Keys.allow(k, file, "kernels.", List.of("kernel-floor-us", "attention-forward", "attention-backward",
                 "memory-efficiency", "fp8-gemm-efficiency", "comm-compute-slowdown", "step-efficiency"));
         KernelParams kp = k.isObject() ? new KernelParams(

@@ -88,6 +88,10 @@ class NcclTestsCommandTest {
         CollectiveCommandTest.Run g = CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce");
         assertEquals(2, g.status(), g.out());
         assertTrue(g.err().contains("kernels.step-eficiency") && g.err().contains("my-gpu.yaml"), g.err());
+        Files.writeString(gpu, h100.replaceAll("(?s)kernels:.*", "kernels: 5\n"));
+        CollectiveCommandTest.Run k = CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce");
+        assertEquals(2, k.status(), k.out());
+        assertTrue(k.err().contains("kernels") && k.err().contains("found 5"), k.err());
         Files.writeString(gpu, h100); // the copy itself is a valid profile
         assertEquals(0, CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce").status());
         // a fabric profile file: a protocol key misspelt inside efficiency
