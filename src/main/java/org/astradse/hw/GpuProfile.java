@@ -57,14 +57,16 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
      * @param stepEfficiency       a training step's compute throughput relative to the isolated kernels above:
      *                             sustained clocks under a step's power draw and the framework's gaps between kernels;
      *                             fitted once per GPU generation on published training runs ({@code LlmCalibrationTest})
+     * @param hostLinkGBps         the GPU's link to its host's memory, GB/s (10^9 B/s) per direction — what activation
+     *                             offloading to CPU memory moves over (default PCIe Gen5 x16, 64)
      */
     public record KernelParams(double kernelFloorUs, double attentionForward, double attentionBackward, double memoryEfficiency,
-                               double fp8GemmEfficiency, double commComputeSlowdown, double stepEfficiency) {
-        static final KernelParams DEFAULT = new KernelParams(4, 0.45, 0.36, 0.8, 0.85, 0.1, 1.0);
+                               double fp8GemmEfficiency, double commComputeSlowdown, double stepEfficiency, double hostLinkGBps) {
+        static final KernelParams DEFAULT = new KernelParams(4, 0.45, 0.36, 0.8, 0.85, 0.1, 1.0, 64);
 
         public KernelParams withStepEfficiency(double x) {
             return new KernelParams(kernelFloorUs, attentionForward, attentionBackward, memoryEfficiency, fp8GemmEfficiency,
-                    commComputeSlowdown, x);
+                    commComputeSlowdown, x, hostLinkGBps);
         }
     }
 
@@ -126,7 +128,7 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
         if (!k.isMissingNode() && !k.isNull() && !k.isObject())
             throw InputException.at(file, "kernels", "expected a mapping of the training kernels' parameters, found " + k);
         org.astradse.Keys.allow(k, file, "kernels.", List.of("kernel-floor-us", "attention-forward", "attention-backward",
-                "memory-efficiency", "fp8-gemm-efficiency", "comm-compute-slowdown", "step-efficiency"));
+                "memory-efficiency", "fp8-gemm-efficiency", "comm-compute-slowdown", "step-efficiency", "host-link-gbps"));
         KernelParams kp = k.isObject() ? new KernelParams(
                 k.has("kernel-floor-us") ? positive(k.get("kernel-floor-us"), "kernels.kernel-floor-us", file) : d.kernelFloorUs(),
                 k.has("attention-forward") ? fraction(k.get("attention-forward"), "kernels.attention-forward", file) : d.attentionForward(),
@@ -134,7 +136,8 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
                 k.has("memory-efficiency") ? fraction(k.get("memory-efficiency"), "kernels.memory-efficiency", file) : d.memoryEfficiency(),
                 k.has("fp8-gemm-efficiency") ? fraction(k.get("fp8-gemm-efficiency"), "kernels.fp8-gemm-efficiency", file) : d.fp8GemmEfficiency(),
                 k.has("comm-compute-slowdown") ? fraction(k.get("comm-compute-slowdown"), "kernels.comm-compute-slowdown", file) : d.commComputeSlowdown(),
-                k.has("step-efficiency") ? fraction(k.get("step-efficiency"), "kernels.step-efficiency", file) : d.stepEfficiency())
+                k.has("step-efficiency") ? fraction(k.get("step-efficiency"), "kernels.step-efficiency", file) : d.stepEfficiency(),
+                k.has("host-link-gbps") ? positive(k.get("host-link-gbps"), "kernels.host-link-gbps", file) : d.hostLinkGBps())
                 : d;
         return new GpuProfile(name, t.path("source").asText(""), sms.asInt(), Map.copyOf(peaks),
                 positive(t.get("hbm-gb"), "hbm-gb", file), positive(t.get("hbm-gbps"), "hbm-gbps", file), gp, kp);

@@ -432,9 +432,13 @@ public final class LlmTrainer {
             double[] actChunk = new double[stages];
             double[][] cparams = new double[stages][];
             double zeroDpLast = 0;
+            int[] offloaded = new int[pp]; // per pipeline rank, layers whose activations went to host memory so far
+            double hostBytesPerNs = Units.decimalGBpsToBytesPerSecond(kp.hostLinkGBps()) / 1e9;
             for (int gs = 0; gs < stages; gs++) {
                 cparams[gs] = chunkParams(gs);
                 int lc = stageLayers[gs];
+                int r = gs % pp;
+                double inTransit = 0;
                 for (int i = stageStart[gs]; i < stageStart[gs] + lc; i++) {
                     boolean moe = m.moeLayer(i);
                     double[][] l = moe ? moeL : denseL;
@@ -442,8 +446,21 @@ public final class LlmTrainer {
                         fPart[gs][k] += l[0][k];
                         bPart[gs][k] += l[1][k];
                     }
-                    actChunk[gs] += LlmMath.activationBytesPerLayer(m, p, i, tokens);
+                    double act = LlmMath.activationBytesPerLayer(m, p, i, tokens);
+                    if (offloaded[r] < p.cpuOffloadLayers()) {
+                        // offloaded (Megatron-Core's CPU offloading): copied out during the next layer's forward and back
+                        // during the backward ahead of need, so HBM holds it only while in transit (one layer's worth);
+                        // a copy longer than the compute it hides behind is exposed (counted as compute)
+                        offloaded[r]++;
+                        inTransit = Math.max(inTransit, act);
+                        double copyNs = act / hostBytesPerNs;
+                        fPart[gs][0] += Math.max(0, copyNs - l[0][0]);
+                        bPart[gs][0] += Math.max(0, copyNs - l[1][0]);
+                    } else {
+                        actChunk[gs] += act;
+                    }
                 }
+                actChunk[gs] += inTransit;
                 if (p.shardedParams()) {
                     // ZeRO-3 / FSDP: each layer's weights gathered before its forward and again before its backward,
                     // its gradients reduce-scattered after, prefetched behind the neighbouring layer's compute

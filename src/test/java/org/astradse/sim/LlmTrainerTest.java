@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Arrays;
 import org.astradse.workload.llm.LlmMath;
+import org.astradse.hw.GpuProfile;
 import org.astradse.workload.llm.TrainConfig;
 import org.astradse.workload.llm.TransformerModel;
 import org.junit.jupiter.api.Test;
@@ -104,6 +106,41 @@ class LlmTrainerTest {
         LlmTrainer.Schedule si = LlmTrainer.Schedule.run(4, 2, 8, f2, b2, 0, new double[8]);
         // m·v·(f_c + b_c) = 8 · 2 · (0.5 + 1) = 24 of work, plus (p−1)·(f_c + b_c) = 3 · 1.5 = 4.5 of bubble
         assertEquals(8 * 2 * 1.5 + 4.5, si.stageEnd[0], 1e-9);
+    }
+
+    /**
+     * Activation offloading: Llama 3 8B (32 identical layers) on one pipeline stage holds one micro-batch's activations
+     * at a time, so offloading N layers leaves (32 − N + 1)/32 of them in HBM (the +1: one layer in transit). Its
+     * copies hide behind the layers' compute up to what the host link cannot carry in that time: for this small model
+     * (a layer's 1.1 GB of activations against ~2–4 ms of its compute) part of each copy is exposed, as compute, never
+     * more than the copies themselves — and on a link as fast as HBM nothing is.
+     */
+    @Test
+    void offloadedActivationsLeaveHbmAndCostOnlyWhatTheHostLinkCannotHide() throws Exception {
+        String base = "model: llama3-8b\nparallel: {tp: 1, pp: 1, micro-batch: 1, global-batch: 64%s}\n"
+                + "cluster: {gpu: %s, network: {topology: [Switch], npus_count: [8], bandwidth: [%s]}, fabric: [%s]}\n";
+        for (String[] gpu : List.of(new String[] {"GB200", "900", "nvlink5-nvswitch"}, new String[] {"H100-SXM", "450", "nvlink4-nvswitch"})) {
+            TrainResult none = LlmTrainer.run(cfg(String.format(base, "", gpu[0], gpu[1], gpu[2])));
+            TrainResult half = LlmTrainer.run(cfg(String.format(base, ", cpu-offload-layers: 16", gpu[0], gpu[1], gpu[2])));
+            assertEquals(none.memory().get("activations") * (32 - 16 + 1) / 32, half.memory().get("activations"),
+                    1e-6 * none.memory().get("activations"), gpu[0]);
+            assertEquals(none.memory().get("weights"), half.memory().get("weights"));
+            // 8 micro-batches (global 64 over dp 8), 16 offloaded layers, a copy out and one back per layer
+            double linkBytesPerNs = gpu[0].equals("GB200") ? 225 : 64; // GB/s = bytes per ns
+            double copies = 8 * 16 * 2 * (none.memory().get("activations") / 32) / linkBytesPerNs;
+            double extra = half.iterationNs() - none.iterationNs();
+            assertTrue(extra > 0 && extra <= copies * (1 + 1e-9), gpu[0] + ": " + extra + " vs copies " + copies);
+            assertEquals(extra, half.computeNs() - none.computeNs(), 1e-6 * extra, "exposed copies count as compute");
+        }
+        // a host link as fast as HBM hides every copy
+        String fast = String.format(base, ", cpu-offload-layers: 16", "fast-host.yaml", "450", "nvlink4-nvswitch");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("offload");
+        java.nio.file.Files.writeString(dir.resolve("fast-host.yaml"), new String(GpuProfile.class.getResourceAsStream(
+                "gpus/H100-SXM.yaml").readAllBytes()) + "  host-link-gbps: 3350\n");
+        TrainConfig fastCfg = TrainConfig.fromTree(new ObjectMapper(new YAMLFactory()).readTree(fast), dir.resolve("run.yaml"));
+        TrainResult hidden = LlmTrainer.run(fastCfg);
+        TrainResult plain = LlmTrainer.run(cfg(String.format(base, "", "H100-SXM", "450", "nvlink4-nvswitch")));
+        assertEquals(plain.iterationNs(), hidden.iterationNs(), 1e-9 * plain.iterationNs());
     }
 
     @Test

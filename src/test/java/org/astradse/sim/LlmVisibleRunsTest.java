@@ -93,6 +93,9 @@ class LlmVisibleRunsTest {
                 p.put("optimizer", opt.contains("zero-3") ? "zero3" : opt.contains("fsdp") ? "fsdp" : old ? "none" : "distributed");
                 String prec = s(r, "precision").toLowerCase(Locale.ROOT);
                 p.put("precision", prec.startsWith("fp8") ? "fp8" : prec.startsWith("fp16") ? "fp16" : "bf16");
+                // Megatron-Bridge's GB200 recipe for this run offloads 40 layers' activations to the Grace CPU's memory
+                // (scripts/performance: LLAMA3_70B_PRETRAIN_CONFIG_GB200_FP8_CS, cpu_offloading_num_layers=40)
+                if (id.equals("BRIDGE2511-GB200-LLAMA3_70B-64-fp8-cs")) p.put("cpu-offload-layers", 40);
                 String gpuCol = s(r, "gpu");
                 String gpu = gpuCol.startsWith("H100") ? "H100-SXM" : gpuCol.startsWith("GB200") ? "GB200"
                         : gpuCol.startsWith("B200") ? "B200" : "A100-SXM4-80GB";
@@ -168,7 +171,7 @@ class LlmVisibleRunsTest {
                 + " Korthikanti rows worst %.1f %%%n", scored, 100 * sum / scored, 100 * median, 100 * worst, within20, 100 * korthWorst));
         System.out.print(report);
         // the targets: mean 8 % and every row within 20 % are not reached (README: which rows miss and why), so
-        // these bounds sit just above today's figures (38 scored, mean 11.3 %, median 5.4 %, 32 within 20 %) and catch a
+        // these bounds sit just above today's figures (38 scored, mean 11.3 %, median 5.5 %, 32 within 20 %) and catch a
         // regression; the Korthikanti target (each of its four rows within 5 %) is met: today's worst is 3.6 %
         assertTrue(scored >= 38, report.toString());
         assertTrue(sum / scored <= 0.12, report.toString());

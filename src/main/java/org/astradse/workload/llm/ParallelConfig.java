@@ -37,11 +37,14 @@ import org.astradse.InputException;
  * @param gradReduceBf16     gradients kept and reduced in bf16 (2 B) instead of fp32 (4 B); default: for FP8 runs (the
  *                           Megatron-Core / NeMo recipes, whose DDP default keeps gradients in the parameters' 16-bit
  *                           type), fp32 otherwise (Megatron-LM forces fp32 accumulation for bf16 and fp16 runs)
+ * @param cpuOffloadLayers   activation offloading to host memory (Megatron-Core {@code --cpu-offloading-num-layers},
+ *                           Megatron-Bridge's GB200 recipes): the activations of each pipeline rank's first N layers
+ *                           leave HBM during the forward pass and come back for the backward; 0 (default): none
  */
 public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, boolean sp, int microBatch, int globalBatch,
                              String recompute, String optimizer, String precision, boolean overlapGradReduce,
                              boolean overlapParamGather, int expertTp, String tpCommOverlap, String attention,
-                             boolean gradReduceBf16, boolean epCommOverlap) {
+                             boolean gradReduceBf16, boolean epCommOverlap, int cpuOffloadLayers) {
 
     public static final List<String> RECOMPUTE = List.of("none", "selective", "full");
     public static final List<String> OPTIMIZERS = List.of("none", "distributed", "zero2", "zero3", "fsdp");
@@ -55,12 +58,12 @@ public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, bo
     /** This layout with another attention implementation (the trainer resolves {@code auto}). */
     public ParallelConfig withAttention(String a) {
         return new ParallelConfig(tp, pp, vpp, cp, ep, dp, sp, microBatch, globalBatch, recompute, optimizer, precision,
-                overlapGradReduce, overlapParamGather, expertTp, tpCommOverlap, a, gradReduceBf16, epCommOverlap);
+                overlapGradReduce, overlapParamGather, expertTp, tpCommOverlap, a, gradReduceBf16, epCommOverlap, cpuOffloadLayers);
     }
 
     public ParallelConfig withDp(int d) {
         return new ParallelConfig(tp, pp, vpp, cp, ep, d, sp, microBatch, globalBatch, recompute, optimizer, precision,
-                overlapGradReduce, overlapParamGather, expertTp, tpCommOverlap, attention, gradReduceBf16, epCommOverlap);
+                overlapGradReduce, overlapParamGather, expertTp, tpCommOverlap, attention, gradReduceBf16, epCommOverlap, cpuOffloadLayers);
     }
 
     static ParallelConfig fromTree(JsonNode p, Path file, String at) {
@@ -70,7 +73,7 @@ public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, bo
         Fields f = new Fields(p, file, at);
         f.allow("tp", "pp", "vpp", "cp", "ep", "dp", "sp", "micro-batch", "global-batch", "recompute", "optimizer", "precision",
                 "overlap-grad-reduce", "overlap-param-gather", "expert-tp", "tp-comm-overlap", "attention", "grad-reduce-in-bf16",
-                "ep-comm-overlap");
+                "ep-comm-overlap", "cpu-offload-layers");
         int tp = f.positiveInt("tp", 1);
         String opt = f.choice("optimizer", "distributed", OPTIMIZERS);
         return new ParallelConfig(tp, f.positiveInt("pp", 1), f.positiveInt("vpp", 1), f.positiveInt("cp", 1),
@@ -80,6 +83,6 @@ public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, bo
                 f.bool("overlap-param-gather", true), f.positiveInt("expert-tp", 1),
                 f.choice("tp-comm-overlap", "auto", List.of("auto", "true", "false")),
                 f.choice("attention", "auto", List.of("auto", "flash", "unfused")), f.bool("grad-reduce-in-bf16", f.choice("precision", "bf16", PRECISIONS).equals("fp8")),
-                f.bool("ep-comm-overlap", false));
+                f.bool("ep-comm-overlap", false), f.nonNegativeInt("cpu-offload-layers", 0));
     }
 }
