@@ -45,6 +45,14 @@ public final class InputException extends RuntimeException {
         return together;
     }
 
+    /**
+     * Whether this is an error of several keys ({@link #together}) all of which {@code keys} holds — what one swept
+     * domain setting {@code keys} gets wrong by itself; false for any other error.
+     */
+    public boolean togetherWithin(java.util.Collection<String> keys) {
+        return !together.isEmpty() && keys.containsAll(together);
+    }
+
     /** {@code file: where: message}; {@code where} is a key ({@code bandwidth[2]}), a line, or both. */
     public static InputException at(Path file, String where, String message) {
         return new InputException(compose(file, where, message), keyOf(where));

@@ -21,6 +21,12 @@ public record ParamPath(String text, String section, String key, int index) {
      */
     private static final Pattern CLUSTER = Pattern.compile("cluster\\.(?:network\\.([A-Za-z0-9_\\-]+)|(fabric|gpu))(?:\\[(\\d+)])?");
 
+    /** A path's text without its element index ({@code cluster.fabric[1]} → {@code cluster.fabric}): the key it sets. */
+    public static String withoutIndex(String path) {
+        int b = path.endsWith("]") ? path.lastIndexOf('[') : -1;
+        return b < 0 ? path : path.substring(0, b);
+    }
+
     /** Whether this path is a cluster's ({@code cluster.…}). */
     public boolean clusterPath() {
         return text.startsWith("cluster.");

@@ -351,22 +351,13 @@ public final class SweepSpace implements DesignSpace {
 
     /** Whether the error is about one of the keys this domain sets. */
     private boolean concerns(InputException e, Domain d) {
-        if (!e.together().isEmpty()) { // wrong in itself only when this domain sets every key it is about
-            for (String k : e.together()) {
-                boolean set = false;
-                for (String p : d.paths()) {
-                    ParamPath pp = parsed.get(p);
-                    if (pp != null && pp.clusterPath() && pp.text().replaceAll("\\[\\d+]$", "").equals(k)) set = true;
-                }
-                if (!set) return false;
-            }
-            return true;
-        }
+        // an error of several keys: wrong in itself only when this domain sets every key it is about
+        if (!e.together().isEmpty()) return e.togetherWithin(d.paths().stream().map(ParamPath::withoutIndex).toList());
         if (e.field() == null) return false;
         for (String p : d.paths()) {
             ParamPath pp = parsed.get(p);
             // a cluster's errors name its keys as the cluster section writes them (cluster.fabric, cluster.network.bandwidth)
-            String key = pp == null ? null : pp.clusterPath() ? pp.text().replaceAll("\\[\\d+]$", "") : pp.key();
+            String key = pp == null ? null : pp.clusterPath() ? ParamPath.withoutIndex(pp.text()) : pp.key();
             if (key != null && key.equals(e.field())) return true;
         }
         return false;

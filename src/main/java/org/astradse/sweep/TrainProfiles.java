@@ -41,11 +41,11 @@ final class TrainProfiles {
         for (Domain d : spec.domains()) {
             // only domains that can name a profile are read, each whole (whatever its size): a name missed here would
             // leave that profile's figures out of the run's identity
-            if (d instanceof Domain.Continuous || d.paths().stream().map(p -> p.replaceAll("\\[\\d+]$", ""))
+            if (d instanceof Domain.Continuous || d.paths().stream().map(ParamPath::withoutIndex)
                     .noneMatch(PROFILE_PATHS::contains)) continue;
             for (long i = 0; i < d.size(); i++)
                 for (Map.Entry<String, Object> e : d.valuesAt(i).entrySet())
-                    if (e.getValue() instanceof JsonNode n) collect(n, e.getKey().replaceAll("\\[\\d+]$", ""), dir, gpus, fabrics, models);
+                    if (e.getValue() instanceof JsonNode n) collect(n, ParamPath.withoutIndex(e.getKey()), dir, gpus, fabrics, models);
         }
         ObjectNode o = JSON.createObjectNode();
         o.set("gpus", JSON.valueToTree(gpus));

@@ -222,8 +222,8 @@ public final class TrainSpace implements DesignSpace {
                     TrainConfig.fromTree(tree(values, k), spec.file());
                 } catch (InputException x) {
                     // wrong only with values of other domains (a bandwidth above the base's fabric, swept apart): rows
-                    if (!x.together().isEmpty() && !x.together().stream().allMatch(key -> d.paths().stream()
-                            .anyMatch(p -> p.replaceAll("\\[\\d+]$", "").equals(key)))) continue;
+                    if (!x.together().isEmpty() && !x.togetherWithin(d.paths().stream().map(ParamPath::withoutIndex).toList()))
+                        continue;
                     String shown = vals.size() == 1 ? SweepSpace.format(vals.values().iterator().next()) : vals.toString();
                     throw new InputException(spec.file() + ": sweep." + String.join(", ", d.paths()) + ": value " + shown
                             + " cannot run: " + x.getMessage());
