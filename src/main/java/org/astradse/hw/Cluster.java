@@ -99,12 +99,12 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
         List<org.astradse.network.Dimension> out = new ArrayList<>();
         for (Dim d : dims) {
             double gbps = d.bandwidthGBps() * (calibrated ? d.fabric().efficiency("simple") : 1);
+            double network = org.astradse.network.Units.decimalGBpsToNetworkGBps(gbps);
             double lat = d.fabric().defaultLatencyNs() + d.latencyNs();
-            if (!Double.isFinite(org.astradse.network.Units.decimalGBpsToNetworkGBps(gbps)) || !Double.isFinite(lat))
+            if (!Double.isFinite(network) || !Double.isFinite(lat))
                 throw InputException.at(file, "cluster.network.bandwidth[" + out.size() + "]", gbps + " GB/s at " + lat
                         + " ns is not a finite link");
-            out.add(new org.astradse.network.Dimension(d.topology(), d.npus(),
-                    org.astradse.network.Units.decimalGBpsToNetworkGBps(gbps), lat));
+            out.add(new org.astradse.network.Dimension(d.topology(), d.npus(), network, lat));
         }
         return new org.astradse.network.NetworkConfig(out);
     }
@@ -126,9 +126,8 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
 
     /** Reads a cluster file: a {@code cluster:} section, or the section's keys at the top. */
     public static Cluster parse(Path file) {
-        JsonNode root = NetworkConfig.readTree(file, new ObjectMapper(new YAMLFactory()));
-        JsonNode c = root.has("cluster") ? root.get("cluster") : root;
-        return fromTree(c, file, root.has("cluster") ? "cluster." : "");
+        Source s = read(file);
+        return fromTree(s.tree(), s.file(), s.at());
     }
 
     /**
@@ -139,7 +138,7 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
     public static Cluster fromTree(JsonNode c, Path file, String at) {
         if (c != null && c.isTextual()) return named(c.asText(), file, at);
         if (c == null || !c.isObject()) throw InputException.at(file, "cluster", "expected a mapping with gpu, network and fabric");
-        org.astradse.Keys.allow(c, file, at, List.of("gpu", "network", "fabric"));
+        org.astradse.Keys.allow(c, file, at, KEYS);
         JsonNode gpu = c.get("gpu");
         if (gpu == null || !gpu.isTextual()) throw InputException.at(file, at + "gpu", "missing; expected a GPU profile name "
                 + GpuProfile.NAMES + " or a file");
@@ -152,7 +151,7 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
         JsonNode net = c.get("network");
         if (net == null || !net.isObject()) throw InputException.at(file, at + "network", "missing; expected topology, "
                 + "npus_count, bandwidth (GB/s per GPU per direction, 10^9 B/s) and optionally latency (ns) lists");
-        org.astradse.Keys.allow(net, file, at + "network.", List.of("topology", "npus_count", "bandwidth", "latency"));
+        org.astradse.Keys.allow(net, file, at + "network.", NETWORK_KEYS);
         List<String> topo = list(net, "topology", file, at + "network.", true);
         int k = topo.size();
         if (k == 0) throw InputException.at(file, at + "network.topology", "expected at least one dimension");
@@ -201,58 +200,59 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
     public static final List<String> BUNDLED = List.of("aws-p4de", "aws-p5", "azure-ndmv4", "dgx-a100", "dgx-h100",
             "hgx-h200", "dgx-b200", "gb200-nvl72");
 
+    /** The keys of a cluster section and of its network (a contract: the hardware-profiles issue). */
+    public static final List<String> KEYS = List.of("gpu", "network", "fabric");
+    public static final List<String> NETWORK_KEYS = List.of("topology", "npus_count", "bandwidth", "latency");
+
     /**
-     * A cluster section's mapping: itself, or that of the bundled cluster or cluster file a string names (a file's
-     * {@code cluster:} section, or its keys at the top). {@code from} receives the folder the mapping's own file names
-     * (GPU and fabric files) are relative to: null for a mapping written in place or a bundled cluster; {@code read}
-     * the file it came from (the bundled cluster's path in {@code sweeps/clusters/} for one of those).
+     * A cluster section as read: its mapping, the file it came from (its GPU and fabric file names are relative to that
+     * file's folder; a bundled cluster's path in {@code sweeps/clusters/}), whether that file holds its own files
+     * ({@code fromFile}: false for a bundled cluster) and the prefix its keys are named with in messages.
      */
-    public static com.fasterxml.jackson.databind.node.ObjectNode section(JsonNode c, Path file, String at, Path[] from,
-                                                                         Path[] read) {
-        if (c != null && c.isObject()) return ((com.fasterxml.jackson.databind.node.ObjectNode) c).deepCopy();
+    public record Source(com.fasterxml.jackson.databind.node.ObjectNode tree, Path file, boolean fromFile, String at) {
+    }
+
+    /**
+     * The mapping a cluster section stands for: itself (written in {@code file}), or that of the bundled cluster or
+     * cluster file a string names (relative to {@code file}); a cluster file naming another cluster is followed.
+     */
+    public static Source section(JsonNode c, Path file, String at) {
+        if (c != null && c.isObject())
+            return new Source(((com.fasterxml.jackson.databind.node.ObjectNode) c).deepCopy(), file, false, at);
         if (c == null || !c.isTextual()) throw InputException.at(file, "cluster", "expected a mapping with gpu, network and fabric, "
                 + "or the name of a bundled cluster " + BUNDLED + " or of a cluster file");
         String name = c.asText();
-        JsonNode root;
         if (BUNDLED.contains(name)) {
             try (var in = Cluster.class.getResourceAsStream("clusters/" + name + ".yaml")) {
                 if (in == null) throw new IllegalStateException("bundled cluster missing: " + name);
-                root = new ObjectMapper(new YAMLFactory()).readTree(in);
+                JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(in);
+                return new Source(((com.fasterxml.jackson.databind.node.ObjectNode) root.get("cluster")).deepCopy(),
+                        Path.of("sweeps/clusters/" + name + ".yaml"), false, "cluster.");
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
-            read[0] = Path.of("sweeps/clusters/" + name + ".yaml");
-        } else {
-            Path p = (file == null || file.getParent() == null ? Path.of(name) : file.getParent().resolve(name)).normalize();
-            if (!java.nio.file.Files.isRegularFile(p))
-                throw InputException.at(file, at.isEmpty() ? "cluster" : at.substring(0, at.length() - 1), "unknown cluster '"
-                        + name + "'; expected a mapping (gpu, network, fabric), a bundled cluster " + BUNDLED + " or a cluster file");
-            root = NetworkConfig.readTree(p, new ObjectMapper(new YAMLFactory()));
-            from[0] = p.toAbsolutePath().getParent();
-            read[0] = p;
-        }
-        JsonNode s = root.has("cluster") ? root.get("cluster") : root;
-        if (s.isTextual() && read[0] != null && !BUNDLED.contains(name)) { // a cluster file naming another cluster
-            Path[] inner = {null};
-            com.fasterxml.jackson.databind.node.ObjectNode o = section(s, read[0], at, inner, read);
-            if (inner[0] != null) from[0] = inner[0];
-            return o;
-        }
-        if (!s.isObject()) throw InputException.at(file, "cluster", "'" + name + "' holds no cluster mapping");
-        return ((com.fasterxml.jackson.databind.node.ObjectNode) s).deepCopy();
-    }
-
-    private static Cluster named(String name, Path file, String at) {
-        if (BUNDLED.contains(name)) {
-            Path[] read = {null};
-            JsonNode s = section(com.fasterxml.jackson.databind.node.TextNode.valueOf(name), file, at, new Path[1], read);
-            return fromTree(s, read[0], "cluster.");
         }
         Path p = (file == null || file.getParent() == null ? Path.of(name) : file.getParent().resolve(name)).normalize();
         if (!java.nio.file.Files.isRegularFile(p))
             throw InputException.at(file, at.isEmpty() ? "cluster" : at.substring(0, at.length() - 1), "unknown cluster '"
                     + name + "'; expected a mapping (gpu, network, fabric), a bundled cluster " + BUNDLED + " or a cluster file");
-        return parse(p);
+        return read(p);
+    }
+
+    /** A cluster file: a {@code cluster:} section (a mapping, or the name of another cluster), or its keys at the top. */
+    private static Source read(Path p) {
+        JsonNode root = NetworkConfig.readTree(p, new ObjectMapper(new YAMLFactory()));
+        JsonNode c = root.has("cluster") ? root.get("cluster") : root;
+        String at = root.has("cluster") ? "cluster." : "";
+        if (c.isTextual()) return section(c, p, at);
+        if (!c.isObject()) throw InputException.at(p, "cluster", "expected a mapping with gpu, network and fabric, found " + c);
+        Source s = section(c, p, at);
+        return new Source(s.tree(), p, true, at);
+    }
+
+    private static Cluster named(String name, Path file, String at) {
+        Source s = section(com.fasterxml.jackson.databind.node.TextNode.valueOf(name), file, at);
+        return fromTree(s.tree(), s.file(), s.at());
     }
 
     /** The folder file names in {@code file} are relative to (null: the working directory). */

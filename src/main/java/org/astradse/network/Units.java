@@ -46,6 +46,11 @@ public final class Units {
         return decimalGBpsToBytesPerSecond(gbps) / NETWORK_GB_BYTES;
     }
 
+    /** A datasheet bandwidth in GB/s (GB = 10^9 B) as bytes per ns (the same number: 10^9 B/s = 1 B/ns). */
+    public static double decimalGBpsToBytesPerNs(double gbps) {
+        return decimalGBpsToBytesPerSecond(gbps) / 1e9;
+    }
+
     /** Bytes per second as datasheet GB/s (GB = 10^9 B). */
     public static double bytesPerSecondToDecimalGBps(double bytesPerSecond) {
         return bytesPerSecond / 1e9;

@@ -433,7 +433,7 @@ public final class LlmTrainer {
             double[][] cparams = new double[stages][];
             double zeroDpLast = 0;
             int[] offloaded = new int[pp]; // per pipeline rank, layers whose activations went to host memory so far
-            double hostBytesPerNs = Units.decimalGBpsToBytesPerSecond(kp.hostLinkGBps()) / 1e9;
+            double hostBytesPerNs = Units.decimalGBpsToBytesPerNs(kp.hostLinkGBps());
             for (int gs = 0; gs < stages; gs++) {
                 cparams[gs] = chunkParams(gs);
                 int lc = stageLayers[gs];

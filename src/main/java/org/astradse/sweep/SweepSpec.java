@@ -308,19 +308,20 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
      * spec.
      */
     private static ObjectNode clusterNetwork(JsonNode c, Path file, Path dir) {
-        Path[] from = {null};
-        Path[] read = {null};
-        ObjectNode section = org.astradse.hw.Cluster.section(c, file, "cluster.", from, read);
-        // a cluster file's own mistakes are named in that file, as nccl-tests names them
-        if (from[0] != null) org.astradse.hw.Cluster.fromTree(section, read[0], "cluster.");
-        if (from[0] != null) rebase(section, from[0], dir);
-        org.astradse.Keys.allow(section, file, "cluster.", List.of("gpu", "network", "fabric"));
+        org.astradse.hw.Cluster.Source src = org.astradse.hw.Cluster.section(c, file, "cluster.");
+        ObjectNode section = src.tree();
+        if (src.fromFile()) {
+            // a cluster file's own mistakes are named in that file, as nccl-tests names them
+            org.astradse.hw.Cluster.fromTree(section, src.file(), src.at());
+            rebase(section, src.file().toAbsolutePath().getParent(), dir);
+        }
+        org.astradse.Keys.allow(section, file, "cluster.", org.astradse.hw.Cluster.KEYS);
         JsonNode net = section.get("network");
         if (net == null || !net.isObject()) throw InputException.at(file, "cluster.network", "missing; expected topology, "
                 + "npus_count, bandwidth (GB/s per GPU per direction, 10^9 B/s) and optionally latency (ns) lists");
         for (String k : List.of("gpu", "fabric"))
             if (net.has(k)) throw InputException.at(file, "cluster.network." + k, "unknown key; " + k + " belongs to the cluster");
-        org.astradse.Keys.allow(net, file, "cluster.network.", List.of("topology", "npus_count", "bandwidth", "latency"));
+        org.astradse.Keys.allow(net, file, "cluster.network.", org.astradse.hw.Cluster.NETWORK_KEYS);
         ObjectNode tree = ((ObjectNode) net).deepCopy();
         if (section.has("fabric")) tree.set("fabric", section.get("fabric"));
         if (section.has("gpu")) tree.set("gpu", section.get("gpu"));
