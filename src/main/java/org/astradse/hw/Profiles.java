@@ -68,15 +68,17 @@ public final class Profiles<T> {
         if (names.contains(nameOrFile)) return bundled.computeIfAbsent(nameOrFile, this::load);
         Path file = Path.of(nameOrFile);
         if (base != null && !file.isAbsolute()) file = base.resolve(file);
+        Path abs = file.toAbsolutePath().normalize();
+        if (PINS.get() > 0) { // a run's design points name the same files: what the run read first, without a file check
+            T held = pinned.get(abs);
+            if (held != null) return held;
+        }
         if (!Files.isRegularFile(file))
             throw new InputException("unknown " + kind + " '" + nameOrFile + "'; expected one of " + names + " or a " + kind
                     + " profile file");
         // a profile file is read once per content: a study names it at every design point (keyed by its path, size and
         // modification time, so an edited file is read again)
-        Path abs = file.toAbsolutePath().normalize();
         if (PINS.get() > 0) {
-            T held = pinned.get(abs);
-            if (held != null) return held;
             T now = read(file, abs);
             T was = pinned.putIfAbsent(abs, now);
             return was != null ? was : now;

@@ -65,6 +65,8 @@ public final class SweepSpace implements DesignSpace {
             "nic-latency", "router-latency", "hbm-latency", "hbm-bandwidth", "hbm-scale");
 
     private final SweepSpec spec;
+    // a study on a cluster: the base's cost.unit-costs by fabric, read once (a point that sweeps them reads its own)
+    private final Map<String, UnitCosts> baseFabricCosts;
     private final Grid grid;
     private final List<String> gridPaths;
     private final int[] domainOfPath;
@@ -100,6 +102,7 @@ public final class SweepSpace implements DesignSpace {
             if (d.path().index() < 0) sweptWhole.add(d.path().section() + "." + d.path().key());
         }
         for (Path w : spec.workloads()) workloadByName.put(SweepSpec.workloadName(spec.workloads(), w), w);
+        baseFabricCosts = spec.isCluster() ? spec.fabricUnitCosts() : Map.of();
         validate();
     }
 
@@ -622,7 +625,8 @@ public final class SweepSpace implements DesignSpace {
                 throw InputException.at(null, "cost.classes", "a study on a cluster costs its network by its fabrics' unit "
                         + "costs; cost.unit-costs overrides them by fabric name (e.g. ib-ndr: {link: …, switch: …, nic: …})");
             List<UnitCosts> costs = cluster != null ? List.of() : unitCosts(cost, net.dimensionCount());
-            Map<String, UnitCosts> fabricCosts = cluster != null ? SweepSpec.fabricUnitCosts(cost, spec.file()) : Map.of();
+            Map<String, UnitCosts> fabricCosts = cluster == null ? Map.of()
+                    : cost.equals(spec.cost()) ? baseFabricCosts : SweepSpec.fabricUnitCosts(cost, spec.file());
             CollectiveSimulator.Congestion congestion = CollectiveSimulator.Congestion.fromName(run.path("congestion").asText());
             if (congestion == null)
                 throw InputException.at(null, "run.congestion", "expected unaware or aware, found " + run.get("congestion"));

@@ -356,9 +356,9 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
 
     /** {@link #fabricUnitCosts()} of a cost tree (a design point's, where {@code cost.unit-costs} is swept). */
     static Map<String, org.astradse.cost.UnitCosts> fabricUnitCosts(JsonNode cost, Path file) {
-        Map<String, org.astradse.cost.UnitCosts> out = new java.util.HashMap<>();
         JsonNode uc = cost.get("unit-costs");
-        if (uc == null) return out;
+        if (uc == null) return Map.of();
+        Map<String, org.astradse.cost.UnitCosts> out = new java.util.HashMap<>();
         if (!uc.isObject()) throw InputException.at(file, "cost.unit-costs", "expected a mapping fabric → {link, switch, nic}");
         for (Iterator<Map.Entry<String, JsonNode>> it = uc.fields(); it.hasNext(); ) {
             var e = it.next();
