@@ -53,10 +53,12 @@ class ClusterStudyTest {
         assertEquals("ring_ring", cluster0[7]);
         assertEquals(plain0[plain0.length - 4], cluster0[cluster0.length - 4], "end_to_end_ns");
         assertEquals(plain0[plain0.length - 2], cluster0[cluster0.length - 2], "exposed_comm_ns");
-        // the cost is the fabrics' (LIBRA's classes by default), and more scale-out bandwidth costs more
-        double cheap = Double.parseDouble(cluster0[cluster0.length - 1]);
-        double dearer = Double.parseDouble(rows.get(4).split(",")[rows.get(4).split(",").length - 1]); // 25 GB/s HDR
-        assertTrue(cheap > 0 && dearer > cheap, cheap + " vs " + dearer);
+        // the cost is the fabrics' unit costs at the cluster's (datasheet) bandwidths: a Switch dimension costs
+        // N · B · (link + switch + NIC) $ per GB/s (LIBRA) for N = 64 GPUs; NVLink fabrics default to InterPackage
+        // (4 + 13 + 0 = $17), InfiniBand to InterPod (7.8 + 18 + 31.6 = $57.4): point 0 = 64·300·17 + 64·12.5·57.4
+        // = 326,400 + 45,920; point 3 (HDR at 25) = 326,400 + 91,840
+        assertEquals("372320.00", cluster0[cluster0.length - 1]);
+        assertTrue(rows.get(4).endsWith(",418240.00"), rows.get(4));
     }
 
     /**
@@ -81,12 +83,12 @@ class ClusterStudyTest {
             assertEquals(overNdr ? "infeasible" : "ok", rows.get(i).split(",")[1], rows.get(i));
         }
         assertTrue(rows.get(5).contains("more than ib-ndr gives one GPU"), rows.get(5));
-        // NDR at 50 GB/s: $1 vs $100 per GB/s for the NDR dimension's link, switch and NIC — the swept override applies
-        double cheap = Double.parseDouble(rows.get(1).substring(rows.get(1).lastIndexOf(',') + 1));
-        double dear = Double.parseDouble(rows.get(2).substring(rows.get(2).lastIndexOf(',') + 1));
-        assertTrue(dear > cheap, cheap + " vs " + dear);
-        // on XDR the NDR override does not apply: both unit-cost values cost the same
-        assertEquals(rows.get(3).substring(rows.get(3).lastIndexOf(',')), rows.get(4).substring(rows.get(4).lastIndexOf(',')));
+        // N · B · (link + switch + NIC) per Switch dimension, 64 GPUs: NVLink4 at 450 (InterPackage, $17) = 489,600;
+        // NDR at 50 with the swept override $1 + $1 + $1 → + 9,600, with $100 each → + 960,000 — the override applies;
+        // on XDR it does not (InterPod's $57.4): + 64·50·57.4 = 183,680 for both override values
+        assertTrue(rows.get(1).endsWith(",499200.00"), rows.get(1));
+        assertTrue(rows.get(2).endsWith(",1449600.00"), rows.get(2));
+        assertTrue(rows.get(3).endsWith(",673280.00") && rows.get(4).endsWith(",673280.00"), rows.get(3) + "\n" + rows.get(4));
     }
 
     /**

@@ -76,36 +76,32 @@ class NcclTestsCommandTest {
         for (Case k : List.of(new Case("  fabric:", "  latency-extra: 3\n  fabric:", "cluster.latency-extra"),
                 new Case("    bandwidth:", "    latncy: [100, 1000]\n    bandwidth:", "cluster.network.latncy"))) {
             Files.writeString(c, good.replace(k.replace(), k.with()));
-            CollectiveCommandTest.Run r = CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce");
-            assertEquals(2, r.status(), r.out());
-            assertTrue(r.err().contains(c.toString()) && r.err().contains(k.key()) && r.err().contains("unknown key"), r.err());
+            refused(c, c.toString(), k.key(), "unknown key");
         }
-        // a GPU profile file: a copy of the bundled H100 with one optional kernels key misspelt
+        // a GPU profile file: a copy of the bundled H100 with one optional kernels key misspelt, then kernels not a mapping
         String h100 = new String(GpuProfile.class.getResourceAsStream("gpus/H100-SXM.yaml").readAllBytes());
         Path gpu = dir.resolve("my-gpu.yaml");
-        Files.writeString(gpu, h100.replace("step-efficiency:", "step-eficiency:"));
         Files.writeString(c, good.replace("gpu: H100-SXM", "gpu: my-gpu.yaml"));
-        CollectiveCommandTest.Run g = CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce");
-        assertEquals(2, g.status(), g.out());
-        assertTrue(g.err().contains("kernels.step-eficiency") && g.err().contains("my-gpu.yaml"), g.err());
+        Files.writeString(gpu, h100.replace("step-efficiency:", "step-eficiency:"));
+        refused(c, "kernels.step-eficiency", "my-gpu.yaml");
         Files.writeString(gpu, h100.replaceAll("(?s)kernels:.*", "kernels: 5\n"));
-        CollectiveCommandTest.Run k = CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce");
-        assertEquals(2, k.status(), k.out());
-        assertTrue(k.err().contains("kernels") && k.err().contains("found 5"), k.err());
+        refused(c, "kernels", "found 5");
         Files.writeString(gpu, h100); // the copy itself is a valid profile
         assertEquals(0, CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce").status());
-        // a fabric profile file: a protocol key misspelt inside efficiency
+        // a fabric profile file: a top-level key misspelt, then a flag of the wrong type, which is refused rather than
+        // read as the key's default (false)
         String ndr = new String(FabricProfile.class.getResourceAsStream("fabrics/ib-ndr.yaml").readAllBytes());
         Path fab = dir.resolve("my-fabric.yaml");
-        Files.writeString(fab, ndr.replace("in-network-reduction:", "in-network-reductoin:"));
         Files.writeString(c, good.replace("ib-ndr]", "my-fabric.yaml]"));
-        CollectiveCommandTest.Run f = CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce");
-        assertEquals(2, f.status(), f.out());
-        assertTrue(f.err().contains("in-network-reductoin") && f.err().contains("fabric[1]"), f.err());
-        // and a value of the wrong type is refused rather than read as the key's default (false, 0)
+        Files.writeString(fab, ndr.replace("in-network-reduction:", "in-network-reductoin:"));
+        refused(c, "in-network-reductoin", "fabric[1]");
         Files.writeString(fab, ndr.replace("in-network-reduction: false", "in-network-reduction: \"yes\""));
-        CollectiveCommandTest.Run b = CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce");
-        assertEquals(2, b.status(), b.out());
-        assertTrue(b.err().contains("in-network-reduction") && b.err().contains("true or false"), b.err());
+        refused(c, "in-network-reduction", "true or false");
+    }
+
+    /** nccl-tests on cluster file {@code c} is a user error (exit 2, one line, no stack trace) naming each fragment. */
+    private static void refused(Path c, String... fragments) {
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("nccl-tests", "--cluster", c.toString(), "--op",
+                "all_reduce"), fragments);
     }
 }
