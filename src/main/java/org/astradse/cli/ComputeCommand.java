@@ -41,7 +41,12 @@ final class ComputeCommand implements Callable<Integer> {
             if (d[i] < 1)
                 throw new InputException("--gemm: " + "MNK".charAt(i) + " must be a positive integer, found '" + parts[i].trim() + "'");
         }
-        GpuProfile profile = GpuProfile.named(gpu);
+        GpuProfile profile;
+        try {
+            profile = GpuProfile.named(gpu);
+        } catch (InputException e) {
+            throw new InputException("--gpu: " + e.getMessage());
+        }
         String p = precision.toLowerCase(Locale.ROOT);
         GemmModel.Result r = GemmModel.time(profile, d[0], d[1], d[2], p);
         if (json) {

@@ -32,6 +32,9 @@ class ComputeCommandTest {
             CollectiveCommandTest.Run r = CollectiveCommandTest.run(full);
             assertEquals(2, r.status(), String.join(" ", args));
             assertTrue(r.err().startsWith("error: ") && !r.err().contains("Exception"), r.err());
+            // the message names the option it is about
+            assertTrue(r.err().contains(args[0].equals("--gpu") && args[1].equals("H100") ? "--gpu: unknown GPU 'H100'"
+                    : args.length > 4 ? "fp8" : "--gemm"), r.err());
         }
     }
 }
