@@ -62,6 +62,11 @@ final class ChakraRun {
         SystemConfig sys = gs.system();
         RemoteMemory memory = o.remoteMemory == null ? RemoteMemory.NONE : RemoteMemory.parse(o.remoteMemory);
         CommGroups groups = CommGroups.NONE;
+        if (o.commGroups.contains("empty") && !o.commGroups.equals("empty"))
+            // the reference reads any path containing "empty" as no file (SEMANTICS-ET 26): same, but say so, since a
+            // directory named e.g. empty-run/ silently drops the groups
+            warnings.add("--comm-group-configuration " + o.commGroups + " contains 'empty': read as no group file, as "
+                    + "ASTRA-sim 2.0 does (CmdLineParser.cc); rename the path to use it");
         if (!o.commGroups.contains("empty")) { // the reference's default is the string "empty" (CmdLineParser.cc)
             Path file = Path.of(o.commGroups);
             if (!Files.isRegularFile(file))
@@ -77,8 +82,8 @@ final class ChakraRun {
 
     static int run(SimulationOptions o, boolean json) throws Exception {
         Setup s = load(o);
+        s.warnings().forEach(w -> System.err.println("warning: " + w)); // before a failure they may explain
         GraphResult r = s.simulate();
-        s.warnings().forEach(w -> System.err.println("warning: " + w));
         r.warnings().forEach(w -> System.err.println("warning: " + w));
         if (json) {
             System.out.println(new ObjectMapper().writeValueAsString(toJson(r)));

@@ -461,7 +461,7 @@ public final class LlmTrainer {
                     }
                 }
                 actChunk[gs] += inTransit;
-                if (p.shardedParams()) {
+                if (p.shardedParams() && lc > 0) {
                     // ZeRO-3 / FSDP: each layer's weights gathered before its forward and again before its backward,
                     // its gradients reduce-scattered after, prefetched behind the neighbouring layer's compute
                     double[] cp = cparams[gs];
@@ -720,7 +720,8 @@ public final class LlmTrainer {
      * Layers per global pipeline stage: L / S when it divides; otherwise Megatron's
      * {@code account_for_loss_in_pipeline_split} (the loss counts as a layer: the last stage holds one layer less,
      * when S divides L + 1) and with {@code account_for_embedding_in_pipeline_split} too (first and last one less,
-     * when S divides L + 2: Llama 3.1 405B's 126 layers on pp 8 × vpp 8, Qwen3 235B's 94 on 8 × 4). Null otherwise.
+     * when S divides L + 2: Llama 3.1 405B's 126 layers on pp 8 × vpp 8, Qwen3 235B's 94 on 8 × 4; on 16 × 8 the first
+     * chunk holds the embedding alone and the last the loss alone). Null otherwise.
      */
     static int[] layersPerStage(int layers, int stages) {
         int[] out = new int[stages];
@@ -730,7 +731,9 @@ public final class LlmTrainer {
             java.util.Arrays.fill(out, each);
             if (extra >= 1) out[stages - 1]--;
             if (extra == 2) out[0]--;
-            for (int x : out) if (x < 1) return null;
+            // a chunk may hold the embedding or the loss alone (no transformer layer): Megatron-Bridge's Llama 3.1 405B
+            // recipe on GB200 runs pp 16 × vpp 8 = 128 chunks for 126 layers so; every other chunk holds a layer
+            for (int i = 0; i < stages; i++) if (out[i] < (i == 0 && extra == 2 || i == stages - 1 && extra >= 1 ? 0 : 1)) return null;
             return out;
         }
         return null;

@@ -88,6 +88,31 @@ class TrainExportTest {
     }
 
     @Test
+    void chunksHoldingOnlyTheEmbeddingOrTheLoss() throws Exception {
+        // 2 layers on pp 2 × vpp 2 = 4 chunks: 2 + embedding + loss = 4, so the first chunk holds the embedding alone and
+        // the last the loss alone (Megatron's account_for_embedding/loss split; Megatron-Bridge runs 405B so on GB200)
+        roundTrip("lone-embedding-and-loss", "{layers: 2, hidden: 1024, ffn-hidden: 4096, heads: 16, vocab: 32000, seq-len: 1024, gated-mlp: true}",
+                "{tp: 2, pp: 2, vpp: 2, micro-batch: 1, global-batch: 16}");
+    }
+
+    @Test
+    void aGroupFileUnderAPathNamedEmptyIsReadAsNoneAndSaysSo() throws Exception {
+        // ASTRA-sim 2.0 reads any --comm-group-configuration containing "empty" as no file (SEMANTICS-ET case 26): we do
+        // the same, and the warning names why the export's groups went missing
+        Path cfgFile = dir.resolve("g.yaml");
+        Files.writeString(cfgFile, "model: {layers: 2, hidden: 1024, ffn-hidden: 4096, heads: 16, vocab: 32000, seq-len: 1024}\n"
+                + "parallel: {tp: 2, pp: 2, micro-batch: 1, global-batch: 16}\n" + CLUSTER);
+        Path out = dir.resolve("empty-run");
+        assertEquals(0, CollectiveCommandTest.run("train", "--config", cfgFile.toString(), "--export-chakra", out.toString()).status());
+        CollectiveCommandTest.Run sim = CollectiveCommandTest.run("simulate", "--workload-configuration=" + out.resolve("llm"),
+                "--system-configuration=" + out.resolve("system.json"), "--network-configuration=" + out.resolve("network.yml"),
+                "--comm-group-configuration=" + out.resolve("comm_groups.json"));
+        assertEquals(2, sim.status(), sim.err());
+        assertTrue(sim.err().contains("contains 'empty': read as no group file"), sim.err());
+        assertTrue(sim.err().contains("communicator group"), sim.err());
+    }
+
+    @Test
     void fullRecompute() throws Exception {
         // the recomputed forward is compute in both the trainer and the export (its collectives are communication)
         roundTrip("full", "{layers: 4, hidden: 1024, ffn-hidden: 4096, heads: 16, vocab: 32000, seq-len: 1024, gated-mlp: true}",

@@ -170,5 +170,14 @@ class LlmTrainerTest {
         assertArrayEquals(new int[] {4, 4, 4}, LlmTrainer.layersPerStage(12, 3));
         assertArrayEquals(new int[] {3, 4, 3}, LlmTrainer.layersPerStage(10, 3));
         assertNull(LlmTrainer.layersPerStage(9, 4));
+        // 126 on 128 chunks (Megatron-Bridge's 405B on GB200, pp 16 × vpp 8): embedding alone, 126 chunks of one layer,
+        // loss alone; a middle chunk without a layer is not a split Megatron makes (4 on 6 = 6 − 2 would need two empty)
+        int[] e = LlmTrainer.layersPerStage(126, 128);
+        assertEquals(0, e[0]);
+        assertEquals(0, e[127]);
+        assertEquals(126, Arrays.stream(e).sum());
+        assertTrue(Arrays.stream(e, 1, 127).allMatch(x -> x == 1));
+        assertArrayEquals(new int[] {1, 1, 0}, LlmTrainer.layersPerStage(2, 3));
+        assertNull(LlmTrainer.layersPerStage(3, 6));
     }
 }
