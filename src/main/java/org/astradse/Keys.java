@@ -1,6 +1,9 @@
 package org.astradse;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -12,6 +15,16 @@ import java.util.List;
  */
 public final class Keys {
     private Keys() {
+    }
+
+    /**
+     * The reader of the YAML files this product defines (sweep specs, clusters, GPU and fabric profiles, training
+     * configurations): a key given twice in one mapping is refused with its line (YAML would let the last one win
+     * silently, e.g. a second {@code tp:} replacing the first). ASTRA-sim's own input files are read as the reference
+     * reads them.
+     */
+    public static ObjectMapper yaml() {
+        return new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
     }
 
     /**

@@ -74,10 +74,14 @@ public record SystemConfig(SchedulingPolicy schedulingPolicy, long endpointDelay
             "all-gather-implementation", "reduce-scatter-implementation", "all-to-all-implementation",
             "collective-optimization", "local-mem-bw");
 
+    /** The keys of a 2.0 system JSON this reader knows: the required ones and those the reference reads but we ignore. */
+    public static final List<String> KNOWN_KEYS = java.util.stream.Stream.concat(REQUIRED.stream(),
+            new java.util.TreeSet<>(Set.of("boost-mode", "roofline-enabled", "peak-perf", "model-shared-bus", "L", "o", "g", "G",
+                    "local-reduction-delay", "intra-dimension-scheduling", "inter-dimension-scheduling", "seprate-log",
+                    "replay-only", "track-local-mem", "local-mem-trace-filename")).stream()).toList();
+
     /** Keys the reference reads but that have no timing effect here (documented in the README). */
-    private static final Set<String> ACCEPTED_IGNORED = Set.of("boost-mode", "roofline-enabled", "peak-perf",
-            "model-shared-bus", "L", "o", "g", "G", "local-reduction-delay", "intra-dimension-scheduling",
-            "inter-dimension-scheduling", "seprate-log", "replay-only", "track-local-mem", "local-mem-trace-filename");
+    private static final Set<String> ACCEPTED_IGNORED = Set.copyOf(KNOWN_KEYS.subList(REQUIRED.size(), KNOWN_KEYS.size()));
 
     /**
      * Reads an ASTRA-sim 2.0 system JSON (SEMANTICS 2.4). Every required key must be present; keys the

@@ -2,7 +2,6 @@ package org.astradse.hw;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -225,7 +224,7 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
         if (BUNDLED.contains(name)) {
             try (var in = Cluster.class.getResourceAsStream("clusters/" + name + ".yaml")) {
                 if (in == null) throw new IllegalStateException("bundled cluster missing: " + name);
-                JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(in);
+                JsonNode root = org.astradse.Keys.yaml().readTree(in);
                 return new Source(((com.fasterxml.jackson.databind.node.ObjectNode) root.get("cluster")).deepCopy(),
                         Path.of("sweeps/clusters/" + name + ".yaml"), false, "cluster.");
             } catch (java.io.IOException e) {
@@ -241,7 +240,7 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
 
     /** A cluster file: a {@code cluster:} section (a mapping, or the name of another cluster), or its keys at the top. */
     private static Source read(Path p) {
-        JsonNode root = NetworkConfig.readTree(p, new ObjectMapper(new YAMLFactory()));
+        JsonNode root = NetworkConfig.readTree(p, org.astradse.Keys.yaml());
         JsonNode c = root.has("cluster") ? root.get("cluster") : root;
         String at = root.has("cluster") ? "cluster." : "";
         if (c.isTextual()) return section(c, p, at);

@@ -2,7 +2,6 @@ package org.astradse.hw;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -94,9 +93,9 @@ public final class Profiles<T> {
         } catch (IOException e) {
             key = null;
         }
-        if (key == null) return parser.apply(NetworkConfig.readTree(file, new ObjectMapper(new YAMLFactory())), file);
+        if (key == null) return parser.apply(NetworkConfig.readTree(file, org.astradse.Keys.yaml()), file);
         Path f = file;
-        return files.computeIfAbsent(key, k -> parser.apply(NetworkConfig.readTree(f, new ObjectMapper(new YAMLFactory())), f));
+        return files.computeIfAbsent(key, k -> parser.apply(NetworkConfig.readTree(f, org.astradse.Keys.yaml()), f));
     }
 
     private final Map<String, T> files = new ConcurrentHashMap<>();
@@ -104,7 +103,7 @@ public final class Profiles<T> {
     private T load(String name) {
         try (InputStream in = anchor.getResourceAsStream(folder + "/" + name + ".yaml")) {
             if (in == null) throw new IllegalStateException("bundled " + kind + " profile missing: " + name);
-            return parser.apply(new ObjectMapper(new YAMLFactory()).readTree(in), null);
+            return parser.apply(org.astradse.Keys.yaml().readTree(in), null);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,7 +69,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             "num-queues-per-dim", "rendezvous-protocol", "congestion");
 
     public static SweepSpec parse(Path file) {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        ObjectMapper yaml = org.astradse.Keys.yaml();
         JsonNode root = NetworkConfig.readTree(file, yaml);
         if (!root.isObject()) throw InputException.at(file, null, "expected a mapping (see the README's sweep spec section)");
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
@@ -138,6 +137,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         ObjectNode network;
         boolean networkV1 = false;
         if (n.has("file")) {
+            fileAlone(n, file, "network");
             Path p = dir.resolve(n.get("file").asText()).normalize();
             networkV1 = NetworkConfig.isV1File(p);
             JsonNode t = NetworkConfig.readTree(p, networkV1 ? new ObjectMapper() : yaml);
@@ -152,6 +152,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         ObjectNode system;
         boolean systemV1 = false;
         if (s.has("file")) {
+            fileAlone(s, file, "system");
             Path p = dir.resolve(s.get("file").asText()).normalize();
             if (SystemConfig.isV2File(p)) {
                 JsonNode t = NetworkConfig.readTree(p, new ObjectMapper());
@@ -162,6 +163,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                 systemV1 = true;
             }
         } else {
+            // the spec's own section: a misspelt key is a mistake (a system file keeps the reference's warning)
+            org.astradse.Keys.allow(s, file, "system.", SystemConfig.KNOWN_KEYS);
             system = ((ObjectNode) s).deepCopy();
         }
 
@@ -384,6 +387,16 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         else ParamPath.parse(key, where);
     }
 
+    /** A section given as a file takes nothing beside it: keys next to {@code file:} used to be dropped silently. */
+    private static void fileAlone(JsonNode section, Path file, String name) {
+        for (Iterator<String> it = section.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.equals("file"))
+                throw InputException.at(file, name + "." + k, "beside " + name + ".file: a section is either a file or inline "
+                        + "keys; to change a value of the file, sweep it (sweep: " + name + "." + k + ": [...])");
+        }
+    }
+
     /** The sweep, derived, constraints and group-by sections, as both kinds of study write them. */
     private static void common(Path file, JsonNode root, boolean train, List<Domain> domains, List<Derived> derived,
                                List<Constraint> constraints, List<String> groupBy, boolean severalWorkloads) {
@@ -409,6 +422,9 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             for (Iterator<Map.Entry<String, JsonNode>> it = dv.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 ParamPath p = ParamPath.parse(e.getKey(), file + ": derived");
+                if (seen.contains(p.text()))
+                    throw InputException.at(file, "derived." + e.getKey(), "is also swept; a parameter is either swept or "
+                            + "derived (drop it from sweep: or from derived:)");
                 derived.add(new Derived(p, Expressions.compile(e.getValue().asText(), file + ": derived." + e.getKey())));
             }
         }

@@ -95,6 +95,32 @@ class SweepCommandTest {
         refused(dir, "fieldTypo", replace(s, "\"network.bandwidth[0] + network.bandwidth[1] <= 200\"",
                 "\"network.bandwith[0] + network.bandwidth[1] <= 200\""), "constraints", "bandwith");
         refused(dir, "syntax", replace(s, "\"npus == 16\"", "\"npus === 16\""), "constraints", "npus === 16");
+        // a swept parameter that is also derived used to crash the writer (two cells for one column)
+        refused(dir, "sweptAndDerived", replace(s, "  network.latency[1]: \"network", "  network.bandwidth[1]: \"2 * network.bandwidth[0]\"\n"
+                + "  network.latency[1]: \"network"), "derived.network.bandwidth[1]", "also swept");
+    }
+
+    @Test
+    void keysBesideAFileAreRefused(@TempDir Path dir) throws Exception {
+        String s = small();
+        refused(dir, "besideFile", replace(s, "sys_ring-ring_localBWAware_s4_a1.json", "sys_ring-ring_localBWAware_s4_a1.json\n  endpoint-delay: 5"),
+                "system.endpoint-delay", "beside system.file");
+    }
+
+    @Test
+    void aMisspeltInlineSystemKeyIsRefused(@TempDir Path dir) throws Exception {
+        // the spec's own system section (a system file keeps the reference's warning for keys it does not know)
+        String q = Files.readString(Path.of("sweeps/quickstart.yaml")).replace("  - inputs/", "  - " + Path.of("sweeps").toAbsolutePath() + "/inputs/");
+        refused(dir, "inlineSystemTypo", replace(q, "  local-mem-bw: 1600", "  local-mem-bw: 1600\n  boost-mod: 0"),
+                "system.boost-mod", "unknown key");
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedWithItsLine(@TempDir Path dir) throws Exception {
+        // YAML would let the second one win silently (the first domain dropped without a word)
+        String s = small();
+        refused(dir, "twice", replace(s, "  network.bandwidth[1]: [25, 50]", "  network.bandwidth[1]: [25, 50]\n  network.bandwidth[1]: [75]"),
+                "line ", "Duplicate field 'network.bandwidth[1]'");
     }
 
     @Test

@@ -85,6 +85,8 @@ class TrainCommandTest {
                 {"model: llama3-8b\nparallel: {tpp: 2, global-batch: 8}\n", "parallel.tpp"},
                 {"model: {layers: 0, hidden: 4096, heads: 32, ffn-hidden: 1, vocab: 10, seq-len: 8}\nparallel: {global-batch: 8}\n", "model.layers"},
                 {"model: llama3-8b\nparallel: {tp: 2}\n", "parallel.global-batch"},
+                // a key given twice: YAML would keep the last one silently
+                {"model: llama3-8b\nparallel: {tp: 8, global-batch: 8, tp: 4}\n", "Duplicate field 'tp'"},
         };
         for (String[] c : cases) {
             Path f = write("m.yaml", c[0] + CLUSTER);

@@ -2,7 +2,6 @@ package org.astradse.workload.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Path;
 import org.astradse.InputException;
 import org.astradse.hw.Cluster;
@@ -16,7 +15,7 @@ import org.astradse.network.NetworkConfig;
 public record TrainConfig(Path file, TransformerModel model, ParallelConfig parallel, Cluster cluster) {
 
     public static TrainConfig parse(Path file) {
-        JsonNode root = NetworkConfig.readTree(file, new ObjectMapper(new YAMLFactory()));
+        JsonNode root = NetworkConfig.readTree(file, org.astradse.Keys.yaml());
         return fromTree(root, file);
     }
 
