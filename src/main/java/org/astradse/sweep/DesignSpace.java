@@ -17,9 +17,13 @@ public interface DesignSpace {
     SweepSpec spec();
 
     /** A study's size: its grid's (one message for both kinds when a continuous range makes it no grid). */
-    static long size(Grid grid) {
-        if (grid == null) throw new org.astradse.InputException("the space has a continuous range (from/to without step or "
-                + "factor); a grid sweep needs a step or factor — or use `search`");
+    static long size(SweepSpec spec, Grid grid) {
+        if (grid == null) {
+            String key = spec.domains().stream().filter(d -> d instanceof Domain.Continuous).map(d -> "sweep." + d.paths().get(0))
+                    .findFirst().orElse("sweep");
+            throw org.astradse.InputException.at(spec.file(), key, "a continuous range (from/to without step or factor); a "
+                    + "grid sweep needs a step or factor — or use `search`");
+        }
         return grid.size();
     }
 
@@ -28,7 +32,7 @@ public interface DesignSpace {
 
     /** Points of the grid; the space must be {@link SweepSpec#enumerable()}. */
     default long size() {
-        return size(grid());
+        return size(spec(), grid());
     }
 
     List<String> header();

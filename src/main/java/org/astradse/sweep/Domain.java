@@ -93,7 +93,7 @@ public sealed interface Domain permits Domain.Values, Domain.Zipped, Domain.Cont
         public static final int LATTICE = 1 << 20;
 
         public Continuous {
-            if (!(to > from)) throw new IllegalArgumentException(path + ": a continuous range needs to > from");
+            if (!(to > from)) throw new IllegalArgumentException("a continuous range needs to > from, found from " + fmt(from) + ", to " + fmt(to));
         }
 
         @Override
@@ -114,6 +114,11 @@ public sealed interface Domain permits Domain.Values, Domain.Zipped, Domain.Cont
         }
     }
 
+    /** A range bound as the user wrote it (50, not 50.0). */
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 9e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
     /** {@code v} rounded to {@code digits} significant decimal digits (0, infinities and NaN as they are). */
     static double significant(double v, int digits) {
         if (v == 0 || !Double.isFinite(v)) return v;
@@ -125,23 +130,24 @@ public sealed interface Domain permits Domain.Values, Domain.Zipped, Domain.Cont
      * 0.1 steps do not drift.
      */
     static Values linear(String path, double start, double stop, double step) {
-        if (!(step > 0)) throw new IllegalArgumentException(path + ": a linear range needs step > 0");
-        if (stop < start) throw new IllegalArgumentException(path + ": a range needs stop >= start");
+        if (!(step > 0)) throw new IllegalArgumentException("a linear range needs step > 0, found step " + fmt(step));
+        if (stop < start) throw new IllegalArgumentException("a range needs to >= from, found from " + fmt(start) + ", to " + fmt(stop));
         List<Object> v = new ArrayList<>();
         BigDecimal s = BigDecimal.valueOf(start);
         BigDecimal d = BigDecimal.valueOf(step);
         BigDecimal end = BigDecimal.valueOf(stop);
         for (BigDecimal x = s; x.compareTo(end) <= 0; x = x.add(d)) {
             v.add(x.stripTrailingZeros().scale() <= 0 ? (Object) x.longValueExact() : (Object) x.doubleValue());
-            if (v.size() > 10_000_000) throw new IllegalArgumentException(path + ": more than 10,000,000 values");
+            if (v.size() > 10_000_000) throw new IllegalArgumentException("more than 10,000,000 values");
         }
         return new Values(path, v);
     }
 
     /** A geometric range start, start·factor, … up to and including stop. */
     static Values geometric(String path, double start, double stop, double factor) {
-        if (!(factor > 1) || !(start > 0)) throw new IllegalArgumentException(path + ": a geometric range needs start > 0 and factor > 1");
-        if (stop < start) throw new IllegalArgumentException(path + ": a range needs stop >= start");
+        if (!(factor > 1) || !(start > 0)) throw new IllegalArgumentException("a geometric range needs from > 0 and factor > 1, found from " + fmt(start)
+                    + ", factor " + fmt(factor));
+        if (stop < start) throw new IllegalArgumentException("a range needs to >= from, found from " + fmt(start) + ", to " + fmt(stop));
         List<Object> v = new ArrayList<>();
         double x = start;
         for (int i = 0; x <= stop * (1 + 1e-12); i++) {

@@ -83,6 +83,12 @@ class SweepCommandTest {
                 "sweep.network.bandwidth[0].from", "50GB/s", "plain number");
         refused(dir, "rangeKey", replace(s, "{from: 50, to: 200, step: 50}", "{from: 50, to: 200, steps: 50}"),
                 "sweep.network.bandwidth[0].steps", "unknown range key");
+        refused(dir, "backwards", replace(s, "{from: 50, to: 200, step: 50}", "{from: 200, to: 50, step: 50}"),
+                "sweep.network.bandwidth[0]", "to >= from, found from 200, to 50");
+        refused(dir, "zeroStep", replace(s, "{from: 50, to: 200, step: 50}", "{from: 50, to: 200, step: 0}"),
+                "sweep.network.bandwidth[0]", "step > 0, found step 0");
+        refused(dir, "continuousInAGrid", replace(s, "{from: 50, to: 200, step: 50}", "{from: 50, to: 200}"),
+                "sweep.network.bandwidth[0]", "continuous range", "use `search`");
         refused(dir, "runValue", replace(s, "  network.bandwidth[1]: [25, 50]", "  network.bandwidth[1]: [25, 50]\n  run.num-passes: [1, 0]"),
                 "sweep.run.num-passes", "value 0", "integer >= 1");
     }
