@@ -140,8 +140,8 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
         for (var e : List.of(java.util.Map.entry("npus_count", npus), java.util.Map.entry("bandwidth", bw),
                 java.util.Map.entry("latency", lat))) {
             if (e.getValue().size() != n)
-                throw InputException.shape(file, e.getKey(), "expected " + n + " entries (one per dimension of topology), found "
-                        + e.getValue().size());
+                throw InputException.together(file, e.getKey(), "expected " + n + " entries (one per dimension of topology), found "
+                        + e.getValue().size(), e.getKey(), "topology");
         }
         List<Dimension> dims = new ArrayList<>();
         long total = 1;

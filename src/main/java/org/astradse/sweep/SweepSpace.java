@@ -193,6 +193,9 @@ public final class SweepSpace implements DesignSpace {
             throw InputException.at(file, null, "the base configuration is invalid: " + e.getMessage());
         }
         int baseRank = base.rank();
+        // the rank is fixed when every swept topology vector has the base's length (element paths keep the length)
+        rankFixed = !spec.networkV1() && !spec.isCluster() && Set.of(baseRank).containsAll(sweptVectorLengths("network.topology"))
+                && spec.derived().stream().noneMatch(x -> x.path().text().equals("network.topology"));
         // paths exist in the base (element paths: within the base's or some swept vector's length)
         List<String> all = new ArrayList<>(gridPaths);
         for (SweepSpec.Derived d : spec.derived()) {
@@ -287,6 +290,24 @@ public final class SweepSpace implements DesignSpace {
         return Math.max(baseRank, longestSweptVector(key));
     }
 
+    /** Whether every design point has the base's number of dimensions (set by {@link #validate}). */
+    private boolean rankFixed;
+
+    /** The lengths of the whole vectors swept at {@code sectionKey}. */
+    private Set<Integer> sweptVectorLengths(String sectionKey) {
+        Set<Integer> lengths = new HashSet<>();
+        for (Domain d : spec.domains()) {
+            for (String path : d.paths()) {
+                if (!path.equals(sectionKey)) continue;
+                for (long e : elementsToCheck(d)) {
+                    Object v = d.valuesAt(e).get(path);
+                    if (v instanceof JsonNode n && n.isArray()) lengths.add(n.size());
+                }
+            }
+        }
+        return lengths;
+    }
+
     private int longestSweptVector(String sectionKey) {
         int longest = 0;
         for (Domain d : spec.domains()) {
@@ -354,8 +375,19 @@ public final class SweepSpace implements DesignSpace {
 
     /** Whether the error is about one of the keys this domain sets. */
     private boolean concerns(InputException e, Domain d) {
-        // an error of several keys: wrong in itself only when this domain sets every key it is about
-        if (!e.together().isEmpty()) return e.togetherWithin(d.paths().stream().map(ParamPath::withoutIndex).toList());
+        // an error of several keys: wrong in itself when this domain sets every key it is about but those no domain
+        // changes (a vector of the wrong length for a topology that is never swept can never run)
+        if (!e.together().isEmpty()) {
+            Set<String> keys = new HashSet<>();
+            for (String p : d.paths()) {
+                keys.add(ParamPath.withoutIndex(p));
+                ParamPath pp = parsed.get(p);
+                if (pp != null && !pp.clusterPath()) keys.add(pp.key());
+            }
+            for (String k : NETWORK_VECTORS) if (!sweptWhole.contains("network." + k)) keys.add(k); // its length never changes
+            if (rankFixed) keys.add("topology"); // swept, but every value has the base's rank
+            return e.togetherWithin(keys);
+        }
         if (e.field() == null) return false;
         for (String p : d.paths()) {
             ParamPath pp = parsed.get(p);

@@ -180,7 +180,7 @@ class ClusterStudyTest {
         SweepCommandTest.refused(dir, "networkFile", SweepCommandTest.replace(s, "    topology: [Switch, Switch]\n",
                 "    file: net.yaml\n    topology: [Switch, Switch]\n"), "cluster.network.file", "unknown key");
         SweepCommandTest.refused(dir, "derivedProfile", SweepCommandTest.replace(s, "sweep:\n",
-                "derived:\n  cluster.fabric[1]: \"'ib-ndr'\"\nsweep:\n"), "derived.cluster.fabric[1]", "cannot name a profile");
+                "derived:\n  cluster.gpu: \"'H100-SXM'\"\nsweep:\n"), "derived.cluster.gpu", "cannot name a profile");
         // and a cluster path in a study without a cluster
         SweepCommandTest.refused(dir, "noCluster", SweepCommandTest.replace(SweepCommandTest.small(),
                 "network.bandwidth[1]: [25, 50]", "cluster.network.bandwidth[1]: [25, 50]"), "cluster.network.bandwidth[1]",
