@@ -23,7 +23,7 @@ final class Expressions {
         try {
             return JEXL.createExpression(source);
         } catch (JexlException e) {
-            throw new InputException(where + ": cannot parse expression '" + source + "': " + e.getMessage());
+            throw new InputException(where + ": cannot parse expression '" + source + "': " + message(e));
         }
     }
 
@@ -124,6 +124,10 @@ final class Expressions {
     }
 
     private static String message(JexlException ex) {
+        // JEXL reports a division by zero as "/ error" (its ArithmeticException is the cause)
+        for (Throwable c = ex; c != null; c = c.getCause())
+            if (c instanceof ArithmeticException a)
+                return a.getMessage() != null && a.getMessage().matches("[/%]") ? "division by zero" : "arithmetic: " + a.getMessage();
         String m = ex.getMessage();
         int at = m.indexOf(' '); // drop JEXL's "class.method:line@col:col " prefix
         return at > 0 && m.substring(0, at).contains("@") ? m.substring(at + 1) : m;

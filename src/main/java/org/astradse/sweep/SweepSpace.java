@@ -227,18 +227,72 @@ public final class SweepSpace implements DesignSpace {
             if (d.paths().equals(List.of("workload"))) continue;
             for (long e : elementsToCheck(d)) checkValue(k, e, contexts);
         }
-        // expressions name only what exists: evaluated on the first design point
+        // expressions name only what exists (a name or field that exists nowhere fails at once), and one that fails on
+        // every probe point — an index beyond every network of the spec, a division by zero, a derived value no
+        // network takes — is a spec mistake too; one that fails on some points only is a row's business
         if (!spec.derived().isEmpty() || !spec.constraints().isEmpty()) {
-            Point first = new Point(new long[spec.domains().size()]);
-            if (first.applySwept() == null) {
+            String failure = null;
+            boolean works = false;
+            for (long[] idx : probes()) {
+                Point pt = new Point(idx);
+                if (pt.applySwept() != null) continue;
                 try {
-                    first.applyDerived(true);
-                    first.violatedConstraint(true);
+                    pt.applyDerived(true);
+                    pt.violatedConstraint(true);
+                    InputException err = spec.derived().isEmpty() ? null : pt.tryBuild();
+                    if (err != null && derivedKey(err)) {
+                        if (failure == null) failure = "derived value: " + err.getMessage();
+                        continue;
+                    }
+                    works = true;
+                    break;
                 } catch (PointOnly e) {
-                    // an expression that fails on this point only (an index a higher rank has): a row's business
+                    if (failure == null) failure = e.getMessage();
                 }
             }
+            if (!works && failure != null)
+                throw InputException.at(file, null, failure + " (on every design point checked: the first, the last, "
+                        + "the middle and each domain's values in turn)");
         }
+    }
+
+    /**
+     * The points an expression is tried on before the first row: the first, the last and the middle of the grid, and
+     * each domain's first, middle and last value (every value of a shape domain, up to 16) with the others first.
+     */
+    private List<long[]> probes() {
+        int n = spec.domains().size();
+        List<long[]> out = new ArrayList<>();
+        long[] last = new long[n];
+        long[] middle = new long[n];
+        for (int k = 0; k < n; k++) {
+            long size = spec.domains().get(k).size();
+            last[k] = size - 1;
+            middle[k] = size / 2;
+        }
+        out.add(new long[n]);
+        out.add(last);
+        out.add(middle);
+        for (int k = 0; k < n; k++) {
+            long size = spec.domains().get(k).size();
+            java.util.TreeSet<Long> picks = new java.util.TreeSet<>(List.of(0L, size / 2, size - 1));
+            for (long e = 0; e < Math.min(size, 16); e++) picks.add(e);
+            for (long e : picks) {
+                long[] idx = new long[n];
+                idx[k] = e;
+                out.add(idx);
+            }
+        }
+        return out;
+    }
+
+    /** Whether an error is about a key a derived value writes. */
+    private boolean derivedKey(InputException e) {
+        for (SweepSpec.Derived d : spec.derived()) {
+            if (d.path().key().equals(e.field())) return true;
+            if (e.together().contains(d.path().key())) return true;
+        }
+        return false;
     }
 
     private void checkPath(String text, int baseRank) {
@@ -408,8 +462,8 @@ public final class SweepSpace implements DesignSpace {
     private static final class PointOnly extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        PointOnly() {
-            super(null, null, false, false);
+        PointOnly(String message) {
+            super(message, null, false, false);
         }
     }
 
@@ -560,7 +614,7 @@ public final class SweepSpace implements DesignSpace {
             } catch (Expressions.Failure f) {
                 if (strict && f.specWide())
                     throw InputException.at(spec.file(), where, "'" + e.getSourceText() + "': " + f.getMessage());
-                if (strict) throw new PointOnly();
+                if (strict) throw new PointOnly(where + ": '" + e.getSourceText() + "': " + f.getMessage());
                 throw new InputException("expression '" + e.getSourceText() + "' failed: " + f.getMessage());
             }
         }

@@ -107,9 +107,29 @@ class SweepCommandTest {
         refused(dir, "fieldTypo", replace(s, "\"network.bandwidth[0] + network.bandwidth[1] <= 200\"",
                 "\"network.bandwith[0] + network.bandwidth[1] <= 200\""), "constraints", "bandwith");
         refused(dir, "syntax", replace(s, "\"npus == 16\"", "\"npus === 16\""), "constraints", "npus === 16");
+        // failing on every probe point: an index no network of the spec has (2-D here), a division by zero
+        refused(dir, "indexNowhere", replace(s, "\"npus == 16\"", "\"network.bandwidth[5] > 10\""), "constraints",
+                "no element [5]", "every design point checked");
+        refused(dir, "divisionByZero", replace(s, "\"network.topology[1] == 'Switch' ? 700 : 350\"", "\"network.bandwidth[0] / 0\""),
+                "derived.network.latency[1]", "division by zero");
+        refused(dir, "derivedNoNetworkTakes", replace(s, "\"network.topology[1] == 'Switch' ? 700 : 350\"", "\"'fast'\""),
+                "derived value", "latency[1]", "fast");
         // a swept parameter that is also derived used to crash the writer (two cells for one column)
         refused(dir, "sweptAndDerived", replace(s, "  network.latency[1]: \"network", "  network.bandwidth[1]: \"2 * network.bandwidth[0]\"\n"
                 + "  network.latency[1]: \"network"), "derived.network.bandwidth[1]", "also swept");
+    }
+
+    @Test
+    void anExpressionFailingOnSomePointsOnlyMakesThoseRowsInfeasible(@TempDir Path dir) throws Exception {
+        // bandwidth[0] runs 50..200: the constraint divides by zero at 50 only, so the sweep runs and those rows say why
+        Path file = dir.resolve("some.yaml");
+        Files.writeString(file, replace(small(), "\"npus == 16\"", "\"1000 / (network.bandwidth[0] - 50) > 0\""));
+        Path out = dir.resolve("out");
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", file.toString(), "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = Files.readAllLines(out.resolve("points.csv"));
+        assertTrue(rows.stream().anyMatch(x -> x.contains(",infeasible,") && x.contains("division by zero")), String.join("\n", rows));
+        assertTrue(rows.stream().anyMatch(x -> x.contains(",ok,")), String.join("\n", rows));
     }
 
     @Test
