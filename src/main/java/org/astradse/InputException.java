@@ -50,7 +50,10 @@ public final class InputException extends RuntimeException {
      * domain setting {@code keys} gets wrong by itself; false for any other error.
      */
     public boolean togetherWithin(java.util.Collection<String> keys) {
-        return !together.isEmpty() && keys.containsAll(together);
+        if (together.isEmpty()) return false;
+        // a key with an index (cluster.fabric[1]) is also held by its whole vector (cluster.fabric)
+        for (String k : together) if (!keys.contains(k) && !keys.contains(k.replaceFirst("\\[\\d+]$", ""))) return false;
+        return true;
     }
 
     /** {@code file: where: message}; {@code where} is a key ({@code bandwidth[2]}), a line, or both. */

@@ -185,7 +185,7 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
             if (b > f.maxGBpsPerGpu())
                 throw InputException.together(file, at + "network.bandwidth[" + i + "]", b + " GB/s per GPU per direction is more than "
                         + f.name() + " gives one GPU (" + f.maxGBpsPerGpu() + "); the unit is GB/s = 10^9 B/s per direction "
-                        + "(not Gb/s, not bidirectional)", at + "network.bandwidth", at + "fabric");
+                        + "(not Gb/s, not bidirectional)", at + "network.bandwidth[" + i + "]", at + "fabric[" + i + "]");
             double l = lat == null ? 0 : nonNegative(lat.get(i), file, at + "network.latency[" + i + "]");
             dims.add(new Dim(t, n, b, l, f));
             total *= n;

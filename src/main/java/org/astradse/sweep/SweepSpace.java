@@ -434,12 +434,23 @@ public final class SweepSpace implements DesignSpace {
         if (!e.together().isEmpty()) {
             Set<String> keys = new HashSet<>();
             for (String p : d.paths()) {
+                keys.add(p);
                 keys.add(ParamPath.withoutIndex(p));
                 ParamPath pp = parsed.get(p);
                 if (pp != null && !pp.clusterPath()) keys.add(pp.key());
             }
             for (String k : NETWORK_VECTORS) if (!sweptWhole.contains("network." + k)) keys.add(k); // its length never changes
             if (rankFixed) keys.add("topology"); // swept, but every value has the base's rank
+            // a cluster key (cluster.fabric, cluster.network.bandwidth) no domain or derived value sets is constant: a
+            // bandwidth above the one fabric of its dimension can never run
+            for (String k : e.together()) {
+                if (!k.contains(".")) continue;
+                String whole = ParamPath.withoutIndex(k);
+                java.util.function.Predicate<String> sets = x -> x.equals(k) || x.equals(whole) || k.equals(whole)
+                        && ParamPath.withoutIndex(x).equals(k);
+                boolean set = gridPaths.stream().anyMatch(sets) || spec.derived().stream().map(x -> x.path().text()).anyMatch(sets);
+                if (!set) keys.add(k);
+            }
             return e.togetherWithin(keys);
         }
         if (e.field() == null) return false;

@@ -169,6 +169,9 @@ class ClusterStudyTest {
                 "[ib-hdr, ib-hdr, ib-ndz, ib-xdr]"), "ib-ndz");
         SweepCommandTest.refused(dir, "overTheFabric", SweepCommandTest.replace(s, "[12.5, 25, 50, 100]", "[12.5, 25, 50, 800]"),
                 "800", "not Gb/s");
+        // swept apart from a fabric that no domain changes (dimension 0 only ever NVLink 4 here): it can never run
+        SweepCommandTest.refused(dir, "overAFixedFabric", s.replaceAll("  zip-scale-up:\n.*\n.*\n", "  cluster.network.bandwidth[0]: [450, 900]\n"),
+                "sweep.cluster.network.bandwidth[0]", "900", "more than");
         SweepCommandTest.refused(dir, "classes", SweepCommandTest.replace(s, "sweep:\n",
                 "cost:\n  classes: [InterNode, InterPod]\nsweep:\n"), "cost.classes", "fabrics' unit costs");
         SweepCommandTest.refused(dir, "sectionTypo", SweepCommandTest.replace(s, "  fabric: [nvlink4-nvswitch, ib-ndr]\n",
