@@ -48,7 +48,12 @@ final class ComputeCommand implements Callable<Integer> {
             throw new InputException("--gpu: " + e.getMessage());
         }
         String p = precision.toLowerCase(Locale.ROOT);
-        GemmModel.Result r = GemmModel.time(profile, d[0], d[1], d[2], p);
+        GemmModel.Result r;
+        try {
+            r = GemmModel.time(profile, d[0], d[1], d[2], p);
+        } catch (InputException e) {
+            throw new InputException("--precision " + precision + ": " + e.getMessage());
+        }
         if (json) {
             ObjectNode o = new ObjectMapper().createObjectNode();
             o.put("timeUs", r.timeUs());

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
         description = "Model an nccl-tests run (all_reduce_perf & co.) on a cluster description: size, count, type, time, "
                 + "algbw and busbw as nccl-tests defines them.")
 final class NcclTestsCommand implements Callable<Integer> {
-    @Option(names = "--cluster", required = true, paramLabel = "C.yaml", description = "cluster description (gpu, network, fabric)")
+    @Option(names = "--cluster", required = true, paramLabel = "C.yaml",
+            description = "cluster description file (gpu, network, fabric), or a bundled cluster's name (e.g. aws-p5)")
     Path cluster;
 
     @Option(names = "--op", required = true, paramLabel = "OP",
@@ -48,11 +49,11 @@ final class NcclTestsCommand implements Callable<Integer> {
         if (mult > 1) t = t.substring(0, t.length() - 1);
         try {
             long v = Long.parseLong(t);
-            if (v >= 0 && v <= Long.MAX_VALUE / mult) return v * mult;
+            if (v > 0 && v <= Long.MAX_VALUE / mult) return v * mult;
         } catch (NumberFormatException e) {
             // below
         }
-        throw new InputException(option + ": expected a size >= 0 in bytes (suffix K, M or G), found '" + s + "'");
+        throw new InputException(option + ": expected a size > 0 in bytes (suffix K, M or G), found '" + s + "'");
     }
 
     @Override

@@ -34,6 +34,11 @@ final class ResultsOptions {
     }
 
     Path dir(String defaultName) {
+        if (resume && force)
+            throw new InputException("--resume and --force together: --resume continues the run in the folder, --force starts "
+                    + "it over; give one");
+        if (out != null && out.toString().isBlank())
+            throw new InputException("--out: expected a results folder, found an empty path");
         return out != null ? out : Path.of("results", defaultName);
     }
 }

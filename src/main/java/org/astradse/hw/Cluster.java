@@ -125,6 +125,8 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
 
     /** Reads a cluster file: a {@code cluster:} section, or the section's keys at the top. */
     public static Cluster parse(Path file) {
+        // a bundled cluster's name where a file is expected (nccl-tests --cluster aws-p5), as train and sweep accept
+        if (!java.nio.file.Files.exists(file) && BUNDLED.contains(file.toString())) return named(file.toString(), null, "");
         Source s = read(file);
         return fromTree(s.tree(), s.file(), s.at());
     }
@@ -158,8 +160,8 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
         List<String> bw = list(net, "bandwidth", file, at + "network.", false);
         List<String> lat = net.has("latency") ? list(net, "latency", file, at + "network.", false) : null;
         JsonNode fab = c.get("fabric");
-        if (fab == null || !fab.isArray()) throw InputException.at(file, at + "fabric", "missing; expected one fabric profile per "
-                + "dimension, e.g. [nvlink4-nvswitch, ib-ndr]; bundled: " + FabricProfile.NAMES);
+        if (fab == null || !fab.isArray()) throw InputException.at(file, at + "fabric", (fab == null ? "missing" : "found " + fab)
+                + "; expected a list of one fabric profile per dimension, e.g. [nvlink4-nvswitch, ib-ndr]; bundled: " + FabricProfile.NAMES);
         for (var e : List.of(java.util.Map.entry("npus_count", npus.size()), java.util.Map.entry("bandwidth", bw.size()),
                 java.util.Map.entry("fabric", fab.size())))
             if (e.getValue() != k)
@@ -233,8 +235,9 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
         }
         Path p = (file == null || file.getParent() == null ? Path.of(name) : file.getParent().resolve(name)).normalize();
         if (!java.nio.file.Files.isRegularFile(p))
-            throw InputException.at(file, at.isEmpty() ? "cluster" : at.substring(0, at.length() - 1), "unknown cluster '"
-                    + name + "'; expected a mapping (gpu, network, fabric), a bundled cluster " + BUNDLED + " or a cluster file");
+            throw InputException.at(file, at.isEmpty() ? "cluster" : at.substring(0, at.length() - 1), "'" + name + "' is "
+                    + "neither a bundled cluster " + BUNDLED + " nor a cluster file (no file " + p + "); expected one of these "
+                    + "or a mapping (gpu, network, fabric)");
         return read(p);
     }
 

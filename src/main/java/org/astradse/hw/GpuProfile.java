@@ -82,7 +82,7 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
     public double peakTflops(String precision) {
         Double p = peakTflops.get(precision);
         if (p == null)
-            throw new InputException("GPU " + name + " has no " + precision + " peak; expected one of " + peakTflops.keySet());
+            throw new InputException("GPU " + name + " has no " + precision + " peak; expected one of " + new java.util.TreeSet<>(peakTflops.keySet()));
         return p;
     }
 

@@ -198,8 +198,11 @@ public final class SweepSpace implements DesignSpace {
                 && spec.derived().stream().noneMatch(x -> x.path().text().equals("network.topology"));
         // paths exist in the base (element paths: within the base's or some swept vector's length)
         List<String> all = new ArrayList<>(gridPaths);
+        Map<String, String> section = new HashMap<>(); // where a path is written: sweep. or derived.
+        for (String p : gridPaths) section.put(p, "sweep.");
         for (SweepSpec.Derived d : spec.derived()) {
             all.add(d.path().text());
+            section.putIfAbsent(d.path().text(), "derived.");
             // a profile's figures enter the run's identity, so the profiles a study uses must be known before it runs
             if (d.path().clusterPath() && (d.path().key().equals("fabric") || d.path().key().equals("gpu")))
                 throw InputException.at(file, "derived." + d.path().text(), "a derived value cannot name a profile; sweep "
@@ -207,18 +210,19 @@ public final class SweepSpace implements DesignSpace {
         }
         for (String p : all) {
             if (p.equals("workload")) continue;
-            ParamPath pp = ParamPath.parse(p, file + ": sweep");
+            String in = section.get(p);
+            ParamPath pp = ParamPath.parse(p, file + ": " + in.substring(0, in.length() - 1));
             if (pp.clusterPath() && !spec.isCluster())
-                throw InputException.at(file, "sweep." + p, "a cluster path needs a study on a cluster (a cluster: section "
+                throw InputException.at(file, in + p, "a cluster path needs a study on a cluster (a cluster: section "
                         + "instead of network:)");
             if (spec.isCluster() && pp.section().equals("network") && !pp.clusterPath())
-                throw InputException.at(file, "sweep." + p, "this study runs on a cluster: its network is swept as "
+                throw InputException.at(file, in + p, "this study runs on a cluster: its network is swept as "
                         + "cluster.network." + pp.key() + (pp.index() >= 0 ? "[" + pp.index() + "]" : "")
                         + " (GB/s per GPU per direction, 10^9 B/s), its fabrics as cluster.fabric[i]");
             if (spec.isCluster() && pp.section().equals("cost") && pp.key().equals("classes"))
-                throw InputException.at(file, "sweep." + p, "a study on a cluster costs its network by its fabrics' unit costs; "
+                throw InputException.at(file, in + p, "a study on a cluster costs its network by its fabrics' unit costs; "
                         + "cost.unit-costs overrides them by fabric name");
-            checkPath(p, baseRank);
+            checkPath(p, baseRank, in);
         }
         // every value is valid in itself: it builds in the base or in one of the swept network shapes
         List<Point> contexts = shapeContexts();
@@ -295,9 +299,9 @@ public final class SweepSpace implements DesignSpace {
         return false;
     }
 
-    private void checkPath(String text, int baseRank) {
-        ParamPath p = ParamPath.parse(text, spec.file() + ": sweep");
-        String where = "sweep." + text;
+    private void checkPath(String text, int baseRank, String in) {
+        ParamPath p = ParamPath.parse(text, spec.file() + ": " + in.substring(0, in.length() - 1));
+        String where = in + text;
         switch (p.section()) {
             case "run" -> {
                 if (!SweepSpec.RUN_KEYS.contains(p.key()))

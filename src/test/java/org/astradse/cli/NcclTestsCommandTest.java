@@ -59,6 +59,25 @@ class NcclTestsCommandTest {
         assertEquals(2, sharp.status(), sharp.out());
         assertTrue(sharp.err().contains("NVLS"), sharp.err());
         assertTrue(nvls.err().contains("NVLS"), nvls.err());
+        // a zero size (nccl-tests would loop on -f from 0) and a scalar where the fabrics' list belongs
+        CollectiveCommandTest.Run zeroSize = CollectiveCommandTest.run("nccl-tests", "--cluster", "aws-p5", "--op", "all_reduce", "-b", "0");
+        assertEquals(2, zeroSize.status());
+        assertTrue(zeroSize.err().contains("-b") && zeroSize.err().contains("'0'"), zeroSize.err());
+        Files.writeString(bad, "cluster:\n  gpu: H100-SXM\n  network: {topology: [Switch], npus_count: [8], bandwidth: [450]}\n"
+                + "  fabric: nvlink4-nvswitch\n");
+        CollectiveCommandTest.Run scalar = CollectiveCommandTest.run("nccl-tests", "--cluster", bad.toString(), "--op", "all_reduce");
+        assertEquals(2, scalar.status());
+        assertTrue(scalar.err().contains("cluster.fabric: found \"nvlink4-nvswitch\""), scalar.err());
+    }
+
+    @Test
+    void aBundledClusterIsNamedAsInTrainAndSweep() throws Exception {
+        // --cluster aws-p5 reads the bundled cluster, exactly as the file sweeps/clusters/aws-p5.yaml
+        CollectiveCommandTest.Run named = CollectiveCommandTest.run("nccl-tests", "--cluster", "aws-p5", "--op", "all_reduce", "--json");
+        CollectiveCommandTest.Run file = CollectiveCommandTest.run("nccl-tests", "--cluster", "sweeps/clusters/aws-p5.yaml", "--op",
+                "all_reduce", "--json");
+        assertEquals(0, named.status(), named.err());
+        assertEquals(file.out(), named.out());
     }
 
     /**

@@ -53,7 +53,7 @@ class SweepCommandTest {
         refused(dir, "sweptTypo", replace(s, "network.bandwidth[1]: [25, 50]", "network.bandwith[1]: [25, 50]"),
                 "sweep.network.bandwith[1]", "no field 'bandwith'");
         refused(dir, "derivedTypo", replace(s, "  network.latency[1]: \"network", "  network.latncy[1]: \"network"),
-                "network.latncy[1]", "no field 'latncy'");
+                "derived.network.latncy[1]", "no field 'latncy'");
         refused(dir, "costTypo", replace(s, "  network.bandwidth[1]: [25, 50]", "  network.bandwidth[1]: [25, 50]\n  cost.clases[0]: [InterNode]"),
                 "cost.clases[0]", "unknown cost key 'clases'");
         refused(dir, "indexOutOfRange", replace(s, "network.bandwidth[1]: [25, 50]", "network.bandwidth[5]: [25, 50]"),
@@ -130,6 +130,16 @@ class SweepCommandTest {
         List<String> rows = Files.readAllLines(out.resolve("points.csv"));
         assertTrue(rows.stream().anyMatch(x -> x.contains(",infeasible,") && x.contains("division by zero")), String.join("\n", rows));
         assertTrue(rows.stream().anyMatch(x -> x.contains(",ok,")), String.join("\n", rows));
+    }
+
+    @Test
+    void contradictoryOrEmptyResultOptionsAreRefused(@TempDir Path dir) throws Exception {
+        CollectiveCommandTest.Run both = CollectiveCommandTest.run("sweep", SMALL.toString(), "--out", dir.resolve("o").toString(),
+                "--resume", "--force");
+        CollectiveCommandTest.assertUserError(both, "--resume and --force");
+        CollectiveCommandTest.Run empty = CollectiveCommandTest.run("sweep", SMALL.toString(), "--out", "");
+        CollectiveCommandTest.assertUserError(empty, "--out", "empty path");
+        assertFalse(Files.exists(dir.resolve("o")));
     }
 
     @Test

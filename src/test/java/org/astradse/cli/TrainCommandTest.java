@@ -87,6 +87,7 @@ class TrainCommandTest {
                 {"model: llama3-8b\nparallel: {tp: 2}\n", "parallel.global-batch"},
                 // a key given twice: YAML would keep the last one silently
                 {"model: llama3-8b\nparallel: {tp: 8, global-batch: 8, tp: 4}\n", "Duplicate field 'tp'"},
+                {"model: llama3-8b\nparallel: [8, 4, 5]\n", "parallel: found [8,4,5]"},
         };
         for (String[] c : cases) {
             Path f = write("m.yaml", c[0] + CLUSTER);

@@ -69,7 +69,7 @@ public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, bo
     static ParallelConfig fromTree(JsonNode p, Path file, String at) {
         if (p == null || !p.isObject())
             throw InputException.at(file, at.isEmpty() ? "parallel" : at.substring(0, at.length() - 1),
-                    "missing; expected a mapping with tp, pp, micro-batch, global-batch, …");
+                    (p == null ? "missing" : "found " + p) + "; expected a mapping with tp, pp, micro-batch, global-batch, …");
         Fields f = new Fields(p, file, at);
         f.allow("tp", "pp", "vpp", "cp", "ep", "dp", "sp", "micro-batch", "global-batch", "recompute", "optimizer", "precision",
                 "overlap-grad-reduce", "overlap-param-gather", "expert-tp", "tp-comm-overlap", "attention", "grad-reduce-in-bf16",
