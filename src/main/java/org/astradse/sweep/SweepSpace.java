@@ -190,6 +190,13 @@ public final class SweepSpace implements DesignSpace {
         try {
             base.build();
         } catch (InputException e) {
+            // a mistake inside a network or system file the spec names is that file's (2.0 formats, read as they are)
+            Path netFile = sectionFile("network");
+            if (netFile != null && !spec.networkV1() && fails(() -> NetworkConfig.fromTree(spec.network(), null)))
+                throw InputException.at(netFile, null, e.getMessage());
+            Path sysFile = sectionFile("system");
+            if (sysFile != null && !spec.systemV1() && fails(() -> SystemConfig.fromJsonTree(spec.system(), null)))
+                throw InputException.at(sysFile, null, e.getMessage());
             throw InputException.at(file, null, "the base configuration is invalid: " + e.getMessage());
         }
         int baseRank = base.rank();
@@ -288,6 +295,22 @@ public final class SweepSpace implements DesignSpace {
             }
         }
         return out;
+    }
+
+    /** The file a section of the spec names ({@code network: {file: …}}), resolved as the spec reads it; or null. */
+    private Path sectionFile(String section) {
+        JsonNode n = spec.raw().path(section).path("file");
+        if (!n.isTextual()) return null;
+        return spec.file().toAbsolutePath().getParent().resolve(n.asText()).normalize();
+    }
+
+    private static boolean fails(Runnable r) {
+        try {
+            r.run();
+            return false;
+        } catch (InputException e) {
+            return true;
+        }
     }
 
     /** Whether an error is about a key a derived value writes. */

@@ -143,6 +143,17 @@ class SweepCommandTest {
     }
 
     @Test
+    void aMistakeInsideANetworkFileNamesThatFile(@TempDir Path dir) throws Exception {
+        Path net = dir.resolve("net_typo.yml");
+        Files.writeString(net, "topology: [Ring, Switch]\nnpu_count: [4, 4]\nbandwidth: [100, 50]\nlatency: [200, 700]\n");
+        String s = small().replaceAll("(?s)network:\n.*?\nsystem:", "network:\n  file: net_typo.yml\nsystem:");
+        Path file = dir.resolve("netfile.yaml");
+        Files.writeString(file, s);
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", file.toString(), "--out", dir.resolve("o").toString());
+        CollectiveCommandTest.assertUserError(r, net.toString(), "npu_count", "unknown key");
+    }
+
+    @Test
     void keysBesideAFileAreRefused(@TempDir Path dir) throws Exception {
         String s = small();
         refused(dir, "besideFile", replace(s, "sys_ring-ring_localBWAware_s4_a1.json", "sys_ring-ring_localBWAware_s4_a1.json\n  endpoint-delay: 5"),
