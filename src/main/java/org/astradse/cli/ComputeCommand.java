@@ -39,7 +39,8 @@ final class ComputeCommand implements Callable<Integer> {
                 d[i] = -1;
             }
             if (d[i] < 1)
-                throw new InputException("--gemm: " + "MNK".charAt(i) + " must be a positive integer, found '" + parts[i].trim() + "'");
+                throw new InputException("--gemm: " + "MNK".charAt(i) + " must be a positive integer" + (parts[i].trim().matches("\\d{19,}")
+                        ? " of at most " + Long.MAX_VALUE : "") + ", found '" + parts[i].trim() + "'");
         }
         GpuProfile profile;
         try {

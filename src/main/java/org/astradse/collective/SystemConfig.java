@@ -116,10 +116,10 @@ public record SystemConfig(SchedulingPolicy schedulingPolicy, long endpointDelay
             default -> throw InputException.at(file, "scheduling-policy", "expected \"LIFO\" or \"FIFO\", found "
                     + root.get("scheduling-policy"));
         };
-        long endpointDelay = integer(root, "endpoint-delay", file, 0);
-        if (endpointDelay == 0)
+        if (root.path("endpoint-delay").isIntegralNumber() && root.get("endpoint-delay").asLong() == 0)
             throw InputException.at(file, "endpoint-delay", "expected a positive number of ns, found 0 (the reference "
                     + "aborts on a zero delay before the first event)");
+        long endpointDelay = integer(root, "endpoint-delay", file, 1);
         int active = (int) integer(root, "active-chunks-per-dimension", file, 1);
         int splits = (int) integer(root, "preferred-dataset-splits", file, 1);
         Map<CollectiveType, List<AlgorithmToken>> impl = new EnumMap<>(CollectiveType.class);

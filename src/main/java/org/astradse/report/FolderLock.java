@@ -70,7 +70,9 @@ public final class FolderLock implements AutoCloseable {
             } catch (IOException ignored) {
                 // already failing
             }
-            throw new InputException("cannot lock the results folder " + dir + ": " + e.getMessage());
+            String why = java.nio.file.Files.isRegularFile(dir) ? "it is a file; expected a folder (or a path to create)"
+                    : e.getMessage();
+            throw new InputException("cannot lock the results folder " + dir + ": " + why);
         }
     }
 

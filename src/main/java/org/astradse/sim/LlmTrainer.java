@@ -906,7 +906,8 @@ public final class LlmTrainer {
                 writeGroups(dir.resolve("comm_groups.json"));
                 writeNetwork(dir);
             } catch (java.io.IOException e) {
-                throw new org.astradse.InputException("cannot write " + dir + ": " + e.getMessage());
+                throw new org.astradse.InputException("--export-chakra: cannot write " + dir + ": " + (java.nio.file.Files.isRegularFile(dir)
+                        ? "it is a file; expected a folder (or a path to create)" : e.getMessage()));
             }
             return n;
         }

@@ -121,7 +121,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             }
             if (!x.isTextual()) throw InputException.at(file, at, "expected a workload file path or {chakra: PREFIX}, found " + x);
             Path p = dir.resolve(x.asText()).normalize();
-            if (!Files.isRegularFile(p)) throw InputException.at(file, "workloads", "workload file " + p + " not found");
+            if (!Files.isRegularFile(p)) throw InputException.at(file, "workloads", "workload file " + p
+                    + (Files.isDirectory(p) ? " is a folder; expected a 1.0 workload file or {chakra: PREFIX}" : " not found"));
             workloads.add(p);
         }
         if (workloads.isEmpty()) throw InputException.at(file, "workloads", "expected at least one workload file");
@@ -139,6 +140,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         if (n.has("file")) {
             fileAlone(n, file, "network");
             Path p = dir.resolve(n.get("file").asText()).normalize();
+            if (!Files.isRegularFile(p)) throw InputException.at(file, "network.file", "no file " + p);
             networkV1 = NetworkConfig.isV1File(p);
             JsonNode t = NetworkConfig.readTree(p, networkV1 ? new ObjectMapper() : yaml);
             if (!t.isObject()) throw InputException.at(p, null, "expected a mapping");
@@ -154,6 +156,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         if (s.has("file")) {
             fileAlone(s, file, "system");
             Path p = dir.resolve(s.get("file").asText()).normalize();
+            if (!Files.isRegularFile(p)) throw InputException.at(file, "system.file", "no file " + p);
             if (SystemConfig.isV2File(p)) {
                 JsonNode t = NetworkConfig.readTree(p, new ObjectMapper());
                 if (!t.isObject()) throw InputException.at(p, null, "expected a JSON object");
@@ -429,6 +432,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             }
         }
         JsonNode cs = root.get("constraints");
+        if (cs != null && cs.isObject())
+            throw InputException.at(file, "constraints", "expected a list of boolean expressions (- \"npus == 64\"), found a mapping");
         if (cs != null && !cs.isNull()) {
             for (JsonNode c : cs.isArray() ? cs : List.of(cs)) {
                 constraints.add(new Constraint(c.asText(), Expressions.compile(c.asText(), file + ": constraints")));

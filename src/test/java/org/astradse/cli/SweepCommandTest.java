@@ -154,6 +154,15 @@ class SweepCommandTest {
     }
 
     @Test
+    void missingFilesAndMisshapenSectionsNameTheKey(@TempDir Path dir) throws Exception {
+        String s = small();
+        refused(dir, "noSystemFile", replace(s, "sys_ring-ring_localBWAware_s4_a1.json", "sys_nothing.json"), "system.file", "no file");
+        refused(dir, "workloadFolder", replace(s, "/gen_data2_nocomm.txt", ""), "workloads", "is a folder");
+        refused(dir, "constraintsMapping", s.replaceAll("(?s)constraints:\n.*$", "constraints:\n  first: \"npus == 16\"\n"),
+                "constraints", "expected a list");
+    }
+
+    @Test
     void keysBesideAFileAreRefused(@TempDir Path dir) throws Exception {
         String s = small();
         refused(dir, "besideFile", replace(s, "sys_ring-ring_localBWAware_s4_a1.json", "sys_ring-ring_localBWAware_s4_a1.json\n  endpoint-delay: 5"),

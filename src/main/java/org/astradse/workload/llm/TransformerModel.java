@@ -105,7 +105,8 @@ public record TransformerModel(String name, String source, int layers, long hidd
     public static TransformerModel fromTree(JsonNode m, Path file, String at) {
         if (m == null || !m.isObject())
             throw InputException.at(file, at.isEmpty() ? "model" : at.substring(0, at.length() - 1),
-                    "expected a bundled model " + NAMES + " or a mapping (layers, hidden, ffn-hidden, heads, …)");
+                    (m == null ? "missing" : "found " + m) + "; expected a bundled model " + NAMES
+                            + " or a mapping (layers, hidden, ffn-hidden, heads, …)");
         Fields f = new Fields(m, file, at);
         f.allow("name", "source", "layers", "hidden", "ffn-hidden", "heads", "kv-heads", "head-dim", "vocab", "seq-len",
                 "gated-mlp", "tied-embeddings", "experts", "topk", "expert-ffn-hidden", "shared-experts", "dense-layers",
