@@ -83,6 +83,44 @@ class NcclPublishedTest {
         assertEquals(ring, f.efficiency("simple", "all_reduce"), 5e-4);
     }
 
+    /** {@code base} with its six per-protocol values replaced: latencies ll/ll128/simple (µs), then efficiencies. */
+    static FabricProfile withProtocols(FabricProfile base, double[] p) {
+        return new FabricProfile(base.name(), base.source(), base.scaleUp(), Map.of("ll", p[0], "ll128", p[1], "simple", p[2]),
+                Map.of("ll", p[3], "ll128", p[4], "simple", p[5]), base.inNetworkReduction(), base.defaultLatencyNs(), p[5],
+                base.nvlsEfficiency(), base.hopLatencyUs(), base.maxGBpsPerGpu(), base.unitCosts());
+    }
+
+    /**
+     * GPUDirect-TCPXO's six values fitted (as the EFA profiles are on the visible table: Nelder–Mead, Σ log² of model /
+     * measured) on the one published system of that technology, GCP A3 Mega (2 × 8 H100, 8 × 200 Gb/s per node), every
+     * row of it (all-reduce and all-gather, 8 B to 8 GiB); the bundled profile must carry the fit.
+     */
+    @Test
+    void theTcpxoProfileIsTheFit() throws IOException {
+        List<Row> rs = rows().stream().filter(r -> r.system().equals("GCP A3 Mega, 2 nodes")).toList();
+        assertTrue(rs.size() >= 15, "rows " + rs.size());
+        Cluster base = cluster(rs.get(0).cluster());
+        FabricProfile tcpxo = FabricProfile.named("gcp-tcpxo");
+        double[][] starts = {{50, 60, 80, 0.1, 0.5, 0.8}, {100, 150, 300, 0.05, 0.3, 0.9}, {150, 250, 500, 0.02, 0.6, 0.95}};
+        double[] p = Fit.minimize(q -> {
+            for (int i = 0; i < 6; i++) if (!(q[i] > 0) || i >= 3 && q[i] > 1) return 1e9;
+            Cluster c = NcclCalibrationTest.withFabric(base, 1, withProtocols(tcpxo, q));
+            double sum = 0;
+            for (Row m : rs) {
+                NcclModel.Row r = NcclModel.time(c, m.op(), m.bytes(), "auto");
+                double l = Math.log(Double.isNaN(m.timeUs()) ? m.busbw() / r.busbwGBps() : r.timeUs() / m.timeUs());
+                sum += l * l;
+            }
+            return sum;
+        }, starts, new double[] {10, 10, 50, 0.005, 0.05, 0.05}, 1e-11, 1e-13, 40_000);
+        System.out.println("gcp-tcpxo fitted on GCP A3 Mega: latency ll/ll128/simple (us), efficiency ll/ll128/simple = "
+                + java.util.Arrays.toString(p));
+        double[] committed = {tcpxo.latencyUs("ll"), tcpxo.latencyUs("ll128"), tcpxo.latencyUs("simple"), tcpxo.efficiency("ll"),
+                tcpxo.efficiency("ll128"), tcpxo.efficiency("simple")};
+        for (int i = 0; i < 6; i++)
+            assertEquals(p[i], committed[i], Math.abs(p[i]) * 5e-3, "parameter " + i + ": fitted " + java.util.Arrays.toString(p));
+    }
+
     @Test
     void errorsOnThePublishedMeasurements() throws IOException {
         Map<String, List<Double>> large = new LinkedHashMap<>();
