@@ -26,6 +26,9 @@ import org.astradse.InputException;
  * @param nvlsEfficiency    NVLS: algbw as a fraction of the line rate (each byte crosses a GPU's link once per
  *                          direction); 0 without in-network reduction
  * @param hopLatencyUs      a scale-up domain's latency per GPU beyond 8 (ring steps), µs
+ * @param domainNics        the most NICs' worth of bandwidth one domain of this fabric drives toward the next dimension
+ *                          in a ring, tree or NVLSTree (NCCL runs a collective on a limited number of channels, each
+ *                          crossing the network through one NIC); 0: every GPU's NIC
  * @param maxGBpsPerGpu     the most one GPU can get from this technology, GB/s per direction (a guard against Gb/s or
  *                          bidirectional figures)
  * @param unitCosts         $ per GB/s (per GPU, per direction) of the technology's links, switch ports and NICs, for a
@@ -34,7 +37,7 @@ import org.astradse.InputException;
  */
 public record FabricProfile(String name, String source, boolean scaleUp, Map<String, Double> latencyUs,
                             Map<String, Double> efficiency, boolean inNetworkReduction,
-                            double defaultLatencyNs, double p2pEfficiency, double nvlsEfficiency, double hopLatencyUs,
+                            double defaultLatencyNs, double p2pEfficiency, double nvlsEfficiency, double hopLatencyUs, int domainNics,
                             double maxGBpsPerGpu, org.astradse.cost.UnitCosts unitCosts) {
 
     /** The bundled profiles' names (a contract). */
@@ -80,7 +83,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
 
     static FabricProfile fromTree(JsonNode t, Path file) {
         org.astradse.Keys.allow(t, file, "", List.of("name", "source", "scale-up", "latency-us", "efficiency",
-                "in-network-reduction", "default-latency-ns", "p2p-efficiency", "nvls-efficiency", "hop-latency-us",
+                "in-network-reduction", "default-latency-ns", "p2p-efficiency", "nvls-efficiency", "hop-latency-us", "domain-nics",
                 "max-gbps-per-gpu", "unit-costs"));
         JsonNode name = t.get("name");
         if (name == null || !name.isTextual()) throw InputException.at(file, "name", "missing; expected a string");
@@ -95,6 +98,9 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         if (!(nvlsEff >= 0 && nvlsEff <= 1)) throw InputException.at(file, "nvls-efficiency", "expected a fraction in [0, 1]");
         double hop = number(t, "hop-latency-us", 0, file);
         if (!(hop >= 0)) throw InputException.at(file, "hop-latency-us", "expected a latency >= 0 µs");
+        double heads = number(t, "domain-nics", 0, file);
+        if (!(heads >= 0 && heads == Math.rint(heads) && heads < 1e6))
+            throw InputException.at(file, "domain-nics", "expected a whole number of NICs >= 0 (0: every GPU's), found " + heads);
         double max = number(t, "max-gbps-per-gpu", Double.POSITIVE_INFINITY, file);
         if (!(max > 0)) throw InputException.at(file, "max-gbps-per-gpu", "expected a positive bandwidth (GB/s)");
         boolean scaleUp = bool(t, "scale-up", file);
@@ -104,7 +110,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         JsonNode uc = t.get("unit-costs");
         if (uc != null) costs = unitCosts(uc, dflt, file, "unit-costs");
         return new FabricProfile(name.asText(), t.path("source").asText(""), scaleUp, lat, eff,
-                inr, latNs, p2p, nvlsEff, hop, max, costs);
+                inr, latNs, p2p, nvlsEff, hop, (int) heads, max, costs);
     }
 
     /** {@code {link: $, switch: $, nic: $}} per GB/s; keys left out keep {@code dflt}'s. */
