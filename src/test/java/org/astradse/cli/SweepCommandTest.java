@@ -154,19 +154,18 @@ class SweepCommandTest {
     }
 
     @Test
-    void missingFilesAndMisshapenSectionsNameTheKey(@TempDir Path dir) throws Exception {
+    void sectionMistakesAreRefusedNamingTheKey(@TempDir Path dir) throws Exception {
         String s = small();
         refused(dir, "noSystemFile", replace(s, "sys_ring-ring_localBWAware_s4_a1.json", "sys_nothing.json"), "system.file", "no file");
         refused(dir, "workloadFolder", replace(s, "/gen_data2_nocomm.txt", ""), "workloads", "is a folder");
         refused(dir, "constraintsMapping", s.replaceAll("(?s)constraints:\n.*$", "constraints:\n  first: \"npus == 16\"\n"),
                 "constraints", "expected a list");
-    }
-
-    @Test
-    void keysBesideAFileAreRefused(@TempDir Path dir) throws Exception {
-        String s = small();
+        // keys beside a file used to be dropped silently
         refused(dir, "besideFile", replace(s, "sys_ring-ring_localBWAware_s4_a1.json", "sys_ring-ring_localBWAware_s4_a1.json\n  endpoint-delay: 5"),
                 "system.endpoint-delay", "beside system.file");
+        // a key given twice: YAML would let the second one win silently (the first domain dropped without a word)
+        refused(dir, "twice", replace(s, "  network.bandwidth[1]: [25, 50]", "  network.bandwidth[1]: [25, 50]\n  network.bandwidth[1]: [75]"),
+                "line ", "Duplicate field 'network.bandwidth[1]'");
     }
 
     @Test
@@ -175,14 +174,6 @@ class SweepCommandTest {
         String q = Files.readString(Path.of("sweeps/quickstart.yaml")).replace("  - inputs/", "  - " + Path.of("sweeps").toAbsolutePath() + "/inputs/");
         refused(dir, "inlineSystemTypo", replace(q, "  local-mem-bw: 1600", "  local-mem-bw: 1600\n  boost-mod: 0"),
                 "system.boost-mod", "unknown key");
-    }
-
-    @Test
-    void aKeyGivenTwiceIsRefusedWithItsLine(@TempDir Path dir) throws Exception {
-        // YAML would let the second one win silently (the first domain dropped without a word)
-        String s = small();
-        refused(dir, "twice", replace(s, "  network.bandwidth[1]: [25, 50]", "  network.bandwidth[1]: [25, 50]\n  network.bandwidth[1]: [75]"),
-                "line ", "Duplicate field 'network.bandwidth[1]'");
     }
 
     @Test
