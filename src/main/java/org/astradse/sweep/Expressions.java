@@ -113,8 +113,7 @@ final class Expressions {
         for (SweepSpec.Constraint c : spec.constraints()) {
             Object r = eval.apply(c.expression());
             if (!(r instanceof Boolean b))
-                throw InputException.at(spec.file(), "constraints", "'" + c.source() + "' must be true or false; on the "
-                        + "first design point it gave " + r);
+                throw InputException.at(spec.file(), "constraints", "'" + c.source() + "' must be true or false; it gave " + r);
             if (!b && violated == null) {
                 violated = c.source();
                 if (!strict) return violated;

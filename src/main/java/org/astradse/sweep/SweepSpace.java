@@ -238,9 +238,10 @@ public final class SweepSpace implements DesignSpace {
             if (d.paths().equals(List.of("workload"))) continue;
             for (long e : elementsToCheck(d)) checkValue(k, e, contexts);
         }
-        // expressions name only what exists (a name or field that exists nowhere fails at once), and one that fails on
-        // every probe point — an index beyond every network of the spec, a division by zero, a derived value no
-        // network takes — is a spec mistake too; one that fails on some points only is a row's business
+        // an expression that fails on every probe point is a spec mistake: a name or field that exists nowhere, an
+        // index no network has, a constraint that is not true or false, a division by zero, a derived value no network
+        // takes; one that fails on some points only is a row's business (an index a higher rank has, a field some
+        // points' unit costs have)
         if (!spec.derived().isEmpty() || !spec.constraints().isEmpty()) {
             String failure = null;
             boolean works = false;
@@ -259,40 +260,70 @@ public final class SweepSpace implements DesignSpace {
                     break;
                 } catch (PointOnly e) {
                     if (failure == null) failure = e.getMessage();
+                } catch (InputException e) {
+                    if (failure == null) failure = e.getMessage();
                 }
             }
             if (!works && failure != null)
-                throw InputException.at(file, null, failure + " (on every design point checked: the first, the last, "
-                        + "the middle and each domain's values in turn)");
+                throw failure.startsWith(file + ": ") ? new InputException(failure) : InputException.at(file, null, failure
+                        + " (on every design point checked" + (probesAll ? "" : ": the first, last and middle points, each "
+                        + "domain's values in turn and " + RANDOM_PROBES + " sampled points") + ")");
         }
     }
 
+    /** A grid of at most this many points has every point probed before the first row. */
+    static final int PROBE_ALL_UP_TO = 4096;
+    static final int RANDOM_PROBES = 512;
+    private boolean probesAll;
+
     /**
-     * The points an expression is tried on before the first row: the first, the last and the middle of the grid, and
-     * each domain's first, middle and last value (every value of a shape domain, up to 16) with the others first.
+     * The points an expression is tried on before the first row: every point of a small grid; otherwise the first,
+     * the last and the middle, each domain's values in turn (all of them up to {@link Domain#CHECK_ALL_UP_TO}) with the
+     * others first, and {@link #RANDOM_PROBES} points drawn with a fixed seed (deterministic).
      */
     private List<long[]> probes() {
         int n = spec.domains().size();
+        long[] sizes = new long[n];
+        double total = 1;
+        for (int k = 0; k < n; k++) {
+            sizes[k] = spec.domains().get(k).size();
+            total *= sizes[k];
+        }
         List<long[]> out = new ArrayList<>();
+        probesAll = total <= PROBE_ALL_UP_TO;
+        if (probesAll) {
+            for (long id = 0; id < (long) total; id++) {
+                long[] idx = new long[n];
+                long r = id;
+                for (int k = n - 1; k >= 0; k--) {
+                    idx[k] = r % sizes[k];
+                    r /= sizes[k];
+                }
+                out.add(idx);
+            }
+            return out;
+        }
         long[] last = new long[n];
         long[] middle = new long[n];
         for (int k = 0; k < n; k++) {
-            long size = spec.domains().get(k).size();
-            last[k] = size - 1;
-            middle[k] = size / 2;
+            last[k] = sizes[k] - 1;
+            middle[k] = sizes[k] / 2;
         }
         out.add(new long[n]);
         out.add(last);
         out.add(middle);
         for (int k = 0; k < n; k++) {
-            long size = spec.domains().get(k).size();
-            java.util.TreeSet<Long> picks = new java.util.TreeSet<>(List.of(0L, size / 2, size - 1));
-            for (long e = 0; e < Math.min(size, 16); e++) picks.add(e);
-            for (long e : picks) {
+            for (long e : spec.domains().get(k).elementsToCheck()) {
                 long[] idx = new long[n];
                 idx[k] = e;
                 out.add(idx);
             }
+        }
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        for (int i = 0; i < RANDOM_PROBES; i++) {
+            long[] idx = new long[n];
+            for (int k = 0; k < n; k++) idx[k] = random.nextLong(sizes[k]);
+            out.add(idx);
         }
         return out;
     }
@@ -438,12 +469,18 @@ public final class SweepSpace implements DesignSpace {
             if (context != null && context.onlyDomain == k) continue; // a shape is checked against the base
             Point p = new Point(null);
             if (context != null) p.applyFrom(context);
+            // as a point applies them: whole values, the uniform lists to the rank, then element paths
             boolean applicable = true;
-            for (Map.Entry<String, Object> v : values.entrySet()) {
-                if (!p.set(v.getKey(), v.getValue())) applicable = false;
+            for (int pass = 0; pass < 2; pass++) {
+                if (pass == 1) p.adaptToRank(sweptWhole);
+                for (Map.Entry<String, Object> v : values.entrySet()) {
+                    ParamPath pp = parsed.get(v.getKey());
+                    boolean element = pp != null && pp.index() >= 0;
+                    if (element == (pass == 1) && !p.set(v.getKey(), v.getValue())) applicable = false;
+                }
             }
             if (!applicable) continue; // an element beyond this context's rank
-            p.adaptToRank();
+            p.adaptToRank(sweptAny);
             InputException err = p.tryBuild();
             if (err == null || !concerns(err, d)) return;
             if (first == null) first = err;
@@ -592,8 +629,10 @@ public final class SweepSpace implements DesignSpace {
             List<Map<String, Object>> values = new ArrayList<>(index.length); // each domain's element, decoded once
             for (int k = 0; k < index.length; k++) values.add(spec.domains().get(k).valuesAt(index[k]));
             String skip = null;
-            // whole values (shapes) first, then elements, so an element path always edits the point's own vector
+            // whole values (shapes) first, then elements, so an element path always edits the point's own vector — a
+            // uniform base list already at the shape's rank (an element of it may be swept: network.latency[0])
             for (int pass = 0; pass < 2 && skip == null; pass++) {
+                if (pass == 1) adaptToRank(sweptWhole);
                 for (int i = 0; i < gridPaths.size(); i++) {
                     String path = gridPaths.get(i);
                     ParamPath pp = parsed.get(path);
@@ -613,7 +652,7 @@ public final class SweepSpace implements DesignSpace {
             }
             for (String c : cells) params.add(c == null ? "" : c);
             if (skip != null) return skip;
-            adaptToRank();
+            adaptToRank(sweptAny);
             return null;
         }
 
@@ -658,21 +697,22 @@ public final class SweepSpace implements DesignSpace {
         }
 
         /** Per-dimension lists of the base that hold one value and are not swept follow the point's rank. */
-        void adaptToRank() {
+        void adaptToRank(Set<String> keep) {
             int r = rank();
             if (r <= 0) return;
-            adapt(network, "network", r);
-            adapt(system, "system", r);
-            if (cost.has("classes") && !sweptAny.contains("cost.classes")) resize(cost, "classes", r);
-            if (spec.networkV1() && network.has("dimensions-count") && !sweptAny.contains("network.dimensions-count"))
+            adapt(network, "network", r, keep);
+            adapt(system, "system", r, keep);
+            if (cost.has("classes") && !keep.contains("cost.classes")) resize(cost, "classes", r);
+            if (spec.networkV1() && network.has("dimensions-count") && !keep.contains("network.dimensions-count"))
                 network.put("dimensions-count", r);
         }
 
-        private void adapt(ObjectNode tree, String section, int r) {
+        /** Per-dimension lists of one repeated value not in {@code keep} (swept ones) take length r. */
+        private void adapt(ObjectNode tree, String section, int r, Set<String> keep) {
             for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
                 String key = it.next();
                 boolean perDim = section.equals("network") ? NETWORK_VECTORS.contains(key) : key.endsWith("-implementation");
-                if (perDim && !sweptAny.contains(section + "." + key)) resize(tree, key, r);
+                if (perDim && !keep.contains(section + "." + key)) resize(tree, key, r);
             }
         }
 

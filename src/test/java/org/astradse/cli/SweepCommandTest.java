@@ -153,6 +153,44 @@ class SweepCommandTest {
         CollectiveCommandTest.assertUserError(r, net.toString(), "npu_count", "unknown key");
     }
 
+    /** Runs a spec expected to be valid; returns its points.csv rows. */
+    static List<String> runs(Path dir, String name, String spec) throws Exception {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, spec);
+        Path out = dir.resolve("out-" + name);
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", file.toString(), "--out", out.toString());
+        assertEquals(0, r.status(), name + ": " + r.err());
+        return Files.readAllLines(out.resolve("points.csv"));
+    }
+
+    static long count(List<String> rows, String status) {
+        return rows.stream().filter(x -> x.contains("," + status + ",")).count();
+    }
+
+    @Test
+    void validStudiesTheProbesMustNotRefuse(@TempDir Path dir) throws Exception {
+        // an expression valid on 2 of 9 points only (zero where bandwidth[0] is 50, where bandwidth[1] is 25, and on
+        // the diagonal): every point of a small grid is probed, so it runs and the 7 others are rows with the reason
+        String q = Files.readString(Path.of("sweeps/quickstart.yaml")).replace("  - inputs/", "  - " + Path.of("sweeps").toAbsolutePath() + "/inputs/");
+        String grid = q.replaceAll("(?s)\nsweep:.*$", "\nsweep:\n  network.bandwidth[0]: [50, 100, 200]\n  network.bandwidth[1]: [25, 100, 200]\n");
+        List<String> rows = runs(dir, "fewValid", grid + "derived:\n  network.latency[0]: \"100000 / ((network.bandwidth[0] - 50) * "
+                + "(network.bandwidth[1] - 25) * (network.bandwidth[0] - network.bandwidth[1]))\"\n");
+        assertEquals(2, count(rows, "ok"), String.join("\n", rows));
+        assertEquals(7, count(rows, "infeasible"), String.join("\n", rows));
+        // a field only some points have (unit costs of InterNode on one of two swept values)
+        rows = runs(dir, "someField", grid.replace("  network.bandwidth[1]: [25, 100, 200]\n",
+                "  cost.unit-costs:\n    - {InterPod: {link: 8}}\n    - {InterNode: {link: 5}}\n")
+                + "constraints:\n  - \"cost['unit-costs'].InterNode.link <= 5\"\n");
+        assertEquals(3, count(rows, "ok"), String.join("\n", rows));
+        // a uniform base list follows a 2-D shape even with one of its elements swept (network.bandwidth[0])
+        String shapes = q.replace("bandwidth: [200, 100, 50]", "bandwidth: [100, 100, 100]").replace("latency: [200, 500, 1000]",
+                "latency: [500, 500, 500]").replaceAll("(?s)\nsweep:.*$", "\nsweep:\n  zip-shape:\n    network.topology: "
+                + "[[Ring, Switch], [Ring, Ring, Ring]]\n    network.npus_count: [[8, 8], [4, 4, 4]]\n  network.bandwidth[0]: [100, 200]\n")
+                .replace("  classes: [InterChiplet, InterNode, InterPod]", "  classes: [InterNode, InterNode, InterNode]");
+        rows = runs(dir, "uniformAcrossRanks", shapes);
+        assertEquals(4, count(rows, "ok"), String.join("\n", rows));
+    }
+
     @Test
     void sectionMistakesAreRefusedNamingTheKey(@TempDir Path dir) throws Exception {
         String s = small();
