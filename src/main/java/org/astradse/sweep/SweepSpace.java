@@ -666,6 +666,10 @@ public final class SweepSpace implements DesignSpace {
                 if (v instanceof Double x && x != Math.rint(x)) v = Domain.significant(x, 12);
                 ParamPath pp = d.path();
                 ObjectNode t = tree(pp.section());
+                // a whole number computed in floating point (64.0 / 8) where the base holds an integer (an NPU count)
+                JsonNode was = pp.index() < 0 ? t.get(pp.key()) : t.path(pp.key()).path(pp.index());
+                if (v instanceof Double x && x == Math.rint(x) && Math.abs(x) < 9e15 && was != null && was.isIntegralNumber())
+                    v = (long) (double) x;
                 JsonNode list = t.get(pp.key());
                 if (pp.index() >= 0 && list != null && list.isArray() && pp.index() >= list.size() && isPerDimension(pp)) {
                     missing.add(pp.text());

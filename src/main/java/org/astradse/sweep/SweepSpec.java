@@ -142,7 +142,9 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             Path p = dir.resolve(n.get("file").asText()).normalize();
             if (!Files.isRegularFile(p)) throw InputException.at(file, "network.file", "no file " + p);
             networkV1 = NetworkConfig.isV1File(p);
-            JsonNode t = NetworkConfig.readTree(p, networkV1 ? new ObjectMapper() : yaml);
+            // an ASTRA-sim network file: read as the reference formats are (no check beyond theirs)
+            JsonNode t = NetworkConfig.readTree(p, networkV1 ? new ObjectMapper()
+                    : new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()));
             if (!t.isObject()) throw InputException.at(p, null, "expected a mapping");
             network = (ObjectNode) t;
         } else {

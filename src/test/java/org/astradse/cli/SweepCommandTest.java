@@ -189,6 +189,11 @@ class SweepCommandTest {
                 .replace("  classes: [InterChiplet, InterNode, InterPod]", "  classes: [InterNode, InterNode, InterNode]");
         rows = runs(dir, "uniformAcrossRanks", shapes);
         assertEquals(4, count(rows, "ok"), String.join("\n", rows));
+        // a whole number computed in floating point is written as the integer the base holds there (an NPU count)
+        rows = runs(dir, "integralDouble", q.replaceAll("(?s)\nsweep:.*$", "\nsweep:\n  network.npus_count[0]: [2, 4]\nderived:\n"
+                + "  network.npus_count[2]: \"64.0 / (network.npus_count[0] * network.npus_count[1])\"\n"));
+        assertEquals(2, count(rows, "ok"), String.join("\n", rows));
+        assertTrue(rows.get(1).startsWith("0,ok,,2,8,"), rows.get(1));
     }
 
     @Test
