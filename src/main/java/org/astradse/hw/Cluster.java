@@ -126,7 +126,7 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
     /** Reads a cluster file: a {@code cluster:} section, or the section's keys at the top. */
     public static Cluster parse(Path file) {
         // a bundled cluster's name where a file is expected (nccl-tests --cluster aws-p5), as train and sweep accept
-        if (!java.nio.file.Files.exists(file) && BUNDLED.contains(file.toString())) return named(file.toString(), null, "");
+        if (!java.nio.file.Files.isRegularFile(file) && BUNDLED.contains(file.toString())) return named(file.toString(), null, "");
         Source s = read(file);
         return fromTree(s.tree(), s.file(), s.at());
     }
