@@ -72,6 +72,9 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         ObjectMapper yaml = org.astradse.Keys.yaml();
         JsonNode root = NetworkConfig.readTree(file, yaml);
         if (!root.isObject()) throw InputException.at(file, null, "expected a mapping (see the README's sweep spec section)");
+        // a section written with nothing after it (`derived:`) reads as "": it is absent, as `derived: ~` is
+        for (String k : List.of("description", "sweep", "derived", "constraints", "group-by", "colour-by"))
+            if (root.path(k).isTextual() && root.get(k).asText().isEmpty()) ((ObjectNode) root).putNull(k);
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!TOP.contains(k)) throw InputException.at(file, k, "unknown key; expected one of " + TOP);
@@ -169,7 +172,10 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             }
         } else {
             // the spec's own section: a misspelt key is a mistake (a system file keeps the reference's warning)
-            org.astradse.Keys.allow(s, file, "system.", SystemConfig.KNOWN_KEYS);
+            // (a *-implementation-custom key is the system reader's to refuse: unsupported, not a typo)
+            List<String> known = new ArrayList<>(SystemConfig.KNOWN_KEYS);
+            for (String op : List.of("all-reduce", "all-gather", "reduce-scatter", "all-to-all")) known.add(op + "-implementation-custom");
+            org.astradse.Keys.allow(s, file, "system.", known);
             system = ((ObjectNode) s).deepCopy();
         }
 

@@ -194,6 +194,10 @@ class SweepCommandTest {
                 + "  network.npus_count[2]: \"64.0 / (network.npus_count[0] * network.npus_count[1])\"\n"));
         assertEquals(2, count(rows, "ok"), String.join("\n", rows));
         assertTrue(rows.get(1).startsWith("0,ok,,2,8,"), rows.get(1));
+        // sections written with nothing after them are absent (YAML reads `derived:` as an empty string)
+        rows = runs(dir, "emptySections", q.replaceAll("(?s)\nsweep:.*$", "\nsweep:\n  network.bandwidth[0]: [100, 200]\n"
+                + "derived:\nconstraints:\ngroup-by:\ncolour-by:\n"));
+        assertEquals(2, count(rows, "ok"), String.join("\n", rows));
     }
 
     @Test
