@@ -131,9 +131,10 @@ public final class NcclModel {
                         case "alltoall" -> (n - 1) * perGpu / (double) (n - inside);
                         case "sendrecv" -> perGpu;
                         default -> {
-                            // a domain drives the network through at most its fabric's domain-nics (NCCL's channels)
+                            // each scale-up domain inside drives the network through at most its fabric's domain-nics
+                            // (NCCL's channels): inside / g domains of min(g, domain-nics) NICs
                             int nics = fi.domainNics();
-                            double egress = perGpu * (nics > 0 ? Math.min(inside, nics) : inside);
+                            double egress = perGpu * (nics > 0 ? (double) inside / g * Math.min(g, nics) : inside);
                             boolean tree = algo.equals("tree") || algo.equals("nvlstree");
                             if (!tree) yield egress; // a ring crosses each node boundary once per direction
                             // a tree node sends and receives the buffer once with 2 nodes; an interior node of the

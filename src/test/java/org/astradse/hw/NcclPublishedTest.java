@@ -131,6 +131,11 @@ class NcclPublishedTest {
         assertEquals(715.0, two.busbwGBps(), 715.0 * 0.01, two.toString());
         assertEquals(359.75, twenty.busbwGBps(), 359.75 * 0.01, twenty.toString());
         assertTrue(Math.abs(two.busbwGBps() / 810.41 - 1) < 0.12 && Math.abs(twenty.busbwGBps() / 405.74 - 1) < 0.12);
+        // the cap is per domain: a dimension above the racks (2 racks × 2 at 10 GB/s × 0.90) leaves through 2 racks ×
+        // 8 NICs = 16 × 9 = 144 GB/s for a ring (the racks' own dimension: 8 × 45 = 360), so the ring's bus is 144
+        NcclModel.Row pods = NcclModel.time(cluster("GB200;Switch,Switch,Switch;72,2,2;900,50,10;nvlink5-nvswitch,ib-ndr,ib-ndr"),
+                "all_reduce", 1L << 34, "ring");
+        assertEquals(144.0, pods.busbwGBps(), 144.0 * 0.01, pods.toString());
         // 8 GPUs per domain (a DGX B200): every GPU's NIC, as before
         NcclModel.Row b200 = NcclModel.time(cluster("B200;Switch,Switch;8,2;900,50;nvlink5-nvswitch,ib-ndr"), "all_reduce", 1L << 34, "tree");
         assertEquals(2.0 * 15 / 16 * 8 * 45 / 1, b200.busbwGBps(), 675 * 0.01, b200.toString());
