@@ -177,19 +177,22 @@ class SweepCommandTest {
                 + "(network.bandwidth[1] - 25) * (network.bandwidth[0] - network.bandwidth[1]))\"\n");
         assertEquals(2, count(rows, "ok"), String.join("\n", rows));
         assertEquals(7, count(rows, "infeasible"), String.join("\n", rows));
-        // a field only some points have (unit costs of InterNode on one of two swept values)
+        // a field only some points have (unit costs of InterNode on one of two swept values): 3 bandwidths × 2 unit-cost
+        // sets = 6 points, the constraint (5 <= 5) true on the 3 with InterNode, the field undefined on the other 3
         rows = runs(dir, "someField", grid.replace("  network.bandwidth[1]: [25, 100, 200]\n",
                 "  cost.unit-costs:\n    - {InterPod: {link: 8}}\n    - {InterNode: {link: 5}}\n")
                 + "constraints:\n  - \"cost['unit-costs'].InterNode.link <= 5\"\n");
         assertEquals(3, count(rows, "ok"), String.join("\n", rows));
-        // a uniform base list follows a 2-D shape even with one of its elements swept (network.bandwidth[0])
+        // a uniform base list follows a 2-D shape even with one of its elements swept (network.bandwidth[0]): 2 shapes
+        // × 2 bandwidths = 4 points, all ok (before, the two 2-D points were rows "expected 2 entries")
         String shapes = q.replace("bandwidth: [200, 100, 50]", "bandwidth: [100, 100, 100]").replace("latency: [200, 500, 1000]",
                 "latency: [500, 500, 500]").replaceAll("(?s)\nsweep:.*$", "\nsweep:\n  zip-shape:\n    network.topology: "
                 + "[[Ring, Switch], [Ring, Ring, Ring]]\n    network.npus_count: [[8, 8], [4, 4, 4]]\n  network.bandwidth[0]: [100, 200]\n")
                 .replace("  classes: [InterChiplet, InterNode, InterPod]", "  classes: [InterNode, InterNode, InterNode]");
         rows = runs(dir, "uniformAcrossRanks", shapes);
         assertEquals(4, count(rows, "ok"), String.join("\n", rows));
-        // a whole number computed in floating point is written as the integer the base holds there (an NPU count)
+        // a whole number computed in floating point is written as the integer the base holds there (an NPU count):
+        // 64.0 / (2 × 4) = 8 and 64.0 / (4 × 4) = 4, both 64-NPU networks; point 0 (npus_count[0] = 2) shows 8, not 8.0
         rows = runs(dir, "integralDouble", q.replaceAll("(?s)\nsweep:.*$", "\nsweep:\n  network.npus_count[0]: [2, 4]\nderived:\n"
                 + "  network.npus_count[2]: \"64.0 / (network.npus_count[0] * network.npus_count[1])\"\n"));
         assertEquals(2, count(rows, "ok"), String.join("\n", rows));
