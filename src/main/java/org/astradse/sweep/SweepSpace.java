@@ -421,17 +421,7 @@ public final class SweepSpace implements DesignSpace {
     }
 
     private int longestSweptVector(String sectionKey) {
-        int longest = 0;
-        for (Domain d : spec.domains()) {
-            for (String path : d.paths()) {
-                if (!path.equals(sectionKey)) continue;
-                for (long e : elementsToCheck(d)) {
-                    Object v = d.valuesAt(e).get(path);
-                    if (v instanceof JsonNode n && n.isArray()) longest = Math.max(longest, n.size());
-                }
-            }
-        }
-        return longest;
+        return sweptVectorLengths(sectionKey).stream().mapToInt(Integer::intValue).max().orElse(0);
     }
 
     /** The base, and the base with each element of each domain that sets whole network vectors (a few shapes). */
