@@ -73,6 +73,27 @@ public final class SweepSpace implements DesignSpace {
     private final Map<String, ParamPath> parsed = new HashMap<>();
     private final Set<String> sweptWhole = new HashSet<>(); // "section.key" set as a whole by some domain
     private final Set<String> sweptAny = new HashSet<>();   // "section.key" set as a whole or by element
+    // the per-dimension lists a point resizes to its rank: before its element paths (all but those swept whole) and at
+    // the end (all but those swept at all) — worked out once, not per point
+    private Resizable beforeElements;
+    private Resizable atTheEnd;
+
+    /** Per-dimension keys of the base a point may resize, by section, and whether cost classes and the 1.0 count are. */
+    private record Resizable(List<String> network, List<String> system, boolean classes, boolean dimensionsCount) {
+    }
+
+    private Resizable resizable(Set<String> keep) {
+        List<String> net = new ArrayList<>();
+        spec.network().fieldNames().forEachRemaining(k -> {
+            if (NETWORK_VECTORS.contains(k) && !keep.contains("network." + k)) net.add(k);
+        });
+        List<String> sys = new ArrayList<>();
+        spec.system().fieldNames().forEachRemaining(k -> {
+            if (k.endsWith("-implementation") && !keep.contains("system." + k)) sys.add(k);
+        });
+        return new Resizable(List.copyOf(net), List.copyOf(sys), !keep.contains("cost.classes"),
+                !keep.contains("network.dimensions-count"));
+    }
     private final Map<String, Path> workloadByName = new HashMap<>();
     private final ConcurrentHashMap<String, Workload> workloads = new ConcurrentHashMap<>();
     private final PhaseTimer.SharedCache phases = new PhaseTimer.SharedCache();
@@ -103,6 +124,8 @@ public final class SweepSpace implements DesignSpace {
         }
         for (Path w : spec.workloads()) workloadByName.put(SweepSpec.workloadName(spec.workloads(), w), w);
         baseFabricCosts = spec.isCluster() ? spec.fabricUnitCosts() : Map.of();
+        beforeElements = resizable(sweptWhole);
+        atTheEnd = resizable(sweptAny);
         validate();
     }
 
@@ -462,7 +485,7 @@ public final class SweepSpace implements DesignSpace {
             // as a point applies them: whole values, the uniform lists to the rank, then element paths
             boolean applicable = true;
             for (int pass = 0; pass < 2; pass++) {
-                if (pass == 1) p.adaptToRank(sweptWhole);
+                if (pass == 1) p.adaptToRank(beforeElements);
                 for (Map.Entry<String, Object> v : values.entrySet()) {
                     ParamPath pp = parsed.get(v.getKey());
                     boolean element = pp != null && pp.index() >= 0;
@@ -470,7 +493,7 @@ public final class SweepSpace implements DesignSpace {
                 }
             }
             if (!applicable) continue; // an element beyond this context's rank
-            p.adaptToRank(sweptAny);
+            p.adaptToRank(atTheEnd);
             InputException err = p.tryBuild();
             if (err == null || !concerns(err, d)) return;
             if (first == null) first = err;
@@ -622,7 +645,7 @@ public final class SweepSpace implements DesignSpace {
             // whole values (shapes) first, then elements, so an element path always edits the point's own vector — a
             // uniform base list already at the shape's rank (an element of it may be swept: network.latency[0])
             for (int pass = 0; pass < 2 && skip == null; pass++) {
-                if (pass == 1) adaptToRank(sweptWhole);
+                if (pass == 1) adaptToRank(beforeElements);
                 for (int i = 0; i < gridPaths.size(); i++) {
                     String path = gridPaths.get(i);
                     ParamPath pp = parsed.get(path);
@@ -642,7 +665,7 @@ public final class SweepSpace implements DesignSpace {
             }
             for (String c : cells) params.add(c == null ? "" : c);
             if (skip != null) return skip;
-            adaptToRank(sweptAny);
+            adaptToRank(atTheEnd);
             return null;
         }
 
@@ -691,23 +714,13 @@ public final class SweepSpace implements DesignSpace {
         }
 
         /** Per-dimension lists of the base that hold one value and are not swept follow the point's rank. */
-        void adaptToRank(Set<String> keep) {
+        void adaptToRank(Resizable which) {
             int r = rank();
             if (r <= 0) return;
-            adapt(network, "network", r, keep);
-            adapt(system, "system", r, keep);
-            if (cost.has("classes") && !keep.contains("cost.classes")) resize(cost, "classes", r);
-            if (spec.networkV1() && network.has("dimensions-count") && !keep.contains("network.dimensions-count"))
-                network.put("dimensions-count", r);
-        }
-
-        /** Per-dimension lists of one repeated value not in {@code keep} (swept ones) take length r. */
-        private void adapt(ObjectNode tree, String section, int r, Set<String> keep) {
-            for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
-                String key = it.next();
-                boolean perDim = section.equals("network") ? NETWORK_VECTORS.contains(key) : key.endsWith("-implementation");
-                if (perDim && !keep.contains(section + "." + key)) resize(tree, key, r);
-            }
+            for (String k : which.network()) resize(network, k, r);
+            for (String k : which.system()) resize(system, k, r);
+            if (which.classes() && cost.has("classes")) resize(cost, "classes", r);
+            if (which.dimensionsCount() && spec.networkV1() && network.has("dimensions-count")) network.put("dimensions-count", r);
         }
 
         /** A list of one repeated value (not a one* token) takes length r. */
