@@ -24,7 +24,95 @@ public final class Keys {
      * reads them.
      */
     public static ObjectMapper yaml() {
-        return new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+        ObjectMapper m = new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+        return m.registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("yaml-aliases")
+                .addDeserializer(JsonNode.class, new AliasResolvingTrees()));
+    }
+
+    /**
+     * Builds a YAML document's tree with its anchors, aliases and merge keys resolved as YAML 1.1 defines them:
+     * {@code *name} is a copy of the node anchored {@code &name} before it, and {@code <<: *name} (or a list of aliases)
+     * merges that mapping's keys into the mapping holding it, keys written there winning (of a list of mappings, the
+     * first giving a key). Jackson's own tree reader
+     * reads an alias as the plain string {@code name} — {@code bandwidth: *bw} would silently become "bw". An alias
+     * to no anchor is refused with its line, as is one to an anchored single value (Jackson's parser does not report
+     * those anchors); numbers, strings and nulls are the nodes Jackson's reader makes.
+     */
+    static final class AliasResolvingTrees extends com.fasterxml.jackson.databind.JsonDeserializer<JsonNode> {
+        @Override
+        public JsonNode deserialize(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.databind.DeserializationContext ctxt)
+                throws java.io.IOException {
+            return node(p, ctxt.getNodeFactory(), new java.util.HashMap<>());
+        }
+
+        @Override
+        public JsonNode getNullValue(com.fasterxml.jackson.databind.DeserializationContext ctxt) {
+            return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+        }
+
+        private static JsonNode node(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.databind.node.JsonNodeFactory nf,
+                                     java.util.Map<String, JsonNode> anchors) throws java.io.IOException {
+            Object anchor = p.getObjectId();
+            JsonNode n;
+            switch (p.currentToken()) {
+                case START_OBJECT -> {
+                    com.fasterxml.jackson.databind.node.ObjectNode o = nf.objectNode();
+                    java.util.List<JsonNode> merged = new java.util.ArrayList<>();
+                    while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                        String k = p.currentName();
+                        p.nextToken();
+                        JsonNode v = node(p, nf, anchors);
+                        if (!k.equals("<<")) o.set(k, v);
+                        else if (v.isArray()) v.forEach(merged::add);
+                        else merged.add(v);
+                    }
+                    for (JsonNode m : merged) {
+                        if (!m.isObject())
+                            throw new com.fasterxml.jackson.core.JsonParseException(p, "a merge key (<<) takes a mapping, an alias of one "
+                                    + "or a list of them, found " + m);
+                        for (Iterator<java.util.Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
+                            var e = it.next();
+                            if (!o.has(e.getKey())) o.set(e.getKey(), e.getValue().deepCopy());
+                        }
+                    }
+                    n = o;
+                }
+                case START_ARRAY -> {
+                    com.fasterxml.jackson.databind.node.ArrayNode a = nf.arrayNode();
+                    while (p.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) a.add(node(p, nf, anchors));
+                    n = a;
+                }
+                case VALUE_STRING -> {
+                    if (isAlias(p)) {
+                        JsonNode target = anchors.get(p.getText());
+                        if (target == null)
+                            throw new com.fasterxml.jackson.core.JsonParseException(p, "alias *" + p.getText() + ": no list or mapping "
+                                    + "anchored &" + p.getText() + " before it (an anchor on a single value is not supported: write "
+                                    + "the value out)");
+                        return target.deepCopy();
+                    }
+                    n = nf.textNode(p.getText());
+                }
+                case VALUE_NUMBER_INT -> n = switch (p.getNumberType()) {
+                    case INT -> nf.numberNode(p.getIntValue());
+                    case LONG -> nf.numberNode(p.getLongValue());
+                    default -> nf.numberNode(p.getBigIntegerValue());
+                };
+                case VALUE_NUMBER_FLOAT -> n = p.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.BIG_DECIMAL
+                        ? nf.numberNode(p.getDecimalValue()) : nf.numberNode(p.getDoubleValue());
+                case VALUE_TRUE -> n = nf.booleanNode(true);
+                case VALUE_FALSE -> n = nf.booleanNode(false);
+                case VALUE_NULL -> n = nf.nullNode();
+                case VALUE_EMBEDDED_OBJECT -> n = nf.pojoNode(p.getEmbeddedObject());
+                default -> throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected " + p.currentToken());
+            }
+            if (anchor != null) anchors.put(anchor.toString(), n);
+            return n;
+        }
+
+        private static boolean isAlias(com.fasterxml.jackson.core.JsonParser p) {
+            return p instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser y && y.isCurrentAlias();
+        }
     }
 
     /**

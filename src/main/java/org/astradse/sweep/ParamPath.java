@@ -37,15 +37,39 @@ public record ParamPath(String text, String section, String key, int index) {
         if (c.matches() && c.group(1) != null && (c.group(1).equals("fabric") || c.group(1).equals("gpu")))
             throw new InputException(where + ": '" + text + "': " + c.group(1) + " belongs to the cluster, not its network; "
                     + "expected cluster." + c.group(1) + (c.group(1).equals("fabric") ? "[i]" : ""));
-        if (c.matches())
-            return new ParamPath(text.trim(), "network", c.group(1) != null ? c.group(1) : c.group(2),
-                    c.group(3) == null ? -1 : Integer.parseInt(c.group(3)));
+        if (c.matches()) {
+            int i = index(text, c.group(3), where);
+            return new ParamPath(canonical(text, i), "network", c.group(1) != null ? c.group(1) : c.group(2), i);
+        }
         Matcher m = SYNTAX.matcher(text.trim());
         if (!m.matches())
             throw new InputException(where + ": '" + text + "' is not a parameter path; expected section.key or section.key[i] "
                     + "with section network, system, run or cost (e.g. network.bandwidth[0]), or cluster.network.key[i], "
                     + "cluster.fabric[i], cluster.gpu in a study on a cluster");
-        return new ParamPath(text.trim(), m.group(1), m.group(2), m.group(3) == null ? -1 : Integer.parseInt(m.group(3)));
+        int i = index(text, m.group(3), where);
+        return new ParamPath(canonical(text, i), m.group(1), m.group(2), i);
+    }
+
+    /** Largest element index a path may name (no per-dimension list is longer than a network's dimensions). */
+    static final int MAX_INDEX = 1024;
+
+    /** A path's element index ({@code digits} of {@code [digits]}, or null: −1), refused above {@link #MAX_INDEX}. */
+    static int index(String text, String digits, String where) {
+        if (digits == null) return -1;
+        String d = digits.replaceFirst("^0+(?=\\d)", "");
+        if (d.length() > 4 || Integer.parseInt(d) > MAX_INDEX)
+            throw new InputException(where + ": '" + text.trim() + "': index [" + digits + "] is too large; expected an element of a "
+                    + "per-dimension list, 0 to " + MAX_INDEX);
+        return Integer.parseInt(d);
+    }
+
+    /**
+     * The path as its column is named and as it is compared: trimmed, its index written without leading zeros, so
+     * {@code network.bandwidth[02]} and {@code network.bandwidth[2]} are one parameter.
+     */
+    static String canonical(String text, int index) {
+        String t = text.trim();
+        return index < 0 ? t : withoutIndex(t) + "[" + index + "]";
     }
 
     /** Sets the value in the section's tree; an element path needs an existing list long enough. */

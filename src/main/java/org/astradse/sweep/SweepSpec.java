@@ -393,9 +393,9 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
     }
 
     /** Validates a path of the spec's kind: section.key[i] for ASTRA-sim studies, a training path for training ones. */
-    static void checkPath(String key, String where, boolean train) {
-        if (train) TrainPath.parse(key, where);
-        else ParamPath.parse(key, where);
+    /** Checks a swept path and returns its canonical text (the column name: {@code [02]} is {@code [2]}). */
+    static String checkPath(String key, String where, boolean train) {
+        return train ? TrainPath.parse(key, where).text() : ParamPath.parse(key, where).text();
     }
 
     /** A section given as a file takes nothing beside it: keys next to {@code file:} used to be dropped silently. */
@@ -476,8 +476,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
     }
 
     private static Domain domain(Path file, String key, JsonNode v, boolean train) {
-        checkPath(key, file + ": sweep", train);
         String where = "sweep." + key;
+        key = checkPath(key, file + ": sweep", train);
         if (v.isArray()) {
             List<Object> values = new ArrayList<>();
             v.forEach(values::add);
@@ -529,11 +529,11 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         List<List<Object>> columns = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            checkPath(e.getKey(), file + ": " + where, train);
+            String path = checkPath(e.getKey(), file + ": " + where, train);
             if (!e.getValue().isArray()) throw InputException.at(file, where + "." + e.getKey(), "expected a list of values");
             List<Object> col = new ArrayList<>();
             e.getValue().forEach(col::add);
-            paths.add(e.getKey());
+            paths.add(path);
             columns.add(col);
         }
         try {

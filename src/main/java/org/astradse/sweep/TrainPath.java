@@ -21,7 +21,8 @@ public record TrainPath(String text, List<String> keys, int index) {
         if (!m.matches())
             throw new InputException(where + ": '" + text + "' is not a training parameter path; expected model, model.KEY, "
                     + "parallel.KEY, cluster.KEY, cluster.network.KEY[i] or seq-len (e.g. parallel.tp, cluster.network.bandwidth[1])");
-        return new TrainPath(text.trim(), List.of(m.group(1).split("\\.")), m.group(2) == null ? -1 : Integer.parseInt(m.group(2)));
+        int i = ParamPath.index(text, m.group(2), where);
+        return new TrainPath(ParamPath.canonical(text, i), List.of(m.group(1).split("\\.")), i);
     }
 
     /** Sets the value in the configuration tree; an element path needs a list long enough. */

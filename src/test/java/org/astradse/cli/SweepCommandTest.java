@@ -117,6 +117,13 @@ class SweepCommandTest {
         // a swept parameter that is also derived used to crash the writer (two cells for one column)
         refused(dir, "sweptAndDerived", replace(s, "  network.latency[1]: \"network", "  network.bandwidth[1]: \"2 * network.bandwidth[0]\"\n"
                 + "  network.latency[1]: \"network"), "derived.network.bandwidth[1]", "also swept");
+        // the same element written with a leading zero is the same parameter (its column is network.bandwidth[1])
+        refused(dir, "sweptAndDerivedZero", replace(s, "  network.latency[1]: \"network", "  network.bandwidth[01]: \"2 * network.bandwidth[0]\"\n"
+                + "  network.latency[1]: \"network"), "derived.network.bandwidth[01]", "also swept");
+        refused(dir, "sweptTwiceZero", replace(s, "  network.bandwidth[1]: [25, 50]", "  network.bandwidth[1]: [25, 50]\n  network.bandwidth[001]: [25]"),
+                "network.bandwidth[1] is swept twice");
+        refused(dir, "hugeIndex", replace(s, "  network.bandwidth[1]: [25, 50]", "  network.bandwidth[99999999999]: [25, 50]"),
+                "network.bandwidth[99999999999]", "too large");
     }
 
     @Test
