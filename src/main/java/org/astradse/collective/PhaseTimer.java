@@ -67,6 +67,8 @@ public final class PhaseTimer {
         final Semantics semantics;
         final boolean symmetry;
         final int hash;
+        /** Durations of the phases met in this environment, once it is a shared cache's (interned) one. */
+        final ConcurrentHashMap<Key, Long> durations = new ConcurrentHashMap<>();
 
         Environment(List<Dimension> dims, List<V1LinkTerms> v1, long endpointNs, double localMemBw, boolean rendezvous,
                     Semantics semantics, boolean symmetry) {
@@ -93,29 +95,6 @@ public final class PhaseTimer {
         }
     }
 
-    private static final class SharedKey {
-        final Environment environment;
-        final Key key;
-        final int hash;
-
-        SharedKey(Environment environment, Key key) {
-            this.environment = environment;
-            this.key = key;
-            this.hash = 31 * environment.hash + key.hashCode();
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o == this || o instanceof SharedKey k && hash == k.hash && key.equals(k.key)
-                    && environment.equals(k.environment);
-        }
-    }
-
     /**
      * What concurrent simulations (a sweep's points) share: phase durations, and collective plans — a plan depends on
      * the network's NPUs per dimension, not its bandwidth or latency. Bounded (cleared when full: values are pure, so
@@ -123,7 +102,10 @@ public final class PhaseTimer {
      */
     public static final class SharedCache {
         private static final int LIMIT = 200_000;
-        private final ConcurrentHashMap<SharedKey, Long> map = new ConcurrentHashMap<>();
+        // one object per distinct environment, each holding its phases' durations: a design point looks its
+        // environments up once per logical dimension and then compares them by identity, not field by field per phase
+        private final ConcurrentHashMap<Environment, Environment> environments = new ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
         private final ConcurrentHashMap<PlanKey, CollectivePlan> plans = new ConcurrentHashMap<>();
 
         private record PlanKey(int[] npus, List<AlgorithmToken> tokens, int splits,
@@ -165,17 +147,19 @@ public final class PhaseTimer {
             return p;
         }
 
-        Long get(SharedKey k) {
-            return map.get(k);
+        /** The shared object equal to {@code e} (e itself the first time). */
+        Environment intern(Environment e) {
+            Environment had = environments.putIfAbsent(e, e);
+            return had == null ? e : had;
         }
 
-        void put(SharedKey k, long v) {
-            if (map.size() >= LIMIT) map.clear();
-            map.put(k, v);
-        }
-
-        public int size() {
-            return map.size();
+        /** Remembers a duration in its (interned) environment; past LIMIT durations every environment is let go. */
+        void put(Environment e, Key k, long v) {
+            if (count.incrementAndGet() > LIMIT) {
+                environments.clear(); // points holding an environment keep using it; new lookups start afresh
+                count.set(0);
+            }
+            e.durations.put(k, v);
         }
     }
 
@@ -213,14 +197,18 @@ public final class PhaseTimer {
 
     private long lookup(PhasePlan phase, long bytes, int parity) {
         Key key = new Key(phase.dim(), phase.type(), phase.algorithm(), bytes, parity);
-        Long d = durations.get(key);
-        if (d == null) {
-            SharedKey sk = shared == null ? null : new SharedKey(environment(phase.dim()), key);
-            d = sk == null ? null : shared.get(sk);
+        if (shared != null) { // the environment's own map: what this point met, and what other points did
+            Environment env = environment(phase.dim());
+            Long d = env.durations.get(key);
             if (d == null) {
                 d = simulate(phase, bytes, parity);
-                if (sk != null) shared.put(sk, d);
+                shared.put(env, key, d);
             }
+            return d;
+        }
+        Long d = durations.get(key);
+        if (d == null) {
+            d = simulate(phase, bytes, parity);
             durations.put(key, d);
         }
         return d;
@@ -232,6 +220,7 @@ public final class PhaseTimer {
         Environment e = environments.get(at);
         if (e == null) {
             e = buildEnvironment(dim);
+            if (shared != null) e = shared.intern(e);
             environments.put(at, e);
         }
         return e;

@@ -315,7 +315,7 @@ public final class GeneticSearch {
             long from = first + journaled;
             PointEngine.Job job = PointEngine.Job.points(space, from, points);
             long reached = engine.run(job, 0, points.size(), (j, row) -> {
-                List<Long> key = fresh.get(journaled + (int) (long) j);
+                List<Long> key = fresh.get(journaled + (int) j);
                 try {
                     file.append(row);
                 } catch (IOException e) {

@@ -2,7 +2,6 @@ package org.astradse.sweep;
 
 import java.io.Serializable;
 import java.util.List;
-import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 import org.astradse.exec.OrderedExecutor;
@@ -21,7 +20,7 @@ public interface PointEngine {
      * Evaluates points {@code j ∈ [from, total)} of {@code job} and hands each row to {@code sink} in {@code j} order;
      * returns the {@code j} reached ({@code total}, or less when {@code stop} turned true).
      */
-    long run(Job job, long from, long total, BiConsumer<Long, PointRow> sink, BooleanSupplier stop, Runnable flush);
+    long run(Job job, long from, long total, org.astradse.exec.OrderedExecutor.Sink<PointRow> sink, BooleanSupplier stop, Runnable flush);
 
     /**
      * What to evaluate, in a form another JVM can rebuild: the spec file (parsed again where the job runs) and either
@@ -108,8 +107,8 @@ public interface PointEngine {
         }
 
         @Override
-        public long run(Job job, long from, long total, BiConsumer<Long, PointRow> sink, BooleanSupplier stop, Runnable flush) {
-            return OrderedExecutor.run(from, total, threads, 1024, j -> job.evaluate(job.space(), j), sink::accept, stop, flush);
+        public long run(Job job, long from, long total, org.astradse.exec.OrderedExecutor.Sink<PointRow> sink, BooleanSupplier stop, Runnable flush) {
+            return OrderedExecutor.run(from, total, threads, 1024, j -> job.evaluate(job.space(), j), sink, stop, flush);
         }
     }
 

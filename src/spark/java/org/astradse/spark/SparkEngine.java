@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -43,7 +42,7 @@ public final class SparkEngine implements PointEngine {
     }
 
     @Override
-    public long run(Job job, long from, long total, BiConsumer<Long, PointRow> sink, BooleanSupplier stop, Runnable flush) {
+    public long run(Job job, long from, long total, org.astradse.exec.OrderedExecutor.Sink<PointRow> sink, BooleanSupplier stop, Runnable flush) {
         if (from >= total) return from;
         job.identity(); // computed once on the driver, shipped with the job
         long next = from;
