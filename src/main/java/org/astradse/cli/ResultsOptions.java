@@ -27,9 +27,14 @@ final class ResultsOptions {
         return logEvery;
     }
 
+    /** More worker threads than this only exhaust the operating system's threads (each point is CPU-bound). */
+    static final int MAX_THREADS = 4096;
+
     int threads() {
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) throw new InputException("--threads must be >= 1, found " + n);
+        if (n < 1 || n > MAX_THREADS)
+            throw new InputException("--threads must be from 1 to " + MAX_THREADS + ", found " + n + " (this machine has "
+                    + Runtime.getRuntime().availableProcessors() + " cores)");
         return n;
     }
 

@@ -184,6 +184,15 @@ public final class CollectivePlanner {
     }
 
     /** Chunk sizes of a collective of {@code sizeBytes} per NPU (SEMANTICS 4.1; v2's minimum chunk uses all NPUs). */
+    /** ⌈size / chunk⌉ without the overflow of size + chunk − 1 (a size near 2^63 gave a negative count). */
+    private static int chunkCount(long size, long chunk) {
+        long n = size / chunk + (size % chunk == 0 ? 0 : 1);
+        if (n > SystemConfig.MAX_CHUNKS + 1L)
+            throw new InputException("a collective of " + size + " bytes cut into chunks of " + chunk + " bytes gives " + n
+                    + " chunks; expected at most " + SystemConfig.MAX_CHUNKS);
+        return (int) n;
+    }
+
     private static long[] chunks(NetworkConfig net, SystemConfig sys, Semantics sem, CollectiveType type, long sizeBytes) {
         int splits = sys.preferredSplits();
         long chunk = sizeBytes / splits;
@@ -197,14 +206,14 @@ public final class CollectivePlanner {
             if (chunk == 0)
                 throw new InputException("all-gather of " + sizeBytes + " bytes with preferred-dataset-splits " + splits
                         + " gives 0-byte chunks; the size must be at least the number of splits");
-            int count = (int) ((size + chunk - 1) / chunk);
+            int count = chunkCount(size, chunk);
             chunkBytes = new long[count];
             java.util.Arrays.fill(chunkBytes, chunk);
         } else {
             if (chunk == 0)
                 throw new InputException("a collective of " + sizeBytes + " bytes with preferred-dataset-splits " + splits
                         + " gives 0-byte chunks (the reference loops forever); the size must be at least the number of splits");
-            int count = (int) ((sizeBytes + chunk - 1) / chunk);
+            int count = chunkCount(sizeBytes, chunk);
             chunkBytes = new long[count];
             long remaining = sizeBytes;
             for (int i = 0; i < count; i++) {

@@ -120,8 +120,8 @@ public record SystemConfig(SchedulingPolicy schedulingPolicy, long endpointDelay
             throw InputException.at(file, "endpoint-delay", "expected a positive number of ns, found 0 (the reference "
                     + "aborts on a zero delay before the first event)");
         long endpointDelay = integer(root, "endpoint-delay", file, 1);
-        int active = (int) integer(root, "active-chunks-per-dimension", file, 1);
-        int splits = (int) integer(root, "preferred-dataset-splits", file, 1);
+        int active = (int) integer(root, "active-chunks-per-dimension", file, 1, MAX_CHUNKS);
+        int splits = (int) integer(root, "preferred-dataset-splits", file, 1, MAX_CHUNKS);
         Map<CollectiveType, List<AlgorithmToken>> impl = new EnumMap<>(CollectiveType.class);
         for (CollectiveType t : CollectiveType.values()) {
             String key = implementationKey(t);
@@ -168,9 +168,20 @@ public record SystemConfig(SchedulingPolicy schedulingPolicy, long endpointDelay
     }
 
     private static long integer(JsonNode root, String key, Path file, long min) {
+        return integer(root, key, file, min, Long.MAX_VALUE);
+    }
+
+    private static long integer(JsonNode root, String key, Path file, long min, long max) {
         JsonNode v = root.get(key);
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min)
-            throw InputException.at(file, key, "expected an integer >= " + min + ", found " + v);
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max)
+            throw InputException.at(file, key, "expected an integer " + (max == Long.MAX_VALUE ? ">= " + min : "from " + min
+                    + " to " + max) + ", found " + v);
         return v.asLong();
     }
+
+    /**
+     * Most chunks a collective may be cut into, and run at once per dimension (2^20): far beyond any real setting, and
+     * below the int range a larger value used to wrap around in silently (4294967300 splits ran as 4).
+     */
+    public static final int MAX_CHUNKS = 1 << 20;
 }

@@ -56,6 +56,8 @@ public final class V1SystemParser {
             if (!KEYS.contains(k))
                 throw InputException.at(file, "line " + line, "unknown key '" + key + "' (the reference exits on it)");
             String v = in.next("a value").text();
+            if (where.containsKey(k))
+                throw InputException.at(file, "line " + line, "key " + key + " is given twice (first on line " + where.get(k) + ")");
             if (k.endsWith("-implementation")) {
                 ArrayNode arr = root.putArray(k);
                 for (String part : v.split("_")) arr.add(part);
@@ -80,11 +82,11 @@ public final class V1SystemParser {
                     + text(root, "scheduling-policy", file, lines, true) + "'");
         };
         long endpoint = integer(root, "endpoint-delay", file, lines, 10, 0);
-        int active = (int) integer(root, "active-chunks-per-dimension", file, lines, 1, 1);
+        int active = (int) integer(root, "active-chunks-per-dimension", file, lines, 1, 1, SystemConfig.MAX_CHUNKS);
         if (!root.has("preferred-dataset-splits"))
             throw InputException.at(file, "preferred-dataset-splits", "missing; the key is required (the reference leaves it "
                     + "uninitialised)");
-        int splits = (int) integer(root, "preferred-dataset-splits", file, lines, 1, 1);
+        int splits = (int) integer(root, "preferred-dataset-splits", file, lines, 1, 1, SystemConfig.MAX_CHUNKS);
         Map<CollectiveType, List<AlgorithmToken>> impl = new EnumMap<>(CollectiveType.class);
         for (CollectiveType t : CollectiveType.values()) {
             String key = SystemConfig.implementationKey(t);
@@ -140,14 +142,19 @@ public final class V1SystemParser {
     }
 
     private static long integer(JsonNode root, String key, Path file, Map<String, Integer> lines, long def, long min) {
+        return integer(root, key, file, lines, def, min, Long.MAX_VALUE);
+    }
+
+    private static long integer(JsonNode root, String key, Path file, Map<String, Integer> lines, long def, long min, long max) {
         JsonNode v = root.get(key);
         if (v == null || v.isNull()) return def;
         try {
+            if (v.isIntegralNumber() && !v.canConvertToLong()) throw new NumberFormatException();
             long x = v.isIntegralNumber() ? v.asLong() : Long.parseLong(v.asText());
-            if (x < min) throw new NumberFormatException();
+            if (x < min || x > max) throw new NumberFormatException();
             return x;
         } catch (NumberFormatException e) {
-            throw error(file, lines, key, "expected an integer >= " + min + ", found '" + v.asText() + "'");
+            throw error(file, lines, key, "expected an integer from " + min + " to " + max + ", found '" + v.asText() + "'");
         }
     }
 }

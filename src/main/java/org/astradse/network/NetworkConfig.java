@@ -179,10 +179,18 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
         if (!Files.exists(file)) throw InputException.at(file, null, "file not found");
         if (Files.isDirectory(file)) throw InputException.at(file, null, "is a directory; expected a file");
         if (!Files.isReadable(file)) throw InputException.at(file, null, "cannot be read");
-        try {
-            JsonNode root = mapper.readTree(file.toFile());
+        // every input file, the reference formats' too: a key given twice (the last one used to win silently) and a
+        // second document or value after the first (ignored before) are mistakes, reported with their line
+        try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(file.toFile())) {
+            p.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            JsonNode root = p.nextToken() == null ? null : mapper.readTree(p);
             if (root == null || root.isMissingNode())
                 throw InputException.at(file, null, "is empty");
+            if (p.nextToken() != null) {
+                var loc = p.currentLocation();
+                throw InputException.at(file, "line " + loc.getLineNr(), "a second document or value after the first; "
+                        + "expected one (a YAML '---' or a second JSON object is not read)");
+            }
             return root;
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();

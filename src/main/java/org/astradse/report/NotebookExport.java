@@ -20,6 +20,13 @@ public final class NotebookExport {
     private NotebookExport() {
     }
 
+    /** {@code name} with every character outside letters, digits, '.', '_' and '-' replaced by '_'; a dot name falls back. */
+    static String safeName(String name, String fallback) {
+        String n = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (n.isEmpty() || n.chars().allMatch(c -> c == '.')) n = fallback.replaceAll("[^A-Za-z0-9._-]", "_");
+        return n.isEmpty() || n.chars().allMatch(c -> c == '.') ? "results" : n;
+    }
+
     /** Exports {@code results} into {@code to/<name>/}; returns the notebook's path. */
     public static Path export(Path results, Path to) throws IOException {
         for (String f : List.of("points.csv", "pareto.csv", "manifest.json")) {
@@ -27,8 +34,26 @@ public final class NotebookExport {
                 throw new IllegalArgumentException(results + " has no " + f + "; expected the folder of a finished sweep or search");
         }
         ObjectMapper json = new ObjectMapper();
-        JsonNode manifest = json.readTree(results.resolve("manifest.json").toFile());
-        String name = manifest.path("name").asText(results.getFileName().toString());
+        JsonNode manifest;
+        try {
+            manifest = json.readTree(results.resolve("manifest.json").toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(results.resolve("manifest.json") + " is not valid JSON (line "
+                    + e.getLocation().getLineNr() + "); expected the manifest of a sweep or search");
+        }
+        if (manifest == null || !manifest.isObject() || !manifest.has("status"))
+            throw new IllegalArgumentException(results.resolve("manifest.json") + " is not a sweep's or search's manifest");
+        String status = manifest.path("status").asText();
+        if (!status.equals("complete"))
+            throw new IllegalArgumentException(results + " holds a run whose status is '" + status + "', not complete: "
+                    + "finish it first (sweep or search ... --resume --out " + results + ")");
+        if (Files.exists(to) && !Files.isDirectory(to))
+            throw new IllegalArgumentException("--to " + to + " is a file; expected a folder");
+        // the manifest's name becomes a folder and a file name: only its safe characters (a name such as
+        // "../../x" must not write outside --to)
+        String fallback = results.toAbsolutePath().normalize().getFileName() == null ? "results"
+                : results.toAbsolutePath().normalize().getFileName().toString();
+        String name = safeName(manifest.path("name").asText(""), fallback);
         if ("search".equals(manifest.path("mode").asText())) name = name + "-search";
         String description = manifest.path("description").asText("");
         Path dir = to.resolve(name);

@@ -105,15 +105,42 @@ public final class PointsFile implements AutoCloseable {
         try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             in.readLine();
             String line;
+            long lineNo = 1;
             while ((line = in.readLine()) != null) {
+                lineNo++;
                 List<String> cells = parse(line);
+                String bad = invalid(cells, header.size());
+                if (bad != null)
+                    throw new IllegalStateException(file + ": line " + lineNo + ": " + bad + "; the file was edited or "
+                            + "belongs to no run of this tool: use another --out, or --force to start over");
                 long id = Long.parseLong(cells.get(0));
                 if (id != f.nextId())
                     throw new IllegalStateException(file + ": a row has point_id " + id + ", expected " + f.nextId());
                 f.count(cells);
             }
+        } catch (RuntimeException e) {
+            w.close();
+            throw e;
         }
         return f;
+    }
+
+    /** Why a row read back is not one this tool writes ({@code width} cells, an id, a status, ok's numbers), or null. */
+    public static String invalid(List<String> cells, int width) {
+        if (cells.size() != width) return cells.size() + " cells for " + width + " columns";
+        if (!cells.get(0).matches("\\d{1,18}")) return "point_id '" + cells.get(0) + "' is not a point number";
+        String status = PointRow.status(cells);
+        if (!status.equals(PointRow.OK) && !status.equals(PointRow.INFEASIBLE) && !status.equals(PointRow.FAILED))
+            return "status '" + status + "'; expected ok, infeasible or failed";
+        if (status.equals(PointRow.OK)) {
+            try {
+                PointRow.endToEndNs(cells);
+                PointRow.costUsd(cells);
+            } catch (NumberFormatException e) {
+                return "an ok row whose time or cost is not a number";
+            }
+        }
+        return null;
     }
 
     /** The rows of an existing points.csv (without the header), as cells; empty if there is none. */

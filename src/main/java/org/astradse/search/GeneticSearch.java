@@ -97,7 +97,8 @@ public final class GeneticSearch {
     private static Outcome pinned(SweepSpec spec, Path dir, Options o, String version, Listener listener,
                                   java.util.function.BooleanSupplier stop) {
         if (o.budget() < 1) throw new InputException("--budget must be >= 1 evaluations, found " + o.budget());
-        if (o.population() < 2) throw new InputException("--population must be >= 2, found " + o.population());
+        if (o.population() < 2 || o.population() > 1_000_000)
+            throw new InputException("--population must be from 2 to 1,000,000, found " + o.population());
         if (o.generations() < 1) throw new InputException("--generations must be >= 1, found " + o.generations());
         if (o.threads() < 1) throw new InputException("--threads must be >= 1, found " + o.threads());
         DesignSpace space = DesignSpace.of(spec);

@@ -152,6 +152,11 @@ public final class LlmTrainer {
             if (p.globalBatch() % perStep != 0)
                 return "global-batch " + p.globalBatch() + " is not a multiple of micro-batch·dp = " + p.microBatch() + "·" + dp
                         + " = " + perStep;
+            // the schedule is executed step by step: a pipeline rank's steps (micro-batches × model chunks, forward and
+            // backward) are kept in memory, so an iteration of millions of micro-batches is refused, not run out of memory
+            if (p.globalBatch() / perStep * v > MAX_SCHEDULE_STEPS)
+                return String.format(Locale.ROOT, "global-batch %d gives %d micro-batches per pipeline (× vpp %d), more than "
+                        + "the %,d the schedule is executed for", p.globalBatch(), p.globalBatch() / perStep, v, MAX_SCHEDULE_STEPS);
             mbs = (int) (p.globalBatch() / perStep);
             // Megatron's interleaved schedule runs micro-batches in groups of pp per model chunk: it refuses fewer
             // micro-batches than pp and a count that is not a multiple of pp
@@ -1063,6 +1068,9 @@ public final class LlmTrainer {
      * steps one at a time, each step waiting for the step it depends on (the previous model chunk's forward, the
      * next one's backward) plus the point-to-point transfer between them.
      */
+    /** Most micro-batches × model chunks a pipeline rank's schedule is executed for (far beyond any real iteration). */
+    static final long MAX_SCHEDULE_STEPS = 1_000_000;
+
     static final class Schedule {
         final double[] stageEnd;
         final double[] lastBackwardStart;

@@ -94,6 +94,10 @@ public sealed interface Domain permits Domain.Values, Domain.Zipped, Domain.Cont
 
         public Continuous {
             if (!(to > from)) throw new IllegalArgumentException("a continuous range needs to > from, found from " + fmt(from) + ", to " + fmt(to));
+            // its values are simulated and written at 6 significant digits: a range inside one such step is one value
+            if (significant(from, 6) == significant(to, 6))
+                throw new IllegalArgumentException("a continuous range from " + fmt(from) + " to " + fmt(to) + " is one value at "
+                        + "the 6 significant digits its values are written with; give a wider range, or the value itself");
         }
 
         @Override
@@ -132,15 +136,26 @@ public sealed interface Domain permits Domain.Values, Domain.Zipped, Domain.Cont
     static Values linear(String path, double start, double stop, double step) {
         if (!(step > 0)) throw new IllegalArgumentException("a linear range needs step > 0, found step " + fmt(step));
         if (stop < start) throw new IllegalArgumentException("a range needs to >= from, found from " + fmt(start) + ", to " + fmt(stop));
-        List<Object> v = new ArrayList<>();
         BigDecimal s = BigDecimal.valueOf(start);
         BigDecimal d = BigDecimal.valueOf(step);
         BigDecimal end = BigDecimal.valueOf(stop);
+        // counted before any value is made: a step of 1e-300 used to fill memory for a minute before it was refused
+        BigDecimal count = end.subtract(s).divide(d, java.math.MathContext.DECIMAL64).add(BigDecimal.ONE);
+        if (count.compareTo(BigDecimal.valueOf(MAX_VALUES)) > 0)
+            throw new IllegalArgumentException(tooMany(count.doubleValue()));
+        List<Object> v = new ArrayList<>();
         for (BigDecimal x = s; x.compareTo(end) <= 0; x = x.add(d)) {
             v.add(x.stripTrailingZeros().scale() <= 0 ? (Object) x.longValueExact() : (Object) x.doubleValue());
-            if (v.size() > 10_000_000) throw new IllegalArgumentException("more than 10,000,000 values");
+            if (v.size() > MAX_VALUES) throw new IllegalArgumentException(tooMany(v.size()));
         }
         return new Values(path, v);
+    }
+
+    /** Most values one range may give (a grid of one such range alone is already a very long sweep). */
+    static final int MAX_VALUES = 10_000_000;
+
+    private static String tooMany(double count) {
+        return String.format(java.util.Locale.ROOT, "gives %.3g values, more than %,d; give a larger step or factor", count, MAX_VALUES);
     }
 
     /** A geometric range start, start·factor, … up to and including stop. */
@@ -148,6 +163,8 @@ public sealed interface Domain permits Domain.Values, Domain.Zipped, Domain.Cont
         if (!(factor > 1) || !(start > 0)) throw new IllegalArgumentException("a geometric range needs from > 0 and factor > 1, found from " + fmt(start)
                     + ", factor " + fmt(factor));
         if (stop < start) throw new IllegalArgumentException("a range needs to >= from, found from " + fmt(start) + ", to " + fmt(stop));
+        double count = Math.floor(Math.log(stop / start) / Math.log(factor)) + 1;
+        if (!(count <= MAX_VALUES)) throw new IllegalArgumentException(tooMany(count));
         List<Object> v = new ArrayList<>();
         double x = start;
         for (int i = 0; x <= stop * (1 + 1e-12); i++) {

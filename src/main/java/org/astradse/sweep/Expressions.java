@@ -14,7 +14,33 @@ import org.astradse.InputException;
  * {@code npus == 64}. One engine, thread-safe; expressions are compiled once.
  */
 final class Expressions {
-    private static final JexlEngine JEXL = new JexlBuilder().strict(true).silent(false).safe(false).cache(256).create();
+    private static final JexlEngine JEXL = new JexlBuilder().strict(true).silent(false).safe(false).cache(256)
+            .arithmetic(new Arithmetic()).create();
+
+    /**
+     * JEXL's arithmetic with one change: dividing two integers that do not divide evenly gives the real quotient
+     * ({@code 100 / 3} is 33.3333…, as a user writing a bandwidth split expects), not JEXL's truncated integer (33);
+     * an exact division stays an integer ({@code npus / 8}), a division by zero stays an error.
+     */
+    static final class Arithmetic extends org.apache.commons.jexl3.JexlArithmetic {
+        Arithmetic() {
+            super(true);
+        }
+
+        @Override
+        public Object divide(Object left, Object right) {
+            if (integral(left) && integral(right)) {
+                long r = ((Number) right).longValue();
+                long l = ((Number) left).longValue();
+                if (r != 0 && l % r != 0) return (double) l / r;
+            }
+            return super.divide(left, right);
+        }
+
+        private static boolean integral(Object o) {
+            return o instanceof Integer || o instanceof Long || o instanceof Short || o instanceof Byte;
+        }
+    }
 
     private Expressions() {
     }

@@ -205,7 +205,16 @@ public final class Manifests {
     public static PointsFile open(Path dir, List<String> header, List<String> groupBy, String hash, boolean resume,
                                   boolean force, long firstId, long idStride) throws IOException {
         Path manifest = dir.resolve("manifest.json");
-        JsonNode previous = Files.exists(manifest) ? JSON.readTree(manifest.toFile()) : null;
+        JsonNode previous;
+        try {
+            previous = Files.exists(manifest) ? JSON.readTree(manifest.toFile()) : null;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            if (!force) throw new InputException(manifest + " is not valid JSON; use another --out, or --force to start over");
+            previous = null;
+        }
+        if (resume && !force && previous == null && !PointsFile.hasNoRows(dir))
+            throw new InputException(dir + " holds rows but no manifest.json: no run of this tool to resume (its identity "
+                    + "cannot be checked); use another --out, or --force to start over");
         boolean sameRun = previous != null && hash.equals(previous.path("specHash").asText());
         boolean complete = previous != null && "complete".equals(previous.path("status").asText());
         // a header-only points.csv is a start that failed before its first row: nothing to protect
@@ -218,8 +227,10 @@ public final class Manifests {
                         + "to start over");
         }
         try {
-            return resume && !force ? PointsFile.resume(dir, header, groupBy, firstId, idStride)
-                    : PointsFile.create(dir, header, groupBy, firstId, idStride);
+            if (resume && !force) return PointsFile.resume(dir, header, groupBy, firstId, idStride);
+            // a fresh start: the previous run's front and plot must not sit beside the new rows
+            for (String stale : List.of("pareto.csv", "pareto.svg")) Files.deleteIfExists(dir.resolve(stale));
+            return PointsFile.create(dir, header, groupBy, firstId, idStride);
         } catch (IllegalStateException e) {
             throw new InputException(e.getMessage());
         }

@@ -57,6 +57,12 @@ public final class ShardMerge {
                 if (sh.path("count").asInt() != count)
                     throw new InputException(d + ": shard of " + sh.path("count").asInt() + ", the others are of " + count);
             }
+            if (!sh.path("index").canConvertToInt() || !sh.path("index").isIntegralNumber() || !sh.path("count").isIntegralNumber()
+                    || sh.path("index").asInt() < 0 || sh.path("index").asInt() >= sh.path("count").asInt())
+                throw new InputException(d.resolve("manifest.json") + ": shard.index " + sh.path("index") + " of shard.count "
+                        + sh.path("count") + "; expected an index from 0 to count − 1");
+            if (d.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()))
+                throw new InputException("merge: --out " + out + " is one of the shards to merge; merge into another folder");
             Path before = byIndex.put(sh.path("index").asInt(), d);
             if (before != null)
                 throw new InputException("merge: shard " + sh.path("index").asInt() + "/" + count + " given twice: " + before
@@ -80,21 +86,41 @@ public final class ShardMerge {
                 throw new InputException(out + " already holds results; use another --out, or --force to replace them");
             List<BufferedReader> readers = new ArrayList<>();
             List<String> header = null;
+            boolean merged = false;
+            boolean created = false;
+            long[] lineOf = new long[count];
+            int at = 0; // the shard being read, for messages
             try {
                 for (int i = 0; i < count; i++) {
-                    BufferedReader r = Files.newBufferedReader(byIndex.get(i).resolve("points.csv"), StandardCharsets.UTF_8);
+                    at = i;
+                    Path f = byIndex.get(i).resolve("points.csv");
+                    if (!Files.isRegularFile(f)) throw new InputException(f + ": missing; the shard has no rows to merge");
+                    BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8);
                     readers.add(r);
-                    List<String> h = PointsFile.parse(r.readLine());
+                    String head = r.readLine();
+                    if (head == null) throw new InputException(f + ": empty; expected the shard's header and rows");
+                    lineOf[i] = 1;
+                    List<String> h = PointsFile.parse(head);
                     if (header == null) header = h;
-                    else if (!header.equals(h)) throw new InputException(byIndex.get(i) + ": other columns than shard 0");
+                    else if (!header.equals(h))
+                        throw new InputException(f + ": other columns than " + byIndex.get(0).resolve("points.csv")
+                                + " (one of the two headers was cut or edited)");
                 }
                 try (PointsFile file = PointsFile.create(out, header, groupBy)) {
+                    created = true;
                     for (long id = 0; id < total; id++) {
                         int s = (int) (id % count);
+                        at = s;
                         String line = readers.get(s).readLine();
+                        Path f = byIndex.get(s).resolve("points.csv");
                         if (line == null)
-                            throw new InputException(byIndex.get(s) + ": points.csv ends before point " + id);
-                        file.appendCells(PointsFile.parse(line));
+                            throw new InputException(f + ": ends before point " + id);
+                        lineOf[s]++;
+                        List<String> cells = PointsFile.parse(line);
+                        String bad = PointsFile.invalid(cells, header.size());
+                        if (bad == null && Long.parseLong(cells.get(0)) != id) bad = "point_id " + cells.get(0) + ", expected " + id;
+                        if (bad != null) throw new InputException(f + ": line " + lineOf[s] + ": " + bad);
+                        file.appendCells(cells);
                     }
                     for (int i = 0; i < count; i++)
                         if (readers.get(i).readLine() != null)
@@ -112,11 +138,18 @@ public final class ShardMerge {
                     timing.put("resumedFromPoint", 0);
                     timing.put("mergedShards", count);
                     Manifests.write(out.resolve("manifest.json"), m);
+                    merged = true;
                     return new Outcome(out, total, file.ok(), file.frontSize(), count, file.infeasible(), file.failed(),
                             file.commonestReason());
                 }
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new InputException(byIndex.get(at).resolve("points.csv") + ": not UTF-8 text (line " + (lineOf[at] + 1)
+                        + "); expected a shard's points.csv");
             } finally {
                 for (BufferedReader r : readers) r.close();
+                // a failed merge leaves nothing behind that would block the corrected rerun into the same folder
+                if (created && !merged)
+                    for (String f : List.of("points.csv", "pareto.csv", "pareto.svg")) Files.deleteIfExists(out.resolve(f));
             }
         } catch (IOException | IllegalStateException e) {
             throw new InputException("merge into " + out + ": " + e.getMessage());

@@ -89,6 +89,9 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         if (root.has("train")) return parseTrain(file, root, yaml, dir, name, description);
 
         List<Path> workloads = new ArrayList<>();
+        if (root.has("workloads") && root.has("workload"))
+            throw InputException.at(file, "workload", "given beside workloads: one of them would be ignored; list every "
+                    + "workload under workloads");
         JsonNode w = root.has("workloads") ? root.get("workloads") : root.get("workload");
         if (w == null) throw InputException.at(file, "workloads", "missing; expected one or more workload files");
         java.util.Map<Path, ChakraWorkload> chakra = new java.util.HashMap<>();
@@ -438,6 +441,18 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                             + "derived (drop it from sweep: or from derived:)");
                 derived.add(new Derived(p, Expressions.compile(e.getValue().asText(), file + ": derived." + e.getKey())));
             }
+        }
+        // a derived whole list is written after the swept values and after the derived ones before it: a swept element
+        // of it, or one derived earlier, would be overwritten without a word (a swept whole list with swept elements is
+        // defined: the elements are written last, as a zipped shape's per-dimension values meet element paths)
+        Set<String> before = new java.util.HashSet<>(seen);
+        for (Derived d : derived) {
+            String whole = d.path().text();
+            for (String p : before)
+                if (!p.equals(whole) && ParamPath.withoutIndex(p).equals(whole))
+                    throw InputException.at(file, "derived." + whole, "overwrites " + p + ", which is " + (seen.contains(p)
+                            ? "swept" : "derived before it") + ": derive the elements instead, or the whole list first");
+            before.add(whole);
         }
         JsonNode cs = root.get("constraints");
         if (cs != null && cs.isObject())

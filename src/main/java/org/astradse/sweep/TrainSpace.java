@@ -149,6 +149,15 @@ public final class TrainSpace implements DesignSpace {
         }
     }
 
+    /** Whether some domain sets key {@code k} ({@code cluster.fabric[1]}): itself, its whole list, or a mapping above it. */
+    private boolean sweptAnywhere(String k) {
+        String whole = ParamPath.withoutIndex(k);
+        for (Domain d : spec.domains())
+            for (String p : d.paths())
+                if (p.equals(k) || p.equals(whole) || ParamPath.withoutIndex(p).equals(k) || k.startsWith(p + ".")) return true;
+        return false;
+    }
+
     /** A row that is not ok: its training metrics empty, one cell each. */
     private static PointRow notOk(long id, String status, String why, List<String> cells, long npus) {
         return new PointRow(id, status, why, cells, npus, 0, 0, 0, 0, BLANK);
@@ -221,8 +230,11 @@ public final class TrainSpace implements DesignSpace {
                 try {
                     TrainConfig.fromTree(tree(values, k), spec.file());
                 } catch (InputException x) {
-                    // wrong only with values of other domains (a bandwidth above the base's fabric, swept apart): rows
-                    if (!x.together().isEmpty() && !x.togetherWithin(d.paths().stream().map(ParamPath::withoutIndex).toList()))
+                    // wrong only with values of other domains (a bandwidth above a fabric that is swept too): rows; a
+                    // key no domain sets is the base's for every point (a bandwidth above a fabric never swept can never run)
+                    List<String> mine = new ArrayList<>(d.paths().stream().map(ParamPath::withoutIndex).toList());
+                    for (String t : x.together()) if (!sweptAnywhere(t)) mine.add(t);
+                    if (!x.together().isEmpty() && !x.togetherWithin(mine))
                         continue;
                     String shown = vals.size() == 1 ? SweepSpace.format(vals.values().iterator().next()) : vals.toString();
                     throw new InputException(spec.file() + ": sweep." + String.join(", ", d.paths()) + ": value " + shown

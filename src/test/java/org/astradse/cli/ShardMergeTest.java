@@ -79,4 +79,31 @@ class ShardMergeTest {
         assertEquals(2, bad.status());
         assertTrue(bad.err().contains("--shard"), bad.err());
     }
+
+    @Test
+    void aBrokenShardIsNamedAndAFailedMergeLeavesNothingBehind(@TempDir Path dir) throws Exception {
+        for (int i = 0; i < 3; i++) sweep("sweep", SMALL.toString(), "--shard", i + "/3", "--out", dir.resolve("s" + i).toString());
+        Path rows = dir.resolve("s1/points.csv");
+        List<String> good = Files.readAllLines(rows);
+        // a garbage row of shard 1: named with its shard and line, not a NumberFormatException from the writer
+        List<String> bad = new ArrayList<>(good);
+        bad.set(2, "x" + bad.get(2));
+        Files.write(rows, bad);
+        Path out = dir.resolve("m");
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("merge", dir.resolve("s0").toString(), dir.resolve("s1").toString(),
+                dir.resolve("s2").toString(), "--out", out.toString());
+        CollectiveCommandTest.assertUserError(r, "s1/points.csv", "line 3", "point_id");
+        // the corrected rerun into the same folder is not blocked by the failed merge's rows
+        Files.write(rows, good);
+        sweep("merge", dir.resolve("s0").toString(), dir.resolve("s1").toString(), dir.resolve("s2").toString(), "--out", out.toString());
+        // an empty points.csv is named, not a NullPointerException
+        Files.writeString(rows, "");
+        r = CollectiveCommandTest.run("merge", dir.resolve("s0").toString(), dir.resolve("s1").toString(),
+                dir.resolve("s2").toString(), "--out", dir.resolve("m2").toString());
+        CollectiveCommandTest.assertUserError(r, "s1/points.csv", "empty");
+        // merging into one of the shards would overwrite it
+        r = CollectiveCommandTest.run("merge", dir.resolve("s0").toString(), dir.resolve("s2").toString(), "--out",
+                dir.resolve("s0").toString(), "--force");
+        CollectiveCommandTest.assertUserError(r, "is one of the shards");
+    }
 }

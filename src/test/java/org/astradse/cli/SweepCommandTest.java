@@ -122,6 +122,9 @@ class SweepCommandTest {
                 + "  network.latency[1]: \"network"), "derived.network.bandwidth[01]", "also swept");
         refused(dir, "sweptTwiceZero", replace(s, "  network.bandwidth[1]: [25, 50]", "  network.bandwidth[1]: [25, 50]\n  network.bandwidth[001]: [25]"),
                 "network.bandwidth[1] is swept twice");
+        // a derived whole list written after a swept element of it would drop the swept value
+        refused(dir, "derivedWholeOverSwept", replace(s, "  network.latency[1]: \"network", "  network.bandwidth: \"[5, 5]\"\n"
+                + "  network.latency[1]: \"network"), "derived.network.bandwidth", "overwrites network.bandwidth[", "swept");
         refused(dir, "hugeIndex", replace(s, "  network.bandwidth[1]: [25, 50]", "  network.bandwidth[99999999999]: [25, 50]"),
                 "network.bandwidth[99999999999]", "too large");
     }
@@ -176,12 +179,13 @@ class SweepCommandTest {
 
     @Test
     void validStudiesTheProbesMustNotRefuse(@TempDir Path dir) throws Exception {
-        // an expression valid on 2 of 9 points only (zero where bandwidth[0] is 50, where bandwidth[1] is 25, and on
-        // the diagonal): every point of a small grid is probed, so it runs and the 7 others are rows with the reason
+        // an expression valid on 2 of 9 points only (a division by zero where bandwidth[0] is 50, where bandwidth[1] is
+        // 25, and on the diagonal; a positive latency on (100, 200) and (200, 100), the last factor squared): every point
+        // of a small grid is probed, so it runs and the 7 others are rows with the reason
         String q = Files.readString(Path.of("sweeps/quickstart.yaml")).replace("  - inputs/", "  - " + Path.of("sweeps").toAbsolutePath() + "/inputs/");
         String grid = q.replaceAll("(?s)\nsweep:.*$", "\nsweep:\n  network.bandwidth[0]: [50, 100, 200]\n  network.bandwidth[1]: [25, 100, 200]\n");
         List<String> rows = runs(dir, "fewValid", grid + "derived:\n  network.latency[0]: \"100000 / ((network.bandwidth[0] - 50) * "
-                + "(network.bandwidth[1] - 25) * (network.bandwidth[0] - network.bandwidth[1]))\"\n");
+                + "(network.bandwidth[1] - 25) * (network.bandwidth[0] - network.bandwidth[1]) * (network.bandwidth[0] - network.bandwidth[1]))\"\n");
         assertEquals(2, count(rows, "ok"), String.join("\n", rows));
         assertEquals(7, count(rows, "infeasible"), String.join("\n", rows));
         // a field only some points have (unit costs of InterNode on one of two swept values): 3 bandwidths × 2 unit-cost

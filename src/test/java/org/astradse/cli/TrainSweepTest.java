@@ -82,6 +82,19 @@ class TrainSweepTest {
     }
 
     @Test
+    void aBandwidthAboveAFabricNeverSweptStopsTheStudy() throws Exception {
+        // ib-ndr gives one GPU at most 50 GB/s and cluster.fabric is never swept: 100 can never run (it used to be an
+        // infeasible row); swept together with the fabric it stays a row (ib-xdr takes it)
+        Path f = spec("""
+                sweep:
+                  cluster.network.bandwidth[1]: [50, 100]
+                """);
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("bw").toString());
+        CollectiveCommandTest.assertUserError(r, "spec.yaml", "sweep.cluster.network.bandwidth[1]", "100", "ib-ndr");
+        assertTrue(!Files.exists(dir.resolve("bw/points.csv")));
+    }
+
+    @Test
     void aVectorSweptAfterItsElementDoesNotOverwriteIt() throws Exception {
         // the element path is declared first, the whole vector (zipped with the fabrics) after it: the element is
         // written last, so each row's bandwidth[1] cell is what was simulated (its cost says so: 64 × 450 × 17 $ of

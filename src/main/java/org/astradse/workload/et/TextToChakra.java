@@ -78,7 +78,9 @@ public final class TextToChakra {
 
     /** Writes {@code PREFIX.0.et … PREFIX.(npus−1).et}; {@code text} is the input file's text (kept in the metadata). */
     public static void write(Workload w, String text, int npus, int passes, String prefix) {
-        if (npus < 1) throw new InputException("--num-npus must be >= 1, found " + npus);
+        // one file per NPU: beyond 2^20 files a conversion is a runaway (gigabytes of identical traces), not a study
+        if (npus < 1 || npus > 1 << 20)
+            throw new InputException("--num-npus must be from 1 to 1,048,576 (one trace file each), found " + npus);
         if (passes < 1) throw new InputException("--num-passes must be >= 1, found " + passes);
         List<EtWriter.Node> rank0 = graph(w, passes);
         long offset = rank0.size();

@@ -37,18 +37,28 @@ final class Fields {
         return (int) wholeNumber(key, dflt, 0);
     }
 
-    private long wholeNumber(String key, Integer dflt, long min) {
+    private long wholeNumber(String key, Integer dflt, long min, long max) {
         JsonNode v = m.get(key);
         if (v == null || v.isNull()) {
             if (dflt == null) throw InputException.at(file, at + key, "missing; expected a whole number ≥ " + min);
             return dflt;
         }
+        String shown = v.isValueNode() ? v.asText() : v.toString(); // a list or mapping shows itself, not ''
         if (!v.isIntegralNumber() && !(v.isNumber() && v.asDouble() == Math.rint(v.asDouble())))
-            throw InputException.at(file, at + key, "expected a whole number ≥ " + min + ", found '" + v.asText() + "'");
+            throw InputException.at(file, at + key, "expected a whole number ≥ " + min + ", found '" + shown + "'");
         long x = v.asLong();
-        if (x < min || x > Integer.MAX_VALUE)
-            throw InputException.at(file, at + key, "expected a whole number ≥ " + min + ", found " + v.asText());
+        if (x < min || !v.canConvertToLong() || x > max)
+            throw InputException.at(file, at + key, "expected a whole number from " + min + " to " + max + ", found " + shown);
         return x;
+    }
+
+    private long wholeNumber(String key, Integer dflt, long min) {
+        return wholeNumber(key, dflt, min, Integer.MAX_VALUE);
+    }
+
+    /** {@link #positiveInt} at most {@code max}. */
+    int positiveInt(String key, Integer dflt, int max) {
+        return (int) wholeNumber(key, dflt, 1, max);
     }
 
     boolean bool(String key, boolean dflt) {

@@ -102,6 +102,9 @@ public record TransformerModel(String name, String source, int layers, long hidd
     }
 
     /** A {@code model:} mapping (keys as in the contract), prefixed {@code at} in errors. */
+    /** Most transformer layers a model may have (today's largest have ~130; the trainer keeps per-layer tables). */
+    static final int MAX_LAYERS = 10_000;
+
     public static TransformerModel fromTree(JsonNode m, Path file, String at) {
         if (m == null || !m.isObject())
             throw InputException.at(file, at.isEmpty() ? "model" : at.substring(0, at.length() - 1),
@@ -111,7 +114,7 @@ public record TransformerModel(String name, String source, int layers, long hidd
         f.allow("name", "source", "layers", "hidden", "ffn-hidden", "heads", "kv-heads", "head-dim", "vocab", "seq-len",
                 "gated-mlp", "tied-embeddings", "experts", "topk", "expert-ffn-hidden", "shared-experts", "dense-layers",
                 "dropout", "q-lora-rank", "kv-lora-rank", "qk-rope-dim", "v-head-dim", "mtp-layers");
-        int layers = f.positiveInt("layers", null);
+        int layers = f.positiveInt("layers", null, MAX_LAYERS);
         long hidden = f.positiveInt("hidden", null);
         int heads = f.positiveInt("heads", null);
         int kv = f.positiveInt("kv-heads", heads);
