@@ -65,6 +65,7 @@ final class NcclTestsCommand implements Callable<Integer> {
         String o = op.toLowerCase(Locale.ROOT);
         if (!NcclModel.OPS.contains(o)) throw new InputException("--op: unknown collective '" + op + "'; expected one of " + NcclModel.OPS);
         Cluster c = Cluster.parse(cluster);
+        if (c.topologyWarning() != null) System.err.println(c.topologyWarning());
         ObjectNode out = new ObjectMapper().createObjectNode();
         ArrayNode rows = out.putArray("rows");
         StringBuilder sb = new StringBuilder();

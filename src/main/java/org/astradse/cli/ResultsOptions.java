@@ -44,6 +44,7 @@ final class ResultsOptions {
                     + "it over; give one");
         if (out != null && out.toString().isBlank())
             throw new InputException("--out: expected a results folder, found an empty path");
-        return out != null ? out : Path.of("results", defaultName);
+        // the spec's name as a folder name: only its safe characters ("." or "../x" must not leave results/)
+        return out != null ? out : Path.of("results", org.astradse.report.NotebookExport.safeName(defaultName, "study"));
     }
 }

@@ -27,8 +27,8 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--population", defaultValue = "50", paramLabel = "P", description = "population size (default 50)")
     int population;
 
-    @Option(names = "--generations", defaultValue = "10000", paramLabel = "G", description = "generation limit (default: "
-            + "until the budget is spent)")
+    @Option(names = "--generations", defaultValue = "10000", paramLabel = "G", description = "generation limit, refinement "
+            + "rounds included (default 10000)")
     int generations;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "random seed (default 1)")

@@ -38,6 +38,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (bench < 0) throw new InputException("--bench: expected a number of runs >= 0, found " + bench);
         TrainConfig cfg = TrainConfig.parse(config);
+        if (cfg.cluster().topologyWarning() != null) System.err.println(cfg.cluster().topologyWarning());
         TrainResult r = LlmTrainer.run(cfg);
         if (exportChakra != null) {
             int ranks = LlmTrainer.exportChakra(cfg, exportChakra);

@@ -39,6 +39,20 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
      * @param latencyNs    extra per-hop latency, ns, added to the fabric's latencies (0 when not given)
      * @param fabric       its link technology
      */
+    /**
+     * The warning for commands that model a cluster with NCCL's algorithms ({@code nccl-tests}, {@code train}), or null:
+     * they treat every dimension as a switched fabric, so a Ring or FullyConnected topology changes nothing there (it
+     * does in an ASTRA-sim study on the cluster).
+     */
+    public String topologyWarning() {
+        List<String> other = new java.util.ArrayList<>();
+        for (int i = 0; i < dims.size(); i++)
+            if (dims.get(i).topology() != TopologyKind.SWITCH) other.add("network.topology[" + i + "] " + dims.get(i).topology().referenceName());
+        if (other.isEmpty()) return null;
+        return "warning: " + (file == null ? "cluster" : file) + ": " + String.join(", ", other) + " is not used here: the NCCL model "
+                + "treats every dimension as a switched fabric (the topology counts in ASTRA-sim studies on this cluster)";
+    }
+
     public record Dim(TopologyKind topology, int npus, double bandwidthGBps, double latencyNs, FabricProfile fabric) {
     }
 

@@ -91,18 +91,18 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         Map<String, Double> eff = perProtocol(t, "efficiency", file, true);
         boolean inr = bool(t, "in-network-reduction", file);
         double latNs = number(t, "default-latency-ns", -1, file);
-        if (!(latNs >= 0)) throw InputException.at(file, "default-latency-ns", "expected a latency >= 0 ns");
+        if (!(latNs >= 0)) throw InputException.at(file, "default-latency-ns", "expected a latency >= 0 ns, found " + latNs);
         double p2p = number(t, "p2p-efficiency", eff.get("simple"), file);
-        if (!(p2p > 0 && p2p <= 1)) throw InputException.at(file, "p2p-efficiency", "expected a fraction in (0, 1]");
+        if (!(p2p > 0 && p2p <= 1)) throw InputException.at(file, "p2p-efficiency", "expected a fraction in (0, 1], found " + p2p);
         double nvlsEff = number(t, "nvls-efficiency", 0, file);
-        if (!(nvlsEff >= 0 && nvlsEff <= 1)) throw InputException.at(file, "nvls-efficiency", "expected a fraction in [0, 1]");
+        if (!(nvlsEff >= 0 && nvlsEff <= 1)) throw InputException.at(file, "nvls-efficiency", "expected a fraction in [0, 1] (0: no NVLS), found " + nvlsEff);
         double hop = number(t, "hop-latency-us", 0, file);
-        if (!(hop >= 0)) throw InputException.at(file, "hop-latency-us", "expected a latency >= 0 µs");
+        if (!(hop >= 0)) throw InputException.at(file, "hop-latency-us", "expected a latency >= 0 µs, found " + hop);
         double heads = number(t, "domain-nics", 0, file);
         if (!(heads >= 0 && heads == Math.rint(heads) && heads < 1e6))
             throw InputException.at(file, "domain-nics", "expected a whole number of NICs >= 0 (0: every GPU's), found " + heads);
         double max = number(t, "max-gbps-per-gpu", Double.POSITIVE_INFINITY, file);
-        if (!(max > 0)) throw InputException.at(file, "max-gbps-per-gpu", "expected a positive bandwidth (GB/s)");
+        if (!(max > 0)) throw InputException.at(file, "max-gbps-per-gpu", "expected a positive bandwidth (GB/s), found " + max);
         boolean scaleUp = bool(t, "scale-up", file);
         org.astradse.cost.UnitCosts dflt = (scaleUp ? org.astradse.cost.CostClass.INTER_PACKAGE
                 : org.astradse.cost.CostClass.INTER_POD).defaults();

@@ -82,9 +82,13 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
     public double peakTflops(String precision) {
         Double p = peakTflops.get(precision);
         if (p == null)
-            throw new InputException("GPU " + name + " has no " + precision + " peak; expected one of " + new java.util.TreeSet<>(peakTflops.keySet()));
+            throw new InputException("GPU " + name + " has no " + precision + " peak (its profile's peak-tflops gives "
+                    + new java.util.TreeSet<>(peakTflops.keySet()) + "): choose one of those precisions, or another GPU");
         return p;
     }
+
+    /** The precisions a profile's peak-tflops may give (GemmModel.bytes knows their element sizes). */
+    public static final List<String> PRECISIONS = List.of("bf16", "fp16", "fp8", "tf32", "fp32");
 
     private static final Profiles<GpuProfile> PROFILES = new Profiles<>("GPU", "gpus", NAMES, GpuProfile::fromTree);
 
@@ -108,8 +112,12 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
             throw InputException.at(file, "peak-tflops", "expected a mapping precision → dense TFLOP/s, e.g. {bf16: 989.4}");
         for (var it = pk.fields(); it.hasNext(); ) {
             var e = it.next();
+            if (!PRECISIONS.contains(e.getKey()))
+                throw InputException.at(file, "peak-tflops." + e.getKey(), "unknown precision; expected one of " + PRECISIONS);
             peaks.put(e.getKey(), positive(e.getValue(), "peak-tflops." + e.getKey(), file));
         }
+        if (!peaks.containsKey("bf16"))
+            throw InputException.at(file, "peak-tflops.bf16", "missing; the 16-bit peak is the basis of every model (MFU included)");
         JsonNode g = t.get("gemm");
         if (g == null || !g.isObject()) throw InputException.at(file, "gemm", "expected the GEMM efficiency parameters");
         org.astradse.Keys.allow(g, file, "gemm.", List.of("launch-floor-us", "max-efficiency", "tile-intensity",

@@ -21,7 +21,7 @@ public final class NotebookExport {
     }
 
     /** {@code name} with every character outside letters, digits, '.', '_' and '-' replaced by '_'; a dot name falls back. */
-    static String safeName(String name, String fallback) {
+    public static String safeName(String name, String fallback) {
         String n = name.replaceAll("[^A-Za-z0-9._-]", "_");
         if (n.isEmpty() || n.chars().allMatch(c -> c == '.')) n = fallback.replaceAll("[^A-Za-z0-9._-]", "_");
         return n.isEmpty() || n.chars().allMatch(c -> c == '.') ? "results" : n;

@@ -86,6 +86,15 @@ public final class PointsFile implements AutoCloseable {
     /** {@link #resume} for a file whose row k is point {@code firstId + k·idStride}. */
     public static PointsFile resume(Path dir, List<String> header, List<String> groupBy, long firstId, long idStride)
             throws IOException {
+        return resume(dir, header, groupBy, firstId, idStride, true);
+    }
+
+    /**
+     * {@link #resume}; with {@code count} false the rows already there are checked but not counted: a resumed search
+     * counts each as its replay reaches it ({@link #countReplayed}), so its per-generation fronts are the original run's.
+     */
+    public static PointsFile resume(Path dir, List<String> header, List<String> groupBy, long firstId, long idStride,
+                                    boolean count) throws IOException {
         Path file = dir.resolve("points.csv");
         if (!Files.exists(file)) return create(dir, header, groupBy, firstId, idStride);
         truncateTornLine(file);
@@ -114,15 +123,21 @@ public final class PointsFile implements AutoCloseable {
                     throw new IllegalStateException(file + ": line " + lineNo + ": " + bad + "; the file was edited or "
                             + "belongs to no run of this tool: use another --out, or --force to start over");
                 long id = Long.parseLong(cells.get(0));
-                if (id != f.nextId())
-                    throw new IllegalStateException(file + ": a row has point_id " + id + ", expected " + f.nextId());
-                f.count(cells);
+                long expected = firstId + (lineNo - 2) * idStride;
+                if (id != expected)
+                    throw new IllegalStateException(file + ": a row has point_id " + id + ", expected " + expected);
+                if (count) f.count(cells);
             }
         } catch (RuntimeException e) {
             w.close();
             throw e;
         }
         return f;
+    }
+
+    /** Counts a row already in the file (opened with {@code count} false) as if it had just been appended. */
+    public void countReplayed(List<String> cells) {
+        count(cells);
     }
 
     /** Why a row read back is not one this tool writes ({@code width} cells, an id, a status, ok's numbers), or null. */

@@ -112,7 +112,9 @@ public final class GeneticSearch {
             // --resume with a larger budget extends a finished search (the generation limit changes the sequence)
             String hash = org.astradse.sweep.Manifests.hash(spec, version, "search seed=" + o.seed() + " population="
                     + o.population() + " generations=" + o.generations() + " refine=after-each-generation");
-            PointsFile file = org.astradse.sweep.Manifests.open(dir, space.header(), spec.groupBy(), hash, o.resume(), o.force());
+            // a resumed file's rows are counted as the replay reaches them: each generation's front is the original's
+            PointsFile file = org.astradse.sweep.Manifests.open(dir, space.header(), spec.groupBy(), hash, o.resume(), o.force(),
+                    0, 1, false);
             // read after open: a resumed points.csv has had its torn last line cut
             List<List<String>> previous = o.resume() && !o.force() ? PointsFile.readRows(dir) : List.of();
             ObjectNode running = org.astradse.sweep.Manifests.base(spec, version, "running", "search");
@@ -152,12 +154,17 @@ public final class GeneticSearch {
                             if (!state.stopped && state.evaluated < o.budget()) state.refine(domains, refineBatch);
                             log.add(logGeneration(json, res.generation(), state, file, listener));
                         }));
-                // the evolution stopped finding new points (or hit --generations): refine on while budget is left
+                // the evolution stopped finding new points: refine on while budget is left — rounds count against
+                // --generations as the evolution's generations do
                 long rounds = 0;
-                while (!state.stopped && state.evaluated < o.budget() && state.refine(domains, refineBatch)) {
+                while (!state.stopped && state.evaluated < o.budget() && generations[0] + rounds < o.generations()
+                        && state.refine(domains, refineBatch)) {
                     rounds++;
                     log.add(logGeneration(json, generations[0] + rounds, state, file, listener));
                 }
+                generations[0] += (int) rounds;
+                // rows of the resumed file the replay did not reach (a smaller budget): still the folder's rows
+                for (long id = file.rows(); id < previous.size(); id++) file.countReplayed(previous.get((int) id));
                 if (!state.stopped) file.writePareto();
             }
             if (!state.stopped)
@@ -310,6 +317,7 @@ public final class GeneticSearch {
                             + ") is not the point this search evaluates there (" + expected + "): the folder holds "
                             + "another run; use another --out, or --force to start over");
                 cache.put(fresh.get(i), fitness(cells));
+                file.countReplayed(cells);
             }
             List<long[]> points = new ArrayList<>(fresh.size() - journaled);
             for (int i = journaled; i < fresh.size(); i++) points.add(fresh.get(i).stream().mapToLong(Long::longValue).toArray());

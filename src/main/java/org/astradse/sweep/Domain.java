@@ -116,6 +116,15 @@ public sealed interface Domain permits Domain.Values, Domain.Zipped, Domain.Cont
         public List<String> paths() {
             return List.of(path);
         }
+
+        /**
+         * Its bounds and a value a third of the way (a fraction for most ranges): a continuous range on a key that
+         * takes whole numbers only (a degree, an NPU count) is refused before the first point, not row by row.
+         */
+        @Override
+        public long[] elementsToCheck() {
+            return new long[] {0, LATTICE / 3, LATTICE};
+        }
     }
 
     /** A range bound as the user wrote it (50, not 50.0). */

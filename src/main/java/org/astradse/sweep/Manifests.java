@@ -204,6 +204,12 @@ public final class Manifests {
     /** {@link #open} for a shard whose row k is point {@code firstId + k·idStride}. */
     public static PointsFile open(Path dir, List<String> header, List<String> groupBy, String hash, boolean resume,
                                   boolean force, long firstId, long idStride) throws IOException {
+        return open(dir, header, groupBy, hash, resume, force, firstId, idStride, true);
+    }
+
+    /** {@link #open}; {@code countExisting} false leaves a resumed file's rows to be counted as they are replayed. */
+    public static PointsFile open(Path dir, List<String> header, List<String> groupBy, String hash, boolean resume,
+                                  boolean force, long firstId, long idStride, boolean countExisting) throws IOException {
         Path manifest = dir.resolve("manifest.json");
         JsonNode previous;
         try {
@@ -227,7 +233,7 @@ public final class Manifests {
                         + "to start over");
         }
         try {
-            if (resume && !force) return PointsFile.resume(dir, header, groupBy, firstId, idStride);
+            if (resume && !force) return PointsFile.resume(dir, header, groupBy, firstId, idStride, countExisting);
             // a fresh start: the previous run's front and plot must not sit beside the new rows
             for (String stale : List.of("pareto.csv", "pareto.svg")) Files.deleteIfExists(dir.resolve(stale));
             return PointsFile.create(dir, header, groupBy, firstId, idStride);

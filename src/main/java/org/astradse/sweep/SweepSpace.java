@@ -501,8 +501,13 @@ public final class SweepSpace implements DesignSpace {
         if (first == null) return;
         String shown = values.size() == 1 ? SweepSpace.format(values.values().iterator().next()) : values.toString();
         String path = d.paths().size() == 1 ? d.paths().get(0) : String.join(", ", d.paths());
-        throw InputException.at(spec.file(), "sweep." + path, "value " + shown + " is not valid: " + first.getMessage());
+        throw InputException.at(spec.file(), "sweep." + path, "value " + shown + " is not valid: " + first.getMessage()
+                + (d instanceof Domain.Continuous ? CONTINUOUS_HINT : ""));
     }
+
+    /** What a continuous range on a whole-number key needs instead (its values are fractions, written as such). */
+    static final String CONTINUOUS_HINT = " (a continuous range gives fractional values; for a key that takes whole numbers "
+            + "give a grid: from, to, step)";
 
     /** Whether the error is about one of the keys this domain sets. */
     private boolean concerns(InputException e, Domain d) {

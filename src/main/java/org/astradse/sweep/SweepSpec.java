@@ -247,6 +247,12 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             Path p = dir.resolve(t.asText()).normalize();
             JsonNode tree = NetworkConfig.readTree(p, yaml);
             if (!tree.isObject()) throw InputException.at(p, null, "expected a training configuration (model, parallel, cluster)");
+            // a mistake in the base's own file is named with that file (the study checks the base again later, inlined)
+            try {
+                org.astradse.workload.llm.TrainConfig.fromTree(tree, p);
+            } catch (InputException e) {
+                throw new InputException(file + ": train: " + e.getMessage());
+            }
             train = ((ObjectNode) tree).deepCopy();
         } else if (t.isObject()) {
             train = ((ObjectNode) t).deepCopy();

@@ -222,7 +222,6 @@ public final class TrainSpace implements DesignSpace {
         }
         for (int k = 0; k < spec.domains().size(); k++) {
             Domain d = spec.domains().get(k);
-            if (d instanceof Domain.Continuous) continue;
             for (long e : d.elementsToCheck()) {
                 Map<String, Object> vals = d.valuesAt(e);
                 List<Map<String, Object>> values = new ArrayList<>();
@@ -238,7 +237,7 @@ public final class TrainSpace implements DesignSpace {
                         continue;
                     String shown = vals.size() == 1 ? SweepSpace.format(vals.values().iterator().next()) : vals.toString();
                     throw new InputException(spec.file() + ": sweep." + String.join(", ", d.paths()) + ": value " + shown
-                            + " cannot run: " + x.getMessage());
+                            + " cannot run: " + x.getMessage() + (d instanceof Domain.Continuous ? SweepSpace.CONTINUOUS_HINT : ""));
                 }
             }
         }

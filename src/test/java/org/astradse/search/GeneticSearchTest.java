@@ -72,6 +72,20 @@ class GeneticSearchTest {
         assertEquals(80, search(SMALL, grown, 80, 5, 2, true).evaluated());
         for (String f : List.of("points.csv", "pareto.csv"))
             assertArrayEquals(Files.readAllBytes(dir.resolve("whole").resolve(f)), Files.readAllBytes(grown.resolve(f)), f);
+        // and the same history: each replayed generation's front and hypervolume are the original run's (they used to
+        // be computed on every row already in the file)
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(json.readTree(dir.resolve("whole/manifest.json").toFile()).path("search").path("generations"),
+                json.readTree(grown.resolve("manifest.json").toFile()).path("search").path("generations"));
+    }
+
+    @Test
+    void generationsLimitTheRefinementRoundsToo(@TempDir Path dir) throws Exception {
+        // --generations 2: two generations (evolution and refinement rounds together), not the whole budget
+        GeneticSearch.Outcome o = GeneticSearch.run(SweepSpec.parse(SMALL), dir, new GeneticSearch.Options(100, 12, 2, 5, 1, false,
+                true), "test", (g, e, f, h) -> { });
+        assertEquals(2, o.generations());
+        assertTrue(o.evaluated() < 100 && o.evaluated() > 0, "evaluated " + o.evaluated());
     }
 
     @Test

@@ -41,6 +41,11 @@ public record TrainConfig(Path file, TransformerModel model, ParallelConfig para
         if (c == null) throw InputException.at(file, "cluster", "missing; expected the cluster section (gpu, network, fabric) "
                 + "or a bundled cluster " + Cluster.BUNDLED);
         Cluster cluster = Cluster.fromTree(c, file, "cluster.");
+        // the GEMMs' precision must be one the GPU has a peak for (fp8 on an A100 used to fail later, naming no field)
+        if (!cluster.gpu().peakTflops().containsKey(p.precision()))
+            throw InputException.together(file, "parallel.precision", "'" + p.precision() + "' is not a precision of the "
+                    + cluster.gpu().name() + " (its peak-tflops gives " + new java.util.TreeSet<>(cluster.gpu().peakTflops().keySet())
+                    + ")", "parallel.precision", "cluster.gpu");
         return new TrainConfig(file, model, p, cluster);
     }
 }
