@@ -38,9 +38,9 @@ final class ComputeCommand implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 d[i] = -1;
             }
-            if (d[i] < 1)
-                throw new InputException("--gemm: " + "MNK".charAt(i) + " must be a positive integer" + (parts[i].trim().matches("\\d{19,}")
-                        ? " of at most " + Long.MAX_VALUE : "") + ", found '" + parts[i].trim() + "'");
+            if (d[i] < 1 || d[i] > Integer.MAX_VALUE)
+                throw new InputException("--gemm: " + "MNK".charAt(i) + " must be an integer from 1 to " + Integer.MAX_VALUE
+                        + ", found '" + parts[i].trim() + "'");
         }
         GpuProfile profile;
         try {

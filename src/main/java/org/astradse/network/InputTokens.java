@@ -31,9 +31,13 @@ public final class InputTokens {
         List<Token> tokens = new ArrayList<>();
         try {
             List<String> lines = Files.readAllLines(file);
+            // a byte-order mark (editors on Windows write one) is not part of the first token, as YAML and JSON readers skip it
+            if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) lines.set(0, lines.get(0).substring(1));
             for (int i = 0; i < lines.size(); i++) {
                 for (String t : lines.get(i).trim().split("\\s+")) if (!t.isEmpty()) tokens.add(new Token(t, i + 1));
             }
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw InputException.at(file, null, "is not UTF-8 text (" + e.getMessage() + "); expected an ASTRA-sim text file");
         } catch (IOException e) {
             throw InputException.at(file, null, "cannot be read: " + e.getMessage());
         }

@@ -175,6 +175,18 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
     }
 
     /** Reads a JSON or YAML file into a tree; user errors name the file and the line. */
+    /** The 1-based line holding byte {@code offset} of a file (for a reader's error given as an offset). */
+    private static long lineOfOffset(Path file, long offset) {
+        try {
+            byte[] b = Files.readAllBytes(file);
+            long line = 1;
+            for (int i = 0; i < Math.min(offset, b.length); i++) if (b[i] == '\n') line++;
+            return line;
+        } catch (IOException e) {
+            return 1;
+        }
+    }
+
     public static JsonNode readTree(Path file, ObjectMapper mapper) {
         if (!Files.exists(file)) throw InputException.at(file, null, "file not found");
         if (Files.isDirectory(file)) throw InputException.at(file, null, "is a directory; expected a file");
@@ -195,7 +207,19 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             String where = loc == null ? null : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            throw InputException.at(file, where, "malformed: " + e.getOriginalMessage().lines().findFirst().orElse("").strip());
+            String m = e.getOriginalMessage();
+            // SnakeYAML's problem mark ("line 2, column 1" in its message) is where the mistake is; Jackson's location is
+            // where the token it was scanning began
+            java.util.regex.Matcher mark = java.util.regex.Pattern.compile("line (\\d+), column (\\d+)").matcher(m);
+            while (mark.find()) where = "line " + mark.group(1) + ", column " + mark.group(2);
+            java.util.regex.Matcher at = java.util.regex.Pattern.compile("Invalid UTF-8 .* \\(at char #(\\d+)").matcher(m);
+            if (at.find()) where = "line " + lineOfOffset(file, Long.parseLong(at.group(1)));
+            String first = m.lines().findFirst().orElse("").strip();
+            // SnakeYAML's first line of a tab is only "while scanning for the next token": say what it found
+            if (m.contains("'\\t'") || m.contains("\\t(TAB)")) first += ": a tab, which YAML does not allow for indentation (use spaces)";
+            else if (at.reset().find()) first = "not UTF-8 text (" + first.replace("java.io.CharConversionException: ", "") + ")";
+            else if (m.contains("special characters are not allowed")) first += ": a character YAML does not allow (a control character, or the file is not UTF-8 text)";
+            throw InputException.at(file, where, "malformed: " + first);
         } catch (IOException e) {
             throw InputException.at(file, null, "cannot be read: " + e.getMessage());
         }

@@ -176,6 +176,15 @@ public final class LlmTrainer {
             }
             if (m.ffnHidden() % t != 0 && (!m.moe() || m.denseLayers() > 0))
                 return "tp " + t + " does not divide ffn-hidden " + m.ffnHidden();
+            // Megatron-Core's --cpu-offloading-num-layers counts a pipeline rank's layers: more than it holds is a typo
+            int perRank = 0;
+            for (int r = 0; r < pp; r++) {
+                int held = 0;
+                for (int k = 0; k < v; k++) held += stageLayers[k * pp + r];
+                perRank = Math.max(perRank, held);
+            }
+            if (p.cpuOffloadLayers() > perRank)
+                return "cpu-offload-layers " + p.cpuOffloadLayers() + " is more than the " + perRank + " layers a pipeline rank holds";
             return null;
         }
 

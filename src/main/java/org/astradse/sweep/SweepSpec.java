@@ -82,9 +82,11 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         Path dir = file.toAbsolutePath().getParent();
         String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         String name = root.hasNonNull("name") ? root.get("name").asText() : stem;
-        if (!name.matches("[A-Za-z0-9._\\-]+"))
+        if (!name.matches("[A-Za-z0-9._\\-]+") || name.matches("\\.+"))
             throw InputException.at(file, "name", "use letters, digits, '.', '_' or '-' (it names the results folder), found '"
                     + name + "'");
+        if (root.hasNonNull("description") && !root.get("description").isValueNode())
+            throw InputException.at(file, "description", "expected one line of text, found " + root.get("description"));
         String description = root.hasNonNull("description") ? root.get("description").asText() : "";
         if (root.has("train")) return parseTrain(file, root, yaml, dir, name, description);
 
@@ -471,6 +473,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         List<String> columns = new ArrayList<>();
         for (Domain d : domains) columns.addAll(d.paths());
         for (Derived d : derived) columns.add(d.path().text());
+        if (root.hasNonNull("colour-by") && !root.get("colour-by").isTextual())
+            throw InputException.at(file, "colour-by", "expected one parameter path, found " + root.get("colour-by"));
         if (root.hasNonNull("colour-by") && !columns.contains(root.get("colour-by").asText()))
             throw InputException.at(file, "colour-by", "'" + root.get("colour-by").asText() + "' is not a swept or derived "
                     + "parameter; expected one of " + columns);
@@ -479,6 +483,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             if (severalWorkloads) groupBy.add("workload");
         } else {
             for (JsonNode g : gb.isArray() ? gb : List.of(gb)) {
+                if (!g.isTextual())
+                    throw InputException.at(file, "group-by", "expected a parameter path or a list of them, found " + g);
                 if (!columns.contains(g.asText()))
                     throw InputException.at(file, "group-by", "'" + g.asText() + "' is not a swept or derived parameter; "
                             + "expected one of " + columns);

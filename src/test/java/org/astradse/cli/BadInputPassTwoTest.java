@@ -160,4 +160,29 @@ class BadInputPassTwoTest {
         r = CollectiveCommandTest.run("train", "--config", cfg.toString());
         CollectiveCommandTest.assertUserError(r, "big.yaml", "model.layers", "1 to 10000", "2000000000");
     }
+
+    @Test
+    void messagesNameWhatIsWrong(@TempDir Path dir) throws Exception {
+        String s = small();
+        // a tab is named at its own line (SnakeYAML's first line said only "while scanning for the next token")
+        refused(dir, "tab", replace(s, "run:\n  num-passes: 2", "run:\n\tnum-passes: 2"), "a tab", "use spaces");
+        refused(dir, "colourByList", s + "colour-by: [\"network.bandwidth[0]\"]\n", "colour-by", "expected one parameter path");
+        refused(dir, "groupByMapping", s + "group-by: {a: b}\n", "group-by", "{\"a\":\"b\"}");
+        refused(dir, "dotName", replace(s, "name: small", "name: \"..\""), "name", "'..'");
+        // a byte-order mark before a 1.0 workload's first token (it read as parallelism '\uFEFFDATA')
+        Path w = dir.resolve("bom.txt");
+        Files.writeString(w, "\uFEFF" + Files.readString(Path.of("sweeps/inputs/astra-sim/1.0/workload/gen_data2_ar.txt")));
+        Path spec = dir.resolve("bom.yaml");
+        Files.writeString(spec, s.replaceAll("workloads:\n  - [^\n]*\n  - [^\n]*\n", "workloads:\n  - " + w + "\n"));
+        assertEquals(0, CollectiveCommandTest.run("sweep", spec.toString(), "--out", dir.resolve("bom").toString()).status());
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("compute", "--gpu", "H100-SXM", "--gemm", "2147483648,8,8");
+        CollectiveCommandTest.assertUserError(r, "--gemm", "from 1 to 2147483647", "2147483648");
+        // offloading more layers than a pipeline rank holds (80 layers over pp 4: 20 each) is an infeasible layout
+        Path cfg = dir.resolve("off.yaml");
+        Files.writeString(cfg, Files.readString(Path.of("src/test/resources/llm/llama3-70b-1024.yaml"))
+                .replace("precision: fp8}", "precision: fp8, cpu-offload-layers: 100}"));
+        r = CollectiveCommandTest.run("train", "--config", cfg.toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("cpu-offload-layers 100 is more than the 20 layers a pipeline rank holds"), r.out());
+    }
 }
