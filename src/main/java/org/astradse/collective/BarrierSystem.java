@@ -47,9 +47,7 @@ public final class BarrierSystem {
         StreamScheduler.Host host = new StreamScheduler.Host() {
             @Override
             public void startPhase(int npu, int stream, int phase, long now) {
-                CollectivePlan plan = registry.plan(stream);
-                int chunk = registry.chunk(stream);
-                long d = timer.durationNs(plan.phases().get(phase), plan.phaseInput(phase, plan.chunkBytes()[chunk]), chunk);
+                long d = timer.durationNs(registry.phase(stream, phase), registry.input(stream, phase), registry.chunk(stream));
                 // after the other events of its ns, newest stream first (see the class comment)
                 events.scheduleLast(now + d, Integer.MAX_VALUE - stream, PHASE_END, stream, 0, 0, 0);
             }

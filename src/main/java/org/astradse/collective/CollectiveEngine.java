@@ -364,13 +364,12 @@ public final class CollectiveEngine {
         if (stream >= s.algorithms.length) s.algorithms = Arrays.copyOf(s.algorithms, Math.max(stream + 1, s.algorithms.length * 2));
         PhaseAlgorithm[] perPhase = s.algorithms[stream];
         if (perPhase == null) {
-            perPhase = new PhaseAlgorithm[registry.plan(stream).phases().size()];
+            perPhase = new PhaseAlgorithm[registry.phases(stream)];
             s.algorithms[stream] = perPhase;
         }
         PhaseAlgorithm a = perPhase[phase];
         if (a == null) {
-            CollectivePlan plan = registry.plan(stream);
-            PhasePlan ph = plan.phases().get(phase);
+            PhasePlan ph = registry.phase(stream, phase);
             a = switch (ph.algorithm()) {
                 case RING -> new RingAlgorithm();
                 case DIRECT -> new DirectAlgorithm();
@@ -378,8 +377,7 @@ public final class CollectiveEngine {
                 case DOUBLE_BINARY_TREE -> new DoubleBinaryTreeAlgorithm();
                 case NVLS -> new NvlsAlgorithm();
             };
-            a.init(this, npu, stream, phase, ph.dim(), registry.direction(stream, phase),
-                    plan.phaseInput(phase, plan.chunkBytes()[registry.chunk(stream)]), ph.type());
+            a.init(this, npu, stream, phase, ph.dim(), registry.direction(stream, phase), registry.input(stream, phase), ph.type());
             perPhase[phase] = a;
         }
         return a;

@@ -9,19 +9,11 @@ import java.util.List;
  * @param type        the collective asked for
  * @param chunkCount  number of chunks (streams)
  * @param chunkBytes  bytes of each chunk, per chunk (v1 cuts a smaller last chunk)
- * @param phases      phases of a chunk (inputs computed from the first chunk's size; see {@link #phaseInput})
+ * @param phases      phases of a chunk (each phase's input is the previous one's output, from the chunk's size: data
+ *                    chaining, SEMANTICS 4.3; worked out per stream when it is registered, StreamScheduler.Registry)
  * @param warnings    defined-behaviour warnings (e.g. doubleBinaryTree running an all-reduce)
  */
 public record CollectivePlan(CollectiveType type, int chunkCount, long[] chunkBytes, List<PhasePlan> phases,
                              List<String> warnings) {
 
-    /** Input bytes of phase {@code p} for a chunk of {@code chunk} bytes (data chaining, SEMANTICS 4.3). */
-    public long phaseInput(int p, long chunk) {
-        long d = chunk;
-        for (int i = 0; i < p; i++) {
-            PhasePlan ph = phases.get(i);
-            d = ph.type().outputBytes(d, ph.dim().size());
-        }
-        return d;
-    }
 }

@@ -16,6 +16,21 @@ public record LogicalDim(int index, int size, int stride, AlgorithmToken token, 
         this(index, size, stride, token, null, null);
     }
 
+    // written out, with the record's meaning (the arrays compared by reference, as a record's generated methods do):
+    // every phase a design point meets hashes its dimension, and the generated methods go through method-handle chains
+    @Override
+    public int hashCode() {
+        int h = 31 * (31 * index + size) + stride;
+        h = 31 * h + (token == null ? 0 : token.kind().ordinal() * 31 * 31 + (token.global() ? 31 : 0) + token.window());
+        return 31 * (31 * h + System.identityHashCode(members)) + System.identityHashCode(position);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof LogicalDim d && index == d.index && size == d.size && stride == d.stride
+                && members == d.members && position == d.position && java.util.Objects.equals(token, d.token);
+    }
+
     /**
      * A communicator group's ring (SEMANTICS-ET 2.5): the listed NPUs in the listed order, whatever their ids.
      *
