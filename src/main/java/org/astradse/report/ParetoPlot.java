@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
@@ -27,14 +26,14 @@ import org.apache.commons.csv.CSVRecord;
  * unbiased and free of grid aliasing, the same picture on every run), said in the legend when the sweep is larger.
  */
 public final class ParetoPlot {
-    /** Most dots drawn. */
-    static final int MAX_POINTS = 20_000;
     private static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
             "#bcbd22", "#7f7f7f", "#d62728", "#aec7e8", "#98df8a"};
     private static final int W = 980;
     private static final int PLOT_LEFT = 90;
     private static final int PLOT_RIGHT = 720; // the legend lives right of it
-    private static final int MAX_CATEGORIES = PALETTE.length;
+    static {
+        assert PALETTE.length >= PlotSample.MAX_CATEGORIES : "a colour per category";
+    }
 
     private ParetoPlot() {
     }
@@ -50,44 +49,42 @@ public final class ParetoPlot {
     private record Dot(double time, double cost, String category) {
     }
 
+    /** Draws {@code dir}'s pareto.svg, streaming its points.csv (a folder written before, or by another run). */
     public static void write(Path dir, Options o) throws IOException {
-        // ---- read: stream points.csv into a reservoir; the fronts from pareto.csv (small) ----
-        List<Dot> sample = new ArrayList<>();
-        Random rnd = new Random(1);
-        long ok = 0;
-        double tMin = Double.MAX_VALUE;
-        double tMax = 0;
-        double cMin = Double.MAX_VALUE;
-        double cMax = 0;
-        Map<String, Integer> categories = new LinkedHashMap<>();
-        boolean byGroup = !o.groupBy().isEmpty();
-        String colourColumn = byGroup ? null : o.colourBy();
+        write(dir, o, null);
+    }
+
+    /**
+     * Draws {@code dir}'s pareto.svg from {@code gathered} — the sample a run gathered as it wrote points.csv — or, when
+     * null (or gathered for other groups), from points.csv streamed again: the same picture either way.
+     */
+    public static void write(Path dir, Options o, PlotSample gathered) throws IOException {
+        // ---- read: points.csv's sample (gathered, or streamed now); the fronts from pareto.csv (small) ----
+        PlotSample s = gathered != null && gathered.groupBy.equals(o.groupBy()) ? gathered : null;
         Path points = dir.resolve("points.csv");
-        if (Files.exists(points)) {
+        if (s == null && Files.exists(points)) {
             try (Reader in = Files.newBufferedReader(points, StandardCharsets.UTF_8)) {
                 var parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(in);
-                if (colourColumn != null && !parser.getHeaderMap().containsKey(colourColumn)) colourColumn = null;
-                for (CSVRecord r : parser) {
-                    if (!PointRow.OK.equals(r.get("status"))) continue;
-                    double t = Double.parseDouble(r.get("end_to_end_ns"));
-                    double c = Double.parseDouble(r.get("network_cost_usd"));
-                    String cat = byGroup ? groupKey(r, o.groupBy()) : colourColumn == null ? "" : r.get(colourColumn);
-                    if (!categories.containsKey(cat) && categories.size() < MAX_CATEGORIES) categories.put(cat, categories.size());
-                    Dot d = new Dot(t, c, categories.containsKey(cat) ? cat : "other");
-                    ok++;
-                    tMin = Math.min(tMin, t);
-                    tMax = Math.max(tMax, t);
-                    cMin = Math.min(cMin, c);
-                    cMax = Math.max(cMax, c);
-                    if (sample.size() < MAX_POINTS) {
-                        sample.add(d);
-                    } else {
-                        long j = (long) (rnd.nextDouble() * ok);
-                        if (j < MAX_POINTS) sample.set((int) j, d);
-                    }
-                }
+                s = new PlotSample(parser.getHeaderNames(), o.groupBy());
+                for (CSVRecord r : parser) s.offer(r.toList());
             }
         }
+        if (s == null) s = new PlotSample(List.of(), o.groupBy());
+        boolean byGroup = !o.groupBy().isEmpty();
+        String colourColumn = byGroup || s.column(o.colourBy()) < 0 ? null : o.colourBy();
+        Map<String, Integer> categories = new LinkedHashMap<>();
+        for (String c : byGroup ? s.firstGroups : s.firstValues(colourColumn)) categories.put(c, categories.size());
+        int colour = s.column(colourColumn);
+        List<Dot> sample = new ArrayList<>(s.rows.size());
+        for (List<String> r : s.rows) {
+            String cat = byGroup ? s.groupKey(r) : colour < 0 ? "" : r.get(colour);
+            sample.add(new Dot(s.time(r), s.cost(r), categories.containsKey(cat) ? cat : "other"));
+        }
+        long ok = s.ok;
+        double tMin = s.tMin;
+        double tMax = s.tMax;
+        double cMin = s.cMin;
+        double cMax = s.cMax;
         Map<String, List<double[]>> fronts = new LinkedHashMap<>();
         Path pareto = dir.resolve("pareto.csv");
         if (Files.exists(pareto)) {

@@ -53,6 +53,14 @@ public final class PointsFile implements AutoCloseable {
             if (this.groupBy[i] < 0) throw new IllegalArgumentException("group-by column " + groupBy.get(i) + " is not a column");
         this.out = out;
         this.printer = new CSVPrinter(out, FORMAT);
+        this.plot = new PlotSample(header, groupBy);
+    }
+
+    private final PlotSample plot;
+
+    /** What pareto.svg draws of the rows counted so far (gathered as they are written, in file order). */
+    public PlotSample plotSample() {
+        return plot;
     }
 
     /** Starts a new points.csv (replacing any). */
@@ -258,6 +266,7 @@ public final class PointsFile implements AutoCloseable {
 
     private void count(List<String> cells) {
         rows++;
+        plot.offer(cells);
         switch (PointRow.status(cells)) {
             case PointRow.OK -> {
                 ok++;

@@ -169,7 +169,8 @@ public final class GeneticSearch {
             }
             if (!state.stopped)
                 org.astradse.report.ParetoPlot.write(dir, new org.astradse.report.ParetoPlot.Options(spec.name()
-                        + " (genetic search, seed " + o.seed() + ")", spec.description(), spec.groupBy(), spec.colourBy()));
+                        + " (genetic search, seed " + o.seed() + ")", spec.description(), spec.groupBy(), spec.colourBy()),
+                        file.plotSample());
             double seconds = (System.nanoTime() - started) / 1e9;
             ObjectNode m = org.astradse.sweep.Manifests.base(spec, version, state.stopped ? "interrupted" : "complete", "search");
             m.put("specHash", hash);

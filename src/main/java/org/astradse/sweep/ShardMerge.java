@@ -128,7 +128,7 @@ public final class ShardMerge {
                     file.writePareto();
                     file.flush();
                     ParetoPlot.write(out, new ParetoPlot.Options(first.path("name").asText(), first.path("description").asText(),
-                            groupBy, colourBy));
+                            groupBy, colourBy), file.plotSample());
                     // the manifest a one-machine run writes: the shards' base, the whole sweep's identity and counts
                     ObjectNode m = ((ObjectNode) first).deepCopy();
                     m.remove(List.of("shard", "specHash", "counts", "timing"));

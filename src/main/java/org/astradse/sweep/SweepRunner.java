@@ -149,7 +149,7 @@ public final class SweepRunner {
                 progress.finish();
             }
             boolean complete = end == total;
-            if (complete && shard == null) org.astradse.report.ParetoPlot.write(dir, plotOptions(spec));
+            if (complete && shard == null) org.astradse.report.ParetoPlot.write(dir, plotOptions(spec), file.plotSample());
             double seconds = (System.nanoTime() - started) / 1e9;
             writeManifest(json, manifest, spec, hash, toolVersion, complete ? "complete" : "interrupted", file, all, from,
                     seconds, threads, startedAt, shard, sweepHash);

@@ -67,6 +67,32 @@ class ParetoPlotAndNotebookTest {
     }
 
     @Test
+    void thePlotGatheredWhileWritingIsThePlotOfTheFile(@TempDir Path dir) throws Exception {
+        // a run gathers the plot's sample as it writes its rows; streaming its points.csv again must draw the same bytes
+        // (the same reservoir, categories and ranges), grouped (small.yaml: by workload) and coloured by a column
+        SweepSpec spec = SweepSpec.parse(SMALL);
+        SweepRunner.run(spec, dir, 2, false, true, "test", SweepRunner.Progress.NONE);
+        byte[] gathered = Files.readAllBytes(dir.resolve("pareto.svg"));
+        ParetoPlot.write(dir, new ParetoPlot.Options(spec.name(), spec.description(), spec.groupBy(), spec.colourBy()));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(gathered, Files.readAllBytes(dir.resolve("pareto.svg")));
+        // past the reservoir's 20,000: 50,000 rows offered one by one give the streamed file's picture
+        List<String> header = List.of("point_id", "status", "error", "network.topology", "npus", "end_to_end_ns", "compute_ns",
+                "exposed_comm_ns", "network_cost_usd");
+        PointsFile f = PointsFile.create(dir, header, List.of());
+        for (int i = 0; i < 50_000; i++)
+            f.appendCells(List.of("" + i, "ok", "", i % 3 == 0 ? "Ring" : "Switch", "64", "" + (1_000_000 + (i % 250) * 1000), "0", "0",
+                    (1000 + (i / 250) * 10) + ".00"));
+        f.writePareto();
+        f.close();
+        ParetoPlot.Options o = new ParetoPlot.Options("synthetic", "", List.of(), "network.topology");
+        ParetoPlot.write(dir, o, f.plotSample());
+        byte[] fromRows = Files.readAllBytes(dir.resolve("pareto.svg"));
+        ParetoPlot.write(dir, o);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(fromRows, Files.readAllBytes(dir.resolve("pareto.svg")));
+        assertTrue(new String(fromRows).contains("20,000 of 50,000 ok points"));
+    }
+
+    @Test
     void notebookIsValidNbformat4WithRelativeData(@TempDir Path dir) throws Exception {
         Path results = dir.resolve("results");
         SweepRunner.run(SweepSpec.parse(SMALL), results, 2, false, true, "test", SweepRunner.Progress.NONE);
