@@ -287,6 +287,20 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         List<Constraint> constraints = new ArrayList<>();
         List<String> groupBy = new ArrayList<>();
         common(file, root, true, domains, derived, constraints, groupBy, false);
+        // a model or cluster swept by name has no keys to edit: a swept key under it could never apply (every row used
+        // to be infeasible, "cluster is 'dgx-h100' here, not a mapping")
+        for (String whole : List.of("model", "cluster")) {
+            Domain byName = null;
+            for (Domain d : domains)
+                if (d.paths().contains(whole) && d.size() <= CHECK_NAMES)
+                    for (long i = 0; i < d.size() && byName == null; i++) if (d.valuesAt(i).get(whole) instanceof JsonNode v && v.isTextual()) byName = d;
+            if (byName == null) continue;
+            for (Domain d : domains)
+                for (String p : d.paths())
+                    if (p.startsWith(whole + ".") || p.startsWith(whole + "["))
+                        throw InputException.at(file, "sweep." + p, "edits the " + whole + "'s keys, but " + whole + " is swept by "
+                                + "name (a bundled " + whole + " has no keys to edit here): sweep " + whole + " as mappings, or the keys alone");
+        }
         // run.tokens: the objective becomes the time to train that many tokens (iterations of B·s tokens, rounded up)
         ObjectNode run = JsonNodeFactory.instance.objectNode();
         JsonNode r = root.get("run");
@@ -397,6 +411,9 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         }
         return out;
     }
+
+    /** Domains of at most this many values are scanned for names (a model or cluster swept by name). */
+    private static final long CHECK_NAMES = 10_000;
 
     /** Whether this is an LLM training study ({@code train:}) rather than an ASTRA-sim one. */
     public boolean isTrain() {

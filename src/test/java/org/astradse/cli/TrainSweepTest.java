@@ -95,6 +95,18 @@ class TrainSweepTest {
     }
 
     @Test
+    void aKeyUnderAClusterSweptByNameStopsTheStudy() throws Exception {
+        // bundled clusters by name have no keys to edit: every row used to be infeasible
+        Path f = spec("""
+                sweep:
+                  cluster: [dgx-h100, hgx-h200]
+                  cluster.fabric[1]: [ib-ndr, ib-hdr]
+                """);
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("cn").toString());
+        CollectiveCommandTest.assertUserError(r, "spec.yaml", "sweep.cluster.fabric[1]", "swept by name");
+    }
+
+    @Test
     void aVectorSweptAfterItsElementDoesNotOverwriteIt() throws Exception {
         // the element path is declared first, the whole vector (zipped with the fabrics) after it: the element is
         // written last, so each row's bandwidth[1] cell is what was simulated (its cost says so: 64 × 450 × 17 $ of
