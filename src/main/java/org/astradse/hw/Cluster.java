@@ -178,11 +178,15 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
                 + "; expected a list of one fabric profile per dimension, e.g. [nvlink4-nvswitch, ib-ndr]; bundled: " + FabricProfile.NAMES);
         for (var e : List.of(java.util.Map.entry("npus_count", npus.size()), java.util.Map.entry("bandwidth", bw.size()),
                 java.util.Map.entry("fabric", fab.size())))
-            if (e.getValue() != k)
-                throw InputException.shape(file, at + (e.getKey().equals("fabric") ? "fabric" : "network." + e.getKey()),
-                        e.getValue() + " entries for " + k + " dimensions (network.topology has " + k + ")");
+            if (e.getValue() != k) {
+                // wrong together, not alone: a study may sweep the topology apart from the other per-dimension lists
+                String key = at + (e.getKey().equals("fabric") ? "fabric" : "network." + e.getKey());
+                throw InputException.together(file, key, e.getValue() + " entries for " + k + " dimensions (network.topology has "
+                        + k + ")", key, at + "network.topology");
+            }
         if (lat != null && lat.size() != k)
-            throw InputException.shape(file, at + "network.latency", lat.size() + " entries for " + k + " dimensions");
+            throw InputException.together(file, at + "network.latency", lat.size() + " entries for " + k + " dimensions",
+                    at + "network.latency", at + "network.topology");
         List<Dim> dims = new ArrayList<>();
         long total = 1;
         for (int i = 0; i < k; i++) {

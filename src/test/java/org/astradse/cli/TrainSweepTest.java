@@ -95,6 +95,26 @@ class TrainSweepTest {
     }
 
     @Test
+    void aTopologySweptApartFromTheOtherListsGivesRows() throws Exception {
+        // 2 topologies × 2 zipped (counts, bandwidths, fabrics): the two matching ranks run, the two mismatched
+        // combinations are infeasible rows (the study used to be refused: each value alone did not fit the base)
+        Path f = spec("""
+                sweep:
+                  parallel.tp: [8]
+                  cluster.network.topology: [[Switch, Switch], [Switch, Switch, Switch]]
+                  zip-rest:
+                    cluster.network.npus_count: [[8, 8], [8, 4, 2]]
+                    cluster.network.bandwidth: [[450, 50], [450, 50, 25]]
+                    cluster.fabric: [[nvlink4-nvswitch, ib-ndr], [nvlink4-nvswitch, ib-ndr, ib-hdr]]
+                """);
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("tr").toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = Files.readAllLines(dir.resolve("tr/points.csv"));
+        assertEquals(2, lines.stream().filter(l -> l.contains(",ok,")).count(), String.join("\n", lines));
+        assertEquals(2, lines.stream().filter(l -> l.contains(",infeasible,") && l.contains("entries for")).count());
+    }
+
+    @Test
     void aKeyUnderAClusterSweptByNameStopsTheStudy() throws Exception {
         // bundled clusters by name have no keys to edit: every row used to be infeasible
         Path f = spec("""
