@@ -171,6 +171,13 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                 JsonNode t = NetworkConfig.readTree(p, new ObjectMapper());
                 if (!t.isObject()) throw InputException.at(p, null, "expected a JSON object");
                 system = (ObjectNode) t;
+                // the reference's warnings for its own file (unknown keys ignored, keys it never reads), once per run as
+                // `simulate` prints them; a value a domain replaces is checked with the domains
+                try {
+                    for (String warn : SystemConfig.fromJsonTree(t, p).warnings()) System.err.println("warning: " + warn);
+                } catch (InputException e) {
+                    // the base system's own mistake: reported where the spec is checked against its domains
+                }
             } else {
                 system = V1SystemParser.readTree(p).root();
                 systemV1 = true;

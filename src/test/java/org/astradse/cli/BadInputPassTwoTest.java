@@ -175,6 +175,15 @@ class BadInputPassTwoTest {
         Path spec = dir.resolve("bom.yaml");
         Files.writeString(spec, s.replaceAll("workloads:\n  - [^\n]*\n  - [^\n]*\n", "workloads:\n  - " + w + "\n"));
         assertEquals(0, CollectiveCommandTest.run("sweep", spec.toString(), "--out", dir.resolve("bom").toString()).status());
+        // an unknown key of a system file: the reference's warning, as simulate prints it (a sweep printed nothing)
+        Path sys = dir.resolve("sys.json");
+        Files.writeString(sys, Files.readString(Path.of("sweeps/inputs/astra-sim/2.0/Ring_4chunks.json")).replaceFirst("\\{",
+                "{\"foo-unknown\": 1,"));
+        Path withSys = dir.resolve("withSys.yaml");
+        Files.writeString(withSys, s.replaceAll("system:\n  file: [^\n]*\n", "system:\n  file: " + sys + "\n"));
+        CollectiveCommandTest.Run ws = CollectiveCommandTest.run("sweep", withSys.toString(), "--out", dir.resolve("ws").toString());
+        assertEquals(0, ws.status(), ws.err());
+        assertTrue(ws.err().contains("warning: " + sys + ": unknown keys ignored: foo-unknown"), ws.err());
         CollectiveCommandTest.Run r = CollectiveCommandTest.run("compute", "--gpu", "H100-SXM", "--gemm", "2147483648,8,8");
         CollectiveCommandTest.assertUserError(r, "--gemm", "from 1 to 2147483647", "2147483648");
         // offloading more layers than a pipeline rank holds (80 layers over pp 4: 20 each) is an infeasible layout
