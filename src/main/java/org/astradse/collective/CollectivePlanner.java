@@ -183,16 +183,15 @@ public final class CollectivePlanner {
             throw new InputException("an all-gather of 0 bytes has no chunk and never completes (the reference hangs)");
     }
 
-    /** Chunk sizes of a collective of {@code sizeBytes} per NPU (SEMANTICS 4.1; v2's minimum chunk uses all NPUs). */
-    /** ⌈size / chunk⌉ without the overflow of size + chunk − 1 (a size near 2^63 gave a negative count). */
+    /**
+     * ⌈size / chunk⌉ without the overflow of size + chunk − 1 (a size near 2^63 gave a negative count). With chunk =
+     * ⌊size / splits⌋ ≥ 1 the count is below 2·splits ≤ 2^21 (splits ≤ SystemConfig.MAX_CHUNKS), so it fits an int.
+     */
     private static int chunkCount(long size, long chunk) {
-        long n = size / chunk + (size % chunk == 0 ? 0 : 1);
-        if (n > SystemConfig.MAX_CHUNKS + 1L)
-            throw new InputException("a collective of " + size + " bytes cut into chunks of " + chunk + " bytes gives " + n
-                    + " chunks; expected at most " + SystemConfig.MAX_CHUNKS);
-        return (int) n;
+        return (int) (size / chunk + (size % chunk == 0 ? 0 : 1));
     }
 
+    /** Chunk sizes of a collective of {@code sizeBytes} per NPU (SEMANTICS 4.1; v2's minimum chunk uses all NPUs). */
     private static long[] chunks(NetworkConfig net, SystemConfig sys, Semantics sem, CollectiveType type, long sizeBytes) {
         int splits = sys.preferredSplits();
         long chunk = sizeBytes / splits;
