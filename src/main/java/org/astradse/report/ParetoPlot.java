@@ -78,7 +78,7 @@ public final class ParetoPlot {
         List<Dot> sample = new ArrayList<>(s.rows.size());
         for (List<String> r : s.rows) {
             String cat = byGroup ? s.groupKey(r) : colour < 0 ? "" : r.get(colour);
-            sample.add(new Dot(s.time(r), s.cost(r), categories.containsKey(cat) ? cat : "other"));
+            sample.add(new Dot(PointRow.endToEndNs(r), PointRow.costUsd(r), categories.containsKey(cat) ? cat : "other"));
         }
         long ok = s.ok;
         double tMin = s.tMin;
@@ -89,11 +89,14 @@ public final class ParetoPlot {
         Path pareto = dir.resolve("pareto.csv");
         if (Files.exists(pareto)) {
             try (Reader in = Files.newBufferedReader(pareto, StandardCharsets.UTF_8)) {
-                for (CSVRecord r : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(in)) {
-                    if (!PointRow.OK.equals(r.get("status"))) continue;
-                    String g = byGroup ? groupKey(r, o.groupBy()) : "";
-                    fronts.computeIfAbsent(g, k -> new ArrayList<>()).add(new double[] {Double.parseDouble(r.get("end_to_end_ns")),
-                            Double.parseDouble(r.get("network_cost_usd"))});
+                var parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(in);
+                PlotSample columns = new PlotSample(parser.getHeaderNames(), o.groupBy()); // its group key, one rule
+                for (CSVRecord r : parser) {
+                    List<String> cells = r.toList();
+                    if (!PointRow.OK.equals(PointRow.status(cells))) continue;
+                    String g = byGroup ? columns.groupKey(cells) : "";
+                    fronts.computeIfAbsent(g, k -> new ArrayList<>()).add(new double[] {PointRow.endToEndNs(cells),
+                            PointRow.costUsd(cells)});
                 }
             }
         }
@@ -182,15 +185,6 @@ public final class ParetoPlot {
             w.write(svg.toString());
         }
         Files.move(tmp, dir.resolve("pareto.svg"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static String groupKey(CSVRecord r, List<String> columns) {
-        StringBuilder sb = new StringBuilder();
-        for (String c : columns) {
-            if (sb.length() > 0) sb.append(", ");
-            sb.append(r.isMapped(c) ? r.get(c) : "");
-        }
-        return sb.toString();
     }
 
     /** One panel: grid, ticks, dots by colour, fronts as lines with diamonds (class "front", in cost order). */

@@ -21,8 +21,6 @@ public final class PlotSample {
     final List<String> header;
     final List<String> groupBy;
     private final int[] groupColumns;
-    private final int time;
-    private final int cost;
     final List<List<String>> rows = new ArrayList<>();
     private final Random rnd = new Random(1);
     long ok;
@@ -37,16 +35,16 @@ public final class PlotSample {
         this.header = List.copyOf(header);
         this.groupBy = List.copyOf(groupBy);
         this.groupColumns = groupBy.stream().mapToInt(header::indexOf).toArray();
-        this.time = header.indexOf("end_to_end_ns");
-        this.cost = header.indexOf("network_cost_usd");
         for (int i = 0; i < header.size(); i++) firstValues.add(new LinkedHashSet<>());
     }
 
     /** A row of points.csv (its cells, in header order); rows that are not ok are not drawn. */
     public void offer(List<String> cells) {
-        if (!PointRow.OK.equals(cells.get(1)) || time < 0 || cost < 0) return;
-        double t = Double.parseDouble(cells.get(time));
-        double c = Double.parseDouble(cells.get(cost));
+        if (PointRow.OK.equals(PointRow.status(cells))) offerOk(cells, PointRow.endToEndNs(cells), PointRow.costUsd(cells));
+    }
+
+    /** An ok row whose time (ns) and cost ($) its writer has read already (PointRow's cells, read from the row's end). */
+    public void offerOk(List<String> cells, double t, double c) {
         ok++;
         tMin = Math.min(tMin, t);
         tMax = Math.max(tMax, t);
@@ -84,14 +82,6 @@ public final class PlotSample {
             return none;
         }
         return firstValues.get(i);
-    }
-
-    double time(List<String> cells) {
-        return Double.parseDouble(cells.get(time));
-    }
-
-    double cost(List<String> cells) {
-        return Double.parseDouble(cells.get(cost));
     }
 
     int column(String name) {

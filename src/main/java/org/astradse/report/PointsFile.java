@@ -266,12 +266,13 @@ public final class PointsFile implements AutoCloseable {
 
     private void count(List<String> cells) {
         rows++;
-        plot.offer(cells);
         switch (PointRow.status(cells)) {
             case PointRow.OK -> {
                 ok++;
-                offer(new FrontEntry(new ParetoFront.Point(Long.parseLong(cells.get(0)), PointRow.endToEndNs(cells),
-                        PointRow.costUsd(cells)), cells));
+                double t = PointRow.endToEndNs(cells);
+                double c = PointRow.costUsd(cells);
+                offer(new FrontEntry(new ParetoFront.Point(Long.parseLong(cells.get(0)), t, c), cells));
+                plot.offerOk(cells, t, c); // the plot's sample, from the numbers read once
             }
             case PointRow.INFEASIBLE -> {
                 infeasible++;
