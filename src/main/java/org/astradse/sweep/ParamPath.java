@@ -27,6 +27,17 @@ public record ParamPath(String text, String section, String key, int index) {
         return b < 0 ? path : path.substring(0, b);
     }
 
+    /**
+     * Whether a value written at {@code path} sets configuration key {@code key} (both as paths are written, e.g.
+     * {@code cluster.fabric[1]}): the key itself, its whole list, an element of the key when the key is a whole list,
+     * or a mapping above it ({@code cluster} for {@code cluster.fabric[1]}).
+     */
+    static boolean sets(String path, String key) {
+        String whole = withoutIndex(key);
+        return path.equals(key) || path.equals(whole) || key.equals(whole) && withoutIndex(path).equals(key)
+                || key.startsWith(path + ".");
+    }
+
     /** Whether this path is a cluster's ({@code cluster.…}). */
     public boolean clusterPath() {
         return text.startsWith("cluster.");

@@ -527,10 +527,8 @@ public final class SweepSpace implements DesignSpace {
             // bandwidth above the one fabric of its dimension can never run
             for (String k : e.together()) {
                 if (!k.contains(".")) continue;
-                String whole = ParamPath.withoutIndex(k);
-                java.util.function.Predicate<String> sets = x -> x.equals(k) || x.equals(whole) || k.equals(whole)
-                        && ParamPath.withoutIndex(x).equals(k);
-                boolean set = gridPaths.stream().anyMatch(sets) || spec.derived().stream().map(x -> x.path().text()).anyMatch(sets);
+                boolean set = gridPaths.stream().anyMatch(x -> ParamPath.sets(x, k))
+                        || spec.derived().stream().anyMatch(x -> ParamPath.sets(x.path().text(), k));
                 if (!set) keys.add(k);
             }
             return e.togetherWithin(keys);

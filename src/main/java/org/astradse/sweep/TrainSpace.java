@@ -151,10 +151,7 @@ public final class TrainSpace implements DesignSpace {
 
     /** Whether some domain sets key {@code k} ({@code cluster.fabric[1]}): itself, its whole list, or a mapping above it. */
     private boolean sweptAnywhere(String k) {
-        String whole = ParamPath.withoutIndex(k);
-        for (Domain d : spec.domains())
-            for (String p : d.paths())
-                if (p.equals(k) || p.equals(whole) || ParamPath.withoutIndex(p).equals(k) || k.startsWith(p + ".")) return true;
+        for (Domain d : spec.domains()) for (String p : d.paths()) if (ParamPath.sets(p, k)) return true;
         return false;
     }
 
