@@ -99,6 +99,10 @@ class BadInputPassTwoTest {
         CollectiveCommandTest.assertUserError(r, "narrow.yaml", "sweep.network.bandwidth[0]", "one value");
         r = CollectiveCommandTest.run("sweep", spec.toString(), "--out", dir.resolve("o").toString(), "--threads", "100000");
         CollectiveCommandTest.assertUserError(r, "--threads", "100000");
+        // a population of 1,000,000 was accepted and ran out of memory (NSGA-II's sorting is P² in memory)
+        r = CollectiveCommandTest.run("search", SweepCommandTest.SMALL.toString(), "--out", dir.resolve("p").toString(),
+                "--population", "1000000");
+        CollectiveCommandTest.assertUserError(r, "--population", "10,000", "1000000");
     }
 
     @Test

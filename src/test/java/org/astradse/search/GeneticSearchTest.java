@@ -81,9 +81,12 @@ class GeneticSearchTest {
 
     @Test
     void generationsLimitTheRefinementRoundsToo(@TempDir Path dir) throws Exception {
-        // --generations 2: two generations (evolution and refinement rounds together), not the whole budget
+        // --generations 2: two generations (evolution and refinement rounds together), not the whole budget: each
+        // generation evaluates at most the population's 12 new points and a refinement round of 12 / 2 = 6, so at most
+        // 2 × (12 + 6) = 36 of the budget's 100
         GeneticSearch.Outcome o = GeneticSearch.run(SweepSpec.parse(SMALL), dir, new GeneticSearch.Options(100, 12, 2, 5, 1, false,
                 true), "test", (g, e, f, h) -> { });
+        assertTrue(o.evaluated() <= 36, "evaluated " + o.evaluated());
         assertEquals(2, o.generations());
         assertTrue(o.evaluated() < 100 && o.evaluated() > 0, "evaluated " + o.evaluated());
     }
