@@ -292,6 +292,40 @@ public final class SweepSpace implements DesignSpace {
                         + " (on every design point checked" + (probesAll ? "" : ": the first, last and middle points, each "
                         + "domain's values in turn and " + RANDOM_PROBES + " sampled points") + ")");
         }
+        checkTraceSets();
+    }
+
+    /**
+     * A Chakra trace set holds one file per NPU (SEMANTICS-ET: PREFIX.0.et … PREFIX.N-1.et for N NPUs). When no design
+     * point checked has an NPU count the set covers, every row would be infeasible for the same reason: a spec-wide
+     * mistake (the wrong trace set, or the wrong network), refused before the first point. Swept NPU counts of which
+     * some fit stay rows.
+     */
+    private void checkTraceSets() {
+        if (spec.chakra().isEmpty()) return;
+        java.util.TreeSet<Long> counts = new java.util.TreeSet<>();
+        for (long[] idx : probes()) {
+            Point pt = new Point(idx);
+            try {
+                if (pt.applySwept() != null) continue;
+                pt.applyDerived(false);
+                counts.add((long) pt.build().net.totalNpus());
+            } catch (InputException | PointOnly e) {
+                // a point that does not build is a row's business, checked elsewhere
+            }
+        }
+        if (counts.isEmpty()) return;
+        for (Path prefix : new java.util.TreeSet<>(spec.chakra().keySet())) {
+            long files = 0;
+            while (files <= counts.last() && java.nio.file.Files.isRegularFile(Path.of(prefix + "." + files + ".et"))) files++;
+            final long have = files;
+            if (counts.stream().noneMatch(n -> n <= have))
+                throw InputException.at(spec.file(), "workloads", "the Chakra trace set " + prefix + " has " + have
+                        + " file(s) (" + prefix.getFileName() + ".0.et …), one per NPU, but the network has "
+                        + (counts.size() == 1 ? counts.first() + " NPUs" : "at least " + counts.first() + " NPUs on every "
+                        + "design point checked") + "; use the trace set for that NPU count, or a network of " + have
+                        + " NPUs");
+        }
     }
 
     /** A grid of at most this many points has every point probed before the first row. */

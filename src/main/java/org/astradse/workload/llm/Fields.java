@@ -24,8 +24,19 @@ final class Fields {
     }
 
     boolean has(String key) {
+        return get(key) != null;
+    }
+
+    /**
+     * The key's value, or null when it is absent. A key written with nothing after it ({@code tp:}) or as
+     * {@code null} (or in a flow mapping {@code {tp: , pp: 4}}, an empty string) is refused rather than read as the default: the user wrote the key, so a forgotten value must not
+     * silently become tp 1 (absent keys take their documented defaults).
+     */
+    private JsonNode get(String key) {
         JsonNode v = m.get(key);
-        return v != null && !v.isNull();
+        if (v != null && (v.isNull() || v.isTextual() && v.asText().isBlank()))
+            throw InputException.at(file, at + key, "has no value; write one, or leave the key out for its default");
+        return v;
     }
 
     int positiveInt(String key, Integer dflt) {
@@ -38,8 +49,8 @@ final class Fields {
     }
 
     private long wholeNumber(String key, Integer dflt, long min, long max) {
-        JsonNode v = m.get(key);
-        if (v == null || v.isNull()) {
+        JsonNode v = get(key);
+        if (v == null) {
             if (dflt == null) throw InputException.at(file, at + key, "missing; expected a whole number ≥ " + min);
             return dflt;
         }
@@ -62,15 +73,15 @@ final class Fields {
     }
 
     boolean bool(String key, boolean dflt) {
-        JsonNode v = m.get(key);
-        if (v == null || v.isNull()) return dflt;
+        JsonNode v = get(key);
+        if (v == null) return dflt;
         if (!v.isBoolean()) throw InputException.at(file, at + key, "expected true or false, found '" + v.asText() + "'");
         return v.asBoolean();
     }
 
     String choice(String key, String dflt, List<String> allowed) {
-        JsonNode v = m.get(key);
-        if (v == null || v.isNull()) return dflt;
+        JsonNode v = get(key);
+        if (v == null) return dflt;
         String s = v.isBoolean() ? (v.asBoolean() ? "true" : "false") : v.asText();
         if (!allowed.contains(s))
             throw InputException.at(file, at + key, "unknown value '" + s + "'; expected one of " + allowed);
@@ -78,8 +89,8 @@ final class Fields {
     }
 
     double positive(String key, double dflt) {
-        JsonNode v = m.get(key);
-        if (v == null || v.isNull()) return dflt;
+        JsonNode v = get(key);
+        if (v == null) return dflt;
         if (!v.isNumber() || !(v.asDouble() > 0) || !Double.isFinite(v.asDouble()))
             throw InputException.at(file, at + key, "expected a positive number, found '" + v.asText() + "'");
         return v.asDouble();

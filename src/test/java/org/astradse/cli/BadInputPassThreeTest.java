@@ -1,0 +1,69 @@
+package org.astradse.cli;
+
+import static org.astradse.cli.SweepCommandTest.refused;
+import static org.astradse.cli.SweepCommandTest.replace;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Mistakes the second adversarial pass reported and left open: now refused with exit 2, naming file and key. */
+class BadInputPassThreeTest {
+    static final String TRAIN = """
+            model: llama3-8b
+            parallel: {%s, pp: 1, micro-batch: 1, global-batch: 16}
+            cluster: dgx-h100
+            """;
+
+    @Test
+    void aTrainingKeyWithoutValueIsRefusedNotReadAsTheDefault(@TempDir Path dir) throws Exception {
+        // `tp:` with nothing after it (or `tp: null`) used to run as tp 1, the default of an absent key
+        for (String v : List.of("tp: null", "tp: ~", "dp: null")) {
+            Path f = dir.resolve("run.yaml");
+            Files.writeString(f, TRAIN.formatted(v));
+            CollectiveCommandTest.Run r = CollectiveCommandTest.run("train", "--config", f.toString());
+            CollectiveCommandTest.assertUserError(r, "run.yaml", "parallel." + v.substring(0, 2), "has no value");
+        }
+        Path f = dir.resolve("model.yaml");
+        Files.writeString(f, """
+                model: {layers: 2, hidden: 512, ffn-hidden:, heads: 8, vocab: 1000, seq-len: 128}
+                parallel: {tp: 1, pp: 1, micro-batch: 1, global-batch: 8}
+                cluster: dgx-h100
+                """);
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("train", "--config", f.toString()), "model.yaml",
+                "model.ffn-hidden", "has no value");
+        // the same run with the key left out takes the default and runs
+        Files.writeString(f, TRAIN.formatted("tp: 8"));
+        assertEquals(0, CollectiveCommandTest.run("train", "--config", f.toString()).status());
+    }
+
+    static String chakra() throws Exception {
+        // the bundled Chakra study: a 16-file ResNet-50 trace set on a fixed 4 × 4 network
+        return Files.readString(Path.of("sweeps/chakra-resnet.yaml")).replace("inputs/", Path.of("sweeps/inputs").toAbsolutePath() + "/");
+    }
+
+    @Test
+    void aTraceSetThatFitsNoNetworkOfTheSpecIsRefusedBeforeTheFirstPoint(@TempDir Path dir) throws Exception {
+        // 4 × 8 = 32 NPUs for a 16-file trace set: every row used to be infeasible, and the exit status came at the end
+        refused(dir, "wrongCount", replace(chakra(), "npus_count: [4, 4]", "npus_count: [4, 8]"), "workloads",
+                "has 16 file(s)", "32 NPUs");
+        // swept NPU counts of which one fits: the other is a row's business (infeasible rows, exit 0)
+        String s = replace(chakra(), "  network.bandwidth[0]: {from: 50, to: 400, step: 50}",
+                "  network.npus_count: [[4, 4], [4, 8]]\n  network.bandwidth[0]: [50, 100]");
+        s = replace(s, "  network.bandwidth[1]: {from: 25, to: 200, step: 25}", "  network.bandwidth[1]: [25]");
+        Path spec = dir.resolve("someFit.yaml");
+        Files.writeString(spec, s);
+        Path out = dir.resolve("out");
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", spec.toString(), "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = Files.readAllLines(out.resolve("points.csv"));
+        // 3 topologies × 2 counts × 2 bandwidths × 2 algorithms = 24 rows, the 4 × 8 half infeasible
+        assertEquals(25, rows.size());
+        assertEquals(12, rows.stream().filter(x -> x.contains(",infeasible,") && x.contains("does not exist")).count());
+        assertTrue(rows.stream().filter(x -> x.contains(",ok,")).allMatch(x -> x.contains(",4_4,")), rows.toString());
+    }
+}
