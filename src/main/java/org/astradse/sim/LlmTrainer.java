@@ -762,7 +762,35 @@ public final class LlmTrainer {
         Run run = new Run(cfg);
         String why = run.layoutProblem();
         if (why != null) throw new org.astradse.InputException("cannot export an infeasible layout: " + why);
+        clearExportFolder(dir);
         return new ChakraExport(run).write(dir);
+    }
+
+    /** What an export writes: the per-rank traces and the three companion files. */
+    private static final java.util.regex.Pattern EXPORT_FILE =
+            java.util.regex.Pattern.compile("llm\\.\\d+\\.et|comm_groups\\.json|network\\.yml|system\\.json");
+
+    /**
+     * An export goes into a new or empty folder, or replaces an earlier export in full (its traces removed first, so a
+     * smaller export leaves no stale ranks behind). A folder holding anything else — a sweep's results, a user's
+     * files — is refused: nothing of theirs is overwritten.
+     */
+    static void clearExportFolder(java.nio.file.Path dir) {
+        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir))
+            throw new org.astradse.InputException("--export-chakra " + dir + ": is a file; expected a folder (new, empty, "
+                    + "or an earlier export)");
+        if (!java.nio.file.Files.isDirectory(dir)) return;
+        try (var list = java.nio.file.Files.list(dir)) {
+            java.util.List<java.nio.file.Path> files = list.sorted().toList();
+            for (java.nio.file.Path f : files)
+                if (!java.nio.file.Files.isRegularFile(f) || !EXPORT_FILE.matcher(f.getFileName().toString()).matches())
+                    throw new org.astradse.InputException("--export-chakra " + dir + ": holds " + f.getFileName()
+                            + ", which is not part of a Chakra export; expected a new or empty folder, or an earlier export "
+                            + "(llm.R.et, comm_groups.json, network.yml, system.json), which is replaced");
+            for (java.nio.file.Path f : files) java.nio.file.Files.delete(f);
+        } catch (java.io.IOException e) {
+            throw new org.astradse.InputException("--export-chakra " + dir + ": cannot prepare the folder: " + e.getMessage());
+        }
     }
 
     /**

@@ -66,4 +66,44 @@ class BadInputPassThreeTest {
         assertEquals(12, rows.stream().filter(x -> x.contains(",infeasible,") && x.contains("does not exist")).count());
         assertTrue(rows.stream().filter(x -> x.contains(",ok,")).allMatch(x -> x.contains(",4_4,")), rows.toString());
     }
+
+    @Test
+    void anExportNeverOverwritesAnotherFolderAndReplacesAnEarlierExportWhole(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("run.yaml");
+        // 2 × 2 × 2 = 8 ranks on one DGX H100 (tp 2, pp 2, dp derived 2)
+        Files.writeString(cfg, """
+                model: {layers: 4, hidden: 512, ffn-hidden: 2048, heads: 8, vocab: 1000, seq-len: 128}
+                parallel: {tp: 2, pp: 2, micro-batch: 1, global-batch: 8}
+                cluster:
+                  gpu: H100-SXM
+                  network: {topology: [Switch], npus_count: [8], bandwidth: [450]}
+                  fabric: [nvlink4-nvswitch]
+                """);
+        // a sweep's results folder: refused, its file untouched
+        Path results = dir.resolve("results");
+        Files.createDirectories(results);
+        Files.writeString(results.resolve("points.csv"), "point_id,status\n");
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("train", "--config", cfg.toString(), "--export-chakra", results.toString());
+        CollectiveCommandTest.assertUserError(r, "--export-chakra", "points.csv", "not part of a Chakra export");
+        assertEquals(List.of("points.csv"), names(results));
+        // a file is not a folder
+        r = CollectiveCommandTest.run("train", "--config", cfg.toString(), "--export-chakra", results.resolve("points.csv").toString());
+        CollectiveCommandTest.assertUserError(r, "--export-chakra", "is a file");
+        // an earlier, larger export is replaced: no stale ranks 8 … 15 remain beside the new 8
+        Path et = dir.resolve("et");
+        Files.createDirectories(et);
+        for (int rank = 0; rank < 16; rank++) Files.writeString(et.resolve("llm." + rank + ".et"), "old");
+        r = CollectiveCommandTest.run("train", "--config", cfg.toString(), "--export-chakra", et.toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> files = names(et);
+        assertEquals(11, files.size(), files.toString()); // 8 traces + comm_groups.json, network.yml, system.json
+        assertTrue(files.contains("llm.7.et") && !files.contains("llm.8.et"), files.toString());
+        assertTrue(Files.size(et.resolve("llm.0.et")) > 3, "rank 0 rewritten");
+    }
+
+    static List<String> names(Path dir) throws Exception {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
 }
