@@ -103,6 +103,21 @@ public final class PointsFile implements AutoCloseable {
      */
     public static PointsFile resume(Path dir, List<String> header, List<String> groupBy, long firstId, long idStride,
                                     boolean count) throws IOException {
+        return resume(dir, header, groupBy, firstId, idStride, count, null);
+    }
+
+    /**
+     * What a resumed row must hold beyond its structure: given its point id and cells, why it is not the row this run
+     * writes for that id (e.g. a hand-edited parameter value), or null.
+     */
+    @FunctionalInterface
+    public interface RowCheck {
+        String problem(long id, List<String> cells);
+    }
+
+    /** {@link #resume} with each kept row also checked by {@code check} (null: structure only). */
+    public static PointsFile resume(Path dir, List<String> header, List<String> groupBy, long firstId, long idStride,
+                                    boolean count, RowCheck check) throws IOException {
         Path file = dir.resolve("points.csv");
         if (!Files.exists(file)) return create(dir, header, groupBy, firstId, idStride);
         truncateTornLine(file);
@@ -134,6 +149,10 @@ public final class PointsFile implements AutoCloseable {
                 long expected = firstId + (lineNo - 2) * idStride;
                 if (id != expected)
                     throw new IllegalStateException(file + ": a row has point_id " + id + ", expected " + expected);
+                String wrong = check == null ? null : check.problem(id, cells);
+                if (wrong != null)
+                    throw new IllegalStateException(file + ": line " + lineNo + ": " + wrong + "; the file was edited or "
+                            + "belongs to another run: use another --out, or --force to start over");
                 if (count) f.count(cells);
             }
         } catch (RuntimeException e) {

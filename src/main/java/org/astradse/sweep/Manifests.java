@@ -210,6 +210,13 @@ public final class Manifests {
     /** {@link #open}; {@code countExisting} false leaves a resumed file's rows to be counted as they are replayed. */
     public static PointsFile open(Path dir, List<String> header, List<String> groupBy, String hash, boolean resume,
                                   boolean force, long firstId, long idStride, boolean countExisting) throws IOException {
+        return open(dir, header, groupBy, hash, resume, force, firstId, idStride, countExisting, null);
+    }
+
+    /** {@link #open}; a resumed file's rows are also checked by {@code check} (see {@link PointsFile.RowCheck}). */
+    public static PointsFile open(Path dir, List<String> header, List<String> groupBy, String hash, boolean resume,
+                                  boolean force, long firstId, long idStride, boolean countExisting,
+                                  PointsFile.RowCheck check) throws IOException {
         Path manifest = dir.resolve("manifest.json");
         JsonNode previous;
         try {
@@ -233,7 +240,7 @@ public final class Manifests {
                         + "to start over");
         }
         try {
-            if (resume && !force) return PointsFile.resume(dir, header, groupBy, firstId, idStride, countExisting);
+            if (resume && !force) return PointsFile.resume(dir, header, groupBy, firstId, idStride, countExisting, check);
             // a fresh start: the previous run's front and plot must not sit beside the new rows
             for (String stale : List.of("pareto.csv", "pareto.svg")) Files.deleteIfExists(dir.resolve(stale));
             return PointsFile.create(dir, header, groupBy, firstId, idStride);

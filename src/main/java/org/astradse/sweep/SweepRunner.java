@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.astradse.InputException;
 import org.astradse.report.FolderLock;
@@ -128,7 +129,16 @@ public final class SweepRunner {
         try (FolderLock lock = FolderLock.acquire(dir)) {
             long started = System.nanoTime();
             Instant startedAt = Instant.now();
-            PointsFile file = Manifests.open(dir, space.header(), spec.groupBy(), hash, resume, force, firstId, stride);
+            // a kept row must be the one this run writes for its id: its swept values are recomputed from the id (a
+            // hand-edited value would otherwise enter the front and the resumed run's results unnoticed)
+            Grid grid = space.grid();
+            PointsFile file = Manifests.open(dir, space.header(), spec.groupBy(), hash, resume, force, firstId, stride, true,
+                    (id, cells) -> {
+                        List<String> expected = space.sweptCells(grid.digits(id));
+                        List<String> found = cells.subList(3, 3 + expected.size());
+                        return found.equals(expected) ? null : "point " + id + " has the swept values " + found
+                                + " where this run has " + expected;
+                    });
             long from = file.rows();
             writeManifest(json, manifest, spec, hash, toolVersion, "running", file, all, from, 0, threads, startedAt, shard,
                     sweepHash);
