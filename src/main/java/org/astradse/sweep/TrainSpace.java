@@ -119,7 +119,7 @@ public final class TrainSpace implements DesignSpace {
             ObjectNode t = tree(values, -1);
             TrainConfig cfg = TrainConfig.fromTree(t, spec.file());
             npus = cfg.cluster().totalGpus();
-            String violated = violatedConstraint(t, npus, false);
+            String violated = violatedConstraint(t, cfg, npus, false);
             if (violated != null)
                 return notOk(id, PointRow.INFEASIBLE, "constraint '" + violated + "' is false", cells, npus);
             TrainResult r = LlmTrainer.run(cfg);
@@ -171,12 +171,36 @@ public final class TrainSpace implements DesignSpace {
      * is the spec's (an undefined variable or field) is a study-wide mistake on the strict first point; anything else
      * makes the row infeasible.
      */
-    private String violatedConstraint(ObjectNode t, long npus, boolean strict) {
+    @SuppressWarnings("unchecked")
+    private String violatedConstraint(ObjectNode t, TrainConfig cfg, long npus, boolean strict) {
         if (spec.constraints().isEmpty()) return null;
         Map<String, Object> vars = new LinkedHashMap<>();
         for (String k : List.of("model", "parallel", "cluster")) {
             JsonNode v = t.get(k);
-            vars.put(k, v == null ? Map.of() : v.isObject() ? JSON.convertValue(v, Map.class) : v.asText());
+            vars.put(k, v == null ? new LinkedHashMap<>() : v.isObject() ? JSON.convertValue(v, Map.class) : v.asText());
+        }
+        // the layout's keys a study leaves to their defaults, dp derived included, are named as they resolve:
+        // `parallel.dp >= 4` means the run's dp whether the spec writes it or the cluster's GPUs give it
+        if (cfg != null && vars.get("parallel") instanceof Map<?, ?> written) {
+            Map<String, Object> par = new LinkedHashMap<>((Map<String, Object>) written);
+            org.astradse.workload.llm.ParallelConfig p = cfg.parallel();
+            int tpPpCp = p.tp() * p.pp() * p.cp();
+            Object dp = p.dp() > 0 ? p.dp() : npus % tpPpCp == 0 ? (Object) (npus / tpPpCp) : (Object) ((double) npus / tpPpCp);
+            Map<String, Object> resolved = new LinkedHashMap<>();
+            resolved.put("tp", p.tp());
+            resolved.put("pp", p.pp());
+            resolved.put("vpp", p.vpp());
+            resolved.put("cp", p.cp());
+            resolved.put("ep", p.ep());
+            resolved.put("dp", dp);
+            resolved.put("sp", p.sp());
+            resolved.put("micro-batch", p.microBatch());
+            resolved.put("global-batch", p.globalBatch());
+            resolved.put("recompute", p.recompute());
+            resolved.put("optimizer", p.optimizer());
+            resolved.put("precision", p.precision());
+            resolved.forEach(par::putIfAbsent);
+            vars.put("parallel", par);
         }
         vars.put("gpus", npus);
         return Expressions.violated(spec, e -> {
@@ -206,13 +230,15 @@ public final class TrainSpace implements DesignSpace {
         if (!spec.constraints().isEmpty() && (grid == null || grid.size() > 0)) {
             ObjectNode first = tree(values(new long[spec.domains().size()]), -1);
             long npus = base.cluster().totalGpus();
+            TrainConfig firstCfg = null;
             try {
-                npus = TrainConfig.fromTree(first, spec.file()).cluster().totalGpus();
+                firstCfg = TrainConfig.fromTree(first, spec.file());
+                npus = firstCfg.cluster().totalGpus();
             } catch (InputException e) {
                 // the first point's own problem: its row says so
             }
             try {
-                violatedConstraint(first, npus, true);
+                violatedConstraint(first, firstCfg, npus, true);
             } catch (InputException e) {
                 if (e.field() != null) throw e; // the spec's mistake (named at constraints)
             }

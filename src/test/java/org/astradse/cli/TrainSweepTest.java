@@ -68,6 +68,35 @@ class TrainSweepTest {
     }
 
     @Test
+    void constraintsSeeTheDerivedDpAndTheDefaults() throws Exception {
+        // 64 GPUs: dp = 64 / (tp·pp) is 64, 32, 16, 8 for tp 1, 2, 4, 8 (pp 1); dp ≥ 16 keeps tp 1, 2, 4; vpp and cp are
+        // not written and read as their defaults (1). tp 1 passes the constraint but exceeds the H100's 80 GiB (its row
+        // names the memory, not the constraint): 2 ok rows
+        Path f = spec("""
+                sweep:
+                  parallel.tp: [1, 2, 4, 8]
+                constraints:
+                  - "parallel.dp >= 16 && parallel.vpp == 1 && parallel.cp == 1"
+                """);
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("c").toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = Files.readAllLines(dir.resolve("c/points.csv"));
+        assertEquals(5, lines.size());
+        assertEquals(2, lines.stream().filter(l -> l.contains(",ok,")).count(), String.join("\n", lines));
+        assertTrue(lines.get(1).startsWith("0,infeasible,\"memory"), lines.get(1));
+        assertTrue(lines.get(4).startsWith("3,infeasible,constraint 'parallel.dp >= 16"), lines.get(4));
+        // a key that exists nowhere is still the spec's mistake, before the first point
+        Path g = spec("""
+                sweep:
+                  parallel.tp: [1, 2]
+                constraints:
+                  - "parallel.dpp >= 16"
+                """);
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("sweep", g.toString(), "--out", dir.resolve("d").toString()),
+                "spec.yaml", "constraints", "dpp");
+    }
+
+    @Test
     void mergedShardsWithoutAnOkPointAreAnError() throws Exception {
         // tp 16 does not divide Llama 3 8B's 8 KV heads nor tp 64 its 32 heads: both rows infeasible: each shard is
         // written (a shard may hold no ok point), the merge judges the whole sweep as a one-machine run would: exit 2
