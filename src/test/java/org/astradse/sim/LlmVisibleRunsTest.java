@@ -47,9 +47,14 @@ class LlmVisibleRunsTest {
     }
 
     static List<Row> rows() throws IOException {
+        return rows(DATA);
+    }
+
+    /** The rows of a table in this format (the visible one, or another compiled the same way). */
+    static List<Row> rows(Path data) throws IOException {
         List<Row> out = new ArrayList<>();
         ObjectMapper om = new ObjectMapper();
-        try (Reader in = Files.newBufferedReader(DATA)) {
+        try (Reader in = Files.newBufferedReader(data)) {
             for (CSVRecord r : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(in)) {
                 String id = s(r, "case_id");
                 if (s(r, "layers").isEmpty() || s(r, "global_batch").isEmpty()) continue;
