@@ -244,9 +244,13 @@ public final class LlmTrainer {
             return r;
         }
 
-        /** Key and value elements per token that CP's ring passes: g·2d, or with MLA every head's K and V. */
+        /**
+         * Key and value elements per token that one rank's CP ring passes: its TP shard's heads only — g/t KV heads of
+         * 2d (TP splits the query groups; the layout check makes t divide g), or with MLA its a/t heads' K and V.
+         * (Megatron-Core's ring attention exchanges the local K/V tensors, which TP has already split by head.)
+         */
         double kvWidth() {
-            return m.mla() == null ? 2.0 * m.kvHeads() * m.headDim() : (double) m.heads() * (m.qkDim() + m.vDim());
+            return m.mla() == null ? 2.0 * m.kvHeads() / t * m.headDim() : (double) m.heads() / t * (m.qkDim() + m.vDim());
         }
 
         /** Forward / backward times of one layer on one micro-batch: {compute, tp, cp, ep, dp} each. */

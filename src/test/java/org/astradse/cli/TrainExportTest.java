@@ -124,4 +124,23 @@ class TrainExportTest {
         roundTrip("moe", "{layers: 4, hidden: 1024, heads: 16, kv-heads: 4, vocab: 32000, seq-len: 2048, gated-mlp: true, "
                 + "experts: 8, topk: 2, expert-ffn-hidden: 1024}", "{tp: 1, pp: 2, cp: 2, ep: 4, micro-batch: 1, global-batch: 16}");
     }
+
+    @Test
+    void contextParallelismPassesTheTensorShardsKeysAndValues() throws Exception {
+        // tp 2 × cp 2 on 16 GPUs (dp 4), 2 layers, GQA with 4 KV heads of 64: a rank's CP shard is 2048 / 2 = 1024
+        // tokens and its TP shard holds 4 / 2 = 2 KV heads, so each K/V exchange is 1024 · 2 · 2 · 64 · 2 B = 524,288 B
+        // per NPU (not the 4 heads of the whole layer); one before each layer's forward attention: 2 layers × 2
+        // micro-batches (global batch 8 / dp 4) = 4 on every rank
+        Path cfgFile = dir.resolve("cp.yaml");
+        Files.writeString(cfgFile, "model: {layers: 2, hidden: 1024, heads: 16, kv-heads: 4, ffn-hidden: 4096, vocab: 32000, "
+                + "seq-len: 2048}\nparallel: {tp: 2, pp: 1, cp: 2, micro-batch: 1, global-batch: 8}\n" + CLUSTER);
+        Path out = dir.resolve("cp");
+        assertEquals(0, CollectiveCommandTest.run("train", "--config", cfgFile.toString(), "--export-chakra", out.toString()).status());
+        EtTrace trace = EtTrace.read(out.resolve("llm").toString(), 16);
+        for (int r = 0; r < 16; r++) {
+            long kv = java.util.Arrays.stream(trace.graphs().get(r).nodes())
+                    .filter(x -> x.commType() == EtNode.ALL_GATHER && x.commSize() == 524_288).count();
+            assertEquals(4, kv, "rank " + r);
+        }
+    }
 }
