@@ -1,0 +1,112 @@
+package org.astradse.sim;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.astradse.workload.llm.TrainConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Published Megatron-Bridge / NeMo throughputs ({@code llm-published.csv}: 157 rows of their performance tables, 24.03
+ * to 26.06 containers) modelled from their configurations alone, as the held-out runs are: the error of the iteration
+ * time is reported per GPU family and dense / MoE, and the dense figures are asserted (the model is not fitted on these
+ * rows; its per-generation step efficiency comes from the visible table).
+ *
+ * <p>How a row becomes a configuration: the bundled model at the table's sequence length; DGX H100 and B200 nodes of 8
+ * GPUs (NVLink 450 / 900 GB/s per GPU per direction) over 8 × 400 Gb/s NDR (50 GB/s per GPU); GB200 as one NVL72
+ * domain up to 72 GPUs, beyond that 64-GPU domains over NDR (the recipes' 64-GPU units); recompute none, the
+ * distributed optimizer, or FSDP where the table gives an FSDP degree; every FP8 recipe as fp8. A layout the trainer
+ * finds above the GPU's memory is reported, not scored (the tables' recipes offload or recompute where that happens,
+ * which the tables do not say).
+ */
+class LlmPublishedRunsTest {
+    static final Path DATA = Path.of("src/test/resources/reference/llm-published.csv");
+    static final Set<String> MOE = Set.of("deepseek-v3", "qwen3-30b-a3b", "qwen3-235b-a22b", "mixtral-8x7b", "mixtral-8x22b");
+
+    static ObjectNode config(CSVRecord r) {
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode cfg = om.createObjectNode();
+        cfg.put("model", r.get("model"));
+        if (!r.get("seq_len").isBlank()) cfg.put("seq-len", Integer.parseInt(r.get("seq_len")));
+        ObjectNode p = cfg.putObject("parallel");
+        for (String k : List.of("tp", "pp", "vpp", "cp", "ep")) p.put(k, Integer.parseInt(r.get(k)));
+        p.put("micro-batch", Integer.parseInt(r.get("micro_batch")));
+        p.put("global-batch", Integer.parseInt(r.get("global_batch")));
+        p.put("precision", r.get("precision"));
+        p.put("recompute", "none");
+        if (r.get("fsdp").equals("yes")) p.put("optimizer", "fsdp");
+        String gpu = r.get("gpu");
+        int gpus = Integer.parseInt(r.get("gpus"));
+        ObjectNode c = cfg.putObject("cluster");
+        c.put("gpu", gpu);
+        ObjectNode net = c.putObject("network");
+        ArrayNode topo = net.putArray("topology");
+        ArrayNode npus = net.putArray("npus_count");
+        ArrayNode bw = net.putArray("bandwidth");
+        ArrayNode fab = c.putArray("fabric");
+        int domain = gpu.equals("GB200") ? (gpus <= 72 ? gpus : 64) : Math.min(8, gpus);
+        topo.add("Switch");
+        npus.add(domain);
+        bw.add(gpu.equals("H100-SXM") ? 450 : 900);
+        fab.add(gpu.equals("H100-SXM") ? "nvlink4-nvswitch" : "nvlink5-nvswitch");
+        if (gpus > domain) {
+            topo.add("Switch");
+            npus.add(gpus / domain);
+            bw.add(50);
+            fab.add("ib-ndr");
+        }
+        return cfg;
+    }
+
+    @Test
+    void publishedThroughputsModelledFromTheirConfigurations() throws IOException {
+        Map<String, List<Double>> groups = new LinkedHashMap<>();
+        int rows = 0;
+        int aboveMemory = 0;
+        try (Reader in = Files.newBufferedReader(DATA)) {
+            for (CSVRecord r : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setCommentMarker('#').build().parse(in)) {
+                rows++;
+                TrainResult t = LlmTrainer.run(TrainConfig.fromTree(config(r), Path.of("llm-published.csv")));
+                if (!t.feasible()) {
+                    aboveMemory++;
+                    assertTrue(t.reason().startsWith("memory"), r + ": " + t.reason()); // the tables' layouts are valid
+                    continue;
+                }
+                double published = Double.parseDouble(r.get("tokens_per_s_per_gpu"));
+                double err = published / t.tokensPerSecondPerGpu() - 1; // = model iteration / published iteration − 1
+                String g = r.get("gpu") + (MOE.contains(r.get("model")) ? " MoE" : " dense");
+                groups.computeIfAbsent(g, k -> new ArrayList<>()).add(err);
+                groups.computeIfAbsent(MOE.contains(r.get("model")) ? "all MoE" : "all dense", k -> new ArrayList<>()).add(err);
+            }
+        }
+        StringBuilder report = new StringBuilder(String.format(Locale.ROOT, "%d published rows, %d above the GPU's memory as "
+                + "configured (not scored)%n", rows, aboveMemory));
+        for (Map.Entry<String, List<Double>> e : groups.entrySet()) {
+            List<Double> v = e.getValue();
+            report.append(String.format(Locale.ROOT, "%-16s %3d rows: mean |error| %5.1f %%, mean signed %+5.1f %%%n", e.getKey(),
+                    v.size(), 100 * v.stream().mapToDouble(Math::abs).average().orElse(0), 100 * v.stream().mapToDouble(x -> x).average().orElse(0)));
+        }
+        System.out.print(report);
+        List<Double> dense = groups.get("all dense");
+        double denseMean = dense.stream().mapToDouble(Math::abs).average().orElseThrow();
+        // today: 83 scored dense rows at 5.3 % (H100 5.5 %, B200 5.0 %, GB200 4.8 %); MoE (64 rows, 25.8 %) is far off (README: where and
+        // why), so only the dense rows are bounded, just above today's figure
+        assertTrue(dense.size() >= 80, report.toString());
+        assertTrue(denseMean <= 0.065, report.toString());
+        assertTrue(rows >= 157, report.toString());
+    }
+}
