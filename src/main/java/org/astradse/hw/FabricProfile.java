@@ -34,11 +34,14 @@ import org.astradse.InputException;
  * @param unitCosts         $ per GB/s (per GPU, per direction) of the technology's links, switch ports and NICs, for a
  *                          cluster's network cost (LIBRA's cost model); default LIBRA's classes — InterPackage for a
  *                          scale-up fabric, InterPod for a network
+ * @param sharpEfficiency   a network that reduces in its switches (SHARP): the line-rate fraction a node's NICs reach on
+ *                          that path (NVLSTree's traffic between nodes); 0: the protocol's efficiency. Other collectives
+ *                          and algorithms on the same network keep {@code efficiency}.
  */
 public record FabricProfile(String name, String source, boolean scaleUp, Map<String, Double> latencyUs,
                             Map<String, Double> efficiency, boolean inNetworkReduction,
                             double defaultLatencyNs, double p2pEfficiency, double nvlsEfficiency, double hopLatencyUs, int domainNics,
-                            double maxGBpsPerGpu, org.astradse.cost.UnitCosts unitCosts) {
+                            double maxGBpsPerGpu, org.astradse.cost.UnitCosts unitCosts, double sharpEfficiency) {
 
     /** The bundled profiles' names (a contract). */
     public static final List<String> NAMES = List.of("nvlink3-nvswitch", "nvlink4-nvswitch", "nvlink5-nvswitch",
@@ -75,6 +78,15 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         return scaleUp && inNetworkReduction && nvlsEfficiency > 0;
     }
 
+    /**
+     * Efficiency of the in-network reduction path (SHARP under NVLSTree) for a protocol: {@link #sharpEfficiency} when
+     * given (at most the protocol's own), the protocol's efficiency otherwise.
+     */
+    public double reductionEfficiency(String protocol) {
+        double e = efficiency.get(protocol);
+        return sharpEfficiency > 0 ? Math.min(e, sharpEfficiency) : e;
+    }
+
     /** Efficiency of a protocol for an operation: sendrecv with Simple uses the point-to-point efficiency. */
     public double efficiency(String protocol, String op) {
         double e = efficiency.get(protocol);
@@ -84,7 +96,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
     static FabricProfile fromTree(JsonNode t, Path file) {
         org.astradse.Keys.allow(t, file, "", List.of("name", "source", "scale-up", "latency-us", "efficiency",
                 "in-network-reduction", "default-latency-ns", "p2p-efficiency", "nvls-efficiency", "hop-latency-us", "domain-nics",
-                "max-gbps-per-gpu", "unit-costs"));
+                "max-gbps-per-gpu", "unit-costs", "sharp-efficiency"));
         JsonNode name = t.get("name");
         if (name == null || !name.isTextual()) throw InputException.at(file, "name", "missing; expected a string");
         Map<String, Double> lat = perProtocol(t, "latency-us", file, false);
@@ -104,13 +116,19 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         double max = number(t, "max-gbps-per-gpu", Double.POSITIVE_INFINITY, file);
         if (!(max > 0)) throw InputException.at(file, "max-gbps-per-gpu", "expected a positive bandwidth (GB/s), found " + max);
         boolean scaleUp = bool(t, "scale-up", file);
+        double sharp = number(t, "sharp-efficiency", 0, file);
+        if (!(sharp >= 0 && sharp <= 1))
+            throw InputException.at(file, "sharp-efficiency", "expected a fraction in [0, 1] (0: the protocols' efficiency), found " + sharp);
+        if (sharp > 0 && (!inr || scaleUp))
+            throw InputException.at(file, "sharp-efficiency", "applies to a network that reduces in its switches "
+                    + "(in-network-reduction: true, scale-up: false)");
         org.astradse.cost.UnitCosts dflt = (scaleUp ? org.astradse.cost.CostClass.INTER_PACKAGE
                 : org.astradse.cost.CostClass.INTER_POD).defaults();
         org.astradse.cost.UnitCosts costs = dflt;
         JsonNode uc = t.get("unit-costs");
         if (uc != null) costs = unitCosts(uc, dflt, file, "unit-costs");
         return new FabricProfile(name.asText(), t.path("source").asText(""), scaleUp, lat, eff,
-                inr, latNs, p2p, nvlsEff, hop, (int) heads, max, costs);
+                inr, latNs, p2p, nvlsEff, hop, (int) heads, max, costs, sharp);
     }
 
     /** {@code {link: $, switch: $, nic: $}} per GB/s; keys left out keep {@code dflt}'s. */

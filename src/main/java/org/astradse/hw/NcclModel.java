@@ -126,7 +126,8 @@ public final class NcclModel {
             for (int k = lead; k < dims.size(); k++) {
                 Cluster.Dim d = dims.get(k);
                 if (d.npus() > 1) {
-                    double perGpu = d.bandwidthGBps() * d.fabric().efficiency(proto, op);
+                    boolean sharp = d.fabric().inNetworkReduction() && algo.equals("nvlstree");
+                    double perGpu = d.bandwidthGBps() * (sharp ? d.fabric().reductionEfficiency(proto) : d.fabric().efficiency(proto, op));
                     double b = switch (op) {
                         case "alltoall" -> (n - 1) * perGpu / (double) (n - inside);
                         case "sendrecv" -> perGpu;
@@ -140,7 +141,7 @@ public final class NcclModel {
                             // a tree node sends and receives the buffer once with 2 nodes; an interior node of the
                             // double binary tree carries 2S per direction from 4 nodes on (1.5S with 3); in-network
                             // reduction (SHARP) under NVLSTree keeps it at S for any number of nodes
-                            double perNode = d.fabric().inNetworkReduction() && algo.equals("nvlstree") ? 1
+                            double perNode = sharp ? 1
                                     : nodes == 2 ? 1 : nodes == 3 ? 1.5 : 2;
                             yield f * egress / perNode;
                         }

@@ -116,6 +116,11 @@ class NcclTestsCommandTest {
         refused(c, "in-network-reductoin", "fabric[1]");
         Files.writeString(fab, ndr.replace("in-network-reduction: false", "in-network-reduction: \"yes\""));
         refused(c, "in-network-reduction", "true or false");
+        // a SHARP efficiency on a network that does not reduce in its switches, or above 1
+        Files.writeString(fab, ndr + "sharp-efficiency: 0.5\n");
+        refused(c, "sharp-efficiency", "in-network-reduction: true");
+        Files.writeString(fab, ndr.replace("in-network-reduction: false", "in-network-reduction: true") + "sharp-efficiency: 1.5\n");
+        refused(c, "sharp-efficiency", "found 1.5");
     }
 
     /** nccl-tests on cluster file {@code c} is a user error (exit 2, one line, no stack trace) naming each fragment. */

@@ -84,7 +84,7 @@ class NcclCalibrationTest {
     static FabricProfile efa(String name, double[] p) {
         return new FabricProfile(name, "", false, Map.of("ll", p[0], "ll128", p[1], "simple", p[2]),
                 Map.of("ll", p[3], "ll128", p[4], "simple", p[5]), false, 5000, p[5], 0, 0, 0, 100,
-                org.astradse.cost.CostClass.INTER_POD.defaults());
+                org.astradse.cost.CostClass.INTER_POD.defaults(), 0);
     }
 
     /** Fits an EFA profile on the rows of one system. */

@@ -87,7 +87,15 @@ class NcclPublishedTest {
     static FabricProfile withProtocols(FabricProfile base, double[] p) {
         return new FabricProfile(base.name(), base.source(), base.scaleUp(), Map.of("ll", p[0], "ll128", p[1], "simple", p[2]),
                 Map.of("ll", p[3], "ll128", p[4], "simple", p[5]), base.inNetworkReduction(), base.defaultLatencyNs(), p[5],
-                base.nvlsEfficiency(), base.hopLatencyUs(), base.domainNics(), base.maxGBpsPerGpu(), base.unitCosts());
+                base.nvlsEfficiency(), base.hopLatencyUs(), base.domainNics(), base.maxGBpsPerGpu(), base.unitCosts(),
+                base.sharpEfficiency());
+    }
+
+    /** {@code base} with another SHARP (in-network reduction) efficiency. */
+    static FabricProfile withSharp(FabricProfile base, double e) {
+        return new FabricProfile(base.name(), base.source(), base.scaleUp(), base.latencyUs(), base.efficiency(),
+                base.inNetworkReduction(), base.defaultLatencyNs(), base.p2pEfficiency(), base.nvlsEfficiency(),
+                base.hopLatencyUs(), base.domainNics(), base.maxGBpsPerGpu(), base.unitCosts(), e);
     }
 
     /** The rows whose network dimension is on {@code fabric} (the calibration rows of that technology). */
@@ -154,6 +162,40 @@ class NcclPublishedTest {
         assertProfileIsTheFit("roce-400g", rs);
     }
 
+    /**
+     * InfiniBand NDR with SHARP on its one published system (CoreWeave, 8 DGX H100 nodes, all-reduce 512 MiB to 8 GiB,
+     * NCCL's choice): every row is bandwidth-bound, so one figure is determined — the line-rate fraction of the
+     * in-network reduction path (NVLSTree between nodes: a node moves each buffer once in and once out through its 8
+     * NICs), fitted alone by the other fits' procedure. Measured busbw 356–387 GB/s: about 49 % of 400 Gb/s per NIC and
+     * direction, against 90 % for rings and trees on the same NDR (which keep ib-ndr's values).
+     */
+    @Test
+    void theSharpProfileIsTheFit() throws IOException {
+        List<Row> rs = rowsOn("ib-ndr-sharp");
+        assertEquals(1, rs.stream().map(Row::system).distinct().count());
+        assertTrue(rs.size() >= 5 && rs.stream().allMatch(r -> r.bytes() >= (1L << 29)), "rows " + rs.size());
+        FabricProfile bundled = FabricProfile.named("ib-ndr-sharp");
+        FabricProfile ndr = FabricProfile.named("ib-ndr");
+        assertEquals(ndr.efficiency(), bundled.efficiency(), "rings and trees run as on ib-ndr");
+        assertEquals(ndr.latencyUs(), bundled.latencyUs());
+        List<Cluster> cs = new ArrayList<>();
+        for (Row r : rs) cs.add(cluster(r.cluster()));
+        double[] p = Fit.minimize(q -> {
+            if (!(q[0] > 0) || q[0] > 1) return 1e9;
+            FabricProfile f = withSharp(bundled, q[0]);
+            double sum = 0;
+            for (int i = 0; i < rs.size(); i++) {
+                Row m = rs.get(i);
+                NcclModel.Row r = NcclModel.time(withProfile(cs.get(i), "ib-ndr-sharp", f), m.op(), m.bytes(), "auto");
+                double l = Math.log(r.timeUs() / m.timeUs());
+                sum += l * l;
+            }
+            return sum;
+        }, new double[][] {{0.9}, {0.5}, {0.3}}, new double[] {0.05}, 1e-11, 1e-13, 10_000);
+        System.out.println("ib-ndr-sharp fitted on " + rs.size() + " published rows: sharp-efficiency " + p[0]);
+        assertEquals(p[0], bundled.sharpEfficiency(), p[0] * 5e-3, "fitted " + p[0]);
+    }
+
     @Test
     void anNvl72RackReachesTheNetworkThroughEightNics() throws IOException {
         // NVLink5's domain-nics 8: between racks a domain's egress is 8 NICs × 50 GB/s × ib-ndr's 0.90 = 360 GB/s; a
@@ -192,7 +234,7 @@ class NcclPublishedTest {
         report.append(String.format(Locale.ROOT, "all %d rows >= 1 MB: geomean |error| %.1f %%%n", all.size(), 100 * g));
         System.out.print(report);
         assertTrue(all.size() >= 140, report.toString());
-        // today 15.4 % over 148 rows (README: where it misses and why); the bound catches a regression
-        assertTrue(g <= 0.16, report.toString());
+        // today 14.8 % over 148 rows (README: where it misses and why); the bound catches a regression
+        assertTrue(g <= 0.155, report.toString());
     }
 }
