@@ -93,12 +93,15 @@ public final class Keys {
                     }
                     n = nf.textNode(p.getText());
                 }
-                case VALUE_NUMBER_INT -> n = switch (p.getNumberType()) {
+                case VALUE_NUMBER_INT -> {
+                    refuseYaml11Number(p);
+                    n = switch (p.getNumberType()) {
                     case INT -> nf.numberNode(p.getIntValue());
                     case LONG -> nf.numberNode(p.getLongValue());
-                    default -> nf.numberNode(p.getBigIntegerValue());
-                };
-                case VALUE_NUMBER_FLOAT -> n = p.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.BIG_DECIMAL
+                        default -> nf.numberNode(p.getBigIntegerValue());
+                    };
+                }
+                case VALUE_NUMBER_FLOAT -> n = refuseYaml11Number(p) ? null : p.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.BIG_DECIMAL
                         ? nf.numberNode(p.getDecimalValue()) : nf.numberNode(p.getDoubleValue());
                 case VALUE_TRUE -> n = nf.booleanNode(true);
                 case VALUE_FALSE -> n = nf.booleanNode(false);
@@ -108,6 +111,24 @@ public final class Keys {
             }
             if (anchor != null) anchors.put(anchor.toString(), n);
             return n;
+        }
+
+        /**
+         * YAML 1.1, which the parser implements, reads {@code 0200} as the octal 128, {@code 8_0} as 80, {@code 0x8}
+         * and {@code 0b101} as hex and binary: a bandwidth written {@code 050} would silently run at 40 GB/s. A number
+         * in this product's files is written plainly (decimal, an optional sign, fraction and exponent); these forms are
+         * refused with their line (quoted, they are strings, and the key's own check names them).
+         */
+        private static boolean refuseYaml11Number(com.fasterxml.jackson.core.JsonParser p) throws java.io.IOException {
+            String text = p.getText();
+            String read = p.getNumberValue().toString();
+            String why = text.contains("_") ? "has an underscore, which YAML drops (it reads " + read + "): write " + text.replace("_", "")
+                    : text.matches("[-+]?0[xXbBoO].*") ? "has a hex, octal or binary prefix (YAML reads " + read + "): write the decimal number"
+                    : text.matches("[-+]?0[0-9]+") ? "has a leading zero, which makes YAML read it as the octal number " + read
+                    + ": write " + text.replaceFirst("^([-+]?)0+(?=[0-9])", "$1") + " (or " + read + " if octal was meant)"
+                    : null;
+            if (why != null) throw new com.fasterxml.jackson.core.JsonParseException(p, "'" + text + "' " + why);
+            return false;
         }
 
         private static boolean isAlias(com.fasterxml.jackson.core.JsonParser p) {

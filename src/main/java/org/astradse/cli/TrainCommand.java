@@ -30,13 +30,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "(comm_groups.json) and an ASTRA-sim 2.0 network.yml and system.json for the cluster")
     Path exportChakra;
 
-    @Option(names = "--bench", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--bench", paramLabel = "N",
             description = "run the configuration N times after N warm-ups in this process; adds meanNanosPerConfiguration")
-    int bench;
+    Integer bench;
 
     @Override
     public Integer call() throws Exception {
-        if (bench < 0) throw new InputException("--bench: expected a number of runs >= 0, found " + bench);
+        if (bench != null && bench < 1) throw new InputException("--bench: expected a number of runs >= 1, found " + bench);
         TrainConfig cfg = TrainConfig.parse(config);
         if (cfg.cluster().topologyWarning() != null) System.err.println(cfg.cluster().topologyWarning());
         TrainResult r = LlmTrainer.run(cfg);
@@ -46,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
                     exportChakra, ranks - 1);
         }
         double meanNs = Double.NaN;
-        if (bench > 0) {
+        if (bench != null) {
             for (int i = 0; i < bench; i++) LlmTrainer.run(cfg);
             long t0 = System.nanoTime();
             for (int i = 0; i < bench; i++) LlmTrainer.run(cfg);
@@ -83,8 +83,11 @@ final class TrainCommand implements Callable<Integer> {
         num(o, "dpNs", r.dpNs());
         num(o, "optimizerNs", r.optimizerNs());
         o.put("gpus", r.gpus());
-        o.put("dp", r.dp());
-        o.put("microBatches", r.microBatches());
+        // a layout refused before its data parallelism resolves has neither (null, as the times are)
+        if (r.dp() > 0) o.put("dp", r.dp());
+        else o.putNull("dp");
+        if (r.microBatches() > 0) o.put("microBatches", r.microBatches());
+        else o.putNull("microBatches");
         num(o, "params", r.params());
         num(o, "activeParams", r.activeParams());
         num(o, "modelFlopsPerIteration", r.modelFlopsPerIteration());
@@ -104,9 +107,13 @@ final class TrainCommand implements Callable<Integer> {
     static String text(TrainConfig cfg, TrainResult r, double meanNs) {
         StringBuilder sb = new StringBuilder();
         var p = cfg.parallel();
-        sb.append(String.format(Locale.ROOT, "%s on %d x %s: tp %d, pp %d, vpp %d, cp %d, ep %d, dp %d, %d micro-batches of %d%n",
-                cfg.model().name(), r.gpus(), cfg.cluster().gpu().name(), p.tp(), p.pp(), p.vpp(), p.cp(), p.ep(), r.dp(),
-                r.microBatches(), p.microBatch()));
+        sb.append(String.format(Locale.ROOT, "%s on %d x %s: tp %d, pp %d, vpp %d, cp %d, ep %d", cfg.model().name(), r.gpus(),
+                cfg.cluster().gpu().name(), p.tp(), p.pp(), p.vpp(), p.cp(), p.ep()));
+        // dp and the micro-batch count exist once the layout resolves (a refused layout has neither)
+        if (r.dp() > 0) sb.append(", dp ").append(r.dp());
+        if (r.microBatches() > 0) sb.append(", ").append(r.microBatches()).append(" micro-batches of ").append(p.microBatch());
+        else sb.append(", micro-batch ").append(p.microBatch());
+        sb.append('\n');
         if (!r.feasible()) {
             sb.append("infeasible: ").append(r.reason()).append('\n');
             if (!Double.isFinite(r.iterationNs())) return sb.toString();

@@ -241,6 +241,9 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
         if (c == null || !c.isTextual()) throw InputException.at(file, "cluster", "expected a mapping with gpu, network and fabric, "
                 + "or the name of a bundled cluster " + BUNDLED + " or of a cluster file");
         String name = c.asText();
+        if (name.isBlank())
+            throw InputException.at(file, at.isEmpty() ? "cluster" : at.substring(0, at.length() - 1), "has no value; expected a "
+                    + "mapping (gpu, network, fabric), a bundled cluster " + BUNDLED + " or a cluster file");
         if (BUNDLED.contains(name)) {
             try (var in = Cluster.class.getResourceAsStream("clusters/" + name + ".yaml")) {
                 if (in == null) throw new IllegalStateException("bundled cluster missing: " + name);
@@ -262,6 +265,9 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
     /** A cluster file: a {@code cluster:} section (a mapping, or the name of another cluster), or its keys at the top. */
     private static Source read(Path p) {
         JsonNode root = NetworkConfig.readTree(p, org.astradse.Keys.yaml());
+        // a file with a cluster: section holds that section only (a gpu: beside it used to be ignored silently);
+        // source: and description: document the file
+        if (root.has("cluster")) org.astradse.Keys.allow(root, p, "", List.of("cluster", "source", "description"));
         JsonNode c = root.has("cluster") ? root.get("cluster") : root;
         String at = root.has("cluster") ? "cluster." : "";
         if (c.isTextual()) return section(c, p, at);

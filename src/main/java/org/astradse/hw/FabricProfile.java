@@ -103,6 +103,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         Map<String, Double> eff = perProtocol(t, "efficiency", file, true);
         boolean inr = bool(t, "in-network-reduction", file);
         double latNs = number(t, "default-latency-ns", -1, file);
+        if (!t.has("default-latency-ns")) throw InputException.at(file, "default-latency-ns", "missing; expected a latency >= 0 ns");
         if (!(latNs >= 0)) throw InputException.at(file, "default-latency-ns", "expected a latency >= 0 ns, found " + latNs);
         double p2p = number(t, "p2p-efficiency", eff.get("simple"), file);
         if (!(p2p > 0 && p2p <= 1)) throw InputException.at(file, "p2p-efficiency", "expected a fraction in (0, 1], found " + p2p);

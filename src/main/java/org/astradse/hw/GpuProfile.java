@@ -35,7 +35,8 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
      * @param launchFloorUs      fixed cost of one GEMM call (kernel launch and framework), µs
      * @param maxEfficiency      fraction of peak reached by a large tile's main loop
      * @param tileIntensity      tile arithmetic intensity tm·tn/(tm+tn) at which a tile reaches maxEfficiency
-     * @param inputBwEfficiency  operand reads' bandwidth as a fraction of HBM's (can reach 1: operands partly come from L2)
+     * @param inputBwEfficiency  operand reads' bandwidth as a fraction of HBM's, at most 1 (each operand byte is counted
+     *                           once: what L2 serves again is not in the bytes)
      * @param exposedWriteFraction share of the result write's HBM time not hidden behind the main loop
      * @param fittedOn           what the parameters were fitted on
      */
@@ -53,7 +54,6 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
      * @param attentionBackward    its backward, counting 2× the forward's FLOPs (model FLOPs)
      * @param memoryEfficiency     element-wise and reduction kernels: fraction of HBM bandwidth reached
      * @param fp8GemmEfficiency    an FP8 GEMM's efficiency relative to a 16-bit GEMM of the same shape (of its own peak)
-     * @param commComputeSlowdown  compute slowdown while a collective overlaps it on the same GPU (SMs and HBM shared)
      * @param stepEfficiency       a training step's compute throughput relative to the isolated kernels above:
      *                             sustained clocks under a step's power draw and the framework's gaps between kernels;
      *                             fitted once per GPU generation on published training runs ({@code LlmCalibrationTest})
@@ -61,12 +61,12 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
      *                             offloading to CPU memory moves over (default PCIe Gen5 x16, 64)
      */
     public record KernelParams(double kernelFloorUs, double attentionForward, double attentionBackward, double memoryEfficiency,
-                               double fp8GemmEfficiency, double commComputeSlowdown, double stepEfficiency, double hostLinkGBps) {
-        static final KernelParams DEFAULT = new KernelParams(4, 0.45, 0.36, 0.8, 0.85, 0.1, 1.0, 64);
+                               double fp8GemmEfficiency, double stepEfficiency, double hostLinkGBps) {
+        static final KernelParams DEFAULT = new KernelParams(4, 0.45, 0.36, 0.8, 0.85, 1.0, 64);
 
         public KernelParams withStepEfficiency(double x) {
             return new KernelParams(kernelFloorUs, attentionForward, attentionBackward, memoryEfficiency, fp8GemmEfficiency,
-                    commComputeSlowdown, x, hostLinkGBps);
+                    x, hostLinkGBps);
         }
     }
 
@@ -125,7 +125,7 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
         GemmParams gp = new GemmParams(positive(g.get("launch-floor-us"), "gemm.launch-floor-us", file),
                 fraction(g.get("max-efficiency"), "gemm.max-efficiency", file),
                 positive(g.get("tile-intensity"), "gemm.tile-intensity", file),
-                positive(g.get("input-bw-efficiency"), "gemm.input-bw-efficiency", file),
+                fraction(g.get("input-bw-efficiency"), "gemm.input-bw-efficiency", file),
                 fraction(g.get("exposed-write-fraction"), "gemm.exposed-write-fraction", file),
                 g.path("fitted-on").asText(""));
         JsonNode sms = t.get("sms");
@@ -136,14 +136,13 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
         if (!k.isMissingNode() && !k.isNull() && !k.isObject())
             throw InputException.at(file, "kernels", "expected a mapping of the training kernels' parameters, found " + k);
         org.astradse.Keys.allow(k, file, "kernels.", List.of("kernel-floor-us", "attention-forward", "attention-backward",
-                "memory-efficiency", "fp8-gemm-efficiency", "comm-compute-slowdown", "step-efficiency", "host-link-gbps"));
+                "memory-efficiency", "fp8-gemm-efficiency", "step-efficiency", "host-link-gbps"));
         KernelParams kp = k.isObject() ? new KernelParams(
                 k.has("kernel-floor-us") ? positive(k.get("kernel-floor-us"), "kernels.kernel-floor-us", file) : d.kernelFloorUs(),
                 k.has("attention-forward") ? fraction(k.get("attention-forward"), "kernels.attention-forward", file) : d.attentionForward(),
                 k.has("attention-backward") ? fraction(k.get("attention-backward"), "kernels.attention-backward", file) : d.attentionBackward(),
                 k.has("memory-efficiency") ? fraction(k.get("memory-efficiency"), "kernels.memory-efficiency", file) : d.memoryEfficiency(),
                 k.has("fp8-gemm-efficiency") ? fraction(k.get("fp8-gemm-efficiency"), "kernels.fp8-gemm-efficiency", file) : d.fp8GemmEfficiency(),
-                k.has("comm-compute-slowdown") ? fraction(k.get("comm-compute-slowdown"), "kernels.comm-compute-slowdown", file) : d.commComputeSlowdown(),
                 k.has("step-efficiency") ? fraction(k.get("step-efficiency"), "kernels.step-efficiency", file) : d.stepEfficiency(),
                 k.has("host-link-gbps") ? positive(k.get("host-link-gbps"), "kernels.host-link-gbps", file) : d.hostLinkGBps())
                 : d;
@@ -154,6 +153,7 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
     private static String text(JsonNode t, String key, Path file) {
         JsonNode v = t.get(key);
         if (v == null || !v.isTextual()) throw InputException.at(file, key, "missing; expected a string");
+        if (v.asText().isBlank()) throw InputException.at(file, key, "has no value; expected the profile's name");
         return v.asText();
     }
 

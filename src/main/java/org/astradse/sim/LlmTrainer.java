@@ -56,6 +56,11 @@ public final class LlmTrainer {
         return new Run(cfg).result();
     }
 
+    /** Why this layout cannot run at all (degrees, batch, schedule; not memory, which is a result), or null. */
+    public static String layoutProblem(TrainConfig cfg) {
+        return new Run(cfg).layoutProblem();
+    }
+
     private static final class Run {
         final TransformerModel m;
         final ParallelConfig p;
@@ -166,6 +171,12 @@ public final class LlmTrainer {
             if (c > 1 && m.seqLen() % (2L * c) != 0)
                 return "seq-len " + m.seqLen() + " is not a multiple of 2·cp = " + (2 * c) + " (CP splits the sequence in 2·cp chunks)";
             if (!m.moe() && e > 1) return "ep " + e + " on a dense model (experts 0)";
+            if (!m.moe() && te > 1) return "expert-tp " + te + " on a dense model (experts 0)";
+            // Megatron's sequence parallelism splits the sequence over the TP ranks (its argument check: seq_length
+            // divisible by tensor_model_parallel_size)
+            if (p.sp() && t > 1 && m.seqLen() / c % t != 0)
+                return "seq-len " + m.seqLen() + (c > 1 ? " / cp " + c : "") + " is not a multiple of tp " + t
+                        + " (sequence parallelism splits the sequence over the TP ranks)";
             if (m.moe()) {
                 if (m.experts() % e != 0) return "ep " + e + " does not divide experts " + m.experts();
                 long slice = (long) t * c * dp;

@@ -199,6 +199,14 @@ public final class TrainSpace implements DesignSpace {
             resolved.put("recompute", p.recompute());
             resolved.put("optimizer", p.optimizer());
             resolved.put("precision", p.precision());
+            resolved.put("overlap-grad-reduce", p.overlapGradReduce());
+            resolved.put("overlap-param-gather", p.overlapParamGather());
+            resolved.put("expert-tp", p.expertTp());
+            resolved.put("tp-comm-overlap", p.tpCommOverlap());
+            resolved.put("attention", p.attention());
+            resolved.put("grad-reduce-in-bf16", p.gradReduceBf16());
+            resolved.put("ep-comm-overlap", p.epCommOverlap());
+            resolved.put("cpu-offload-layers", p.cpuOffloadLayers());
             resolved.forEach(par::putIfAbsent);
             vars.put("parallel", par);
         }
@@ -243,6 +251,15 @@ public final class TrainSpace implements DesignSpace {
                 if (e.field() != null) throw e; // the spec's mistake (named at constraints)
             }
         }
+        // a run's seq-len replaces its model's: a swept model.seq-len beside one would be a dead axis of the study
+        if ((spec.train().has("seq-len") || sweptAnywhere("seq-len"))) {
+            for (Domain d : spec.domains())
+                for (String p : d.paths())
+                    if (p.equals("model.seq-len"))
+                        throw InputException.at(spec.file(), "sweep." + p, "has no effect: the configuration's seq-len "
+                                + (spec.train().has("seq-len") ? "(" + spec.train().get("seq-len") + ") " : "(swept) ")
+                                + "replaces the model's; sweep seq-len instead");
+        }
         for (int k = 0; k < spec.domains().size(); k++) {
             Domain d = spec.domains().get(k);
             for (long e : d.elementsToCheck()) {
@@ -264,5 +281,29 @@ public final class TrainSpace implements DesignSpace {
                 }
             }
         }
+        refuseWhenNoLayoutRuns();
+    }
+
+    /**
+     * A study none of whose points has a layout that can run — a global batch no swept layout divides, a swept dp that
+     * never matches the GPUs — would write only infeasible rows and fail at the end: on a grid small enough to check
+     * whole ({@link SweepSpace#PROBE_ALL_UP_TO} points, the layout rules only: no simulation), it is refused before the
+     * first point. Memory above the GPU's is a result, not a layout mistake, and is not checked here.
+     */
+    private void refuseWhenNoLayoutRuns() {
+        if (grid == null || grid.size() == 0 || grid.size() > SweepSpace.PROBE_ALL_UP_TO) return;
+        String first = null;
+        for (long id = 0; id < grid.size(); id++) {
+            String why;
+            try {
+                why = LlmTrainer.layoutProblem(TrainConfig.fromTree(tree(values(grid.digits(id)), -1), spec.file()));
+            } catch (InputException e) {
+                why = e.getMessage();
+            }
+            if (why == null) return;
+            if (first == null) first = why;
+        }
+        throw InputException.at(spec.file(), "sweep", "no design point has a layout that can run (all " + grid.size()
+                + " checked), e.g. the first: " + first + "; change the values swept or the base configuration");
     }
 }

@@ -123,6 +123,91 @@ class BadInputPassThreeTest {
         assertEquals(whole, Files.readAllLines(points));
     }
 
+    static CollectiveCommandTest.Run train(Path dir, String text) throws Exception {
+        Path f = dir.resolve("run.yaml");
+        Files.writeString(f, text);
+        return CollectiveCommandTest.run("train", "--config", f.toString(), "--json");
+    }
+
+    @Test
+    void yamlOneOneNumberFormsAreRefusedNotReinterpreted(@TempDir Path dir) throws Exception {
+        // YAML 1.1 read 0200 as the octal 128 (a global batch of 128), 8_0 as 80, 0x8 as 8, and 050 GB/s as 40
+        String t = "model: llama3-8b\nparallel: {tp: 8, micro-batch: 1, global-batch: %s}\ncluster: dgx-h100\n";
+        CollectiveCommandTest.assertUserError(train(dir, t.formatted("0200")), "run.yaml", "line 2", "'0200'", "octal number 128",
+                "write 200");
+        CollectiveCommandTest.assertUserError(train(dir, t.formatted("2_048")), "run.yaml", "'2_048'", "underscore", "write 2048");
+        CollectiveCommandTest.assertUserError(train(dir, t.formatted("0x200")), "run.yaml", "'0x200'", "hex");
+        assertEquals(0, train(dir, t.formatted("512")).status());
+        // the same in a sweep spec's domain: refused before any point
+        refused(dir, "octal", replace(SweepCommandTest.small(), "network.bandwidth[1]: [25, 50]", "network.bandwidth[1]: [25, 050]"),
+                "'050'", "octal number 40");
+    }
+
+    @Test
+    void modelsProfilesAndClusterFilesRefuseWhatTheyWouldIgnore(@TempDir Path dir) throws Exception {
+        String cluster = "cluster: {gpu: H100-SXM, network: {topology: [Switch], npus_count: [8], bandwidth: [450]}, fabric: [nvlink4-nvswitch]}\n";
+        String dense = "model: {layers: 4, hidden: 1024, ffn-hidden: 4096, heads: 8, vocab: 32000, seq-len: 2048%s}\n"
+                + "parallel: {tp: %d, micro-batch: 1, global-batch: 8}\n" + cluster;
+        // an MoE key on a dense model used to be ignored
+        CollectiveCommandTest.assertUserError(train(dir, dense.formatted(", topk: 2", 1)), "model.topk", "on a dense model");
+        CollectiveCommandTest.assertUserError(train(dir, dense.formatted(", shared-experts: 1", 1)), "model.shared-experts", "dense");
+        assertEquals(0, train(dir, dense.formatted(", experts: 0, topk: 0, dense-layers: 0", 1)).status()); // the contract's zeros
+        // an MoE model without topk used to run with 1
+        CollectiveCommandTest.assertUserError(train(dir, dense.formatted(", experts: 8, expert-ffn-hidden: 1024", 1)), "model.topk",
+                "missing");
+        // sequence parallelism needs the sequence to divide by tp (Megatron's check): 2050 tokens on tp 4
+        CollectiveCommandTest.Run r = train(dir, dense.formatted("", 4).replace("seq-len: 2048", "seq-len: 2050"));
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("\"feasible\":false") && r.out().contains("seq-len 2050 is not a multiple of tp 4"), r.out());
+        assertTrue(r.out().contains("\"dp\":2"), r.out()); // the layout resolved: 8 GPUs / tp 4
+        // a refused layout has no dp or micro-batch count (null, not 0)
+        r = train(dir, dense.formatted("", 3));
+        assertTrue(r.out().contains("\"dp\":null") && r.out().contains("\"microBatches\":null"), r.out());
+        // expert-tp on a dense model: infeasible, as ep is
+        r = train(dir, dense.formatted("", 1).replace("global-batch: 8}", "global-batch: 8, expert-tp: 2}"));
+        assertTrue(r.out().contains("expert-tp 2 on a dense model"), r.out());
+        // a cluster file's cluster: section with a key beside it (gpu: B200 was ignored: the run was on H100)
+        Path cf = dir.resolve("c.yaml");
+        Files.writeString(cf, cluster + "gpu: B200\n");
+        Files.writeString(dir.resolve("run.yaml"), "model: llama3-8b\nparallel: {tp: 8, micro-batch: 1, global-batch: 8}\ncluster: c.yaml\n");
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("train", "--config", dir.resolve("run.yaml").toString()),
+                "c.yaml", "gpu", "unknown key");
+        // a GPU profile's empty name and an input-bandwidth efficiency above 1 (GEMMs faster than reading their operands)
+        String h100 = new String(org.astradse.hw.FabricProfile.class.getResourceAsStream("gpus/H100-SXM.yaml").readAllBytes());
+        Path gpu = dir.resolve("g.yaml");
+        Files.writeString(gpu, h100.replace("name: H100-SXM", "name:"));
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "1024,1024,1024"),
+                "g.yaml", "name");
+        Files.writeString(gpu, h100.replaceAll("input-bw-efficiency: [0-9.]+", "input-bw-efficiency: 2"));
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "1024,1024,1024"),
+                "g.yaml", "gemm.input-bw-efficiency", "(0, 1]");
+        // --bench 0 printed no figure
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("train", "--config", dir.resolve("run.yaml").toString()
+                .replace("run.yaml", "run.yaml"), "--bench", "0"), "--bench", ">= 1");
+    }
+
+    @Test
+    void trainingStudiesThatCannotRunAreRefusedBeforeTheFirstPoint(@TempDir Path dir) throws Exception {
+        String base = "name: t\ntrain:\n  model: llama3-8b\n  parallel: {tp: 8, pp: 1, micro-batch: 1, global-batch: 100}\n"
+                + "  cluster: dgx-h100\n";
+        // dgx-h100: 128 GPUs, tp 8 → dp 16; no swept micro-batch makes 100 sequences divide by 16
+        Path f = dir.resolve("batch.yaml");
+        Files.writeString(f, base + "sweep:\n  parallel.micro-batch: [1, 2, 4]\n");
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("o1").toString());
+        CollectiveCommandTest.assertUserError(r, "batch.yaml", "sweep", "no design point has a layout that can run (all 3 checked)",
+                "global-batch 100");
+        assertTrue(!Files.exists(dir.resolve("o1").resolve("points.csv")));
+        // one swept value that runs: rows, as before (global batch 128 divides)
+        Files.writeString(f, base.replace("global-batch: 100", "global-batch: 128") + "sweep:\n  parallel.micro-batch: [1, 3]\n");
+        r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("o2").toString());
+        assertEquals(0, r.status(), r.err());
+        // a swept model.seq-len that the configuration's seq-len overrides is a dead axis
+        Files.writeString(f, base.replace("global-batch: 100", "global-batch: 128") + "  seq-len: 4096\n"
+                + "sweep:\n  model.seq-len: [1024, 2048]\n");
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("o3").toString()),
+                "sweep.model.seq-len", "has no effect");
+    }
+
     static List<String> names(Path dir) throws Exception {
         try (var s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();

@@ -126,22 +126,34 @@ public record TransformerModel(String name, String source, int layers, long hidd
             throw InputException.at(file, at + "heads", "heads " + heads + " does not divide hidden " + hidden
                     + "; give head-dim");
         int experts = f.nonNegativeInt("experts", 0);
-        int topk = f.nonNegativeInt("topk", experts > 0 ? 1 : 0);
+        // a dense model (experts 0) writes its MoE keys as 0 or not at all: a non-zero one is a model meant to be MoE
+        if (experts == 0)
+            for (String k : List.of("topk", "expert-ffn-hidden", "shared-experts", "dense-layers"))
+                if (f.has(k) && f.nonNegativeInt(k, 0) > 0)
+                    throw InputException.at(file, at + k, f.nonNegativeInt(k, 0) + " on a dense model (experts 0 or absent); give "
+                            + "experts for an MoE model, or leave " + k + " out");
+        // an MoE model says how many experts a token visits: no default stands in for it
+        if (experts > 0 && !f.has("topk"))
+            throw InputException.at(file, at + "topk", "missing; an MoE model (experts " + experts + ") gives the experts per token");
+        int topk = f.nonNegativeInt("topk", 0);
         if (experts > 0 && (topk < 1 || topk > experts))
             throw InputException.at(file, at + "topk", "expected 1 ≤ topk ≤ experts (" + experts + "), found " + topk);
         long ffn = f.positiveInt("ffn-hidden", experts > 0 && m.has("expert-ffn-hidden") ? m.get("expert-ffn-hidden").asInt() : null);
         long effn = experts > 0 ? f.positiveInt("expert-ffn-hidden", (int) ffn) : f.nonNegativeInt("expert-ffn-hidden", 0);
         int dense = f.nonNegativeInt("dense-layers", 0);
         if (dense > layers) throw InputException.at(file, at + "dense-layers", dense + " dense layers in a " + layers + "-layer model");
+        if (m.has("name") && (!m.get("name").isTextual() || m.get("name").asText().isBlank()))
+            throw InputException.at(file, at + "name", "has no value; expected the model's name (or leave name out)");
         String name = m.path("name").asText(file == null ? "model" : file.getFileName().toString());
         boolean gated = f.bool("gated-mlp", false);
         Mla mla = null;
         if (m.has("kv-lora-rank")) {
             if (!m.has("head-dim"))
-                throw InputException.at(file, at + "head-dim", "an MLA model gives head-dim (the query/key dimensions without RoPE)");
+                throw InputException.at(file, at + "head-dim", "missing; an MLA model needs head-dim (the query/key dimensions without RoPE)");
             mla = new Mla(f.nonNegativeInt("q-lora-rank", 0), f.positiveInt("kv-lora-rank", null), f.nonNegativeInt("qk-rope-dim", 0),
                     f.positiveInt("v-head-dim", (int) headDim));
-            if (kv != heads) throw InputException.at(file, at + "kv-heads", "MLA gives every head its own key and value: kv-heads = heads");
+            if (kv != heads) throw InputException.at(file, at + "kv-heads", kv + " with heads " + heads + "; MLA gives every head its own "
+                    + "key and value: kv-heads = heads (or leave kv-heads out)");
         } else {
             for (String k : List.of("q-lora-rank", "qk-rope-dim", "v-head-dim"))
                 if (m.has(k)) throw InputException.at(file, at + k, "an MLA key without kv-lora-rank (the key/value latent's rank)");
