@@ -100,6 +100,17 @@ public final class Profiles<T> {
 
     private final Map<String, T> files = new ConcurrentHashMap<>();
 
+    /** A bundled profile's file as written (its tree), or null when {@code name} is not bundled. */
+    public JsonNode bundledTree(String name) {
+        if (!names.contains(name)) return null;
+        try (InputStream in = anchor.getResourceAsStream(folder + "/" + name + ".yaml")) {
+            if (in == null) throw new IllegalStateException("bundled " + kind + " profile missing: " + name);
+            return org.astradse.Keys.yaml().readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private T load(String name) {
         try (InputStream in = anchor.getResourceAsStream(folder + "/" + name + ".yaml")) {
             if (in == null) throw new IllegalStateException("bundled " + kind + " profile missing: " + name);

@@ -308,6 +308,21 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                         throw InputException.at(file, "sweep." + p, "edits the " + whole + "'s keys, but " + whole + " is swept by "
                                 + "name (a bundled " + whole + " has no keys to edit here): sweep " + whole + " as mappings, or the keys alone");
         }
+        // the base names a bundled model or cluster and a key under it is swept (model.layers on llama3-8b, a bandwidth
+        // of dgx-h100): the study starts from the bundled one's mapping, as from a file it names
+        for (String whole : List.of("model", "cluster")) {
+            JsonNode b = train.get(whole);
+            if (b == null || !b.isTextual()) continue;
+            boolean sweptWhole = domains.stream().anyMatch(d -> d.paths().contains(whole))
+                    || derived.stream().anyMatch(x -> x.path().text().equals(whole));
+            boolean keysSwept = domains.stream().flatMap(d -> d.paths().stream()).anyMatch(p -> p.startsWith(whole + ".") || p.startsWith(whole + "["))
+                    || derived.stream().anyMatch(x -> x.path().text().startsWith(whole + "."));
+            if (sweptWhole || !keysSwept) continue;
+            JsonNode tree = whole.equals("model") ? org.astradse.workload.llm.TransformerModel.bundledTree(b.asText())
+                    : org.astradse.hw.Cluster.BUNDLED.contains(b.asText())
+                    ? org.astradse.hw.Cluster.section(b, file, "cluster.").tree() : null;
+            if (tree != null) train.set(whole, tree.deepCopy());
+        }
         // run.tokens: the objective becomes the time to train that many tokens (iterations of B·s tokens, rounded up)
         ObjectNode run = JsonNodeFactory.instance.objectNode();
         JsonNode r = root.get("run");

@@ -97,6 +97,23 @@ class TrainSweepTest {
     }
 
     @Test
+    void keysOfABundledModelOrClusterTheBaseNamesAreSwept() throws Exception {
+        // the base names llama3-8b (32 layers); sweeping model.layers edits that bundled model: the 32-layer row is the
+        // bundled model's own result (the same study with the model swept by name gives it)
+        Path f = spec("sweep:\n  model.layers: [16, 32]\n  parallel.tp: [2]\n");
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("k").toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = Files.readAllLines(dir.resolve("k/points.csv"));
+        Path g = spec("sweep:\n  model: [llama3-8b]\n  parallel.tp: [2]\n");
+        assertEquals(0, CollectiveCommandTest.run("sweep", g.toString(), "--out", dir.resolve("n").toString()).status());
+        List<String> named = Files.readAllLines(dir.resolve("n/points.csv"));
+        int col = List.of(rows.get(0).split(",")).indexOf("iteration_ns");
+        int colN = List.of(named.get(0).split(",")).indexOf("iteration_ns");
+        assertEquals(named.get(1).split(",")[colN], rows.get(2).split(",")[col]);
+        assertTrue(Long.parseLong(rows.get(1).split(",")[col]) < Long.parseLong(rows.get(2).split(",")[col]), "16 layers are faster");
+    }
+
+    @Test
     void mergedShardsWithoutAnOkPointAreAnError() throws Exception {
         // Llama 3 70B on tp 1 or 2 (pp 1) needs 580 and 297 GiB per GPU: both rows infeasible by memory (a result, not
         // a layout mistake the spec check refuses): each shard is written (a shard may hold no ok point), the merge

@@ -101,6 +101,11 @@ public record TransformerModel(String name, String source, int layers, long hidd
         return BUNDLED.named(nameOrFile, base);
     }
 
+    /** A bundled model's mapping as its file writes it (a study editing its keys starts from it), or null. */
+    public static JsonNode bundledTree(String name) {
+        return BUNDLED.bundledTree(name);
+    }
+
     /** A {@code model:} mapping (keys as in the contract), prefixed {@code at} in errors. */
     /** Most transformer layers a model may have (today's largest have ~130; the trainer keeps per-layer tables). */
     static final int MAX_LAYERS = 10_000;
