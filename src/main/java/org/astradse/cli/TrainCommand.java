@@ -37,6 +37,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (bench != null && bench < 1) throw new InputException("--bench: expected a number of runs >= 1, found " + bench);
+        if (config.toString().isBlank()) throw new InputException("--config: an empty path; expected a training configuration file");
         TrainConfig cfg = TrainConfig.parse(config);
         if (cfg.cluster().topologyWarning() != null) System.err.println(cfg.cluster().topologyWarning());
         TrainResult r = LlmTrainer.run(cfg);

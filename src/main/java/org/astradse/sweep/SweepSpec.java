@@ -254,6 +254,9 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         ObjectNode train;
         if (t.isTextual()) {
             Path p = dir.resolve(t.asText()).normalize();
+            if (t.asText().isBlank() || !Files.isRegularFile(p))
+                throw InputException.at(file, "train", "'" + t.asText() + "': " + (t.asText().isBlank() ? "has no value" : "no file "
+                        + p) + "; expected the base training configuration (model, parallel, cluster) or its file");
             JsonNode tree = NetworkConfig.readTree(p, yaml);
             if (!tree.isObject()) throw InputException.at(p, null, "expected a training configuration (model, parallel, cluster)");
             // a mistake in the base's own file is named with that file (the study checks the base again later, inlined)

@@ -181,6 +181,12 @@ class BadInputPassThreeTest {
         Files.writeString(gpu, h100.replaceAll("input-bw-efficiency: [0-9.]+", "input-bw-efficiency: 2"));
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "1024,1024,1024"),
                 "g.yaml", "gemm.input-bw-efficiency", "(0, 1]");
+        // an empty --config, a spec's train: naming no file
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("train", "--config", ""), "--config", "empty path");
+        Path spec = dir.resolve("s.yaml");
+        Files.writeString(spec, "name: s\ntrain: nope.yaml\n");
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("sweep", spec.toString(), "--out", dir.resolve("o").toString()),
+                "s.yaml", "train", "'nope.yaml'", "no file");
         // --bench 0 printed no figure
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("train", "--config", dir.resolve("run.yaml").toString()
                 .replace("run.yaml", "run.yaml"), "--bench", "0"), "--bench", ">= 1");
