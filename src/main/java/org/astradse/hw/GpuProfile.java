@@ -27,7 +27,7 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
 
     /** The bundled profiles' names (a contract). */
     public static final List<String> NAMES = List.of("A100-SXM4-40GB", "A100-SXM4-80GB", "H100-SXM", "H100-PCIe", "H800",
-            "H200", "B200", "GB200");
+            "H200", "B200", "GB200", "B300", "GB300");
 
     /**
      * GEMM efficiency parameters (see {@link GemmModel}), fitted once per GPU technology from measurements.
