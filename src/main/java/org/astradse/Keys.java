@@ -122,11 +122,17 @@ public final class Keys {
         private static boolean refuseYaml11Number(com.fasterxml.jackson.core.JsonParser p) throws java.io.IOException {
             String text = p.getText();
             String read = p.getNumberValue().toString();
-            String why = text.contains("_") ? "has an underscore, which YAML drops (it reads " + read + "): write " + text.replace("_", "")
-                    : text.matches("[-+]?0[xXbBoO].*") ? "has a hex, octal or binary prefix (YAML reads " + read + "): write the decimal number"
-                    : text.matches("[-+]?0[0-9]+") ? "has a leading zero, which makes YAML read it as the octal number " + read
-                    + ": write " + text.replaceFirst("^([-+]?)0+(?=[0-9])", "$1") + " (or " + read + " if octal was meant)"
-                    : null;
+            String plain = text.replace("_", ""); // YAML drops underscores before it reads the digits
+            String why = null;
+            if (plain.matches("[-+]?0[xXbBoO].*")) {
+                why = "has a hex, octal or binary prefix (YAML reads " + read + "): write the decimal number";
+            } else if (plain.matches("[-+]?0[0-9]+")) {
+                String stripped = plain.replaceFirst("^([-+]?)0+(?=[0-9])", "$1");
+                why = "has a leading zero, which makes YAML read it as the octal number " + read + ": write " + stripped
+                        + (stripped.equals(read) ? "" : " (or " + read + " if octal was meant)");
+            } else if (text.contains("_")) {
+                why = "has an underscore, which YAML drops (it reads " + read + "): write " + plain;
+            }
             if (why != null) throw new com.fasterxml.jackson.core.JsonParseException(p, "'" + text + "' " + why);
             return false;
         }

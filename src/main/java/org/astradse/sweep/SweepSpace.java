@@ -310,8 +310,8 @@ public final class SweepSpace implements DesignSpace {
                 if (pt.applySwept() != null) continue;
                 pt.applyDerived(false);
                 counts.add((long) pt.build().net.totalNpus());
-            } catch (InputException | PointOnly e) {
-                // a point that does not build is a row's business, checked elsewhere
+            } catch (RuntimeException e) {
+                // a point that does not build is a row's business (infeasible or failed), checked elsewhere
             }
         }
         if (counts.isEmpty()) return;
@@ -596,8 +596,15 @@ public final class SweepSpace implements DesignSpace {
     @Override
     public List<String> sweptCells(long[] index) {
         Point p = new Point(index);
-        p.applySwept();
-        return List.copyOf(p.params.subList(0, Math.min(p.params.size(), gridPaths.size())));
+        try {
+            p.applySwept();
+        } catch (InputException e) {
+            // a point whose values cannot be applied is an infeasible row holding the cells written before the mistake
+            // (PointRow pads the rest): the same cells here, so a resume or a replay checks it as it was written
+        }
+        List<String> out = new ArrayList<>(p.params.subList(0, Math.min(p.params.size(), gridPaths.size())));
+        while (out.size() < gridPaths.size()) out.add("");
+        return out;
     }
 
     // ---- one design point ------------------------------------------------------------------------------------------

@@ -246,7 +246,9 @@ public final class TrainSpace implements DesignSpace {
                 // the first point's own problem: its row says so
             }
             try {
-                violatedConstraint(first, firstCfg, npus, true);
+                // the first point's own configuration, or the base's when the first does not parse (its row will say
+                // why): the layout's defaults must resolve either way, or `parallel.dp` would read as undefined
+                violatedConstraint(first, firstCfg != null ? firstCfg : base, npus, true);
             } catch (InputException e) {
                 if (e.field() != null) throw e; // the spec's mistake (named at constraints)
             }

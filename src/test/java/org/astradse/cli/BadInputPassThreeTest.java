@@ -15,18 +15,18 @@ import org.junit.jupiter.api.io.TempDir;
 class BadInputPassThreeTest {
     static final String TRAIN = """
             model: llama3-8b
-            parallel: {%s, pp: 1, micro-batch: 1, global-batch: 16}
+            parallel: {%s, pp: 1, tp: 8, micro-batch: 1, global-batch: 16}
             cluster: dgx-h100
             """;
 
     @Test
     void aTrainingKeyWithoutValueIsRefusedNotReadAsTheDefault(@TempDir Path dir) throws Exception {
         // `tp:` with nothing after it (or `tp: null`) used to run as tp 1, the default of an absent key
-        for (String v : List.of("tp: null", "tp: ~", "dp: null")) {
+        for (String v : List.of("vpp: null", "vpp: ~", "dp: null")) {
             Path f = dir.resolve("run.yaml");
             Files.writeString(f, TRAIN.formatted(v));
             CollectiveCommandTest.Run r = CollectiveCommandTest.run("train", "--config", f.toString());
-            CollectiveCommandTest.assertUserError(r, "run.yaml", "parallel." + v.substring(0, 2), "has no value");
+            CollectiveCommandTest.assertUserError(r, "run.yaml", "parallel." + v.substring(0, v.indexOf(':')), "has no value");
         }
         Path f = dir.resolve("model.yaml");
         Files.writeString(f, """
@@ -36,9 +36,11 @@ class BadInputPassThreeTest {
                 """);
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("train", "--config", f.toString()), "model.yaml",
                 "model.ffn-hidden", "has no value");
-        // the same run with the key left out takes the default and runs
-        Files.writeString(f, TRAIN.formatted("tp: 8"));
-        assertEquals(0, CollectiveCommandTest.run("train", "--config", f.toString()).status());
+        // the same run with the key left out takes the default (vpp 1) and runs
+        Files.writeString(f, TRAIN.replace("%s, ", ""));
+        CollectiveCommandTest.Run ok = CollectiveCommandTest.run("train", "--config", f.toString());
+        assertEquals(0, ok.status(), ok.err());
+        assertTrue(ok.out().contains("vpp 1"), ok.out());
     }
 
     static String chakra() throws Exception {
@@ -152,6 +154,8 @@ class BadInputPassThreeTest {
         CollectiveCommandTest.assertUserError(train(dir, dense.formatted(", topk: 2", 1)), "model.topk", "on a dense model");
         CollectiveCommandTest.assertUserError(train(dir, dense.formatted(", shared-experts: 1", 1)), "model.shared-experts", "dense");
         assertEquals(0, train(dir, dense.formatted(", experts: 0, topk: 0, dense-layers: 0", 1)).status()); // the contract's zeros
+        // experts: 0 written is a dense model on purpose (a study sweeping experts [8, 0]): its MoE keys are unused
+        assertEquals(0, train(dir, dense.formatted(", experts: 0, topk: 2, expert-ffn-hidden: 1024", 1)).status());
         // an MoE model without topk used to run with 1
         CollectiveCommandTest.assertUserError(train(dir, dense.formatted(", experts: 8, expert-ffn-hidden: 1024", 1)), "model.topk",
                 "missing");
@@ -175,9 +179,9 @@ class BadInputPassThreeTest {
         // a GPU profile's empty name and an input-bandwidth efficiency above 1 (GEMMs faster than reading their operands)
         String h100 = new String(org.astradse.hw.FabricProfile.class.getResourceAsStream("gpus/H100-SXM.yaml").readAllBytes());
         Path gpu = dir.resolve("g.yaml");
-        Files.writeString(gpu, h100.replace("name: H100-SXM", "name:"));
+        Files.writeString(gpu, h100.replace("name: H100-SXM", "name: \"\""));
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "1024,1024,1024"),
-                "g.yaml", "name");
+                "g.yaml", "name", "has no value");
         Files.writeString(gpu, h100.replaceAll("input-bw-efficiency: [0-9.]+", "input-bw-efficiency: 2"));
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "1024,1024,1024"),
                 "g.yaml", "gemm.input-bw-efficiency", "(0, 1]");
@@ -187,9 +191,11 @@ class BadInputPassThreeTest {
         Files.writeString(spec, "name: s\ntrain: nope.yaml\n");
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("sweep", spec.toString(), "--out", dir.resolve("o").toString()),
                 "s.yaml", "train", "'nope.yaml'", "no file");
-        // --bench 0 printed no figure
-        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("train", "--config", dir.resolve("run.yaml").toString()
-                .replace("run.yaml", "run.yaml"), "--bench", "0"), "--bench", ">= 1");
+        // --bench 0 printed no figure (on a valid configuration, which runs without it)
+        Files.writeString(dir.resolve("ok.yaml"), "model: llama3-8b\nparallel: {tp: 8, micro-batch: 1, global-batch: 8}\n" + cluster);
+        assertEquals(0, CollectiveCommandTest.run("train", "--config", dir.resolve("ok.yaml").toString()).status());
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("train", "--config", dir.resolve("ok.yaml").toString(),
+                "--bench", "0"), "--bench", ">= 1");
     }
 
     @Test

@@ -85,6 +85,17 @@ class TrainSweepTest {
         assertEquals(2, lines.stream().filter(l -> l.contains(",ok,")).count(), String.join("\n", lines));
         assertTrue(lines.get(1).startsWith("0,infeasible,\"memory"), lines.get(1));
         assertTrue(lines.get(4).startsWith("3,infeasible,constraint 'parallel.dp >= 16"), lines.get(4));
+        // the first point does not parse (fp8 on an A100: its row says so): the constraint still sees dp derived
+        Path h = spec("""
+                sweep:
+                  cluster.gpu: [A100-SXM4-80GB, H100-SXM]
+                  parallel.precision: [fp8, bf16]
+                  parallel.tp: [2]
+                constraints:
+                  - "parallel.dp >= 1"
+                """);
+        CollectiveCommandTest.Run rh = CollectiveCommandTest.run("sweep", h.toString(), "--out", dir.resolve("h").toString());
+        assertEquals(0, rh.status(), rh.err());
         // a key that exists nowhere is still the spec's mistake, before the first point
         Path g = spec("""
                 sweep:

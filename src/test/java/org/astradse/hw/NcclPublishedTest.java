@@ -166,7 +166,7 @@ class NcclPublishedTest {
      * InfiniBand NDR with SHARP on its one published system (CoreWeave, 8 DGX H100 nodes, all-reduce 512 MiB to 8 GiB,
      * NCCL's choice): every row is bandwidth-bound, so one figure is determined — the line-rate fraction of the
      * in-network reduction path (NVLSTree between nodes: a node moves each buffer once in and once out through its 8
-     * NICs), fitted alone by the other fits' procedure. Measured busbw 356–387 GB/s: about 49 % of 400 Gb/s per NIC and
+     * NICs), fitted alone by the other fits' procedure. Measured busbw 356–387 GB/s: about 48 % of 400 Gb/s per NIC and
      * direction, against 90 % for rings and trees on the same NDR (which keep ib-ndr's values).
      */
     @Test

@@ -131,8 +131,9 @@ public record TransformerModel(String name, String source, int layers, long hidd
             throw InputException.at(file, at + "heads", "heads " + heads + " does not divide hidden " + hidden
                     + "; give head-dim");
         int experts = f.nonNegativeInt("experts", 0);
-        // a dense model (experts 0) writes its MoE keys as 0 or not at all: a non-zero one is a model meant to be MoE
-        if (experts == 0)
+        // a model that does not say experts is dense: a non-zero MoE key on it is a model meant to be MoE (written
+        // experts: 0 states a dense model on purpose — a study sweeping experts [8, 0] — and its MoE keys are unused)
+        if (experts == 0 && !f.has("experts"))
             for (String k : List.of("topk", "expert-ffn-hidden", "shared-experts", "dense-layers"))
                 if (f.has(k) && f.nonNegativeInt(k, 0) > 0)
                     throw InputException.at(file, at + k, f.nonNegativeInt(k, 0) + " on a dense model (experts 0 or absent); give "
@@ -147,7 +148,9 @@ public record TransformerModel(String name, String source, int layers, long hidd
         long effn = experts > 0 ? f.positiveInt("expert-ffn-hidden", (int) ffn) : f.nonNegativeInt("expert-ffn-hidden", 0);
         int dense = f.nonNegativeInt("dense-layers", 0);
         if (dense > layers) throw InputException.at(file, at + "dense-layers", dense + " dense layers in a " + layers + "-layer model");
-        if (m.has("name") && (!m.get("name").isTextual() || m.get("name").asText().isBlank()))
+        if (m.has("name") && !m.get("name").isTextual())
+            throw InputException.at(file, at + "name", "expected a string (the model's name), found " + m.get("name"));
+        if (m.has("name") && m.get("name").asText().isBlank())
             throw InputException.at(file, at + "name", "has no value; expected the model's name (or leave name out)");
         String name = m.path("name").asText(file == null ? "model" : file.getFileName().toString());
         boolean gated = f.bool("gated-mlp", false);
