@@ -31,13 +31,19 @@ class TrainExportTest {
               fabric: [nvlink4-nvswitch, ib-ndr]
             """;
 
-    void roundTrip(String name, String model, String parallel) throws Exception {
+    /** Exports model × parallel on {@link #CLUSTER} into DIR/name (asserting exit 0); returns that folder. */
+    Path export(String name, String model, String parallel) throws Exception {
         Path cfgFile = dir.resolve(name + ".yaml");
         Files.writeString(cfgFile, "model: " + model + "\nparallel: " + parallel + "\n" + CLUSTER);
         Path out = dir.resolve(name);
         CollectiveCommandTest.Run t = CollectiveCommandTest.run("train", "--config", cfgFile.toString(), "--export-chakra", out.toString());
         assertEquals(0, t.status(), t.err());
-        TrainConfig cfg = TrainConfig.parse(cfgFile);
+        return out;
+    }
+
+    void roundTrip(String name, String model, String parallel) throws Exception {
+        Path out = export(name, model, parallel);
+        TrainConfig cfg = TrainConfig.parse(dir.resolve(name + ".yaml"));
         TrainResult tr = LlmTrainer.run(cfg);
         int n = cfg.cluster().totalGpus();
         EtTrace trace = EtTrace.read(out.resolve("llm").toString(), n);
@@ -99,11 +105,8 @@ class TrainExportTest {
     void aGroupFileUnderAPathNamedEmptyIsReadAsNoneAndSaysSo() throws Exception {
         // ASTRA-sim 2.0 reads any --comm-group-configuration containing "empty" as no file (SEMANTICS-ET case 26): we do
         // the same, and the warning names why the export's groups went missing
-        Path cfgFile = dir.resolve("g.yaml");
-        Files.writeString(cfgFile, "model: {layers: 2, hidden: 1024, ffn-hidden: 4096, heads: 16, vocab: 32000, seq-len: 1024}\n"
-                + "parallel: {tp: 2, pp: 2, micro-batch: 1, global-batch: 16}\n" + CLUSTER);
-        Path out = dir.resolve("empty-run");
-        assertEquals(0, CollectiveCommandTest.run("train", "--config", cfgFile.toString(), "--export-chakra", out.toString()).status());
+        Path out = export("empty-run", "{layers: 2, hidden: 1024, ffn-hidden: 4096, heads: 16, vocab: 32000, seq-len: 1024}",
+                "{tp: 2, pp: 2, micro-batch: 1, global-batch: 16}");
         CollectiveCommandTest.Run sim = CollectiveCommandTest.run("simulate", "--workload-configuration=" + out.resolve("llm"),
                 "--system-configuration=" + out.resolve("system.json"), "--network-configuration=" + out.resolve("network.yml"),
                 "--comm-group-configuration=" + out.resolve("comm_groups.json"));
@@ -131,11 +134,8 @@ class TrainExportTest {
         // tokens and its TP shard holds 4 / 2 = 2 KV heads, so each K/V exchange is 1024 · 2 · 2 · 64 · 2 B = 524,288 B
         // per NPU (not the 4 heads of the whole layer); one before each layer's forward attention: 2 layers × 2
         // micro-batches (global batch 8 / dp 4) = 4 on every rank
-        Path cfgFile = dir.resolve("cp.yaml");
-        Files.writeString(cfgFile, "model: {layers: 2, hidden: 1024, heads: 16, kv-heads: 4, ffn-hidden: 4096, vocab: 32000, "
-                + "seq-len: 2048}\nparallel: {tp: 2, pp: 1, cp: 2, micro-batch: 1, global-batch: 8}\n" + CLUSTER);
-        Path out = dir.resolve("cp");
-        assertEquals(0, CollectiveCommandTest.run("train", "--config", cfgFile.toString(), "--export-chakra", out.toString()).status());
+        Path out = export("cp", "{layers: 2, hidden: 1024, heads: 16, kv-heads: 4, ffn-hidden: 4096, vocab: 32000, seq-len: 2048}",
+                "{tp: 2, pp: 1, cp: 2, micro-batch: 1, global-batch: 8}");
         EtTrace trace = EtTrace.read(out.resolve("llm").toString(), 16);
         for (int r = 0; r < 16; r++) {
             long kv = java.util.Arrays.stream(trace.graphs().get(r).nodes())

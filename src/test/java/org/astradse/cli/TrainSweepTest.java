@@ -31,6 +31,13 @@ class TrainSweepTest {
         return f;
     }
 
+    /** Sweeps {@code f} into DIR/out (asserting exit 0) and returns its points.csv lines. */
+    List<String> rows(Path f, String out) throws Exception {
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve(out).toString());
+        assertEquals(0, r.status(), r.err());
+        return Files.readAllLines(dir.resolve(out).resolve("points.csv"));
+    }
+
     @Test
     void aLayoutSweepWritesTrainingColumnsAndInfeasibleRows() throws Exception {
         Path f = spec("""
@@ -111,10 +118,7 @@ class TrainSweepTest {
     void keysOfABundledModelOrClusterTheBaseNamesAreSwept() throws Exception {
         // the base names llama3-8b (32 layers); sweeping model.layers edits that bundled model: the 32-layer row is the
         // bundled model's own result (the same study with the model swept by name gives it)
-        Path f = spec("sweep:\n  model.layers: [16, 32]\n  parallel.tp: [2]\n");
-        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("k").toString());
-        assertEquals(0, r.status(), r.err());
-        List<String> rows = Files.readAllLines(dir.resolve("k/points.csv"));
+        List<String> rows = rows(spec("sweep:\n  model.layers: [16, 32]\n  parallel.tp: [2]\n"), "k");
         Path g = spec("sweep:\n  model: [llama3-8b]\n  parallel.tp: [2]\n");
         assertEquals(0, CollectiveCommandTest.run("sweep", g.toString(), "--out", dir.resolve("n").toString()).status());
         List<String> named = Files.readAllLines(dir.resolve("n/points.csv"));
@@ -211,10 +215,7 @@ class TrainSweepTest {
     @Test
     void aConstraintMakesRowsInfeasible() throws Exception {
         // tp · pp ≤ 4 leaves (1,1) (1,2) (1,4) (2,1) (2,2) (4,1) of the 3 × 3 grid: 6 evaluated, 3 infeasible
-        Path f = spec("sweep:\n  parallel.tp: [1, 2, 4]\n  parallel.pp: [1, 2, 4]\nconstraints: [parallel.tp * parallel.pp <= 4]\n");
-        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("c").toString());
-        assertEquals(0, r.status(), r.err());
-        List<String> lines = Files.readAllLines(dir.resolve("c/points.csv"));
+        List<String> lines = rows(spec("sweep:\n  parallel.tp: [1, 2, 4]\n  parallel.pp: [1, 2, 4]\nconstraints: [parallel.tp * parallel.pp <= 4]\n"), "c");
         assertEquals(3, lines.stream().filter(l -> l.contains("constraint 'parallel.tp * parallel.pp <= 4' is false")).count());
     }
 

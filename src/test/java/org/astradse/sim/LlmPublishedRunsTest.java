@@ -3,7 +3,6 @@ package org.astradse.sim;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.Reader;
@@ -53,28 +52,14 @@ class LlmPublishedRunsTest {
         if (r.get("fsdp").equals("yes")) p.put("optimizer", "fsdp");
         String gpu = r.get("gpu");
         int gpus = Integer.parseInt(r.get("gpus"));
-        ObjectNode c = cfg.putObject("cluster");
-        c.put("gpu", gpu);
-        ObjectNode net = c.putObject("network");
-        ArrayNode topo = net.putArray("topology");
-        ArrayNode npus = net.putArray("npus_count");
-        ArrayNode bw = net.putArray("bandwidth");
-        ArrayNode fab = c.putArray("fabric");
         boolean grace = gpu.startsWith("GB");
         int domain = grace ? (gpus <= 72 ? gpus : 64) : Math.min(8, gpus);
-        topo.add("Switch");
-        npus.add(domain);
-        bw.add(gpu.equals("H100-SXM") ? 450 : 900);
-        fab.add(gpu.equals("H100-SXM") ? "nvlink4-nvswitch" : "nvlink5-nvswitch");
-        if (gpus > domain) {
-            // Blackwell Ultra systems (HGX B300, GB300 NVL72) come with ConnectX-8 800 Gb/s NICs, one per GPU (XDR rate);
-            // the others with 400 Gb/s NDR
-            boolean ultra = gpu.endsWith("300");
-            topo.add("Switch");
-            npus.add(gpus / domain);
-            bw.add(ultra ? 100 : 50);
-            fab.add(ultra ? "ib-xdr" : "ib-ndr");
-        }
+        // Blackwell Ultra systems (HGX B300, GB300 NVL72) come with ConnectX-8 800 Gb/s NICs, one per GPU (XDR rate); the
+        // others with 400 Gb/s NDR
+        boolean ultra = gpu.endsWith("300");
+        LlmVisibleRunsTest.putCluster(cfg, gpu, domain, gpu.equals("H100-SXM") ? 450 : 900,
+                gpu.equals("H100-SXM") ? "nvlink4-nvswitch" : "nvlink5-nvswitch", gpus > domain ? gpus / domain : 1,
+                ultra ? 100 : 50, ultra ? "ib-xdr" : "ib-ndr");
         return cfg;
     }
 

@@ -106,37 +106,41 @@ class LlmVisibleRunsTest {
                         : gpuCol.startsWith("B200") ? "B200" : "A100-SXM4-80GB";
                 int gpus = Integer.parseInt(s(r, "gpus"));
                 int perNode = leadingInt(s(r, "gpus_per_node"), 8);
-                ObjectNode c = cfg.putObject("cluster");
-                c.put("gpu", gpu);
-                ObjectNode net = c.putObject("network");
-                var topo = net.putArray("topology");
-                var npus = net.putArray("npus_count");
-                var bw = net.putArray("bandwidth");
-                var fab = c.putArray("fabric");
                 String nvl = gpu.startsWith("A100") ? "nvlink3-nvswitch" : gpu.startsWith("H100") ? "nvlink4-nvswitch" : "nvlink5-nvswitch";
                 double nvbw = gpu.startsWith("A100") ? 300 : gpu.startsWith("H100") ? 450 : 900;
-                if (gpu.equals("GB200")) {
-                    topo.add("Switch");
-                    npus.add(gpus);
-                    bw.add(nvbw);
-                    fab.add(nvl);
-                } else {
-                    topo.add("Switch");
-                    npus.add(Math.min(perNode, gpus));
-                    bw.add(nvbw);
-                    fab.add(nvl);
-                    if (gpus > perNode) {
-                        topo.add("Switch");
-                        npus.add(gpus / perNode);
-                        bw.add(gpu.startsWith("A100") ? 25 : 50);
-                        fab.add(gpu.startsWith("A100") ? "ib-hdr" : "ib-ndr");
-                    }
-                }
+                if (gpu.equals("GB200")) putCluster(cfg, gpu, gpus, nvbw, nvl, 1, 0, null);
+                else putCluster(cfg, gpu, Math.min(perNode, gpus), nvbw, nvl, gpus > perNode ? gpus / perNode : 1,
+                        gpu.startsWith("A100") ? 25 : 50, gpu.startsWith("A100") ? "ib-hdr" : "ib-ndr");
                 double measured = s(r, "iteration_time_s").isEmpty() ? Double.NaN : Double.parseDouble(s(r, "iteration_time_s"));
                 out.add(new Row(id, cfg, measured));
             }
         }
         return out;
+    }
+
+    /**
+     * A row's cluster section: one scale-up domain of {@code domain} GPUs on {@code nvlink} at {@code nvGBps}, times
+     * {@code nodes} of them over {@code net} at {@code netGBps} (GB/s per GPU per direction, 10^9 B/s; one dimension when
+     * {@code nodes} is 1).
+     */
+    static void putCluster(ObjectNode cfg, String gpu, int domain, double nvGBps, String nvlink, int nodes, double netGBps, String net) {
+        ObjectNode c = cfg.putObject("cluster");
+        c.put("gpu", gpu);
+        ObjectNode n = c.putObject("network");
+        var topo = n.putArray("topology");
+        var npus = n.putArray("npus_count");
+        var bw = n.putArray("bandwidth");
+        var fab = c.putArray("fabric");
+        topo.add("Switch");
+        npus.add(domain);
+        bw.add(nvGBps);
+        fab.add(nvlink);
+        if (nodes > 1) {
+            topo.add("Switch");
+            npus.add(nodes);
+            bw.add(netGBps);
+            fab.add(net);
+        }
     }
 
     @Test
