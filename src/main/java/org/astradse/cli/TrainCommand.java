@@ -40,6 +40,8 @@ final class TrainCommand implements Callable<Integer> {
         if (config.toString().isBlank()) throw new InputException("--config: an empty path; expected a training configuration file");
         TrainConfig cfg = TrainConfig.parse(config);
         if (cfg.cluster().topologyWarning() != null) System.err.println(cfg.cluster().topologyWarning());
+        for (String w : cfg.ineffectiveSettings(org.astradse.network.NetworkConfig.readTree(config, org.astradse.Keys.yaml())))
+            System.err.println("warning: " + w);
         TrainResult r = LlmTrainer.run(cfg);
         if (exportChakra != null) {
             int ranks = LlmTrainer.exportChakra(cfg, exportChakra);

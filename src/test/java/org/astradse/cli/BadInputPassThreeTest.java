@@ -220,6 +220,21 @@ class BadInputPassThreeTest {
                 "sweep.model.seq-len", "has no effect");
     }
 
+    @Test
+    void settingsThatCannotActAreWarnedAbout(@TempDir Path dir) throws Exception {
+        // valid but without effect on this configuration: each named on stderr, the run goes on (exit 0)
+        Path f = dir.resolve("w.yaml");
+        Files.writeString(f, "model: llama3-8b\nparallel: {tp: 1, sp: true, ep-comm-overlap: true, optimizer: none, "
+                + "overlap-param-gather: true, micro-batch: 1, global-batch: 128}\ncluster: dgx-h100\n");
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("train", "--config", f.toString());
+        assertEquals(0, r.status(), r.err());
+        for (String k : List.of("parallel.sp: true has no effect with tp 1", "parallel.ep-comm-overlap: true has no effect on a dense",
+                "parallel.overlap-param-gather: true has no effect with optimizer none"))
+            assertTrue(r.err().contains("warning: " + f + ": " + k), r.err());
+        // the bundled example warns about nothing
+        assertTrue(CollectiveCommandTest.run("train", "--config", "sweeps/llm/llama3-70b-1024xh100.yaml").err().isBlank());
+    }
+
     static List<String> names(Path dir) throws Exception {
         try (var s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();

@@ -48,4 +48,26 @@ public record TrainConfig(Path file, TransformerModel model, ParallelConfig para
                     + ")", "parallel.precision", "cluster.gpu");
         return new TrainConfig(file, model, p, cluster);
     }
+
+    /**
+     * Settings the configuration writes that cannot act on it (each still valid, so a warning, not an error): SP or TP
+     * communication overlap without TP, the MoE all-to-all overlap on a dense model, the parameter-gather overlap
+     * without a distributed optimizer (Megatron ties it to one). {@code root} is the file's tree, to tell written keys
+     * from defaults.
+     */
+    public java.util.List<String> ineffectiveSettings(JsonNode root) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        JsonNode p = root == null ? null : root.get("parallel");
+        if (p == null || !p.isObject()) return out;
+        String at = (file == null ? "" : file + ": ") + "parallel.";
+        if (parallel.tp() == 1 && p.path("sp").asBoolean(false))
+            out.add(at + "sp: true has no effect with tp 1 (sequence parallelism splits over the TP ranks)");
+        if (parallel.tp() == 1 && p.path("tp-comm-overlap").asText("").equals("true"))
+            out.add(at + "tp-comm-overlap: true has no effect with tp 1 (no TP collectives)");
+        if (!model.moe() && p.path("ep-comm-overlap").asBoolean(false))
+            out.add(at + "ep-comm-overlap: true has no effect on a dense model (no MoE all-to-all)");
+        if (parallel.optimizer().equals("none") && p.path("overlap-param-gather").asBoolean(false))
+            out.add(at + "overlap-param-gather: true has no effect with optimizer none (no parameter all-gather)");
+        return out;
+    }
 }
