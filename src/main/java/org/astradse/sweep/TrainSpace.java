@@ -284,6 +284,36 @@ public final class TrainSpace implements DesignSpace {
             }
         }
         refuseWhenNoLayoutRuns();
+        warnUnusedUnitCosts(base);
+    }
+
+    /**
+     * cost.unit-costs naming a fabric no point of the study runs on overrides nothing (a fabric left out of the sweep, or
+     * a copy from another study): said on stderr, the study goes on. The fabrics are the base's and those of every
+     * domain value written alone into the base (every value of a domain of up to {@link Domain#CHECK_ALL_UP_TO}).
+     */
+    private void warnUnusedUnitCosts(TrainConfig base) {
+        if (unitCosts.isEmpty()) return;
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (org.astradse.hw.Cluster.Dim d : base.cluster().dims()) used.add(d.fabric().name());
+        for (int k = 0; k < spec.domains().size(); k++) {
+            Domain d = spec.domains().get(k);
+            if (d.paths().stream().noneMatch(p -> p.startsWith("cluster"))) continue;
+            for (long e : d.elementsToCheck()) {
+                List<Map<String, Object>> values = new ArrayList<>();
+                for (int q = 0; q < spec.domains().size(); q++) values.add(q == k ? d.valuesAt(e) : Map.of());
+                try {
+                    for (org.astradse.hw.Cluster.Dim x : TrainConfig.fromTree(tree(values, k), spec.file()).cluster().dims())
+                        used.add(x.fabric().name());
+                } catch (InputException x) {
+                    // a value wrong only with others: its fabrics are not counted (a warning, not a verdict)
+                }
+            }
+        }
+        for (String f : new java.util.TreeSet<>(unitCosts.keySet()))
+            if (!used.contains(f))
+                System.err.println("warning: " + spec.file() + ": cost.unit-costs." + f + ": no point of this study runs on "
+                        + f + " (its fabrics: " + new java.util.TreeSet<>(used) + "); the override applies to nothing");
     }
 
     /**

@@ -129,6 +129,26 @@ class TrainSweepTest {
     }
 
     @Test
+    void unitCostsOfAFabricNoPointUsesAreWarnedAbout() throws Exception {
+        // the study runs on nvlink4-nvswitch and ib-ndr / ib-hdr (swept): omnipath's override applies to nothing
+        Path f = spec("""
+                sweep:
+                  parallel.tp: [2]
+                  zip-net:
+                    cluster.network.bandwidth[1]: [25, 50]
+                    cluster.fabric[1]: [ib-hdr, ib-ndr]
+                cost:
+                  unit-costs:
+                    ib-hdr: {link: 1}
+                    omnipath: {link: 1}
+                """);
+        CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", f.toString(), "--out", dir.resolve("u").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("cost.unit-costs.omnipath: no point of this study runs on omnipath"), r.err());
+        assertTrue(!r.err().contains("unit-costs.ib-hdr"), r.err()); // a swept fabric's override is used
+    }
+
+    @Test
     void mergedShardsWithoutAnOkPointAreAnError() throws Exception {
         // Llama 3 70B on tp 1 or 2 (pp 1) needs 580 and 297 GiB per GPU: both rows infeasible by memory (a result, not
         // a layout mistake the spec check refuses): each shard is written (a shard may hold no ok point), the merge
