@@ -28,6 +28,11 @@ class BadInputPassThreeTest {
             CollectiveCommandTest.Run r = CollectiveCommandTest.run("train", "--config", f.toString());
             CollectiveCommandTest.assertUserError(r, "run.yaml", "parallel." + v.substring(0, v.indexOf(':')), "has no value");
         }
+        // a degree written as a decimal (8.0) is refused as npus_count 4.0 is, with the form to write
+        Path d = dir.resolve("dec.yaml");
+        Files.writeString(d, TRAIN.replace("%s, ", "").replace("tp: 8", "tp: 8.0"));
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("train", "--config", d.toString()), "dec.yaml",
+                "parallel.tp", "'8.0'", "write 8");
         Path f = dir.resolve("model.yaml");
         Files.writeString(f, """
                 model: {layers: 2, hidden: 512, ffn-hidden:, heads: 8, vocab: 1000, seq-len: 128}

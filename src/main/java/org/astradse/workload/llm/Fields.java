@@ -55,8 +55,12 @@ final class Fields {
             return dflt;
         }
         String shown = v.isValueNode() ? v.asText() : v.toString(); // a list or mapping shows itself, not ''
-        if (!v.isIntegralNumber() && !(v.isNumber() && v.asDouble() == Math.rint(v.asDouble())))
-            throw InputException.at(file, at + key, "expected a whole number ≥ " + min + ", found '" + shown + "'");
+        // a whole number is written as one: 8.0 is refused as the reference refuses npus_count 4.0 (a degree written
+        // as a decimal is a copy-paste from a computed value, and its cells would read "8.0")
+        if (!v.isIntegralNumber())
+            throw InputException.at(file, at + key, "expected a whole number ≥ " + min + ", found '" + shown + "'"
+                    + (v.isNumber() && v.asDouble() == Math.rint(v.asDouble()) && Math.abs(v.asDouble()) < 1e15
+                    ? " (write " + (long) v.asDouble() + ")" : ""));
         long x = v.asLong();
         if (x < min || !v.canConvertToLong() || x > max)
             throw InputException.at(file, at + key, "expected a whole number from " + min + " to " + max + ", found " + shown);
