@@ -43,6 +43,14 @@ public record PointRow(long id, String status, String error, List<String> parame
         return h;
     }
 
+    /** Where a row's parameter cells begin (after point_id, status and error). */
+    public static final int FIRST_PARAMETER = 3;
+
+    /** The {@code n} parameter cells of a row given as CSV cells. */
+    public static List<String> parameters(List<String> cells, int n) {
+        return cells.subList(FIRST_PARAMETER, FIRST_PARAMETER + n);
+    }
+
     /** The status of a row given as CSV cells (as written by {@link #cells()}). */
     public static String status(List<String> cells) {
         return cells.get(1);

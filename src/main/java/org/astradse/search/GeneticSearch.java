@@ -318,11 +318,10 @@ public final class GeneticSearch {
             for (int i = 0; i < journaled; i++) {
                 long id = first + i;
                 List<String> cells = previous.get((int) id);
-                List<String> expected = space.sweptCells(fresh.get(i).stream().mapToLong(Long::longValue).toArray());
-                if (!cells.subList(3, 3 + expected.size()).equals(expected))
-                    throw new InputException("points.csv row " + id + " (" + cells.subList(3, 3 + expected.size())
-                            + ") is not the point this search evaluates there (" + expected + "): the folder holds "
-                            + "another run; use another --out, or --force to start over");
+                String wrong = space.journalMismatch(fresh.get(i).stream().mapToLong(Long::longValue).toArray(), cells);
+                if (wrong != null)
+                    throw new InputException("points.csv row " + id + " is not the point this search evaluates there: it has "
+                            + wrong + "; the folder holds another run; use another --out, or --force to start over");
                 cache.put(fresh.get(i), fitness(cells));
                 file.countReplayed(cells);
             }

@@ -49,6 +49,16 @@ public interface DesignSpace {
 
     PointRow evaluate(long id, long[] index);
 
-    /** The swept parameters' cells of a point (a resumed search checks its journal against them). */
+    /** The swept parameters' cells of a point (a resumed sweep or search checks its journal against them). */
     List<String> sweptCells(long[] index);
+
+    /**
+     * Why a journal row (points.csv cells) is not this study's point {@code index} — its swept values differ (a hand
+     * edit, another run's file) — or null. The one check a resumed sweep and a resumed search's replay share.
+     */
+    default String journalMismatch(long[] index, List<String> cells) {
+        List<String> expected = sweptCells(index);
+        List<String> found = PointRow.parameters(cells, expected.size());
+        return found.equals(expected) ? null : "the swept values " + found + " where this run has " + expected;
+    }
 }

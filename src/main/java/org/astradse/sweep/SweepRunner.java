@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.astradse.InputException;
 import org.astradse.report.FolderLock;
@@ -134,10 +133,8 @@ public final class SweepRunner {
             Grid grid = space.grid();
             PointsFile file = Manifests.open(dir, space.header(), spec.groupBy(), hash, resume, force, firstId, stride, true,
                     (id, cells) -> {
-                        List<String> expected = space.sweptCells(grid.digits(id));
-                        List<String> found = cells.subList(3, 3 + expected.size());
-                        return found.equals(expected) ? null : "point " + id + " has the swept values " + found
-                                + " where this run has " + expected;
+                        String wrong = space.journalMismatch(grid.digits(id), cells);
+                        return wrong == null ? null : "point " + id + " has " + wrong;
                     });
             long from = file.rows();
             writeManifest(json, manifest, spec, hash, toolVersion, "running", file, all, from, 0, threads, startedAt, shard,

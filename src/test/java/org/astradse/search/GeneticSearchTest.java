@@ -65,6 +65,22 @@ class GeneticSearchTest {
     }
 
     @Test
+    void resumeRefusesAJournalRowWhoseSweptValueWasEdited(@TempDir Path dir) throws Exception {
+        search(SMALL, dir, 30, 3, 2, false);
+        List<String> lines = Files.readAllLines(dir.resolve("points.csv"));
+        // row 2 (point 1) keeps its id and status; its first swept value gains a digit
+        List<String> cells = new ArrayList<>(List.of(lines.get(2).split(",", -1)));
+        cells.set(3, cells.get(3) + "0");
+        List<String> kept = new ArrayList<>(lines.subList(0, 11));
+        kept.set(2, String.join(",", cells));
+        Files.write(dir.resolve("points.csv"), kept);
+        org.astradse.InputException e = org.junit.jupiter.api.Assertions.assertThrows(org.astradse.InputException.class,
+                () -> search(SMALL, dir, 30, 3, 2, true));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("points.csv row 1 is not the point this search "
+                + "evaluates there: it has the swept values [" + cells.get(3)), e.getMessage());
+    }
+
+    @Test
     void resumeWithALargerBudgetExtendsAFinishedSearch(@TempDir Path dir) throws Exception {
         search(SMALL, dir.resolve("whole"), 80, 5, 2, false);
         Path grown = dir.resolve("grown");
