@@ -130,7 +130,7 @@ public final class LlmTrainer {
 
         /** The layout rules a Megatron run checks at start-up; null when the layout can run. */
         String layoutProblem() {
-            long inner = (long) t * pp * c;
+            long inner = p.modelParallel();
             if (p.dp() > 0) {
                 dp = p.dp();
                 if (inner * dp != n)
@@ -138,7 +138,7 @@ public final class LlmTrainer {
             } else {
                 if (n % inner != 0)
                     return String.format(Locale.ROOT, "tp·pp·cp = %d·%d·%d = %d does not divide the cluster's %d GPUs", t, pp, c, inner, n);
-                dp = (int) (n / inner);
+                dp = (int) p.dpOn(n);
             }
             if (m.heads() % t != 0) return "tp " + t + " does not divide heads " + m.heads();
             if (m.kvHeads() % t != 0) return "tp " + t + " does not divide kv-heads " + m.kvHeads();

@@ -183,31 +183,7 @@ public final class TrainSpace implements DesignSpace {
         // `parallel.dp >= 4` means the run's dp whether the spec writes it or the cluster's GPUs give it
         if (cfg != null && vars.get("parallel") instanceof Map<?, ?> written) {
             Map<String, Object> par = new LinkedHashMap<>((Map<String, Object>) written);
-            org.astradse.workload.llm.ParallelConfig p = cfg.parallel();
-            int tpPpCp = p.tp() * p.pp() * p.cp();
-            Object dp = p.dp() > 0 ? p.dp() : npus % tpPpCp == 0 ? (Object) (npus / tpPpCp) : (Object) ((double) npus / tpPpCp);
-            Map<String, Object> resolved = new LinkedHashMap<>();
-            resolved.put("tp", p.tp());
-            resolved.put("pp", p.pp());
-            resolved.put("vpp", p.vpp());
-            resolved.put("cp", p.cp());
-            resolved.put("ep", p.ep());
-            resolved.put("dp", dp);
-            resolved.put("sp", p.sp());
-            resolved.put("micro-batch", p.microBatch());
-            resolved.put("global-batch", p.globalBatch());
-            resolved.put("recompute", p.recompute());
-            resolved.put("optimizer", p.optimizer());
-            resolved.put("precision", p.precision());
-            resolved.put("overlap-grad-reduce", p.overlapGradReduce());
-            resolved.put("overlap-param-gather", p.overlapParamGather());
-            resolved.put("expert-tp", p.expertTp());
-            resolved.put("tp-comm-overlap", p.tpCommOverlap());
-            resolved.put("attention", p.attention());
-            resolved.put("grad-reduce-in-bf16", p.gradReduceBf16());
-            resolved.put("ep-comm-overlap", p.epCommOverlap());
-            resolved.put("cpu-offload-layers", p.cpuOffloadLayers());
-            resolved.forEach(par::putIfAbsent);
+            cfg.parallel().byKey(npus).forEach(par::putIfAbsent);
             vars.put("parallel", par);
         }
         vars.put("gpus", npus);

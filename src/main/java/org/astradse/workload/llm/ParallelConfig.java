@@ -50,6 +50,39 @@ public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, bo
     public static final List<String> OPTIMIZERS = List.of("none", "distributed", "zero2", "zero3", "fsdp");
     public static final List<String> PRECISIONS = List.of("bf16", "fp16", "fp8");
 
+    /** The keys of a {@code parallel:} mapping (a contract), in the order {@link #byKey} gives them. */
+    public static final List<String> KEYS = List.of("tp", "pp", "vpp", "cp", "ep", "dp", "sp", "micro-batch", "global-batch",
+            "recompute", "optimizer", "precision", "overlap-grad-reduce", "overlap-param-gather", "expert-tp", "tp-comm-overlap",
+            "attention", "grad-reduce-in-bf16", "ep-comm-overlap", "cpu-offload-layers");
+
+    /** tp·pp·cp: the GPUs one data-parallel replica spans. */
+    public long modelParallel() {
+        return (long) tp * pp * cp;
+    }
+
+    /**
+     * The data-parallel degree on {@code gpus} GPUs: the written dp, or gpus / (tp·pp·cp) when dp is derived — a real
+     * number when that does not divide (the trainer refuses such a layout; a constraint may still compare it).
+     */
+    public double dpOn(long gpus) {
+        return dp > 0 ? dp : (double) gpus / modelParallel();
+    }
+
+    /**
+     * Every key of the layout as it resolves on {@code gpus} GPUs (defaults filled in, dp derived; a whole dp as an
+     * integer): what a study's constraints see under {@code parallel}. {@code attention} and {@code tp-comm-overlap}
+     * stay {@code auto} when not written (the trainer resolves them per GPU).
+     */
+    public java.util.Map<String, Object> byKey(long gpus) {
+        double d = dpOn(gpus);
+        Object[] v = {tp, pp, vpp, cp, ep, d == Math.rint(d) ? (Object) (long) d : (Object) d, sp, microBatch, globalBatch,
+                recompute, optimizer, precision, overlapGradReduce, overlapParamGather, expertTp, tpCommOverlap, attention,
+                gradReduceBf16, epCommOverlap, cpuOffloadLayers};
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < KEYS.size(); i++) out.put(KEYS.get(i), v[i]);
+        return out;
+    }
+
     /** Parameters sharded over data parallelism (ZeRO-3 / FSDP). */
     public boolean shardedParams() {
         return optimizer.equals("zero3") || optimizer.equals("fsdp");
@@ -71,9 +104,7 @@ public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, bo
             throw InputException.at(file, at.isEmpty() ? "parallel" : at.substring(0, at.length() - 1),
                     (p == null ? "missing" : "found " + p) + "; expected a mapping with tp, pp, micro-batch, global-batch, …");
         Fields f = new Fields(p, file, at);
-        f.allow("tp", "pp", "vpp", "cp", "ep", "dp", "sp", "micro-batch", "global-batch", "recompute", "optimizer", "precision",
-                "overlap-grad-reduce", "overlap-param-gather", "expert-tp", "tp-comm-overlap", "attention", "grad-reduce-in-bf16",
-                "ep-comm-overlap", "cpu-offload-layers");
+        f.allow(KEYS.toArray(String[]::new));
         int tp = f.positiveInt("tp", 1);
         String opt = f.choice("optimizer", "distributed", OPTIMIZERS);
         return new ParallelConfig(tp, f.positiveInt("pp", 1), f.positiveInt("vpp", 1), f.positiveInt("cp", 1),
