@@ -242,10 +242,8 @@ public final class TrainSpace implements DesignSpace {
             Domain d = spec.domains().get(k);
             for (long e : d.elementsToCheck()) {
                 Map<String, Object> vals = d.valuesAt(e);
-                List<Map<String, Object>> values = new ArrayList<>();
-                for (int q = 0; q < spec.domains().size(); q++) values.add(q == k ? vals : Map.of());
                 try {
-                    TrainConfig.fromTree(tree(values, k), spec.file());
+                    aloneInBase(k, e);
                 } catch (InputException x) {
                     // wrong only with values of other domains (a bandwidth above a fabric that is swept too): rows; a
                     // key no domain sets is the base's for every point (a bandwidth above a fabric never swept can never run)
@@ -263,6 +261,13 @@ public final class TrainSpace implements DesignSpace {
         warnUnusedUnitCosts(base);
     }
 
+    /** The base configuration with domain {@code k}'s element {@code e} written into it alone (the other domains' base values). */
+    private TrainConfig aloneInBase(int k, long e) {
+        List<Map<String, Object>> values = new ArrayList<>();
+        for (int q = 0; q < spec.domains().size(); q++) values.add(q == k ? spec.domains().get(k).valuesAt(e) : Map.of());
+        return TrainConfig.fromTree(tree(values, k), spec.file());
+    }
+
     /**
      * cost.unit-costs naming a fabric no point of the study runs on overrides nothing (a fabric left out of the sweep, or
      * a copy from another study): said on stderr, the study goes on. The fabrics are the base's and those of every
@@ -276,10 +281,8 @@ public final class TrainSpace implements DesignSpace {
             Domain d = spec.domains().get(k);
             if (d.paths().stream().noneMatch(p -> p.startsWith("cluster"))) continue;
             for (long e : d.elementsToCheck()) {
-                List<Map<String, Object>> values = new ArrayList<>();
-                for (int q = 0; q < spec.domains().size(); q++) values.add(q == k ? d.valuesAt(e) : Map.of());
                 try {
-                    for (org.astradse.hw.Cluster.Dim x : TrainConfig.fromTree(tree(values, k), spec.file()).cluster().dims())
+                    for (org.astradse.hw.Cluster.Dim x : aloneInBase(k, e).cluster().dims())
                         used.add(x.fabric().name());
                 } catch (InputException x) {
                     // a value wrong only with others: its fabrics are not counted (a warning, not a verdict)
