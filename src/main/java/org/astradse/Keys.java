@@ -101,8 +101,11 @@ public final class Keys {
                         default -> nf.numberNode(p.getBigIntegerValue());
                     };
                 }
-                case VALUE_NUMBER_FLOAT -> n = refuseYaml11Number(p) ? null : p.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.BIG_DECIMAL
-                        ? nf.numberNode(p.getDecimalValue()) : nf.numberNode(p.getDoubleValue());
+                case VALUE_NUMBER_FLOAT -> {
+                    refuseYaml11Number(p);
+                    n = p.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.BIG_DECIMAL
+                            ? nf.numberNode(p.getDecimalValue()) : nf.numberNode(p.getDoubleValue());
+                }
                 case VALUE_TRUE -> n = nf.booleanNode(true);
                 case VALUE_FALSE -> n = nf.booleanNode(false);
                 case VALUE_NULL -> n = nf.nullNode();
@@ -119,7 +122,7 @@ public final class Keys {
          * in this product's files is written plainly (decimal, an optional sign, fraction and exponent); these forms are
          * refused with their line (quoted, they are strings, and the key's own check names them).
          */
-        private static boolean refuseYaml11Number(com.fasterxml.jackson.core.JsonParser p) throws java.io.IOException {
+        private static void refuseYaml11Number(com.fasterxml.jackson.core.JsonParser p) throws java.io.IOException {
             String text = p.getText();
             String read = p.getNumberValue().toString();
             String plain = text.replace("_", ""); // YAML drops underscores before it reads the digits
@@ -134,7 +137,6 @@ public final class Keys {
                 why = "has an underscore, which YAML drops (it reads " + read + "): write " + plain;
             }
             if (why != null) throw new com.fasterxml.jackson.core.JsonParseException(p, "'" + text + "' " + why);
-            return false;
         }
 
         private static boolean isAlias(com.fasterxml.jackson.core.JsonParser p) {

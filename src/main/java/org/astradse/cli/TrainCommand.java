@@ -38,10 +38,11 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (bench != null && bench < 1) throw new InputException("--bench: expected a number of runs >= 1, found " + bench);
         if (config.toString().isBlank()) throw new InputException("--config: an empty path; expected a training configuration file");
-        TrainConfig cfg = TrainConfig.parse(config);
+        // the file's tree, read once: the configuration, and which keys it writes (for the warnings)
+        com.fasterxml.jackson.databind.JsonNode root = org.astradse.network.NetworkConfig.readTree(config, org.astradse.Keys.yaml());
+        TrainConfig cfg = TrainConfig.fromTree(root, config);
         if (cfg.cluster().topologyWarning() != null) System.err.println(cfg.cluster().topologyWarning());
-        for (String w : cfg.ineffectiveSettings(org.astradse.network.NetworkConfig.readTree(config, org.astradse.Keys.yaml())))
-            System.err.println("warning: " + w);
+        for (String w : cfg.ineffectiveSettings(root)) System.err.println("warning: " + w);
         TrainResult r = LlmTrainer.run(cfg);
         if (exportChakra != null) {
             int ranks = LlmTrainer.exportChakra(cfg, exportChakra);

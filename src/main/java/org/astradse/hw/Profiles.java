@@ -112,11 +112,6 @@ public final class Profiles<T> {
     }
 
     private T load(String name) {
-        try (InputStream in = anchor.getResourceAsStream(folder + "/" + name + ".yaml")) {
-            if (in == null) throw new IllegalStateException("bundled " + kind + " profile missing: " + name);
-            return parser.apply(org.astradse.Keys.yaml().readTree(in), null);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return parser.apply(bundledTree(name), null);
     }
 }

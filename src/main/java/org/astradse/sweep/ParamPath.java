@@ -38,6 +38,11 @@ public record ParamPath(String text, String section, String key, int index) {
                 || key.startsWith(path + ".");
     }
 
+    /** Whether {@code path} edits a key under mapping {@code whole} ({@code model.layers} under {@code model}). */
+    static boolean under(String whole, String path) {
+        return !path.equals(whole) && sets(whole, path);
+    }
+
     /** Whether this path is a cluster's ({@code cluster.…}). */
     public boolean clusterPath() {
         return text.startsWith("cluster.");

@@ -307,7 +307,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             if (byName == null) continue;
             for (Domain d : domains)
                 for (String p : d.paths())
-                    if (p.startsWith(whole + ".") || p.startsWith(whole + "["))
+                    if (ParamPath.under(whole, p))
                         throw InputException.at(file, "sweep." + p, "edits the " + whole + "'s keys, but " + whole + " is swept by "
                                 + "name (a bundled " + whole + " has no keys to edit here): sweep " + whole + " as mappings, or the keys alone");
         }
@@ -318,8 +318,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             if (b == null || !b.isTextual()) continue;
             boolean sweptWhole = domains.stream().anyMatch(d -> d.paths().contains(whole))
                     || derived.stream().anyMatch(x -> x.path().text().equals(whole));
-            boolean keysSwept = domains.stream().flatMap(d -> d.paths().stream()).anyMatch(p -> p.startsWith(whole + ".") || p.startsWith(whole + "["))
-                    || derived.stream().anyMatch(x -> x.path().text().startsWith(whole + "."));
+            boolean keysSwept = domains.stream().flatMap(d -> d.paths().stream()).anyMatch(p -> ParamPath.under(whole, p))
+                    || derived.stream().anyMatch(x -> ParamPath.under(whole, x.path().text()));
             if (sweptWhole || !keysSwept) continue;
             JsonNode tree = whole.equals("model") ? org.astradse.workload.llm.TransformerModel.bundledTree(b.asText())
                     : org.astradse.hw.Cluster.BUNDLED.contains(b.asText())
