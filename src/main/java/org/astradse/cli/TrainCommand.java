@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.astradse.InputException;
 import org.astradse.sim.LlmTrainer;
@@ -77,7 +76,8 @@ final class TrainCommand implements Callable<Integer> {
         o.put("mfuBasis", "dense 16-bit peak of " + cfg.cluster().gpu().name() + " (" + cfg.cluster().gpu().peakTflops("bf16") + " TFLOP/s)");
         num(o, "memoryPeakBytesPerGpu", r.memoryPeakBytesPerGpu());
         ObjectNode mem = o.putObject("memoryBytes");
-        for (Map.Entry<String, Double> e : r.memory().entrySet()) num(mem, e.getKey(), e.getValue());
+        // every part, null for a layout refused before its memory is known (the contract's fields are always there)
+        for (String part : TrainResult.MEMORY_PARTS) num(mem, part, r.memory().getOrDefault(part, Double.NaN));
         num(o, "computeNs", r.computeNs());
         num(o, "bubbleNs", r.bubbleNs());
         num(o, "tpNs", r.tpNs());

@@ -27,6 +27,9 @@ public record TrainResult(boolean feasible, String reason, double iterationNs, d
                           double computeNs, double bubbleNs, double tpNs, double cpNs, double epNs, double ppNs, double dpNs,
                           double optimizerNs, double modelFlopsPerIteration, double modelFlopsNonCausal, int gpus, int dp,
                           int microBatches, double params, double activeParams, double[] stageComputeNs) {
+    /** The parts of {@link #memory} (a contract: train --json's memoryBytes has each, null when not computed). */
+    public static final java.util.List<String> MEMORY_PARTS = java.util.List.of("weights", "gradients", "optimizer", "activations", "other");
+
 
     public static TrainResult infeasible(String reason, int gpus, int dp, int microBatches, double params, double active,
                                          Map<String, Double> memory, double peak) {

@@ -72,6 +72,14 @@ class TrainCommandTest {
             JsonNode o = new ObjectMapper().readTree(r.out());
             assertFalse(o.get("feasible").asBoolean(), c[0]);
             assertTrue(o.get("reason").asText().contains(c[1]), c[0] + " → " + o.get("reason").asText());
+            // the contract's fields are there on every configuration: numbers, or null where the layout was refused
+            // before they exist (memory too: only the last-but-one case, above the GPU's memory, has it)
+            for (String k : new String[] {"iterationNs", "tokensPerSecondPerGpu", "modelTflopsPerGpu", "mfu", "memoryPeakBytesPerGpu",
+                    "computeNs", "bubbleNs", "tpNs", "cpNs", "epNs", "ppNs", "dpNs", "optimizerNs"})
+                assertTrue(o.has(k) && (o.get(k).isNumber() || o.get(k).isNull()), k + " in " + r.out());
+            for (String k : new String[] {"weights", "gradients", "optimizer", "activations", "other"})
+                assertTrue(c[1].contains("80 GiB") ? o.get("memoryBytes").get(k).isNumber() : o.get("memoryBytes").get(k).isNull(),
+                        k + " in " + r.out());
         }
     }
 
