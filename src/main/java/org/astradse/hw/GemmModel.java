@@ -17,15 +17,35 @@ import org.astradse.network.Units;
  * finishes first, so the model does. Wave quantisation makes shapes with few tiles slow (one wave of eight tiles
  * leaves most SMs idle); a small tile reuses less of what it loads (its intensity tm·tn/(tm+tn) is lower), so it
  * runs below e_max; the part γ of the result write that is not hidden behind the main loop adds to it (a GEMM with a
- * short K is bound by writing its result). The five parameters (floor, e_max, I*, η_in, γ) are fitted per GPU
- * technology from
- * measurements ({@code GemmCalibrationTest}), not per shape.
+ * short K is bound by writing its result).
+ * <p>
+ * <b>Split-K for a short M.</b> PyTorch hands a row-major {@code A·B} to cuBLAS as the column-major {@code Bᵀ·Aᵀ}, whose
+ * second dimension is M. When M is at most one wide tile ({@value #SPLIT_K_MAX_M} rows) and the output has fewer
+ * 128×128 tiles than SMs, cuBLAS runs a split-K kernel instead of choosing by time: K is cut into the largest power of
+ * two s ≤ {@value #SPLIT_K_MAX_SPLITS} slices with tiles·s ≤ SMs and slices at least one k-block deep, each CTA runs one slice, and the s partial tiles are
+ * added one after another (a serial fix-up: each waits for the previous slice's write), at φ per slice:
+ * <pre>
+ *   t_loop = 2·128·128·⌈K/s⌉ / (peak/SMs · e(128×128)) + s·φ
+ * </pre>
+ * That is why, measured on an H100, a 256×1024 output takes ~32 µs from K = 2,048 to 16,384 while 1024×256 takes
+ * 15–21 µs: the split costs its fix-ups whatever K is. The rule applies only to M (the transposed problem's n): the
+ * visible N = 256 shapes show no such floor. A profile with φ = 0 splits nothing.
+ * <p>
+ * The six parameters (floor, e_max, I*, η_in, γ, φ) are fitted per GPU technology from measurements
+ * ({@code GemmCalibrationTest}), not per shape.
  */
 public final class GemmModel {
     private GemmModel() {
     }
 
     private static final int[][] TILES = {{256, 128}, {128, 256}, {128, 128}, {128, 64}, {64, 128}, {64, 64}};
+    /** Largest M for which cuBLAS splits K (one 256-row tile: the transposed problem's n fits one tile). */
+    static final int SPLIT_K_MAX_M = 256;
+    /** Most K-slices of a split-K GEMM; more would make the serial fix-up longer than what the slices save. */
+    static final int SPLIT_K_MAX_SPLITS = 16;
+    /** A K-slice holds at least one k-block of the Hopper main loop (64 bf16 elements deep). */
+    static final int SPLIT_K_MIN_SLICE = 64;
+    private static final int SPLIT_TILE = 128;
 
     /** A modelled GEMM: time (µs), achieved TFLOP/s and its fraction of the precision's peak. */
     public record Result(double timeUs, double tflops, double efficiency, int tileM, int tileN) {
@@ -54,16 +74,22 @@ public final class GemmModel {
         double best = Double.POSITIVE_INFINITY;
         int bm = 0;
         int bn = 0;
-        for (int[] t : TILES) {
-            double intensity = (double) t[0] * t[1] / (t[0] + t[1]);
-            double eff = p.maxEfficiency() * Math.min(1.0, intensity / p.tileIntensity());
-            long tiles = ceil(m, t[0]) * ceil(n, t[1]);
-            long waves = ceil(tiles, sms);
-            double loop = waves * 2.0 * t[0] * t[1] * k / (perSm * eff);
-            if (loop < best) {
-                best = loop;
-                bm = t[0];
-                bn = t[1];
+        int s = splitK(p, sms, m, n, k);
+        if (s > 1) {
+            best = 2.0 * SPLIT_TILE * SPLIT_TILE * ceil(k, s) / (perSm * tileEfficiency(p, SPLIT_TILE, SPLIT_TILE))
+                    + s * Units.microsToSeconds(p.splitKFixupUs());
+            bm = SPLIT_TILE;
+            bn = SPLIT_TILE;
+        } else {
+            for (int[] t : TILES) {
+                long tiles = ceil(m, t[0]) * ceil(n, t[1]);
+                long waves = ceil(tiles, sms);
+                double loop = waves * 2.0 * t[0] * t[1] * k / (perSm * tileEfficiency(p, t[0], t[1]));
+                if (loop < best) {
+                    best = loop;
+                    bm = t[0];
+                    bn = t[1];
+                }
             }
         }
         double hbm = Units.decimalGBpsToBytesPerSecond(hbmGBps);
@@ -76,6 +102,25 @@ public final class GemmModel {
         double flops = 2.0 * m * n * k;
         double tflops = Units.flopsPerSecondToTflops(flops / seconds);
         return new Result(Units.secondsToMicros(seconds), tflops, tflops / peakTflops, bm, bn);
+    }
+
+    /**
+     * The K-slices cuBLAS cuts a GEMM into: the largest power of two s ≤ {@value #SPLIT_K_MAX_SPLITS} with
+     * tiles·s ≤ SMs and at least one {@value #SPLIT_K_MIN_SLICE}-deep k-block per slice, for M ≤ {@value #SPLIT_K_MAX_M};
+     * 1 (no split) otherwise.
+     */
+    static int splitK(GpuProfile.GemmParams p, int sms, long m, long n, long k) {
+        if (p.splitKFixupUs() <= 0 || m > SPLIT_K_MAX_M) return 1;
+        long tiles = ceil(m, SPLIT_TILE) * ceil(n, SPLIT_TILE);
+        int s = 1;
+        while (s < SPLIT_K_MAX_SPLITS && tiles * s * 2 <= sms && k >= (long) SPLIT_K_MIN_SLICE * s * 2) s *= 2;
+        return s;
+    }
+
+    /** e(tile) = e_max · min(1, (tm·tn/(tm+tn)) / I*): a small tile reuses less of what it loads. */
+    private static double tileEfficiency(GpuProfile.GemmParams p, int tm, int tn) {
+        double intensity = (double) tm * tn / (tm + tn);
+        return p.maxEfficiency() * Math.min(1.0, intensity / p.tileIntensity());
     }
 
     private static long ceil(long a, long b) {

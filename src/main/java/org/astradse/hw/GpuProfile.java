@@ -38,10 +38,12 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
      * @param inputBwEfficiency  operand reads' bandwidth as a fraction of HBM's, at most 1 (each operand byte is counted
      *                           once: what L2 serves again is not in the bytes)
      * @param exposedWriteFraction share of the result write's HBM time not hidden behind the main loop
+     * @param splitKFixupUs      a short-M GEMM's split-K: serial cost of adding one K-slice's partial result, µs; 0
+     *                           when the library splits no GEMM's K ({@code GemmModel})
      * @param fittedOn           what the parameters were fitted on
      */
     public record GemmParams(double launchFloorUs, double maxEfficiency, double tileIntensity, double inputBwEfficiency,
-                             double exposedWriteFraction, String fittedOn) {
+                             double exposedWriteFraction, double splitKFixupUs, String fittedOn) {
     }
 
     /**
@@ -121,12 +123,13 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
         JsonNode g = t.get("gemm");
         if (g == null || !g.isObject()) throw InputException.at(file, "gemm", "expected the GEMM efficiency parameters");
         org.astradse.Keys.allow(g, file, "gemm.", List.of("launch-floor-us", "max-efficiency", "tile-intensity",
-                "input-bw-efficiency", "exposed-write-fraction", "fitted-on"));
+                "input-bw-efficiency", "exposed-write-fraction", "split-k-fixup-us", "fitted-on"));
         GemmParams gp = new GemmParams(positive(g.get("launch-floor-us"), "gemm.launch-floor-us", file),
                 fraction(g.get("max-efficiency"), "gemm.max-efficiency", file),
                 positive(g.get("tile-intensity"), "gemm.tile-intensity", file),
                 fraction(g.get("input-bw-efficiency"), "gemm.input-bw-efficiency", file),
                 fraction(g.get("exposed-write-fraction"), "gemm.exposed-write-fraction", file),
+                g.has("split-k-fixup-us") ? nonNegative(g.get("split-k-fixup-us"), "gemm.split-k-fixup-us", file) : 0,
                 g.path("fitted-on").asText(""));
         JsonNode sms = t.get("sms");
         if (sms == null || !sms.isIntegralNumber() || sms.asLong() < 1 || sms.asLong() > 100_000)
@@ -160,6 +163,12 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
     private static double positive(JsonNode v, String key, Path file) {
         if (v == null || !v.isNumber() || !(v.asDouble() > 0))
             throw InputException.at(file, key, "expected a positive number, found " + v);
+        return v.asDouble();
+    }
+
+    private static double nonNegative(JsonNode v, String key, Path file) {
+        if (v == null || !v.isNumber() || !(v.asDouble() >= 0) || Double.isInfinite(v.asDouble()))
+            throw InputException.at(file, key, "expected a number >= 0, found " + v);
         return v.asDouble();
     }
 

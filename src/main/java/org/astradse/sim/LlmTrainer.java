@@ -115,7 +115,7 @@ public final class LlmTrainer {
             fp8 = p.precision().equals("fp8");
             GpuProfile.GemmParams g = gpu.gemm();
             inStep = new GpuProfile.GemmParams(kp.kernelFloorUs(), g.maxEfficiency() * (fp8 ? kp.fp8GemmEfficiency() : 1),
-                    g.tileIntensity(), g.inputBwEfficiency(), g.exposedWriteFraction(), g.fittedOn());
+                    g.tileIntensity(), g.inputBwEfficiency(), g.exposedWriteFraction(), g.splitKFixupUs(), g.fittedOn());
             gemmPeak = fp8 ? gpu.peakTflops("fp8") : peak16;
             gemmBytes = fp8 ? 1 : 2;
             params = LlmMath.totalParams(m);

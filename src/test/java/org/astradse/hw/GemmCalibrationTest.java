@@ -37,16 +37,22 @@ class GemmCalibrationTest {
     }
 
     static double modelUs(double[] p, Gemm g) {
-        GpuProfile.GemmParams params = new GpuProfile.GemmParams(p[0], p[1], p[2], p[3], p[4], "");
+        GpuProfile.GemmParams params = new GpuProfile.GemmParams(p[0], p[1], p[2], p[3], p[4], p[5], "");
         // H100 SXM5: 132 SMs, 989.4 dense bf16 TFLOP/s, 3,350 GB/s HBM3 (LLM-MODEL.md 6)
         return GemmModel.time(params, 132, 989.4, 3350, g.m(), g.n(), g.k(), 2).timeUs();
     }
 
-    /** The fit: parameters (floor µs, e_max, I*, η_in, η_out) minimising Σ log²(model / measured), GEMMs ≥ 1 GFLOP. */
+    /** The fit: parameters (floor µs, e_max, I*, η_in, γ, φ µs) minimising Σ log²(model / measured), GEMMs ≥ 1 GFLOP. */
     static double[] fit(List<Gemm> rows) {
+        return fit(rows, true);
+    }
+
+    /** The fit, with the split-K fix-up φ free or held at 0 (no split-K rule). */
+    static double[] fit(List<Gemm> rows, boolean splitK) {
         List<Gemm> big = rows.stream().filter(g -> g.gflop() >= 1).toList();
         MultivariateFunction loss = p -> {
-            if (p[0] < 0 || p[1] <= 0 || p[1] > 1 || p[2] <= 0 || p[3] <= 0 || p[4] < 0 || p[4] > 1) return 1e9;
+            if (p[0] < 0 || p[1] <= 0 || p[1] > 1 || p[2] <= 0 || p[3] <= 0 || p[3] > 1 || p[4] < 0 || p[4] > 1 || p[5] < 0)
+                return 1e9;
             double s = 0;
             for (Gemm g : big) {
                 double r = Math.log(modelUs(p, g) / g.us());
@@ -55,9 +61,14 @@ class GemmCalibrationTest {
             return s;
         };
         // a few deterministic starts: the tile minimum makes the loss piecewise smooth
-        double[][] starts = {{11, 0.84, 50, 0.9, 0.7}, {13, 0.80, 64, 0.7, 0.5}, {10, 0.90, 80, 1.0, 1.0},
-                {13.3, 0.82, 43, 0.95, 0.5}, {12, 0.85, 60, 0.8, 0.3}};
-        return Fit.minimize(loss, starts, new double[] {1, 0.05, 10, 0.1, 0.1}, 1e-10, 1e-12, 20_000);
+        double[][] starts = {{11, 0.84, 50, 0.9, 0.7, 1}, {13, 0.80, 64, 0.7, 0.5, 2}, {10, 0.90, 80, 1.0, 1.0, 3},
+                {13.3, 0.82, 43, 0.95, 0.5, 1.5}, {12, 0.85, 60, 0.8, 0.3, 4}, {18, 0.77, 20, 0.7, 1.0, 3}};
+        double[] steps = {1, 0.05, 10, 0.1, 0.1, 0.5};
+        if (splitK) return Fit.minimize(loss, starts, steps, 1e-10, 1e-12, 20_000);
+        // φ held at 0: the five others free
+        MultivariateFunction five = q -> loss.value(java.util.Arrays.copyOf(q, 6));
+        double[][] starts5 = java.util.Arrays.stream(starts).map(st -> java.util.Arrays.copyOf(st, 5)).toArray(double[][]::new);
+        return java.util.Arrays.copyOf(Fit.minimize(five, starts5, java.util.Arrays.copyOf(steps, 5), 1e-10, 1e-12, 20_000), 6);
     }
 
     static double[] errors(double[] p, List<Gemm> rows) {
@@ -69,14 +80,14 @@ class GemmCalibrationTest {
         double[] p = fit(data());
         GpuProfile.GemmParams h = GpuProfile.named("H100-SXM").gemm();
         double[] committed = {h.launchFloorUs(), h.maxEfficiency(), h.tileIntensity(), h.inputBwEfficiency(),
-                h.exposedWriteFraction()};
+                h.exposedWriteFraction(), h.splitKFixupUs()};
         for (int i = 0; i < p.length; i++)
             assertEquals(p[i], committed[i], Math.abs(p[i]) * 2e-3, "parameter " + i + ": fitted " + java.util.Arrays.toString(p));
         for (String other : List.of("H100-PCIe", "H800", "H200")) { // the other Hopper parts carry the same fit
             GpuProfile.GemmParams o = GpuProfile.named(other).gemm();
             assertEquals(List.of(h.launchFloorUs(), h.maxEfficiency(), h.tileIntensity(), h.inputBwEfficiency(),
-                    h.exposedWriteFraction()), List.of(o.launchFloorUs(), o.maxEfficiency(), o.tileIntensity(),
-                    o.inputBwEfficiency(), o.exposedWriteFraction()), other);
+                    h.exposedWriteFraction(), h.splitKFixupUs()), List.of(o.launchFloorUs(), o.maxEfficiency(),
+                    o.tileIntensity(), o.inputBwEfficiency(), o.exposedWriteFraction(), o.splitKFixupUs()), other);
         }
     }
 
@@ -85,7 +96,7 @@ class GemmCalibrationTest {
         List<Gemm> rows = data();
         GpuProfile h100 = GpuProfile.named("H100-SXM");
         double[] p = {h100.gemm().launchFloorUs(), h100.gemm().maxEfficiency(), h100.gemm().tileIntensity(),
-                h100.gemm().inputBwEfficiency(), h100.gemm().exposedWriteFraction()};
+                h100.gemm().inputBwEfficiency(), h100.gemm().exposedWriteFraction(), h100.gemm().splitKFixupUs()};
         double[] big = errors(p, rows.stream().filter(g -> g.gflop() >= 1).toList());
         double[] small = errors(p, rows.stream().filter(g -> g.gflop() < 1).toList());
         long over25 = java.util.Arrays.stream(big).filter(e -> e > 0.25).count();
@@ -93,18 +104,71 @@ class GemmCalibrationTest {
                         + " %d below 1 GFLOP: median %.1f %%%n", big.length, 100 * big[big.length / 2],
                 100 * big[big.length - 1], over25, small.length, 100 * small[small.length / 2]);
         assertTrue(big[big.length / 2] <= 0.10, "median error " + big[big.length / 2]);
-        // the issue asks for every shape within 25 %; shapes whose library kernel choice is poor (M = 256 with a long
-        // K runs on few SMs) stay outside: this bound only guards against regressions (README: model notes)
-        assertTrue(big[big.length - 1] <= 0.45, "max error " + big[big.length - 1]);
+        assertTrue(big[big.length - 1] <= 0.25, "max error " + big[big.length - 1]); // the issue's bound, every shape
         // the five visible shapes below 1 GFLOP take 16–27 µs (launch bound)
         assertTrue(small[small.length / 2] <= 0.25, "small shapes (launch bound) median " + small[small.length / 2]);
-        // the figures the README's GEMM section reports (median 6.1 %, maximum 39.6 %, 8 shapes beyond 25 %, 101 shapes
-        // >= 1 GFLOP, small-shape median 14.6 %): a change of the model or its fit must update them
+        // the figures the README's GEMM section reports (median 5.4 %, maximum 23.7 %, none beyond 25 %, 101 shapes
+        // >= 1 GFLOP, small-shape median 19.6 %): a change of the model or its fit must update them
         assertEquals(101, big.length);
-        assertEquals(0.061, big[big.length / 2], 0.0005);
-        assertEquals(0.396, big[big.length - 1], 0.0005);
-        assertEquals(8, over25);
-        assertEquals(0.146, small[small.length / 2], 0.0005);
+        assertEquals(0.054, big[big.length / 2], 0.0005);
+        assertEquals(0.237, big[big.length - 1], 0.0005);
+        assertEquals(0, over25);
+        assertEquals(0.196, small[small.length / 2], 0.0005);
+    }
+
+    /**
+     * Held-out shapes, estimated on the visible ones: fit on a random half of the GEMMs ≥ 1 GFLOP, count the other half's
+     * shapes beyond 25 %, for six random halvings (both ways round). The split-K rule must leave fewer shapes beyond 25 %
+     * than the model without it, so that its fit generalises rather than memorises (README: GEMM model).
+     */
+    @Test
+    void theSplitKRuleAlsoHoldsOnShapesItWasNotFittedOn() throws IOException {
+        List<Gemm> big = data().stream().filter(g -> g.gflop() >= 1).toList();
+        int with = 0;
+        int without = 0;
+        StringBuilder sb = new StringBuilder();
+        for (int seed = 0; seed < 6; seed++) {
+            List<Gemm> shuffled = new ArrayList<>(big);
+            java.util.Collections.shuffle(shuffled, new java.util.Random(seed));
+            List<Gemm> a = shuffled.subList(0, shuffled.size() / 2);
+            List<Gemm> b = shuffled.subList(shuffled.size() / 2, shuffled.size());
+            for (List<List<Gemm>> fold : List.of(List.of(a, b), List.of(b, a))) {
+                int w = beyond25(fit(fold.get(0), true), fold.get(1));
+                int wo = beyond25(fit(fold.get(0), false), fold.get(1));
+                with += w;
+                without += wo;
+                sb.append(' ').append(w).append('/').append(wo);
+            }
+        }
+        System.out.println("GEMM held-out halves, shapes beyond 25 % of ~50 (split-K / without):" + sb);
+        assertTrue(with < without, "split-K " + with + " vs without " + without + ":" + sb);
+    }
+
+    static int beyond25(double[] p, List<Gemm> rows) {
+        return (int) java.util.Arrays.stream(errors(p, rows)).filter(e -> e > 0.25).count();
+    }
+
+    @Test
+    void aShortMGemmIsSplitAlongKAndItsTransposeIsNot() {
+        GpuProfile h100 = GpuProfile.named("H100-SXM");
+        // 256×1024 output: 2·8 = 16 tiles of 128×128 on 132 SMs → s = 8 slices (16·8 = 128 ≤ 132, 16·16 > 132)
+        assertEquals(8, GemmModel.splitK(h100.gemm(), h100.sms(), 256, 1024, 4096));
+        assertEquals(1, GemmModel.splitK(h100.gemm(), h100.sms(), 1024, 256, 4096), "M = 1024 is not split");
+        assertEquals(1, GemmModel.splitK(h100.gemm(), h100.sms(), 256, 8192, 4096), "128 tiles: s = 2 would need 256 CTAs");
+        assertEquals(4, GemmModel.splitK(h100.gemm(), h100.sms(), 256, 1024, 256), "K = 256 holds four 64-deep slices");
+        assertEquals(16, GemmModel.splitK(h100.gemm(), h100.sms(), 256, 256, 16384), "4 tiles: capped at 16 slices");
+        // the split pays its 8 serial fix-ups whatever K is: 256×1024×K is nearly flat in K (measured 31.4, 32.1, 32.7 µs
+        // at K = 2,048, 4,096, 16,384), while the transposed shape is launch-bound at 15.2 µs (K = 2,048)
+        double shortM = GemmModel.time(h100, 256, 1024, 2048, "bf16").timeUs();
+        double transposed = GemmModel.time(h100, 1024, 256, 2048, "bf16").timeUs();
+        // body = one 256-deep slice of a 128×128 tile, 2·128·128·256 / (989.4e12/132 · e_max) ≈ 1.46 µs, + 8 fix-ups
+        // + the result write 256·1024·2 B / 3,350 GB/s ≈ 0.16 µs; t = (floor⁴ + body⁴)^¼
+        double body = 2.0 * 128 * 128 * 256 / (989.4e12 / 132 * h100.gemm().maxEfficiency()) * 1e6
+                + 8 * h100.gemm().splitKFixupUs() + 256 * 1024 * 2 / 3350e9 * 1e6;
+        assertEquals(Math.pow(Math.pow(h100.gemm().launchFloorUs(), 4) + Math.pow(body, 4), 0.25), shortM, 0.01, "floor (+) 8 fix-ups");
+        assertTrue(transposed < shortM * 0.7, "transposed " + transposed + " vs " + shortM);
+        GpuProfile.GemmParams noSplit = new GpuProfile.GemmParams(17.6, 0.76, 49, 0.71, 1, 0, "");
+        assertEquals(1, GemmModel.splitK(noSplit, 132, 256, 1024, 4096), "a profile without a fix-up cost splits nothing");
     }
 
     @Test
@@ -115,6 +179,8 @@ class GemmCalibrationTest {
         assertTrue(big.tflops() > 650 && big.tflops() < 900, "8192^3: " + big.tflops());
         GemmModel.Result tiny = GemmModel.time(h100, 64, 64, 64, "bf16");
         assertEquals(h100.gemm().launchFloorUs(), tiny.timeUs(), 0.05, "a tiny GEMM costs the launch floor");
+        GemmModel.Result tinyShortM = GemmModel.time(h100, 256, 64, 64, "bf16"); // K = 64: one k-block, nothing to split
+        assertEquals(h100.gemm().launchFloorUs(), tinyShortM.timeUs(), 0.05, "a one-k-block GEMM is not split");
         GemmModel.Result fp8 = GemmModel.time(h100, 8192, 8192, 8192, "fp8");
         assertTrue(fp8.timeUs() < big.timeUs() * 0.6, "fp8 has twice the peak");
     }
