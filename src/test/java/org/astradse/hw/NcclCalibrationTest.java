@@ -62,9 +62,13 @@ class NcclCalibrationTest {
 
     static Cluster inline(String gpu, String topo, String npus, String bw, String fabric) throws IOException {
         Path f = Files.createTempFile("cluster", ".yaml");
-        Files.writeString(f, "cluster:\n  gpu: " + gpu + "\n  network:\n    topology: [" + topo + "]\n    npus_count: [" + npus
-                + "]\n    bandwidth: [" + bw + "]\n  fabric: [" + fabric + "]\n");
-        return Cluster.parse(f);
+        try {
+            Files.writeString(f, "cluster:\n  gpu: " + gpu + "\n  network:\n    topology: [" + topo + "]\n    npus_count: [" + npus
+                    + "]\n    bandwidth: [" + bw + "]\n  fabric: [" + fabric + "]\n");
+            return Cluster.parse(f);
+        } finally {
+            Files.delete(f); // the profiles it names are bundled: nothing reads the file later
+        }
     }
 
     /** Measured / modelled ratio of a row, by time where the row has it, else by busbw. */

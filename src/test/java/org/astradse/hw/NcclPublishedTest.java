@@ -43,10 +43,7 @@ class NcclPublishedTest {
 
     static Cluster cluster(String spec) throws IOException {
         String[] f = spec.split(";");
-        Path file = Files.createTempFile("cluster", ".yaml");
-        Files.writeString(file, "cluster:\n  gpu: " + f[0] + "\n  network:\n    topology: [" + f[1] + "]\n    npus_count: [" + f[2]
-                + "]\n    bandwidth: [" + f[3] + "]\n  fabric: [" + f[4] + "]\n");
-        return Cluster.parse(file);
+        return NcclCalibrationTest.inline(f[0], f[1], f[2], f[3], f[4]);
     }
 
     /** Modelled / measured time (by busbw where the source gives no time). */

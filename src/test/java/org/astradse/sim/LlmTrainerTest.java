@@ -16,6 +16,7 @@ import org.astradse.hw.GpuProfile;
 import org.astradse.workload.llm.TrainConfig;
 import org.astradse.workload.llm.TransformerModel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The LLM generator's formulas and schedule against hand derivations and LLM-MODEL.md's worked examples. */
 class LlmTrainerTest {
@@ -116,7 +117,7 @@ class LlmTrainerTest {
      * more than the copies themselves — and on a link as fast as HBM nothing is.
      */
     @Test
-    void offloadedActivationsLeaveHbmAndCostOnlyWhatTheHostLinkCannotHide() throws Exception {
+    void offloadedActivationsLeaveHbmAndCostOnlyWhatTheHostLinkCannotHide(@TempDir Path dir) throws Exception {
         String base = "model: llama3-8b\nparallel: {tp: 1, pp: 1, micro-batch: 1, global-batch: 64%s}\n"
                 + "cluster: {gpu: %s, network: {topology: [Switch], npus_count: [8], bandwidth: [%s]}, fabric: [%s]}\n";
         for (String[] gpu : List.of(new String[] {"GB200", "900", "nvlink5-nvswitch"}, new String[] {"H100-SXM", "450", "nvlink4-nvswitch"})) {
@@ -134,7 +135,6 @@ class LlmTrainerTest {
         }
         // a host link as fast as HBM hides every copy
         String fast = String.format(base, ", cpu-offload-layers: 16", "fast-host.yaml", "450", "nvlink4-nvswitch");
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("offload");
         java.nio.file.Files.writeString(dir.resolve("fast-host.yaml"), new String(GpuProfile.class.getResourceAsStream(
                 "gpus/H100-SXM.yaml").readAllBytes()) + "  host-link-gbps: 3350\n");
         TrainConfig fastCfg = TrainConfig.fromTree(new ObjectMapper(new YAMLFactory()).readTree(fast), dir.resolve("run.yaml"));
