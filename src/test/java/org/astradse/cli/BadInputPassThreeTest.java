@@ -190,6 +190,13 @@ class BadInputPassThreeTest {
         Files.writeString(gpu, h100.replaceAll("input-bw-efficiency: [0-9.]+", "input-bw-efficiency: 2"));
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "1024,1024,1024"),
                 "g.yaml", "gemm.input-bw-efficiency", "(0, 1]");
+        // the split-K fix-up: negative or a string (0 is allowed: the library splits nothing)
+        Files.writeString(gpu, h100.replaceAll("split-k-fixup-us: [0-9.]+", "split-k-fixup-us: -1"));
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
+                "g.yaml", "gemm.split-k-fixup-us", ">= 0", "-1");
+        Files.writeString(gpu, h100.replaceAll("split-k-fixup-us: [0-9.]+", "split-k-fixup-us: \"3\""));
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
+                "g.yaml", "gemm.split-k-fixup-us", ">= 0");
         // an empty --config, a spec's train: naming no file
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("train", "--config", ""), "--config", "empty path");
         Path spec = dir.resolve("s.yaml");
