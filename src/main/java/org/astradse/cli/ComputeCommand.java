@@ -64,10 +64,12 @@ final class ComputeCommand implements Callable<Integer> {
             o.put("precision", p);
             o.put("gflop", 2.0 * d[0] * d[1] * d[2] / 1e9);
             o.put("tile", r.tileM() + "x" + r.tileN());
+            o.put("splitK", r.splitK());
             System.out.println(new ObjectMapper().writeValueAsString(o));
         } else {
-            System.out.printf(Locale.ROOT, "GEMM %dx%dx%d %s on %s: %.2f us, %.1f TFLOP/s (%.1f %% of the %.1f TFLOP/s peak)%n",
-                    d[0], d[1], d[2], p, profile.name(), r.timeUs(), r.tflops(), 100 * r.efficiency(), profile.peakTflops(p));
+            System.out.printf(Locale.ROOT, "GEMM %dx%dx%d %s on %s: %.2f us, %.1f TFLOP/s (%.1f %% of the %.1f TFLOP/s peak)%s%n",
+                    d[0], d[1], d[2], p, profile.name(), r.timeUs(), r.tflops(), 100 * r.efficiency(), profile.peakTflops(p),
+                    r.splitK() > 1 ? "; split-K over " + r.splitK() + " K-slices" : "");
         }
         return 0;
     }

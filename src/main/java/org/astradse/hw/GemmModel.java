@@ -47,8 +47,11 @@ public final class GemmModel {
     static final int SPLIT_K_MIN_SLICE = 64;
     private static final int SPLIT_TILE = 128;
 
-    /** A modelled GEMM: time (µs), achieved TFLOP/s and its fraction of the precision's peak. */
-    public record Result(double timeUs, double tflops, double efficiency, int tileM, int tileN) {
+    /**
+     * A modelled GEMM: time (µs), achieved TFLOP/s and its fraction of the precision's peak, the output tile and the
+     * K-slices of a split-K kernel (1: not split).
+     */
+    public record Result(double timeUs, double tflops, double efficiency, int tileM, int tileN, int splitK) {
     }
 
     /** Bytes per element of a precision. */
@@ -101,7 +104,7 @@ public final class GemmModel {
         double seconds = Math.pow(Math.pow(floor, 4) + Math.pow(body, 4), 0.25);
         double flops = 2.0 * m * n * k;
         double tflops = Units.flopsPerSecondToTflops(flops / seconds);
-        return new Result(Units.secondsToMicros(seconds), tflops, tflops / peakTflops, bm, bn);
+        return new Result(Units.secondsToMicros(seconds), tflops, tflops / peakTflops, bm, bn, s);
     }
 
     /**

@@ -20,6 +20,13 @@ class ComputeCommandTest {
         assertEquals(o.get("tflops").asDouble() / 989.4, o.get("efficiency").asDouble(), 1e-9);
         // measured 786 TFLOP/s on one H100 (LLM-MODEL.md 5): within 10 %
         assertTrue(Math.abs(o.get("tflops").asDouble() / 786 - 1) < 0.10, r.out());
+        assertEquals(1, o.get("splitK").asInt(), "a large GEMM is not split along K");
+        // a short M: 256×1024 has 16 tiles of 128×128 on 132 SMs → 8 K-slices (GemmModel), named in text and JSON
+        CollectiveCommandTest.Run s = CollectiveCommandTest.run("compute", "--gpu", "H100-SXM", "--gemm", "256,1024,4096", "--json");
+        assertEquals(8, new ObjectMapper().readTree(s.out()).get("splitK").asInt(), s.out());
+        assertEquals("128x128", new ObjectMapper().readTree(s.out()).get("tile").asText(), s.out());
+        CollectiveCommandTest.Run text = CollectiveCommandTest.run("compute", "--gpu", "H100-SXM", "--gemm", "256,1024,4096");
+        assertTrue(text.out().contains("split-K over 8 K-slices"), text.out());
     }
 
     @Test
