@@ -94,8 +94,8 @@ class LlmPublishedRunsTest {
         System.out.print(report);
         List<Double> dense = groups.get("all dense");
         double denseMean = dense.stream().mapToDouble(Math::abs).average().orElseThrow();
-        // today: 102 scored dense rows at 4.9 % (H100 5.5 %, B200 5.0 %, GB200 4.8 %, and GB300 3.5 % in-sample: Blackwell
-        // Ultra's step efficiency is fitted on them); MoE (101 rows, 23.5 %) is far off (README: where and why), so only
+        // today: 102 scored dense rows at 5.0 % (H100 5.6 %, B200 4.9 %, GB200 4.8 %, and GB300 3.5 % in-sample: Blackwell
+        // Ultra's step efficiency is fitted on them); MoE (101 rows, 23.6 %) is far off (README: where and why), so only
         // the dense rows are bounded, just above today's figure
         assertTrue(dense.size() >= 100, report.toString());
         assertTrue(denseMean <= 0.055, report.toString());
