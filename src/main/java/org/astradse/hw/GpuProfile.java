@@ -61,16 +61,29 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
      *                             fitted once per GPU generation on published training runs ({@code LlmCalibrationTest})
      * @param hostLinkGBps         the GPU's link to its host's memory, GB/s (10^9 B/s) per direction — what activation
      *                             offloading to CPU memory moves over (default PCIe Gen5 x16, 64)
+     * @param moeHostUs            the shortest forward of a MoE layer on one micro-batch, µs: the token dispatcher waits
+     *                             for the router's per-expert token counts on the host (a device-to-host synchronisation),
+     *                             so the GPU then runs only as fast as the host issues the rest of the layer's kernels
+     *                             ({@code LlmTrainer}); 0: no floor. Fitted once on published MoE runs
+     *                             ({@code LlmPublishedRunsTest}); the default every bundled profile uses
      */
     public record KernelParams(double kernelFloorUs, double attentionForward, double attentionBackward, double memoryEfficiency,
-                               double fp8GemmEfficiency, double stepEfficiency, double hostLinkGBps) {
-        static final KernelParams DEFAULT = new KernelParams(4, 0.45, 0.36, 0.8, 0.85, 1.0, 64);
+                               double fp8GemmEfficiency, double stepEfficiency, double hostLinkGBps, double moeHostUs) {
+        public static final KernelParams DEFAULT = new KernelParams(4, 0.45, 0.36, 0.8, 0.85, 1.0, 64, MOE_HOST_US);
 
         public KernelParams withStepEfficiency(double x) {
             return new KernelParams(kernelFloorUs, attentionForward, attentionBackward, memoryEfficiency, fp8GemmEfficiency,
-                    x, hostLinkGBps);
+                    x, hostLinkGBps, moeHostUs);
+        }
+
+        public KernelParams withMoeHostUs(double x) {
+            return new KernelParams(kernelFloorUs, attentionForward, attentionBackward, memoryEfficiency, fp8GemmEfficiency,
+                    stepEfficiency, hostLinkGBps, x);
         }
     }
+
+    /** {@link KernelParams#moeHostUs()}'s fitted default, µs (LlmPublishedRunsTest re-fits and checks it). */
+    static final double MOE_HOST_US = 6515;
 
     public GpuProfile withKernels(KernelParams k) {
         return new GpuProfile(name, source, sms, peakTflops, hbmGB, hbmGBps, gemm, k);
@@ -139,7 +152,7 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
         if (!k.isMissingNode() && !k.isNull() && !k.isObject())
             throw InputException.at(file, "kernels", "expected a mapping of the training kernels' parameters, found " + k);
         org.astradse.Keys.allow(k, file, "kernels.", List.of("kernel-floor-us", "attention-forward", "attention-backward",
-                "memory-efficiency", "fp8-gemm-efficiency", "step-efficiency", "host-link-gbps"));
+                "memory-efficiency", "fp8-gemm-efficiency", "step-efficiency", "host-link-gbps", "moe-host-us"));
         KernelParams kp = k.isObject() ? new KernelParams(
                 k.has("kernel-floor-us") ? positive(k.get("kernel-floor-us"), "kernels.kernel-floor-us", file) : d.kernelFloorUs(),
                 k.has("attention-forward") ? fraction(k.get("attention-forward"), "kernels.attention-forward", file) : d.attentionForward(),
@@ -147,7 +160,8 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
                 k.has("memory-efficiency") ? fraction(k.get("memory-efficiency"), "kernels.memory-efficiency", file) : d.memoryEfficiency(),
                 k.has("fp8-gemm-efficiency") ? fraction(k.get("fp8-gemm-efficiency"), "kernels.fp8-gemm-efficiency", file) : d.fp8GemmEfficiency(),
                 k.has("step-efficiency") ? fraction(k.get("step-efficiency"), "kernels.step-efficiency", file) : d.stepEfficiency(),
-                k.has("host-link-gbps") ? positive(k.get("host-link-gbps"), "kernels.host-link-gbps", file) : d.hostLinkGBps())
+                k.has("host-link-gbps") ? positive(k.get("host-link-gbps"), "kernels.host-link-gbps", file) : d.hostLinkGBps(),
+                k.has("moe-host-us") ? nonNegative(k.get("moe-host-us"), "kernels.moe-host-us", file) : d.moeHostUs())
                 : d;
         return new GpuProfile(name, t.path("source").asText(""), sms.asInt(), Map.copyOf(peaks),
                 positive(t.get("hbm-gb"), "hbm-gb", file), positive(t.get("hbm-gbps"), "hbm-gbps", file), gp, kp);

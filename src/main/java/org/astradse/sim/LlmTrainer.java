@@ -415,6 +415,27 @@ public final class LlmTrainer {
                     epB = Math.max(0, epB - computeF);
                 }
             }
+            double hostUs = Double.parseDouble(System.getProperty("astradse.moeHostUs", "0"));
+            if (moeLayer && hostUs > 0) {
+                double hf = Units.microsToNanos(hostUs);
+                double fwd = computeF + tpF + cpF + epF;
+                if (fwd < hf) computeF += hf - fwd;
+            }
+            // the host floor of a MoE layer's forward (GpuProfile.KernelParams.moeHostUs): Megatron-Core's token
+            // dispatcher reads the router's per-expert token counts on the host (a device-to-host synchronisation: the
+            // host's lead over the GPU is gone) before it can size the all-to-all and the grouped GEMM, so the GPU then
+            // waits for the host to issue the rest of the layer and the next layer's attention. A short forward —
+            // few tokens per micro-batch, fast GPUs — takes the host's time instead; the waiting is compute-stream time.
+            // The backward has no such synchronisation (the splits are known) and stays GPU-bound.
+            if (moeLayer) {
+                double wait = Units.microsToNanos(kp.moeHostUs()) - (computeF + tpF + cpF + epF);
+                if (wait > 0) {
+                    computeF += wait;
+                    // the export's MLP block of the forward waits too, and so does its recomputed copy (full recompute)
+                    lastBlocks[1] += wait;
+                    if (p.recompute().equals("full")) lastBlocks[3] += wait;
+                }
+            }
             // recompute: full repeats the forward (its collectives too) before the backward; selective the attention
             // (each part in its own column: the recomputed forward's collectives are communication, not compute)
             boolean full = p.recompute().equals("full");
