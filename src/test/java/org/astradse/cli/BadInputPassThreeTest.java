@@ -197,6 +197,10 @@ class BadInputPassThreeTest {
         Files.writeString(gpu, h100.replaceAll("split-k-fixup-us: [0-9.]+", "split-k-fixup-us: \"3\""));
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
                 "g.yaml", "gemm.split-k-fixup-us", ">= 0");
+        // the MoE host floor: negative (0 is allowed: no floor)
+        Files.writeString(gpu, h100.replace("kernels:\n", "kernels:\n  moe-host-us: -5\n"));
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
+                "g.yaml", "kernels.moe-host-us", ">= 0", "-5");
         // an empty --config, a spec's train: naming no file
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("train", "--config", ""), "--config", "empty path");
         Path spec = dir.resolve("s.yaml");
