@@ -44,6 +44,11 @@ final class TrainCommand implements Callable<Integer> {
         for (String w : cfg.ineffectiveSettings(root)) System.err.println("warning: " + w);
         TrainResult r = LlmTrainer.run(cfg);
         if (exportChakra != null) {
+            // one ASTRA-sim collective per dispatch: the export writes the plain all-to-all on the EP group
+            if (cfg.parallel().moeDispatcher().equals("hierarchical") && LlmTrainer.expertGroupSpansDomains(cfg))
+                System.err.println("warning: --export-chakra writes the MoE dispatch as the plain all-to-all on the EP group "
+                        + "(an ET collective has no hierarchical dispatcher): the traces' all-to-all time is that of "
+                        + "moe-dispatcher: alltoall");
             int ranks = LlmTrainer.exportChakra(cfg, exportChakra);
             System.err.printf(Locale.ROOT, "Chakra ET written: %s/llm.{0..%d}.et, comm_groups.json, network.yml, system.json%n",
                     exportChakra, ranks - 1);

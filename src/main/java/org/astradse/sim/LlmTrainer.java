@@ -52,6 +52,16 @@ public final class LlmTrainer {
      */
     static final double FRAMEWORK_BYTES = 2.0 * Units.BINARY_GB_BYTES;
 
+    /**
+     * Whether a MoE configuration's expert-parallel group spans more than one scale-up domain — where the
+     * hierarchical dispatcher and the plain all-to-all differ.
+     */
+    public static boolean expertGroupSpansDomains(TrainConfig cfg) {
+        int e = cfg.parallel().ep();
+        if (!cfg.model().moe() || e <= 1) return false;
+        return cfg.cluster().group(cfg.parallel().expertTp(), e).dims().get(0).npus() < e;
+    }
+
     public static TrainResult run(TrainConfig cfg) {
         return new Run(cfg).result();
     }
@@ -405,7 +415,7 @@ public final class LlmTrainer {
             double epB = 0;
             if (moeLayer && e > 1) {
                 double bytes = tokensRank * m.topk() * m.hidden() * 2;
-                double a2a = coll("alltoall", bytes, te, e);
+                double a2a = p.moeDispatcher().equals("hierarchical") ? hierarchicalAllToAll(tokensRank) : coll("alltoall", bytes, te, e);
                 epF = 2 * a2a;
                 epB = 2 * a2a;
                 if (p.epCommOverlap()) {
@@ -442,6 +452,29 @@ public final class LlmTrainer {
             double again = full ? computeF : p.recompute().equals("selective") ? attnF : 0;
             return new double[][] {{computeF, tpF, cpF, epF, 0},
                     {computeB + again, tpB + (full ? tpF : 0), cpB + (full ? cpF : 0), epB + (full ? epF : 0), 0}};
+        }
+
+        /**
+         * One dispatch (or combine) of a hierarchical dispatcher (DeepEP's normal kernels, Megatron-Core's HybridEP), ns:
+         * a token goes once to each other scale-up domain that holds one of its k experts — to the rank with the same
+         * local index there — and that rank fans it out over its domain's scale-up links, the two pipelined (the slower
+         * is the time). With balanced routing over E experts spread evenly on the g domains the EP group spans, a domain
+         * holds none of a token's k (distinct) experts with probability Π_{i<k} (E − E/g − i) / (E − i), so a token
+         * crosses the scale-out network (g − 1)·(1 − that) times instead of k·(g − 1)/g. Inside one domain (g = 1) it is
+         * the plain all-to-all.
+         */
+        double hierarchicalAllToAll(double tokensRank) {
+            double copies = tokensRank * m.topk() * m.hidden() * 2; // bytes of every copy: what the plain all-to-all sends
+            long r = groups.computeIfAbsent((long) te << 32 | e, x -> cl.group(te, e)).dims().get(0).npus(); // EP ranks per domain
+            long g = (e + r - 1) / r;
+            if (g <= 1) return coll("alltoall", copies, te, e);
+            double none = 1;
+            double experts = m.experts();
+            for (int i = 0; i < m.topk(); i++) none *= Math.max(0, experts - experts / g - i) / (experts - i);
+            // the all-to-all among the g same-index ranks: a buffer of g·(1 − none) tokens sends (g − 1)·(1 − none) away
+            double across = coll("alltoall", tokensRank * m.hidden() * 2 * g * (1 - none), (long) te * r, g);
+            double inside = coll("alltoall", copies, te, r);
+            return Math.max(across, inside);
         }
 
         // ---- parameters per stage ----

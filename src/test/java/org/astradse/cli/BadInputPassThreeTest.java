@@ -241,12 +241,28 @@ class BadInputPassThreeTest {
         // valid but without effect on this configuration: each named on stderr, the run goes on (exit 0)
         Path f = dir.resolve("w.yaml");
         Files.writeString(f, "model: llama3-8b\nparallel: {tp: 1, sp: true, ep-comm-overlap: true, optimizer: none, "
-                + "overlap-param-gather: true, micro-batch: 1, global-batch: 128}\ncluster: dgx-h100\n");
+                + "overlap-param-gather: true, moe-dispatcher: alltoall, micro-batch: 1, global-batch: 128}\ncluster: dgx-h100\n");
         CollectiveCommandTest.Run r = CollectiveCommandTest.run("train", "--config", f.toString());
         assertEquals(0, r.status(), r.err());
         for (String k : List.of("parallel.sp: true has no effect with tp 1", "parallel.ep-comm-overlap: true has no effect on a dense",
-                "parallel.overlap-param-gather: true has no effect with optimizer none"))
+                "parallel.overlap-param-gather: true has no effect with optimizer none",
+                "parallel.moe-dispatcher: alltoall has no effect on a dense model"))
             assertTrue(r.err().contains("warning: " + f + ": " + k), r.err());
+        // a MoE model with ep 1: the dispatcher has nothing to dispatch over
+        Files.writeString(f, "model: qwen3-30b-a3b\nparallel: {ep: 1, moe-dispatcher: hierarchical, micro-batch: 1, global-batch: 128}\n"
+                + "cluster: dgx-h100\n");
+        r = CollectiveCommandTest.run("train", "--config", f.toString());
+        assertTrue(r.err().contains("parallel.moe-dispatcher: hierarchical has no effect with ep 1"), r.err());
+        // an unknown dispatcher is a user error naming the field and the choices
+        Files.writeString(f, "model: qwen3-30b-a3b\nparallel: {ep: 8, moe-dispatcher: deepep, micro-batch: 1, global-batch: 128}\n"
+                + "cluster: dgx-h100\n");
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("train", "--config", f.toString()), "w.yaml",
+                "parallel.moe-dispatcher", "deepep", "hierarchical");
+        // the Chakra export of a dispatch across nodes says it writes the plain all-to-all
+        Files.writeString(f, "model: qwen3-30b-a3b\nparallel: {ep: 16, micro-batch: 1, global-batch: 128}\ncluster: dgx-h100\n");
+        r = CollectiveCommandTest.run("train", "--config", f.toString(), "--export-chakra", dir.resolve("et").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("writes the MoE dispatch as the plain all-to-all"), r.err());
         // the bundled example warns about nothing
         assertTrue(CollectiveCommandTest.run("train", "--config", "sweeps/llm/llama3-70b-1024xh100.yaml").err().isBlank());
     }

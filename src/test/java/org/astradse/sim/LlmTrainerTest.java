@@ -189,6 +189,36 @@ class LlmTrainerTest {
         assertTrue(one.iterationNs() > none.iterationNs());
     }
 
+    @Test
+    void theHierarchicalDispatcherSendsATokenOnceToEachOtherNodeHoldingItsExperts() throws Exception {
+        // 2 MoE layers, 16 experts top-4, EP 16 over two 8-GPU H100 nodes (g = 2 domains of r = 8 EP ranks), no DP: one
+        // micro-batch of 2,048 tokens per rank. A domain holds none of a token's 4 distinct experts with probability
+        // (8·7·6·5)/(16·15·14·13) = 1680/43680; so a token crosses InfiniBand (1 − that) times, against k·(g−1)/g = 2
+        // copies of the plain all-to-all. One dispatch = max(all-to-all of 2,048·h·2·g·(1 − none) B among the 2
+        // same-index ranks (stride 8), all-to-all of every copy, 2,048·4·h·2 B, inside the node); 4 per layer (dispatch
+        // and combine, forward and backward), exposed
+        String yaml = "model: {layers: 2, hidden: 1024, heads: 16, kv-heads: 4, vocab: 32000, seq-len: 2048, gated-mlp: true, "
+                + "experts: 16, topk: 4, expert-ffn-hidden: 1024}\nparallel: {tp: 1, pp: 1, ep: 16, micro-batch: 1, global-batch: 16, "
+                + "moe-dispatcher: %s}\ncluster: {gpu: H100-SXM, network: {topology: [Switch, Switch], npus_count: [8, 2], "
+                + "bandwidth: [450, 50]}, fabric: [nvlink4-nvswitch, ib-ndr]}\n";
+        TrainConfig hier = cfg(String.format(yaml, "hierarchical"));
+        TrainResult h = LlmTrainer.run(hier);
+        TrainResult plain = LlmTrainer.run(cfg(String.format(yaml, "alltoall")));
+        double none = 1680.0 / 43680;
+        org.astradse.hw.Cluster cl = hier.cluster();
+        double across = org.astradse.hw.NcclModel.time(cl.group(8, 2), "alltoall", Math.round(2048 * 1024 * 2 * 2 * (1 - none)), "auto").timeUs();
+        double inside = org.astradse.hw.NcclModel.time(cl.group(1, 8), "alltoall", 2048L * 4 * 1024 * 2, "auto").timeUs();
+        assertEquals(1, h.microBatches());
+        assertEquals(2 * 4 * Math.max(across, inside) * 1e3, h.epNs(), 1e-6 * h.epNs());
+        assertTrue(h.epNs() < plain.epNs(), h.epNs() + " vs " + plain.epNs());
+        assertTrue(LlmTrainer.expertGroupSpansDomains(hier));
+        // inside one node the two dispatchers are one and the same all-to-all
+        String node = yaml.replace("ep: 16", "ep: 8").replace("npus_count: [8, 2]", "npus_count: [8, 1]");
+        assertEquals(LlmTrainer.run(cfg(String.format(node, "alltoall"))).iterationNs(),
+                LlmTrainer.run(cfg(String.format(node, "hierarchical"))).iterationNs(), 0.0);
+        assertTrue(!LlmTrainer.expertGroupSpansDomains(cfg(String.format(node, "hierarchical"))));
+    }
+
     static TrainConfig withGpu(TrainConfig c, GpuProfile g) {
         return new TrainConfig(c.file(), c.model(), c.parallel(), new org.astradse.hw.Cluster(c.cluster().file(), g, c.cluster().dims()));
     }

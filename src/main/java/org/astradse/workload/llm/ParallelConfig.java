@@ -40,20 +40,27 @@ import org.astradse.InputException;
  * @param cpuOffloadLayers   activation offloading to host memory (Megatron-Core {@code --cpu-offloading-num-layers},
  *                           Megatron-Bridge's GB200 recipes): the activations of each pipeline rank's first N layers
  *                           leave HBM during the forward pass and come back for the backward; 0 (default): none
+ * @param moeDispatcher      how MoE tokens reach their experts: {@code hierarchical} (the default: DeepEP / HybridEP,
+ *                           Megatron-Core's flex dispatcher, which Megatron-Bridge's recipes name for DeepSeek-V3 and
+ *                           Qwen3-30B-A3B on every GPU and Qwen3-235B-A22B on GB200 / GB300: a token crosses the scale-out
+ *                           network once per scale-up domain holding one of its experts, then fans out over the scale-up
+ *                           links) or {@code alltoall} (Megatron-Core's all-to-all dispatcher: one copy per chosen expert,
+ *                           as its recipes run Qwen3-235B-A22B on H100, B200 and B300); the same inside one domain
  */
 public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, boolean sp, int microBatch, int globalBatch,
                              String recompute, String optimizer, String precision, boolean overlapGradReduce,
                              boolean overlapParamGather, int expertTp, String tpCommOverlap, String attention,
-                             boolean gradReduceBf16, boolean epCommOverlap, int cpuOffloadLayers) {
+                             boolean gradReduceBf16, boolean epCommOverlap, int cpuOffloadLayers, String moeDispatcher) {
 
     public static final List<String> RECOMPUTE = List.of("none", "selective", "full");
     public static final List<String> OPTIMIZERS = List.of("none", "distributed", "zero2", "zero3", "fsdp");
     public static final List<String> PRECISIONS = List.of("bf16", "fp16", "fp8");
+    public static final List<String> DISPATCHERS = List.of("alltoall", "hierarchical");
 
     /** The keys of a {@code parallel:} mapping (a contract), in the order {@link #byKey} gives them. */
     public static final List<String> KEYS = List.of("tp", "pp", "vpp", "cp", "ep", "dp", "sp", "micro-batch", "global-batch",
             "recompute", "optimizer", "precision", "overlap-grad-reduce", "overlap-param-gather", "expert-tp", "tp-comm-overlap",
-            "attention", "grad-reduce-in-bf16", "ep-comm-overlap", "cpu-offload-layers");
+            "attention", "grad-reduce-in-bf16", "ep-comm-overlap", "cpu-offload-layers", "moe-dispatcher");
 
     /** tp·pp·cp: the GPUs one data-parallel replica spans. */
     public long modelParallel() {
@@ -77,7 +84,7 @@ public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, bo
         double d = dpOn(gpus);
         Object[] v = {tp, pp, vpp, cp, ep, d == Math.rint(d) ? (Object) (long) d : (Object) d, sp, microBatch, globalBatch,
                 recompute, optimizer, precision, overlapGradReduce, overlapParamGather, expertTp, tpCommOverlap, attention,
-                gradReduceBf16, epCommOverlap, cpuOffloadLayers};
+                gradReduceBf16, epCommOverlap, cpuOffloadLayers, moeDispatcher};
         java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
         for (int i = 0; i < KEYS.size(); i++) out.put(KEYS.get(i), v[i]);
         return out;
@@ -91,12 +98,12 @@ public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, bo
     /** This layout with another attention implementation (the trainer resolves {@code auto}). */
     public ParallelConfig withAttention(String a) {
         return new ParallelConfig(tp, pp, vpp, cp, ep, dp, sp, microBatch, globalBatch, recompute, optimizer, precision,
-                overlapGradReduce, overlapParamGather, expertTp, tpCommOverlap, a, gradReduceBf16, epCommOverlap, cpuOffloadLayers);
+                overlapGradReduce, overlapParamGather, expertTp, tpCommOverlap, a, gradReduceBf16, epCommOverlap, cpuOffloadLayers, moeDispatcher);
     }
 
     public ParallelConfig withDp(int d) {
         return new ParallelConfig(tp, pp, vpp, cp, ep, d, sp, microBatch, globalBatch, recompute, optimizer, precision,
-                overlapGradReduce, overlapParamGather, expertTp, tpCommOverlap, attention, gradReduceBf16, epCommOverlap, cpuOffloadLayers);
+                overlapGradReduce, overlapParamGather, expertTp, tpCommOverlap, attention, gradReduceBf16, epCommOverlap, cpuOffloadLayers, moeDispatcher);
     }
 
     static ParallelConfig fromTree(JsonNode p, Path file, String at) {
@@ -114,6 +121,7 @@ public record ParallelConfig(int tp, int pp, int vpp, int cp, int ep, int dp, bo
                 f.bool("overlap-param-gather", true), f.positiveInt("expert-tp", 1),
                 f.choice("tp-comm-overlap", "auto", List.of("auto", "true", "false")),
                 f.choice("attention", "auto", List.of("auto", "flash", "unfused")), f.bool("grad-reduce-in-bf16", f.choice("precision", "bf16", PRECISIONS).equals("fp8")),
-                f.bool("ep-comm-overlap", false), f.nonNegativeInt("cpu-offload-layers", 0));
+                f.bool("ep-comm-overlap", false), f.nonNegativeInt("cpu-offload-layers", 0),
+                f.choice("moe-dispatcher", "hierarchical", DISPATCHERS));
     }
 }

@@ -66,6 +66,9 @@ public record TrainConfig(Path file, TransformerModel model, ParallelConfig para
             out.add(at + "tp-comm-overlap: true has no effect with tp 1 (no TP collectives)");
         if (!model.moe() && p.path("ep-comm-overlap").asBoolean(false))
             out.add(at + "ep-comm-overlap: true has no effect on a dense model (no MoE all-to-all)");
+        if ((!model.moe() || parallel.ep() == 1) && p.has("moe-dispatcher"))
+            out.add(at + "moe-dispatcher: " + p.path("moe-dispatcher").asText() + " has no effect "
+                    + (model.moe() ? "with ep 1" : "on a dense model") + " (no MoE all-to-all)");
         if (parallel.optimizer().equals("none") && p.path("overlap-param-gather").asBoolean(false))
             out.add(at + "overlap-param-gather: true has no effect with optimizer none (no parameter all-gather)");
         return out;
