@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Time per LLM training configuration ({@code train}): GPT-3 175B on 1,024 A100 (TP8 PP8, 1F1B, 100 micro-batches),
- * Llama 3 70B on 1,024 H100 (TP8 PP4 VPP5, 64 micro-batches) and Llama 3.1 405B on 16,384 H100 (TP8 PP16).
+ * Llama 3 70B on 1,024 H100 (TP8 PP4 VPP5, 64 micro-batches), Llama 3.1 405B on 16,384 H100 (TP8 PP16) and the MoE
+ * Qwen3 235B-A22B on 256 H100 (TP2 PP8 VPP4 EP32).
  * Configurations parsed once. Run: {@code ./mvnw -q -Pjmh test-compile exec:exec -Djmh.args="LlmBenchmark"}.
  */
 @State(Scope.Thread)
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class LlmBenchmark {
-    @Param({"gpt3-175b-1024", "llama3-70b-1024", "llama3-405b-16384"})
+    @Param({"gpt3-175b-1024", "llama3-70b-1024", "llama3-405b-16384", "qwen3-235b-256"})
     public String scenario;
 
     private TrainConfig cfg;
