@@ -101,6 +101,14 @@ class LlmVisibleRunsTest {
                 // Megatron-Bridge's GB200 recipe for this run offloads 40 layers' activations to the Grace CPU's memory
                 // (scripts/performance: LLAMA3_70B_PRETRAIN_CONFIG_GB200_FP8_CS, cpu_offloading_num_layers=40)
                 if (id.equals("BRIDGE2511-GB200-LLAMA3_70B-64-fp8-cs")) p.put("cpu-offload-layers", 40);
+                // MegaScale's own system (Jiang et al., NSDI '24, §3.1–3.2) runs FlashAttention-2 and overlaps its TP
+                // collectives with the GEMMs beside them — its framework's defaults, where its Megatron-LM baseline has
+                // neither (the A100 default: unfused attention, no TP overlap). Its parallel transformer block and
+                // sliding-window attention are not modelled.
+                if (id.contains("-MegaScale-")) {
+                    p.put("attention", "flash");
+                    p.put("tp-comm-overlap", "true");
+                }
                 String gpuCol = s(r, "gpu");
                 String gpu = gpuCol.startsWith("H100") ? "H100-SXM" : gpuCol.startsWith("GB200") ? "GB200"
                         : gpuCol.startsWith("B200") ? "B200" : "A100-SXM4-80GB";
