@@ -45,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainResult r = LlmTrainer.run(cfg);
         if (exportChakra != null) {
             // one ASTRA-sim collective per dispatch: the export writes the plain all-to-all on the EP group
-            if (cfg.parallel().moeDispatcher().equals("hierarchical") && LlmTrainer.expertGroupSpansDomains(cfg))
+            if (cfg.parallel().moeDispatcher().equals("hierarchical") && cfg.expertGroupSpansDomains())
                 System.err.println("warning: --export-chakra writes the MoE dispatch as the plain all-to-all on the EP group "
                         + "(an ET collective has no hierarchical dispatcher): the traces' all-to-all time is that of "
                         + "moe-dispatcher: alltoall");

@@ -101,7 +101,7 @@ public final class GemmModel {
         // the launch floor overlaps a short kernel rather than adding to it: a smooth maximum (4-norm) of the two
         double body = Math.max(best, in) + out;
         double floor = Units.microsToSeconds(p.launchFloorUs());
-        double seconds = Math.pow(Math.pow(floor, 4) + Math.pow(body, 4), 0.25);
+        double seconds = smoothMax(floor, body);
         double flops = 2.0 * m * n * k;
         double tflops = Units.flopsPerSecondToTflops(flops / seconds);
         return new Result(Units.secondsToMicros(seconds), tflops, tflops / peakTflops, bm, bn, s);
@@ -118,6 +118,14 @@ public final class GemmModel {
         int s = 1;
         while (s < SPLIT_K_MAX_SPLITS && tiles * s * 2 <= sms && k >= (long) SPLIT_K_MIN_SLICE * s * 2) s *= 2;
         return s;
+    }
+
+    /** (a⁴ + b⁴)^¼, computed as max · (1 + (min/max)⁴)^¼ so that no power overflows. */
+    static double smoothMax(double a, double b) {
+        double hi = Math.max(a, b);
+        if (hi <= 0) return 0;
+        double r = Math.min(a, b) / hi;
+        return hi * Math.pow(1 + r * r * r * r, 0.25);
     }
 
     /** e(tile) = e_max · min(1, (tm·tn/(tm+tn)) / I*): a small tile reuses less of what it loads. */

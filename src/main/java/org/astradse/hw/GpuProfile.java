@@ -137,12 +137,12 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
         if (g == null || !g.isObject()) throw InputException.at(file, "gemm", "expected the GEMM efficiency parameters");
         org.astradse.Keys.allow(g, file, "gemm.", List.of("launch-floor-us", "max-efficiency", "tile-intensity",
                 "input-bw-efficiency", "exposed-write-fraction", "split-k-fixup-us", "fitted-on"));
-        GemmParams gp = new GemmParams(positive(g.get("launch-floor-us"), "gemm.launch-floor-us", file),
+        GemmParams gp = new GemmParams(positiveMicros(g.get("launch-floor-us"), "gemm.launch-floor-us", file),
                 fraction(g.get("max-efficiency"), "gemm.max-efficiency", file),
                 positive(g.get("tile-intensity"), "gemm.tile-intensity", file),
                 fraction(g.get("input-bw-efficiency"), "gemm.input-bw-efficiency", file),
                 fraction(g.get("exposed-write-fraction"), "gemm.exposed-write-fraction", file),
-                g.has("split-k-fixup-us") ? nonNegative(g.get("split-k-fixup-us"), "gemm.split-k-fixup-us", file) : 0,
+                g.has("split-k-fixup-us") ? micros(g.get("split-k-fixup-us"), "gemm.split-k-fixup-us", file) : 0,
                 g.path("fitted-on").asText(""));
         JsonNode sms = t.get("sms");
         if (sms == null || !sms.isIntegralNumber() || sms.asLong() < 1 || sms.asLong() > 100_000)
@@ -154,14 +154,14 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
         org.astradse.Keys.allow(k, file, "kernels.", List.of("kernel-floor-us", "attention-forward", "attention-backward",
                 "memory-efficiency", "fp8-gemm-efficiency", "step-efficiency", "host-link-gbps", "moe-host-us"));
         KernelParams kp = k.isObject() ? new KernelParams(
-                k.has("kernel-floor-us") ? positive(k.get("kernel-floor-us"), "kernels.kernel-floor-us", file) : d.kernelFloorUs(),
+                k.has("kernel-floor-us") ? positiveMicros(k.get("kernel-floor-us"), "kernels.kernel-floor-us", file) : d.kernelFloorUs(),
                 k.has("attention-forward") ? fraction(k.get("attention-forward"), "kernels.attention-forward", file) : d.attentionForward(),
                 k.has("attention-backward") ? fraction(k.get("attention-backward"), "kernels.attention-backward", file) : d.attentionBackward(),
                 k.has("memory-efficiency") ? fraction(k.get("memory-efficiency"), "kernels.memory-efficiency", file) : d.memoryEfficiency(),
                 k.has("fp8-gemm-efficiency") ? fraction(k.get("fp8-gemm-efficiency"), "kernels.fp8-gemm-efficiency", file) : d.fp8GemmEfficiency(),
                 k.has("step-efficiency") ? fraction(k.get("step-efficiency"), "kernels.step-efficiency", file) : d.stepEfficiency(),
                 k.has("host-link-gbps") ? positive(k.get("host-link-gbps"), "kernels.host-link-gbps", file) : d.hostLinkGBps(),
-                k.has("moe-host-us") ? nonNegative(k.get("moe-host-us"), "kernels.moe-host-us", file) : d.moeHostUs())
+                k.has("moe-host-us") ? micros(k.get("moe-host-us"), "kernels.moe-host-us", file) : d.moeHostUs())
                 : d;
         return new GpuProfile(name, t.path("source").asText(""), sms.asInt(), Map.copyOf(peaks),
                 positive(t.get("hbm-gb"), "hbm-gb", file), positive(t.get("hbm-gbps"), "hbm-gbps", file), gp, kp);
@@ -180,9 +180,17 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
         return v.asDouble();
     }
 
-    private static double nonNegative(JsonNode v, String key, Path file) {
-        if (v == null || !v.isNumber() || !(v.asDouble() >= 0) || Double.isInfinite(v.asDouble()))
-            throw InputException.at(file, key, "expected a number >= 0, found " + v);
+    /** A duration in µs above 0 and at most 10 s. */
+    private static double positiveMicros(JsonNode v, String key, Path file) {
+        double x = positive(v, key, file);
+        if (x > 1e7) throw InputException.at(file, key, "expected a duration in µs from 0 to 10^7 (10 s), found " + v);
+        return x;
+    }
+
+    /** A duration in µs: at least 0 and at most 10 s (10^7 µs; a larger one is a unit mistake, and overflows later). */
+    private static double micros(JsonNode v, String key, Path file) {
+        if (v == null || !v.isNumber() || !(v.asDouble() >= 0) || !(v.asDouble() <= 1e7))
+            throw InputException.at(file, key, "expected a duration in µs from 0 to 10^7 (10 s), found " + v);
         return v.asDouble();
     }
 

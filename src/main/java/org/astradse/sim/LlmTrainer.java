@@ -52,16 +52,6 @@ public final class LlmTrainer {
      */
     static final double FRAMEWORK_BYTES = 2.0 * Units.BINARY_GB_BYTES;
 
-    /**
-     * Whether a MoE configuration's expert-parallel group spans more than one scale-up domain — where the
-     * hierarchical dispatcher and the plain all-to-all differ.
-     */
-    public static boolean expertGroupSpansDomains(TrainConfig cfg) {
-        int e = cfg.parallel().ep();
-        if (!cfg.model().moe() || e <= 1) return false;
-        return cfg.cluster().group(cfg.parallel().expertTp(), e).dims().get(0).npus() < e;
-    }
-
     public static TrainResult run(TrainConfig cfg) {
         return new Run(cfg).result();
     }
@@ -418,18 +408,9 @@ public final class LlmTrainer {
                 double a2a = p.moeDispatcher().equals("hierarchical") ? hierarchicalAllToAll(tokensRank) : coll("alltoall", bytes, te, e);
                 epF = 2 * a2a;
                 epB = 2 * a2a;
-                if (p.epCommOverlap()) {
-                    // one micro-batch's forward all-to-all hides behind another's backward compute of the layer and
-                    // vice versa (1F1B pairs a forward with a backward in the steady state); only the excess is exposed
-                    epF = Math.max(0, epF - computeB);
-                    epB = Math.max(0, epB - computeF);
-                }
-            }
-            double hostUs = Double.parseDouble(System.getProperty("astradse.moeHostUs", "0"));
-            if (moeLayer && hostUs > 0) {
-                double hf = Units.microsToNanos(hostUs);
-                double fwd = computeF + tpF + cpF + epF;
-                if (fwd < hf) computeF += hf - fwd;
+                // overlapped, one micro-batch's forward all-to-all hides behind another's backward compute of the layer
+                // and vice versa (1F1B pairs a forward with a backward in the steady state); only the excess is exposed
+                if (p.epCommOverlap()) epF = Math.max(0, epF - computeB);
             }
             // the host floor of a MoE layer's forward (GpuProfile.KernelParams.moeHostUs): Megatron-Core's token
             // dispatcher reads the router's per-expert token counts on the host (a device-to-host synchronisation: the
@@ -441,11 +422,14 @@ public final class LlmTrainer {
                 double wait = Units.microsToNanos(kp.moeHostUs()) - (computeF + tpF + cpF + epF);
                 if (wait > 0) {
                     computeF += wait;
-                    // the export's MLP block of the forward waits too, and so does its recomputed copy (full recompute)
+                    // the export carries the trainer's compute: its MLP block of the forward waits too, and so does its
+                    // recomputed copy (full recompute)
                     lastBlocks[1] += wait;
                     if (p.recompute().equals("full")) lastBlocks[3] += wait;
                 }
             }
+            // the backward's all-to-all hides behind the other micro-batch's forward, its host waiting included
+            if (moeLayer && e > 1 && p.epCommOverlap()) epB = Math.max(0, epB - computeF);
             // recompute: full repeats the forward (its collectives too) before the backward; selective the attention
             // (each part in its own column: the recomputed forward's collectives are communication, not compute)
             boolean full = p.recompute().equals("full");

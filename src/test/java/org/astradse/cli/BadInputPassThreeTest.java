@@ -193,14 +193,24 @@ class BadInputPassThreeTest {
         // the split-K fix-up: negative or a string (0 is allowed: the library splits nothing)
         Files.writeString(gpu, h100.replaceAll("split-k-fixup-us: [0-9.]+", "split-k-fixup-us: -1"));
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
-                "g.yaml", "gemm.split-k-fixup-us", ">= 0", "-1");
+                "g.yaml", "gemm.split-k-fixup-us", "from 0 to 10^7", "-1");
         Files.writeString(gpu, h100.replaceAll("split-k-fixup-us: [0-9.]+", "split-k-fixup-us: \"3\""));
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
-                "g.yaml", "gemm.split-k-fixup-us", ">= 0");
+                "g.yaml", "gemm.split-k-fixup-us", "from 0 to 10^7");
         // the MoE host floor: negative (0 is allowed: no floor)
         Files.writeString(gpu, h100.replace("kernels:\n", "kernels:\n  moe-host-us: -5\n"));
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
-                "g.yaml", "kernels.moe-host-us", ">= 0", "-5");
+                "g.yaml", "kernels.moe-host-us", "from 0 to 10^7", "-5");
+        // durations so large they are a unit mistake (and overflowed to an Infinity iteration, exit 0)
+        Files.writeString(gpu, h100.replace("kernels:\n", "kernels:\n  moe-host-us: 1e306\n"));
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
+                "g.yaml", "kernels.moe-host-us", "10^7", "1.0E306");
+        Files.writeString(gpu, h100.replaceAll("split-k-fixup-us: [0-9.]+", "split-k-fixup-us: 1e300"));
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
+                "g.yaml", "gemm.split-k-fixup-us", "10^7");
+        Files.writeString(gpu, h100.replaceAll("launch-floor-us: [0-9.]+", "launch-floor-us: 1e300"));
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
+                "g.yaml", "gemm.launch-floor-us", "10^7");
         // an empty --config, a spec's train: naming no file
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("train", "--config", ""), "--config", "empty path");
         Path spec = dir.resolve("s.yaml");
@@ -253,6 +263,16 @@ class BadInputPassThreeTest {
                 + "cluster: dgx-h100\n");
         r = CollectiveCommandTest.run("train", "--config", f.toString());
         assertTrue(r.err().contains("parallel.moe-dispatcher: hierarchical has no effect with ep 1"), r.err());
+        // a MoE model whose EP group fits one node: both dispatchers are the same all-to-all
+        Files.writeString(f, "model: qwen3-30b-a3b\nparallel: {ep: 8, moe-dispatcher: alltoall, micro-batch: 1, global-batch: 128}\n"
+                + "cluster: dgx-h100\n");
+        r = CollectiveCommandTest.run("train", "--config", f.toString());
+        assertTrue(r.err().contains("parallel.moe-dispatcher: alltoall has no effect when the EP group fits in one scale-up domain"), r.err());
+        // a list is named as written (it used to read as '')
+        Files.writeString(f, "model: qwen3-30b-a3b\nparallel: {ep: 8, moe-dispatcher: [a], micro-batch: 1, global-batch: 128}\n"
+                + "cluster: dgx-h100\n");
+        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("train", "--config", f.toString()), "w.yaml",
+                "parallel.moe-dispatcher", "'[\"a\"]'");
         // an unknown dispatcher is a user error naming the field and the choices
         Files.writeString(f, "model: qwen3-30b-a3b\nparallel: {ep: 8, moe-dispatcher: deepep, micro-batch: 1, global-batch: 128}\n"
                 + "cluster: dgx-h100\n");

@@ -181,6 +181,10 @@ class GemmCalibrationTest {
         assertEquals(h100.gemm().launchFloorUs(), tiny.timeUs(), 0.05, "a tiny GEMM costs the launch floor");
         GemmModel.Result tinyShortM = GemmModel.time(h100, 256, 64, 64, "bf16"); // K = 64: one k-block, nothing to split
         assertEquals(h100.gemm().launchFloorUs(), tinyShortM.timeUs(), 0.05, "a one-k-block GEMM is not split");
+        // the smooth maximum never overflows: (a⁴ + b⁴)^¼ of 1e100 and 1e-300 is 1e100, of 3 and 4 is 4.2846…
+        assertEquals(1e100, GemmModel.smoothMax(1e100, 1e-300), 1e86);
+        assertEquals(Math.pow(81 + 256, 0.25), GemmModel.smoothMax(3, 4), 1e-12);
+        assertEquals(0, GemmModel.smoothMax(0, 0));
         GemmModel.Result fp8 = GemmModel.time(h100, 8192, 8192, 8192, "fp8");
         assertTrue(fp8.timeUs() < big.timeUs() * 0.6, "fp8 has twice the peak");
     }

@@ -211,12 +211,12 @@ class LlmTrainerTest {
         assertEquals(1, h.microBatches());
         assertEquals(2 * 4 * Math.max(across, inside) * 1e3, h.epNs(), 1e-6 * h.epNs());
         assertTrue(h.epNs() < plain.epNs(), h.epNs() + " vs " + plain.epNs());
-        assertTrue(LlmTrainer.expertGroupSpansDomains(hier));
+        assertTrue(hier.expertGroupSpansDomains());
         // inside one node the two dispatchers are one and the same all-to-all
         String node = yaml.replace("ep: 16", "ep: 8").replace("npus_count: [8, 2]", "npus_count: [8, 1]");
         assertEquals(LlmTrainer.run(cfg(String.format(node, "alltoall"))).iterationNs(),
                 LlmTrainer.run(cfg(String.format(node, "hierarchical"))).iterationNs(), 0.0);
-        assertTrue(!LlmTrainer.expertGroupSpansDomains(cfg(String.format(node, "hierarchical"))));
+        assertTrue(!cfg(String.format(node, "hierarchical")).expertGroupSpansDomains());
     }
 
     static TrainConfig withGpu(TrainConfig c, GpuProfile g) {

@@ -79,7 +79,8 @@ final class Fields {
     boolean bool(String key, boolean dflt) {
         JsonNode v = get(key);
         if (v == null) return dflt;
-        if (!v.isBoolean()) throw InputException.at(file, at + key, "expected true or false, found '" + v.asText() + "'");
+        if (!v.isBoolean())
+            throw InputException.at(file, at + key, "expected true or false, found '" + (v.isValueNode() ? v.asText() : v.toString()) + "'");
         return v.asBoolean();
     }
 
@@ -87,8 +88,8 @@ final class Fields {
         JsonNode v = get(key);
         if (v == null) return dflt;
         String s = v.isBoolean() ? (v.asBoolean() ? "true" : "false") : v.asText();
-        if (!allowed.contains(s))
-            throw InputException.at(file, at + key, "unknown value '" + s + "'; expected one of " + allowed);
+        if (!v.isValueNode() || !allowed.contains(s)) // a list or mapping has no text: name it as written
+            throw InputException.at(file, at + key, "unknown value '" + (v.isValueNode() ? s : v.toString()) + "'; expected one of " + allowed);
         return s;
     }
 

@@ -50,6 +50,16 @@ public record TrainConfig(Path file, TransformerModel model, ParallelConfig para
     }
 
     /**
+     * Whether a MoE configuration's expert-parallel group spans more than one scale-up domain — where the
+     * hierarchical dispatcher and the plain all-to-all differ.
+     */
+    public boolean expertGroupSpansDomains() {
+        int e = parallel.ep();
+        if (!model.moe() || e <= 1) return false;
+        return cluster.group(parallel.expertTp(), e).dims().get(0).npus() < e;
+    }
+
+    /**
      * Settings the configuration writes that cannot act on it (each still valid, so a warning, not an error): SP or TP
      * communication overlap without TP, the MoE all-to-all overlap on a dense model, the parameter-gather overlap
      * without a distributed optimizer (Megatron ties it to one). {@code root} is the file's tree, to tell written keys
@@ -66,9 +76,10 @@ public record TrainConfig(Path file, TransformerModel model, ParallelConfig para
             out.add(at + "tp-comm-overlap: true has no effect with tp 1 (no TP collectives)");
         if (!model.moe() && p.path("ep-comm-overlap").asBoolean(false))
             out.add(at + "ep-comm-overlap: true has no effect on a dense model (no MoE all-to-all)");
-        if ((!model.moe() || parallel.ep() == 1) && p.has("moe-dispatcher"))
+        if (p.has("moe-dispatcher") && !expertGroupSpansDomains())
             out.add(at + "moe-dispatcher: " + p.path("moe-dispatcher").asText() + " has no effect "
-                    + (model.moe() ? "with ep 1" : "on a dense model") + " (no MoE all-to-all)");
+                    + (!model.moe() ? "on a dense model (no MoE all-to-all)" : parallel.ep() == 1 ? "with ep 1 (no MoE all-to-all)"
+                    : "when the EP group fits in one scale-up domain (both dispatchers are the same all-to-all there)"));
         if (parallel.optimizer().equals("none") && p.path("overlap-param-gather").asBoolean(false))
             out.add(at + "overlap-param-gather: true has no effect with optimizer none (no parameter all-gather)");
         return out;
