@@ -184,33 +184,28 @@ class BadInputPassThreeTest {
         // a GPU profile's empty name and an input-bandwidth efficiency above 1 (GEMMs faster than reading their operands)
         String h100 = new String(org.astradse.hw.FabricProfile.class.getResourceAsStream("gpus/H100-SXM.yaml").readAllBytes());
         Path gpu = dir.resolve("g.yaml");
-        Files.writeString(gpu, h100.replace("name: H100-SXM", "name: \"\""));
-        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "1024,1024,1024"),
-                "g.yaml", "name", "has no value");
-        Files.writeString(gpu, h100.replaceAll("input-bw-efficiency: [0-9.]+", "input-bw-efficiency: 2"));
-        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "1024,1024,1024"),
-                "g.yaml", "gemm.input-bw-efficiency", "(0, 1]");
-        // the split-K fix-up: negative or a string (0 is allowed: the library splits nothing)
-        Files.writeString(gpu, h100.replaceAll("split-k-fixup-us: [0-9.]+", "split-k-fixup-us: -1"));
-        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
-                "g.yaml", "gemm.split-k-fixup-us", "from 0 to 10^7", "-1");
-        Files.writeString(gpu, h100.replaceAll("split-k-fixup-us: [0-9.]+", "split-k-fixup-us: \"3\""));
-        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
-                "g.yaml", "gemm.split-k-fixup-us", "from 0 to 10^7");
-        // the MoE host floor: negative (0 is allowed: no floor)
-        Files.writeString(gpu, h100.replace("kernels:\n", "kernels:\n  moe-host-us: -5\n"));
-        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
-                "g.yaml", "kernels.moe-host-us", "from 0 to 10^7", "-5");
-        // durations so large they are a unit mistake (and overflowed to an Infinity iteration, exit 0)
-        Files.writeString(gpu, h100.replace("kernels:\n", "kernels:\n  moe-host-us: 1e306\n"));
-        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
-                "g.yaml", "kernels.moe-host-us", "10^7", "1.0E306");
-        Files.writeString(gpu, h100.replaceAll("split-k-fixup-us: [0-9.]+", "split-k-fixup-us: 1e300"));
-        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
-                "g.yaml", "gemm.split-k-fixup-us", "10^7");
-        Files.writeString(gpu, h100.replaceAll("launch-floor-us: [0-9.]+", "launch-floor-us: 1e300"));
-        CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm", "256,1024,2048"),
-                "g.yaml", "gemm.launch-floor-us", "10^7");
+        // each edit of the bundled H100 profile: {regex, replacement, the fragments the one-line error must hold}
+        String moeHost = "kernels:\n  moe-host-us: ";
+        String[][] edits = {
+                {"name: H100-SXM", "name: \"\"", "name", "has no value"},
+                {"input-bw-efficiency: [0-9.]+", "input-bw-efficiency: 2", "gemm.input-bw-efficiency", "(0, 1]"},
+                // the split-K fix-up: negative or a string (0 is allowed: the library splits nothing)
+                {"split-k-fixup-us: [0-9.]+", "split-k-fixup-us: -1", "gemm.split-k-fixup-us", "from 0 to 10^7", "-1"},
+                {"split-k-fixup-us: [0-9.]+", "split-k-fixup-us: \"3\"", "gemm.split-k-fixup-us", "from 0 to 10^7"},
+                // the MoE host floor: negative (0 is allowed: no floor)
+                {"kernels:\n", moeHost + "-5\n", "kernels.moe-host-us", "from 0 to 10^7", "-5"},
+                // durations so large they are a unit mistake (and overflowed to an Infinity iteration, exit 0)
+                {"kernels:\n", moeHost + "1e306\n", "kernels.moe-host-us", "10^7", "1.0E306"},
+                {"split-k-fixup-us: [0-9.]+", "split-k-fixup-us: 1e300", "gemm.split-k-fixup-us", "10^7"},
+                {"launch-floor-us: [0-9.]+", "launch-floor-us: 1e300", "gemm.launch-floor-us", "10^7"}};
+        for (String[] e : edits) {
+            Files.writeString(gpu, h100.replaceFirst(e[0], java.util.regex.Matcher.quoteReplacement(e[1])));
+            String[] expect = new String[e.length - 1];
+            expect[0] = "g.yaml";
+            System.arraycopy(e, 2, expect, 1, e.length - 2);
+            CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("compute", "--gpu", gpu.toString(), "--gemm",
+                    "256,1024,2048"), expect);
+        }
         // an empty --config, a spec's train: naming no file
         CollectiveCommandTest.assertUserError(CollectiveCommandTest.run("train", "--config", ""), "--config", "empty path");
         Path spec = dir.resolve("s.yaml");
