@@ -91,6 +91,7 @@ final class TrainCommand implements Callable<Integer> {
         num(o, "ppNs", r.ppNs());
         num(o, "dpNs", r.dpNs());
         num(o, "optimizerNs", r.optimizerNs());
+        num(o, "moeHostWaitNs", r.moeHostWaitNs()); // part of computeNs: MoE forwards waiting on the host
         o.put("gpus", r.gpus());
         // a layout refused before its data parallelism resolves has neither (null, as the times are)
         if (r.dp() > 0) o.put("dp", r.dp());
@@ -133,6 +134,9 @@ final class TrainCommand implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "time (ms): compute %.1f, bubble %.1f, exposed TP %.1f, CP %.1f, EP %.1f, PP %.1f, "
                         + "DP %.1f, optimizer %.1f%n", ms(r.computeNs()), ms(r.bubbleNs()), ms(r.tpNs()), ms(r.cpNs()),
                 ms(r.epNs()), ms(r.ppNs()), ms(r.dpNs()), ms(r.optimizerNs())));
+        if (r.moeHostWaitNs() > 0)
+            sb.append(String.format(Locale.ROOT, "of the compute, %.1f ms is MoE forwards waiting on the host (kernels.moe-host-us)%n",
+                    ms(r.moeHostWaitNs())));
         double gib = org.astradse.network.Units.BINARY_GB_BYTES;
         sb.append(String.format(Locale.ROOT, "memory per GPU %.2f GiB: weights %.2f, gradients %.2f, optimizer %.2f, activations %.2f, other %.2f%n",
                 r.memoryPeakBytesPerGpu() / gib, r.memory().get("weights") / gib, r.memory().get("gradients") / gib,

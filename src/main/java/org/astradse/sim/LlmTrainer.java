@@ -247,6 +247,8 @@ public final class LlmTrainer {
 
         /** The blocks of the layer {@link #layer} computed last: attention and MLP compute, forward and backward, ns. */
         double[] lastBlocks;
+        /** The host waiting of the MoE layer {@link #layer} computed last, per micro-batch (its recomputed forward too), ns. */
+        double lastMoeWait;
 
         /** Element-wise sum of two {forward, backward, dgrad, wgrad} GEMM times. */
         static double[] sum(double[] x, double[] y) {
@@ -420,6 +422,7 @@ public final class LlmTrainer {
             // The backward has no such synchronisation (the splits are known) and stays GPU-bound.
             if (moeLayer) {
                 double wait = Units.microsToNanos(kp.moeHostUs()) - (computeF + tpF + cpF + epF);
+                lastMoeWait = Math.max(0, wait) * (p.recompute().equals("full") ? 2 : 1);
                 if (wait > 0) {
                     computeF += wait;
                     // the export carries the trainer's compute: its MLP block of the forward waits too, and so does its
@@ -493,6 +496,7 @@ public final class LlmTrainer {
             int stages = pp * v;
             double[][] denseL = layer(false);
             double[][] moeL = m.moe() ? layer(true) : denseL;
+            double moeWait = m.moe() ? lastMoeWait : 0;
             // per global stage: forward and backward parts {compute, tp, cp, ep, dp}
             double[][] fPart = new double[stages][5];
             double[][] bPart = new double[stages][5];
@@ -669,12 +673,18 @@ public final class LlmTrainer {
             double flops = LlmMath.modelFlopsPerToken(m, true) * tokensIter;
             double flopsNc = LlmMath.modelFlopsPerToken(m, false) * tokensIter;
             double tflops = Units.flopsPerSecondToTflops(flops / seconds / n);
+            // the bottleneck stage's host waiting (part of its compute): its MoE layers' floors over the micro-batches
+            double hostWait = 0;
+            for (int ch = 0; ch < v; ch++) {
+                int gs = ch * pp + b;
+                for (int i = stageStart[gs]; i < stageStart[gs] + stageLayers[gs]; i++) if (m.moeLayer(i)) hostWait += mbs * moeWait;
+            }
             double[] stageCompute = new double[pp];
             for (int r = 0; r < pp; r++)
                 for (int ch = 0; ch < v; ch++) stageCompute[r] += mbs * (fPart[ch * pp + r][0] + bPart[ch * pp + r][0]);
             return new TrainResult(tooBig.isEmpty(), tooBig, iteration, tokensIter / seconds / n, tflops, tflops / peak16, worst, mem, compute,
                     bubble, tp, cp, ep, ppT, dpExposed[b] + dpIn, optT[b], flops, flopsNc, n, dp, mbs, params,
-                    active, stageCompute);
+                    active, stageCompute, hostWait);
         }
 
         int dpGroupSize() {

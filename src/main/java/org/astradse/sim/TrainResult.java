@@ -26,7 +26,8 @@ public record TrainResult(boolean feasible, String reason, double iterationNs, d
                           double modelTflopsPerGpu, double mfu, double memoryPeakBytesPerGpu, Map<String, Double> memory,
                           double computeNs, double bubbleNs, double tpNs, double cpNs, double epNs, double ppNs, double dpNs,
                           double optimizerNs, double modelFlopsPerIteration, double modelFlopsNonCausal, int gpus, int dp,
-                          int microBatches, double params, double activeParams, double[] stageComputeNs) {
+                          int microBatches, double params, double activeParams, double[] stageComputeNs,
+                          double moeHostWaitNs) {
     /** The parts of {@link #memory} (a contract: train --json's memoryBytes has each, null when not computed). */
     public static final java.util.List<String> MEMORY_PARTS = java.util.List.of("weights", "gradients", "optimizer", "activations", "other");
 
@@ -35,6 +36,6 @@ public record TrainResult(boolean feasible, String reason, double iterationNs, d
                                          Map<String, Double> memory, double peak) {
         double nan = Double.NaN;
         return new TrainResult(false, reason, nan, nan, nan, nan, peak, memory, nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                nan, gpus, dp, microBatches, params, active, new double[0]);
+                nan, gpus, dp, microBatches, params, active, new double[0], nan);
     }
 }

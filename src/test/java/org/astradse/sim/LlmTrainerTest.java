@@ -183,6 +183,10 @@ class LlmTrainerTest {
         assertEquals(4, one.microBatches());
         assertEquals(8e9, two.iterationNs() - one.iterationNs(), 1e-6 * two.iterationNs());
         assertEquals(8e9, two.computeNs() - one.computeNs(), 1e-6 * two.computeNs());
+        // the waiting is reported apart (and is the whole difference to no floor at all)
+        assertEquals(0, none.moeHostWaitNs());
+        assertEquals(two.computeNs() - none.computeNs(), two.moeHostWaitNs(), 1e-6 * two.computeNs());
+        assertEquals(8e9, two.moeHostWaitNs() - one.moeHostWaitNs(), 1e-6 * two.computeNs());
         // a floor below every forward (1 µs) changes nothing: the same iteration as no floor at all
         TrainResult tiny = LlmTrainer.run(withGpu(cfg(yaml), h100.withKernels(h100.kernels().withMoeHostUs(1))));
         assertEquals(none.iterationNs(), tiny.iterationNs(), 1e-9 * none.iterationNs());
