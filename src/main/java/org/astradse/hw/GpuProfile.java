@@ -182,16 +182,24 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
 
     /** A duration in µs above 0 and at most 10 s. */
     private static double positiveMicros(JsonNode v, String key, Path file) {
-        double x = positive(v, key, file);
-        if (x > 1e7) throw InputException.at(file, key, "expected a duration in µs from 0 to 10^7 (10 s), found " + v);
-        return x;
+        return micros(v, key, file, false);
     }
 
-    /** A duration in µs: at least 0 and at most 10 s (10^7 µs; a larger one is a unit mistake, and overflows later). */
+    /** A duration in µs from 0 to 10 s. */
     private static double micros(JsonNode v, String key, Path file) {
-        if (v == null || !v.isNumber() || !(v.asDouble() >= 0) || !(v.asDouble() <= 1e7))
-            throw InputException.at(file, key, "expected a duration in µs from 0 to 10^7 (10 s), found " + v);
-        return v.asDouble();
+        return micros(v, key, file, true);
+    }
+
+    /**
+     * A duration in µs: above 0 (or at least 0 when {@code zeroAllowed}) and at most 10 s — a larger one is a unit
+     * mistake, and overflows later.
+     */
+    private static double micros(JsonNode v, String key, Path file, boolean zeroAllowed) {
+        double x = v == null || !v.isNumber() ? Double.NaN : v.asDouble();
+        if (!(zeroAllowed ? x >= 0 : x > 0) || !(x <= 1e7))
+            throw InputException.at(file, key, "expected a duration in µs " + (zeroAllowed ? "from 0" : "above 0")
+                    + " to 10^7 (10 s), found " + v);
+        return x;
     }
 
     private static double fraction(JsonNode v, String key, Path file) {

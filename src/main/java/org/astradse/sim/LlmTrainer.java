@@ -231,7 +231,12 @@ public final class LlmTrainer {
             if (size <= 1 || bytes <= 0) return 0;
             long b = Math.round(bytes);
             return colls.computeIfAbsent(new CollKey(op, b, stride, size), k -> Units.microsToNanos(
-                    NcclModel.time(groups.computeIfAbsent(stride << 32 | size, g -> cl.group(stride, size)), op, b, "auto").timeUs()));
+                    NcclModel.time(group(stride, size), op, b, "auto").timeUs()));
+        }
+
+        /** The footprint of a group of {@code size} ranks {@code stride} apart ({@link Cluster#group}), cached. */
+        Cluster group(long stride, long size) {
+            return groups.computeIfAbsent(stride << 32 | size, g -> cl.group(stride, size));
         }
 
         /**
@@ -452,7 +457,7 @@ public final class LlmTrainer {
          */
         double hierarchicalAllToAll(double tokensRank) {
             double copies = tokensRank * m.topk() * m.hidden() * 2; // bytes of every copy: what the plain all-to-all sends
-            long r = groups.computeIfAbsent((long) te << 32 | e, x -> cl.group(te, e)).dims().get(0).npus(); // EP ranks per domain
+            long r = TrainConfig.ranksPerDomain(group(te, e)); // EP ranks per scale-up domain
             long g = (e + r - 1) / r;
             if (g <= 1) return coll("alltoall", copies, te, e);
             double none = 1;
