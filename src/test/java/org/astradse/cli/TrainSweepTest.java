@@ -103,6 +103,10 @@ class TrainSweepTest {
                 """);
         CollectiveCommandTest.Run rh = CollectiveCommandTest.run("sweep", h.toString(), "--out", dir.resolve("h").toString());
         assertEquals(0, rh.status(), rh.err());
+        List<String> hl = Files.readAllLines(dir.resolve("h/points.csv"));
+        assertEquals(5, hl.size(), String.join("\n", hl));
+        assertTrue(hl.get(1).startsWith("0,infeasible,") && hl.get(1).contains("fp8"), hl.get(1));
+        assertTrue(hl.stream().noneMatch(l -> l.contains("constraint")), String.join("\n", hl));
         // a key that exists nowhere is still the spec's mistake, before the first point
         Path g = spec("""
                 sweep:
