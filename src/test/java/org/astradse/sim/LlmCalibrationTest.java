@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.astradse.hw.Cluster;
 import org.astradse.hw.Fit;
 import org.astradse.hw.GpuProfile;
 import org.astradse.workload.llm.TrainConfig;
@@ -45,31 +44,41 @@ class LlmCalibrationTest {
     static final double SCALE = 0.1;
 
     static TrainConfig withStep(TrainConfig c, double step) {
-        Cluster cl = c.cluster();
-        GpuProfile g = cl.gpu().withKernels(cl.gpu().kernels().withStepEfficiency(step));
-        return new TrainConfig(c.file(), c.model(), c.parallel(), new Cluster(cl.file(), g, cl.dims()));
+        GpuProfile g = c.cluster().gpu();
+        return LlmTrainerTest.withGpu(c, g.withKernels(g.kernels().withStepEfficiency(step)));
     }
 
-    static double fit(List<LlmVisibleRunsTest.Row> rows) {
-        List<TrainConfig> cfgs = new ArrayList<>();
-        List<Double> measured = new ArrayList<>();
-        for (LlmVisibleRunsTest.Row r : rows) {
-            TrainConfig c = TrainConfig.fromTree(r.config(), Path.of(r.id()));
-            if (!LlmTrainer.run(c).feasible()) continue;
-            cfgs.add(c);
-            measured.add(r.measuredS());
+    /** The runs the model can run as configured, with their measured iteration times (s): what a fit scores. */
+    record Fitted(List<TrainConfig> configs, List<Double> measuredS) {
+        static Fitted of(List<LlmVisibleRunsTest.Row> rows) {
+            List<TrainConfig> cfgs = new ArrayList<>();
+            List<Double> measured = new ArrayList<>();
+            for (LlmVisibleRunsTest.Row r : rows) {
+                TrainConfig c = TrainConfig.fromTree(r.config(), Path.of(r.id()));
+                if (!LlmTrainer.run(c).feasible()) continue;
+                cfgs.add(c);
+                measured.add(r.measuredS());
+            }
+            // a set without a feasible run would leave the loss flat and a fit at its start: refuse it
+            if (cfgs.isEmpty()) throw new AssertionError("no feasible run to fit on among " + rows.size());
+            return new Fitted(cfgs, measured);
         }
-        // a generation without a fittable run would leave the loss flat and the fit at its start: refuse it
-        if (cfgs.isEmpty()) throw new AssertionError("no feasible run to fit on among " + rows.size());
-        double[] x = Fit.minimize(p -> {
-            if (!(p[0] > 0.2 && p[0] <= 1.5)) return 1e9;
+
+        /** The robust loss ({@link #SCALE}) of the runs, each configuration edited by {@code edit}. */
+        double loss(java.util.function.UnaryOperator<TrainConfig> edit) {
             double loss = 0;
-            for (int i = 0; i < cfgs.size(); i++) {
-                double e = Math.log(LlmTrainer.run(withStep(cfgs.get(i), p[0])).iterationNs() / 1e9 / measured.get(i));
+            for (int i = 0; i < configs.size(); i++) {
+                double e = Math.log(LlmTrainer.run(edit.apply(configs.get(i))).iterationNs() / 1e9 / measuredS.get(i));
                 loss += Math.log1p(e * e / (SCALE * SCALE));
             }
             return loss;
-        }, new double[][] {{0.8}, {1.0}}, new double[] {0.05}, 1e-9, 1e-12, 2000);
+        }
+    }
+
+    static double fit(List<LlmVisibleRunsTest.Row> rows) {
+        Fitted f = Fitted.of(rows);
+        double[] x = Fit.minimize(p -> !(p[0] > 0.2 && p[0] <= 1.5) ? 1e9 : f.loss(c -> withStep(c, p[0])),
+                new double[][] {{0.8}, {1.0}}, new double[] {0.05}, 1e-9, 1e-12, 2000);
         return x[0];
     }
 
