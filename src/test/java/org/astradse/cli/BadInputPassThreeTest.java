@@ -116,17 +116,11 @@ class BadInputPassThreeTest {
         Path spec = dir.resolve("s.yaml");
         Path points = dir.resolve("out-s").resolve("points.csv");
         // an interrupted run's first three rows, the second with its first swept value changed by hand
-        List<String> kept = new java.util.ArrayList<>(whole.subList(0, 4));
-        List<String> cells = new java.util.ArrayList<>(List.of(kept.get(2).split(",", -1)));
-        String original = kept.get(2);
-        cells.set(3, cells.get(3) + "0");
-        kept.set(2, String.join(",", cells));
-        Files.write(points, kept);
+        Files.write(points, org.astradse.JournalEdits.withFirstSweptValueEdited(whole, 4, 2));
         CollectiveCommandTest.Run r = CollectiveCommandTest.run("sweep", spec.toString(), "--out", dir.resolve("out-s").toString(), "--resume");
         CollectiveCommandTest.assertUserError(r, "points.csv", "line 3", "point 1 has the swept values", "where this run has");
         // the same rows unedited resume to the uninterrupted run's file
-        kept.set(2, original);
-        Files.write(points, kept);
+        Files.write(points, whole.subList(0, 4));
         r = CollectiveCommandTest.run("sweep", spec.toString(), "--out", dir.resolve("out-s").toString(), "--resume");
         assertEquals(0, r.status(), r.err());
         assertEquals(whole, Files.readAllLines(points));
