@@ -37,11 +37,23 @@ import org.astradse.InputException;
  * @param sharpEfficiency   a network that reduces in its switches (SHARP): the line-rate fraction a node's NICs reach on
  *                          that path (NVLSTree's traffic between nodes); 0: the protocol's efficiency. Other collectives
  *                          and algorithms on the same network keep {@code efficiency}.
+ * @param p2pStepUs         a network on NCCL's own InfiniBand/RoCE transport: the time of one proxy step of a
+ *                          point-to-point stream, µs. NCCL sends to one peer over the network on
+ *                          {@link #P2P_CHANNELS_PER_PEER} channels of {@link #P2P_CHUNK_BYTES}-byte chunks (its defaults
+ *                          {@code NCCL_NCHANNELS_PER_NET_PEER}, {@code NCCL_P2P_NET_CHUNKSIZE}), one chunk per channel per
+ *                          step, so one peer gets at most {@link #p2pPeerGBps()} whatever the NIC's rate
+ *                          (NVIDIA/nccl#1272, #2409). 0: no such bound (scale-up fabrics, other transports)
  */
 public record FabricProfile(String name, String source, boolean scaleUp, Map<String, Double> latencyUs,
                             Map<String, Double> efficiency, boolean inNetworkReduction,
                             double defaultLatencyNs, double p2pEfficiency, double nvlsEfficiency, double hopLatencyUs, int domainNics,
-                            double maxGBpsPerGpu, org.astradse.cost.UnitCosts unitCosts, double sharpEfficiency) {
+                            double maxGBpsPerGpu, org.astradse.cost.UnitCosts unitCosts, double sharpEfficiency,
+                            double p2pStepUs) {
+
+    /** NCCL's default channels per network peer for send/recv ({@code NCCL_NCHANNELS_PER_NET_PEER}). */
+    public static final int P2P_CHANNELS_PER_PEER = 2;
+    /** NCCL's default chunk of a network send/recv step ({@code NCCL_P2P_NET_CHUNKSIZE}), bytes. */
+    public static final int P2P_CHUNK_BYTES = 128 * 1024;
 
     /** The bundled profiles' names (a contract). */
     public static final List<String> NAMES = List.of("nvlink3-nvswitch", "nvlink4-nvswitch", "nvlink5-nvswitch",
@@ -87,6 +99,16 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         return sharpEfficiency > 0 ? Math.min(e, sharpEfficiency) : e;
     }
 
+    /**
+     * The most one point-to-point stream to one peer reaches over this network, GB/s (10^9 B/s): the channels' chunks
+     * once per proxy step ({@link #p2pStepUs}); unbounded without a step time.
+     */
+    public double p2pPeerGBps() {
+        if (p2pStepUs <= 0) return Double.POSITIVE_INFINITY;
+        return org.astradse.network.Units.bytesPerSecondToDecimalGBps(
+                (double) P2P_CHANNELS_PER_PEER * P2P_CHUNK_BYTES / org.astradse.network.Units.microsToSeconds(p2pStepUs));
+    }
+
     /** Efficiency of a protocol for an operation: sendrecv with Simple uses the point-to-point efficiency. */
     public double efficiency(String protocol, String op) {
         double e = efficiency.get(protocol);
@@ -96,7 +118,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
     static FabricProfile fromTree(JsonNode t, Path file) {
         org.astradse.Keys.allow(t, file, "", List.of("name", "source", "scale-up", "latency-us", "efficiency",
                 "in-network-reduction", "default-latency-ns", "p2p-efficiency", "nvls-efficiency", "hop-latency-us", "domain-nics",
-                "max-gbps-per-gpu", "unit-costs", "sharp-efficiency"));
+                "max-gbps-per-gpu", "unit-costs", "sharp-efficiency", "p2p-step-us"));
         JsonNode name = t.get("name");
         if (name == null || !name.isTextual()) throw InputException.at(file, "name", "missing; expected a string");
         Map<String, Double> lat = perProtocol(t, "latency-us", file, false);
@@ -123,13 +145,18 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         if (sharp > 0 && (!inr || scaleUp))
             throw InputException.at(file, "sharp-efficiency", "applies to a network that reduces in its switches "
                     + "(in-network-reduction: true, scale-up: false)");
+        double step = number(t, "p2p-step-us", 0, file);
+        if (!(step >= 0 && step <= 1e7))
+            throw InputException.at(file, "p2p-step-us", "expected a step time in µs from 0 (no bound) to 10^7, found " + step);
+        if (step > 0 && scaleUp)
+            throw InputException.at(file, "p2p-step-us", "applies to a network between nodes (scale-up: false)");
         org.astradse.cost.UnitCosts dflt = (scaleUp ? org.astradse.cost.CostClass.INTER_PACKAGE
                 : org.astradse.cost.CostClass.INTER_POD).defaults();
         org.astradse.cost.UnitCosts costs = dflt;
         JsonNode uc = t.get("unit-costs");
         if (uc != null) costs = unitCosts(uc, dflt, file, "unit-costs");
         return new FabricProfile(name.asText(), t.path("source").asText(""), scaleUp, lat, eff,
-                inr, latNs, p2p, nvlsEff, hop, (int) heads, max, costs, sharp);
+                inr, latNs, p2p, nvlsEff, hop, (int) heads, max, costs, sharp, step);
     }
 
     /** {@code {link: $, switch: $, nic: $}} per GB/s; keys left out keep {@code dflt}'s. */

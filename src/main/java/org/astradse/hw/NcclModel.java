@@ -19,7 +19,7 @@ import org.astradse.network.Units;
  *   <li>between nodes: the node's egress b₁·g. A ring's every byte crosses it once per direction: B ≤ b₁·g; a tree
  *   (all-reduce over several nodes) sends and receives the buffer once per node: B ≤ f·b₁·g; all-to-all sends the
  *   off-node share (n−g)/n of each GPU's buffer: B ≤ (n−1)·b₁/(n−g); a sendrecv ring crosses a node boundary through
- *   one GPU's NIC: B ≤ b₁;</li>
+ *   one GPU's NIC, to one peer: B ≤ min(b₁, the fabric's per-peer point-to-point bound, {@link FabricProfile#p2pPeerGBps});</li>
  *   <li>in-network reduction: NVLS (NVSwitch) multiplies a node's all-reduce bus bandwidth by the fabric's reduction
  *   gain, SHARP the tree's between nodes.</li>
  * </ul>
@@ -130,7 +130,8 @@ public final class NcclModel {
                     double perGpu = d.bandwidthGBps() * (sharp ? d.fabric().reductionEfficiency(proto) : d.fabric().efficiency(proto, op));
                     double b = switch (op) {
                         case "alltoall" -> (n - 1) * perGpu / (double) (n - inside);
-                        case "sendrecv" -> perGpu;
+                        // one peer over the network: at most NCCL's per-peer channels' chunks per proxy step
+                        case "sendrecv" -> Math.min(perGpu, d.fabric().p2pPeerGBps());
                         default -> {
                             // each scale-up domain inside drives the network through at most its fabric's domain-nics
                             // (NCCL's channels): inside / g domains of min(g, domain-nics) NICs
