@@ -121,6 +121,11 @@ class NcclTestsCommandTest {
         refused(c, "sharp-efficiency", "in-network-reduction: true");
         Files.writeString(fab, ndr.replace("in-network-reduction: false", "in-network-reduction: true") + "sharp-efficiency: 1.5\n");
         refused(c, "sharp-efficiency", "found 1.5");
+        // a point-to-point step below 0, or on a scale-up fabric (NVLink has no network proxy)
+        Files.writeString(fab, ndr.replace("p2p-step-us: 17.212", "p2p-step-us: -1"));
+        refused(c, "p2p-step-us", "found -1");
+        Files.writeString(fab, ndr.replace("scale-up: false", "scale-up: true"));
+        refused(c, "p2p-step-us", "scale-up: false");
     }
 
     /** nccl-tests on cluster file {@code c} is a user error (exit 2, one line, no stack trace) naming each fragment. */
