@@ -327,4 +327,34 @@ class TrainSweepTest {
             assertTrue(!Files.exists(out.resolve("points.csv")), c[0]);
         }
     }
+    @Test
+    void oddLayoutsAreRowsWithReasonsNeverFailures() throws Exception {
+        // degrees that do not divide heads, layers, GPUs, batches or sequences, on dense, MoE and MTP models and three
+        // cluster shapes (64, 24 and 72 GPUs): every point is ok or infeasible with a reason, none fails (an exception),
+        // and each ok row's time breakdown adds up to its iteration (compute + exposed communication)
+        Path f = spec("""
+                sweep:
+                  model: [llama3-8b, llama3.1-405b, deepseek-v3, mixtral-8x7b]
+                  parallel.tp: [1, 3, 8, 16]
+                  parallel.pp: [1, 3, 5]
+                  parallel.vpp: [1, 2]
+                  parallel.cp: [1, 3]
+                  parallel.ep: [1, 8]
+                  parallel.micro-batch: [1, 3]
+                  cluster.network.npus_count: [[8, 8], [4, 6], [72, 1]]
+                """);
+        List<String> lines = rows(f, "odd");
+        assertEquals(1 + 4 * 4 * 3 * 2 * 2 * 2 * 2 * 3, lines.size());
+        List<String> head = List.of(lines.get(0).split(","));
+        int it = head.indexOf("iteration_ns"), c = head.indexOf("compute_ns"), x = head.indexOf("exposed_comm_ns");
+        long ok = 0;
+        for (String l : lines.subList(1, lines.size())) {
+            String[] cells = l.split(",", -1);
+            assertTrue(cells[1].equals("ok") || cells[1].equals("infeasible") && !cells[2].isBlank(), l);
+            if (!cells[1].equals("ok")) continue;
+            ok++;
+            assertEquals(Long.parseLong(cells[it]), Long.parseLong(cells[c]) + Long.parseLong(cells[x]), 1, l);
+        }
+        assertTrue(ok > 0, "some layouts run");
+    }
 }
