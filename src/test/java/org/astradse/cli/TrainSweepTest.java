@@ -330,8 +330,9 @@ class TrainSweepTest {
     @Test
     void oddLayoutsAreRowsWithReasonsNeverFailures() throws Exception {
         // degrees that do not divide heads, layers, GPUs, batches or sequences, on dense, MoE and MTP models and three
-        // cluster shapes (64, 24 and 72 GPUs): every point is ok or infeasible with a reason, none fails (an exception),
-        // and each ok row's time breakdown adds up to its iteration (compute + exposed communication)
+        // cluster shapes (64, 24 and 72 GPUs): every point is ok or infeasible with a reason, none fails (an exception).
+        // What the trainer lets through must be able to run: an ok row's layout fills the cluster (dp·tp·pp·cp = GPUs),
+        // fits the H100's 80 GiB, and does not beat the GPU's peak (0 < MFU <= 1)
         Path f = spec("""
                 sweep:
                   model: [llama3-8b, llama3.1-405b, deepseek-v3, mixtral-8x7b]
@@ -346,14 +347,18 @@ class TrainSweepTest {
         List<String> lines = rows(f, "odd");
         assertEquals(1 + 4 * 4 * 3 * 2 * 2 * 2 * 2 * 3, lines.size());
         List<String> head = List.of(lines.get(0).split(","));
-        int it = head.indexOf("iteration_ns"), c = head.indexOf("compute_ns"), x = head.indexOf("exposed_comm_ns");
         long ok = 0;
         for (String l : lines.subList(1, lines.size())) {
             String[] cells = l.split(",", -1);
             assertTrue(cells[1].equals("ok") || cells[1].equals("infeasible") && !cells[2].isBlank(), l);
             if (!cells[1].equals("ok")) continue;
             ok++;
-            assertEquals(Long.parseLong(cells[it]), Long.parseLong(cells[c]) + Long.parseLong(cells[x]), 1, l);
+            java.util.function.ToLongFunction<String> col = k -> Long.parseLong(cells[head.indexOf(k)]);
+            assertEquals(col.applyAsLong("npus"), col.applyAsLong("dp") * col.applyAsLong("parallel.tp")
+                    * col.applyAsLong("parallel.pp") * col.applyAsLong("parallel.cp"), l);
+            assertTrue(col.applyAsLong("memory_peak_bytes_per_gpu") <= 80L << 30, l);
+            double mfu = Double.parseDouble(cells[head.indexOf("mfu")]);
+            assertTrue(mfu > 0 && mfu <= 1, l);
         }
         assertTrue(ok > 0, "some layouts run");
     }
