@@ -103,6 +103,11 @@ class NcclPublishedTest {
         // the bound itself: 2 · 131,072 B per 17.212 µs = 15.23 GB/s, whatever the NIC's rate
         assertEquals(15.23, FabricProfile.named("ib-xdr").p2pPeerGBps(), 0.01);
         assertEquals(Double.POSITIVE_INFINITY, FabricProfile.named("nvlink4-nvswitch").p2pPeerGBps());
+        // and the model applies it: a 4 GiB sendrecv ring over the 10 nodes runs at the bound (its latency, tens of µs,
+        // is nothing beside 4 GiB / 15.23 GB/s = 282 ms), not at the NIC's 50 GB/s · 0.9
+        NcclModel.Row m = NcclModel.time(cluster("H100-SXM;Switch,Switch;8,10;450,50;nvlink4-nvswitch,ib-ndr"), "sendrecv",
+                4L << 30, "auto");
+        assertEquals(15.23, m.busbwGBps(), 0.01, m.toString());
     }
 
     /** {@code base} with its six per-protocol values replaced: latencies ll/ll128/simple (µs), then efficiencies. */
