@@ -63,6 +63,14 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
     }
 
     /**
+     * GPUs inside one scale-up domain: dimension 0's count — for a group's footprint ({@link #group}), its members that
+     * share a domain.
+     */
+    public long ranksPerDomain() {
+        return dims.get(0).npus();
+    }
+
+    /**
      * The footprint of a communicator group of {@code size} ranks {@code stride} apart (rank ids vary fastest in
      * dimension 0, Megatron's consecutive-rank groups): per dimension, how many of the group's members lie along it,
      * with that dimension's per-GPU bandwidth and fabric. A group without members beside each other in the scale-up

@@ -457,7 +457,7 @@ public final class LlmTrainer {
          */
         double hierarchicalAllToAll(double tokensRank) {
             double copies = tokensRank * m.topk() * m.hidden() * 2; // bytes of every copy: what the plain all-to-all sends
-            long r = TrainConfig.ranksPerDomain(group(te, e)); // EP ranks per scale-up domain
+            long r = group(te, e).ranksPerDomain(); // EP ranks per scale-up domain
             long g = (e + r - 1) / r;
             if (g <= 1) return coll("alltoall", copies, te, e);
             double none = 1;

@@ -56,12 +56,7 @@ public record TrainConfig(Path file, TransformerModel model, ParallelConfig para
     public boolean expertGroupSpansDomains() {
         int e = parallel.ep();
         if (!model.moe() || e <= 1) return false;
-        return ranksPerDomain(cluster.group(parallel.expertTp(), e)) < e;
-    }
-
-    /** A group footprint's ranks inside one scale-up domain (its dimension 0; {@link Cluster#group}). */
-    public static long ranksPerDomain(Cluster groupFootprint) {
-        return groupFootprint.dims().get(0).npus();
+        return cluster.group(parallel.expertTp(), e).ranksPerDomain() < e;
     }
 
     /**
