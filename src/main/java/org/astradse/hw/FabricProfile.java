@@ -25,7 +25,7 @@ import org.astradse.InputException;
  *                          (NCCL runs p2p on fewer channels than collectives); the Simple efficiency when not given
  * @param nvlsEfficiency    NVLS: algbw as a fraction of the line rate (each byte crosses a GPU's link once per
  *                          direction); 0 without in-network reduction
- * @param hopLatencyUs      a scale-up domain's latency per GPU beyond 8 (ring steps), µs
+ * @param hopLatencyUs      a scale-up domain's latency per GPU beyond 8 for trees and NVLS, µs
  * @param domainNics        the most NICs' worth of bandwidth one domain of this fabric drives toward the next dimension
  *                          in a ring, tree or NVLSTree (NCCL runs a collective on a limited number of channels, each
  *                          crossing the network through one NIC); 0: every GPU's NIC
@@ -43,12 +43,17 @@ import org.astradse.InputException;
  *                          {@code NCCL_NCHANNELS_PER_NET_PEER}, {@code NCCL_P2P_NET_CHUNKSIZE}), one chunk per channel per
  *                          step, so one peer gets at most {@link #p2pPeerGBps()} whatever the NIC's rate
  *                          (NVIDIA/nccl#1272, #2409). 0: no such bound (scale-up fabrics, other transports)
+ * @param ringStepUs        per protocol: one ring step inside the scale-up domain, µs. NCCL's tuner
+ *                          ({@code src/graph/tuning.cc}) prices a ring at a latency per step, 2(n − 1) steps for an
+ *                          all-reduce and n − 1 for the others over all n ranks, the steps between nodes at the network's
+ *                          latency; {@link NcclModel} adds the steps beyond an 8-GPU node's. Default: {@link #hopLatencyUs}
+ *                          for every protocol
  */
 public record FabricProfile(String name, String source, boolean scaleUp, Map<String, Double> latencyUs,
                             Map<String, Double> efficiency, boolean inNetworkReduction,
                             double defaultLatencyNs, double p2pEfficiency, double nvlsEfficiency, double hopLatencyUs, int domainNics,
                             double maxGBpsPerGpu, org.astradse.cost.UnitCosts unitCosts, double sharpEfficiency,
-                            double p2pStepUs) {
+                            double p2pStepUs, Map<String, Double> ringStepUs) {
 
     /** NCCL's default channels per network peer for send/recv ({@code NCCL_NCHANNELS_PER_NET_PEER}). */
     public static final int P2P_CHANNELS_PER_PEER = 2;
@@ -80,6 +85,10 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
 
     public double efficiency(String protocol) {
         return efficiency.get(protocol);
+    }
+
+    public double ringStepUs(String protocol) {
+        return ringStepUs.get(protocol);
     }
 
     /**
@@ -118,7 +127,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
     static FabricProfile fromTree(JsonNode t, Path file) {
         org.astradse.Keys.allow(t, file, "", List.of("name", "source", "scale-up", "latency-us", "efficiency",
                 "in-network-reduction", "default-latency-ns", "p2p-efficiency", "nvls-efficiency", "hop-latency-us", "domain-nics",
-                "max-gbps-per-gpu", "unit-costs", "sharp-efficiency", "p2p-step-us"));
+                "max-gbps-per-gpu", "unit-costs", "sharp-efficiency", "p2p-step-us", "ring-step-us"));
         JsonNode name = t.get("name");
         if (name == null || !name.isTextual()) throw InputException.at(file, "name", "missing; expected a string");
         Map<String, Double> lat = perProtocol(t, "latency-us", file, false);
@@ -150,13 +159,15 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
             throw InputException.at(file, "p2p-step-us", "expected a step time in µs from 0 (no bound) to 10^7, found " + step);
         if (step > 0 && scaleUp)
             throw InputException.at(file, "p2p-step-us", "applies to a network between nodes (scale-up: false)");
+        Map<String, Double> ring = t.has("ring-step-us") ? perProtocol(t, "ring-step-us", file, false)
+                : Map.of("ll", hop, "ll128", hop, "simple", hop);
         org.astradse.cost.UnitCosts dflt = (scaleUp ? org.astradse.cost.CostClass.INTER_PACKAGE
                 : org.astradse.cost.CostClass.INTER_POD).defaults();
         org.astradse.cost.UnitCosts costs = dflt;
         JsonNode uc = t.get("unit-costs");
         if (uc != null) costs = unitCosts(uc, dflt, file, "unit-costs");
         return new FabricProfile(name.asText(), t.path("source").asText(""), scaleUp, lat, eff,
-                inr, latNs, p2p, nvlsEff, hop, (int) heads, max, costs, sharp, step);
+                inr, latNs, p2p, nvlsEff, hop, (int) heads, max, costs, sharp, step, ring);
     }
 
     /** {@code {link: $, switch: $, nic: $}} per GB/s; keys left out keep {@code dflt}'s. */
@@ -199,7 +210,9 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         Map<String, Double> out = new HashMap<>();
         for (String p : PROTOCOLS) {
             JsonNode v = m.get(p);
-            if (v == null || !v.isNumber() || !(v.asDouble() > 0) || fraction && v.asDouble() > 1)
+            if (v == null || v.isNull())
+                throw InputException.at(file, key + "." + p, "missing; expected a " + (fraction ? "fraction in (0, 1]" : "positive number"));
+            if (!v.isNumber() || !(v.asDouble() > 0) || fraction && v.asDouble() > 1)
                 throw InputException.at(file, key + "." + p, "expected a " + (fraction ? "fraction in (0, 1]" : "positive number")
                         + ", found " + v);
             out.put(p, v.asDouble());

@@ -23,7 +23,9 @@ import org.astradse.network.Units;
  *   <li>in-network reduction: NVLS (NVSwitch) multiplies a node's all-reduce bus bandwidth by the fabric's reduction
  *   gain, SHARP the tree's between nodes.</li>
  * </ul>
- * Latency: inside the scale-up domain of g GPUs the fabric's latency for 8 GPUs plus (g − 8) per-GPU hops; between
+ * Latency: inside the scale-up domain of g GPUs the fabric's latency for 8 GPUs plus, for a ring, a ring step per
+ * step beyond an 8-GPU node's (NCCL's tuner: 2(n − 1) steps over all n ranks for an all-reduce, n − 1 otherwise, those
+ * between nodes priced below), for trees and NVLS (g − 8) per-GPU hops; between
  * nodes the network fabric's per-step latency (fitted at 2 nodes) times the steps — nodes − 1 for a ring, log2(nodes)
  * for a tree; a sendrecv is one step; a cluster's own per-hop latencies add to each. NVLS and NVLSTree run with the
  * Simple protocol only. A tree's inter-node traffic per node is the buffer once at 2 nodes, 1.5× at 3 and 2× from 4
@@ -117,6 +119,14 @@ public final class NcclModel {
         // latency per step); a sendrecv is one concurrent point-to-point, all-to-all concurrent sends
         boolean oneStep = op.equals("sendrecv");
         double latency = g > 1 ? fi.latencyUs(proto) + (oneStep ? 0 : (g - 8) * fi.hopLatencyUs()) : 0;
+        if (g > 1 && algo.equals("ring") && !oneStep && !op.equals("alltoall")) {
+            // NCCL's tuner prices a ring by its steps over all n ranks: 2(n − 1) for an all-reduce, n − 1 otherwise, of
+            // which 2·nodes (all-reduce) or nodes − 1 cross the network; the fabric's latency covers an 8-GPU node's
+            // steps, each further step inside a domain costs its ring step (a domain of fewer GPUs: the 8-GPU latency)
+            int k = allReduce ? 2 : 1;
+            int network = multi ? (allReduce ? 2 * nodes : nodes - 1) : 0;
+            latency = fi.latencyUs(proto) + fi.ringStepUs(proto) * Math.max(0, k * (n - 1) - network - k * 7);
+        }
         latency = Math.max(latency, g > 1 ? fi.hopLatencyUs() : 0) + hops;
         if (multi) {
             double inter = Double.POSITIVE_INFINITY;

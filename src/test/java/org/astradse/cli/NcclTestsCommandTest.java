@@ -126,6 +126,11 @@ class NcclTestsCommandTest {
         refused(c, "p2p-step-us", "found -1");
         Files.writeString(fab, ndr.replace("scale-up: false", "scale-up: true"));
         refused(c, "p2p-step-us", "scale-up: false");
+        // a ring step below 0, or a protocol left out
+        Files.writeString(fab, ndr + "ring-step-us: {ll: 0.6, ll128: -1, simple: 3.4}\n");
+        refused(c, "ring-step-us.ll128", "found -1");
+        Files.writeString(fab, ndr + "ring-step-us: {ll: 0.6, simple: 3.4}\n");
+        refused(c, "ring-step-us.ll128", "missing");
     }
 
     /** nccl-tests on cluster file {@code c} is a user error (exit 2, one line, no stack trace) naming each fragment. */
