@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = "Model the time of one dense GEMM C[M,N] = A[M,K] x B[K,N] on a GPU profile.")
 final class ComputeCommand implements Callable<Integer> {
     @Option(names = "--gpu", required = true, paramLabel = "NAME|FILE",
-            description = "a bundled GPU profile (A100-SXM4-40GB, A100-SXM4-80GB, H100-SXM, H100-PCIe, H800, H200, B200, GB200) or a profile file")
+            description = "a bundled GPU profile (" + GpuProfile.NAMES_TEXT + ") or a profile file")
     String gpu;
 
     @Option(names = "--gemm", required = true, paramLabel = "M,N,K", description = "the GEMM's dimensions")
@@ -48,7 +48,9 @@ final class ComputeCommand implements Callable<Integer> {
         } catch (InputException e) {
             throw new InputException("--gpu: " + e.getMessage());
         }
-        String p = precision.toLowerCase(Locale.ROOT);
+        String p = precision.toLowerCase(Locale.ROOT).strip();
+        if (p.isEmpty())
+            throw new InputException("--precision: has no value; expected one of bf16, fp16, fp8, tf32 (default bf16)");
         GemmModel.Result r;
         try {
             r = GemmModel.time(profile, d[0], d[1], d[2], p);

@@ -36,10 +36,17 @@ public final class Main implements Runnable {
         });
         cmd.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("error: " + oneLine(ex.getMessage()) + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            c.getErr().println("error: " + plainTypes(oneLine(ex.getMessage())) + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             return USER_ERROR;
         });
         return cmd.execute(args);
+    }
+
+    /** picocli's conversion errors in the user's words: "'1.5' is not a long" says a whole number is expected. */
+    static String plainTypes(String message) {
+        return message.replaceAll("' is not an? (long|int|short|byte|Long|Integer)\\b", "' is not a whole number")
+                .replaceAll("' is not an? (double|float|Double|Float)\\b", "' is not a number")
+                .replaceAll("' is not a (boolean|Boolean)\\b", "' is not true or false");
     }
 
     /** A user error is one line: whatever a library's message spans is joined. */

@@ -40,6 +40,9 @@ final class NcclTestsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print {\"rows\": [{bytes, timeUs, algbwGBps, busbwGBps, algo, protocol}]}")
     boolean json;
 
+    /** The largest size nccl-tests is asked to model: 1 PiB (a larger one is a unit mistake). */
+    static final long MAX_BYTES = 1L << 50;
+
     static long size(String s, String option) {
         String t = s.trim().toUpperCase(Locale.ROOT);
         long mult = 1;
@@ -49,11 +52,11 @@ final class NcclTestsCommand implements Callable<Integer> {
         if (mult > 1) t = t.substring(0, t.length() - 1);
         try {
             long v = Long.parseLong(t);
-            if (v > 0 && v <= Long.MAX_VALUE / mult) return v * mult;
+            if (v > 0 && v <= MAX_BYTES / mult) return v * mult;
         } catch (NumberFormatException e) {
-            // below
+            // not a whole number, or beyond a long: below
         }
-        throw new InputException(option + ": expected a size > 0 in bytes (suffix K, M or G), found '" + s + "'");
+        throw new InputException(option + ": expected a size from 1 byte to 2^50 bytes (1 PiB; suffix K, M or G), found '" + s + "'");
     }
 
     @Override

@@ -149,6 +149,10 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
     public static Cluster parse(Path file) {
         // a bundled cluster's name where a file is expected (nccl-tests --cluster aws-p5), as train and sweep accept
         if (!java.nio.file.Files.isRegularFile(file) && BUNDLED.contains(file.toString())) return named(file.toString(), null, "");
+        if (java.nio.file.Files.isDirectory(file))
+            throw InputException.at(file, null, "is a folder; expected a cluster file or a bundled cluster " + BUNDLED);
+        if (!java.nio.file.Files.exists(file))
+            throw InputException.at(file, null, "neither a bundled cluster " + BUNDLED + " nor a file (file not found)");
         Source s = read(file);
         return fromTree(s.tree(), s.file(), s.at());
     }
@@ -215,6 +219,14 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
                         + f.name() + " gives one GPU (" + f.maxGBpsPerGpu() + "); the unit is GB/s = 10^9 B/s per direction "
                         + "(not Gb/s, not bidirectional)", at + "network.bandwidth[" + i + "]", at + "fabric[" + i + "]");
             double l = lat == null ? 0 : nonNegative(lat.get(i), file, at + "network.latency[" + i + "]");
+            // dimension 0 is innermost: a GPU-to-GPU (NVLink) domain outside a network between nodes is a reversed list
+            if (f.scaleUp())
+                for (int j = 0; j < i; j++)
+                    if (!dims.get(j).fabric().scaleUp() && dims.get(j).npus() > 1)
+                        throw InputException.together(file, at + "fabric[" + i + "]", f.name() + " is a scale-up (NVLink) fabric "
+                                + "outside network dimension " + j + " (" + dims.get(j).fabric().name() + "); dimension 0 is "
+                                + "innermost: list the scale-up dimensions first, e.g. [nvlink4-nvswitch, ib-ndr]",
+                                at + "fabric[" + i + "]", at + "fabric[" + j + "]");
             dims.add(new Dim(t, n, b, l, f));
             total *= n;
             if (total > NetworkConfig.MAX_NPUS)
@@ -300,7 +312,13 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
             throw InputException.at(file, at + key, (v == null ? "missing" : "found " + v) + "; expected a list with one entry "
                     + "per dimension");
         List<String> out = new ArrayList<>();
-        for (JsonNode x : v) out.add(x.asText());
+        for (JsonNode x : v) {
+            // a quoted number is a mistake in a numeric list, as everywhere else in the file ("450" for 450)
+            if (!text && !x.isNumber())
+                throw InputException.at(file, at + key + "[" + out.size() + "]", "expected a number, found " + x
+                        + (x.isTextual() ? " (a string)" : ""));
+            out.add(x.asText());
+        }
         return out;
     }
 

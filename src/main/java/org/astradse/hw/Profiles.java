@@ -62,6 +62,11 @@ public final class Profiles<T> {
         return named(nameOrFile, null);
     }
 
+    /** Whether a name that is not a profile's was meant as a file (a path or a YAML/JSON name). */
+    private static boolean looksLikeFile(String s) {
+        return s.contains("/") || s.contains(java.io.File.separator) || s.matches("(?i).*\\.(ya?ml|json)");
+    }
+
     /** A bundled profile, or a profile file named relative to {@code base} (the folder of the file naming it). */
     public T named(String nameOrFile, Path base) {
         if (names.contains(nameOrFile)) return bundled.computeIfAbsent(nameOrFile, this::load);
@@ -74,7 +79,8 @@ public final class Profiles<T> {
         }
         if (!Files.isRegularFile(file))
             throw new InputException("unknown " + kind + " '" + nameOrFile + "'; expected one of " + names + " or a " + kind
-                    + " profile file");
+                    + " profile file" + (Files.isDirectory(file) ? " (" + file + " is a folder)"
+                    : looksLikeFile(nameOrFile) ? " (no file " + file + ")" : ""));
         // a profile file is read once per content: a study names it at every design point (keyed by its path, size and
         // modification time, so an edited file is read again)
         if (PINS.get() > 0) {

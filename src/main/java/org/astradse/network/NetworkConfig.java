@@ -219,9 +219,28 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
             if (m.contains("'\\t'") || m.contains("\\t(TAB)")) first += ": a tab, which YAML does not allow for indentation (use spaces)";
             else if (at.reset().find()) first = "not UTF-8 text (" + first.replace("java.io.CharConversionException: ", "") + ")";
             else if (m.contains("special characters are not allowed")) first += ": a character YAML does not allow (a control character, or the file is not UTF-8 text)";
+            first = plainParserWords(first);
             throw InputException.at(file, where, "malformed: " + first);
         } catch (IOException e) {
             throw InputException.at(file, null, "cannot be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * A parser message in the user's words: SnakeYAML's event objects ({@code <org.yaml.snakeyaml.events.MappingStartEvent(
+     * anchor=null, …)>}) become what the file holds there, and a YAML {@code .nan} / {@code .inf} (which Jackson calls a
+     * malformed numeric value) says that a finite number is expected.
+     */
+    static String plainParserWords(String message) {
+        String m = message.replaceAll("<org\\.yaml\\.snakeyaml\\.events\\.MappingStartEvent\\([^)]*\\)>", "a mapping ({…})")
+                .replaceAll("<org\\.yaml\\.snakeyaml\\.events\\.SequenceStartEvent\\([^)]*\\)>", "a list ([…])")
+                .replaceAll("<org\\.yaml\\.snakeyaml\\.events\\.(\\w+)Event\\([^)]*\\)>", "a YAML $1")
+                .replace("Expected a field name (Scalar value in YAML), got this instead:", "expected a key (a plain name), found");
+        java.util.regex.Matcher nan = java.util.regex.Pattern.compile("Malformed numeric value '([^']*)'").matcher(m);
+        if (nan.find()) {
+            String v = nan.group(1);
+            if (v.matches("[-+]?\\.(?i:nan|inf)")) return "'" + v + "' is not a finite number; expected a number such as 50 or 0.5";
+        }
+        return m;
     }
 }
