@@ -22,6 +22,13 @@ public record Dimension(TopologyKind topology, int npus, double bandwidthGBps, d
      * The one rule for a network quantity read from any input: finite, and positive (bandwidths) or non-negative
      * (latencies). NaN fails both.
      */
+    /**
+     * Bounds of a dimension's bandwidth and per-hop latency where a value stands for a system: beyond them (a kB/s, a
+     * thousand seconds per hop) a value is a unit mistake, and a simulated time would pass 2^63 ns.
+     */
+    public static final double MIN_GBPS = 1e-6;
+    public static final double MAX_LATENCY_NS = 1e12;
+
     public static boolean valid(double x, boolean positive) {
         return !Double.isInfinite(x) && (positive ? x > 0 : x >= 0);
     }

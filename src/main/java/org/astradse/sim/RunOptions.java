@@ -10,9 +10,13 @@ package org.astradse.sim;
  */
 public record RunOptions(int numPasses, double injectionScale, int queuesPerDim, boolean rendezvous) {
     public static final RunOptions DEFAULT = new RunOptions(1, 1.0, 1, false);
+    /** The most training iterations one simulation runs. */
+    public static final int MAX_PASSES = 10_000;
 
     public RunOptions {
-        if (numPasses < 1) throw new org.astradse.InputException("--num-passes must be >= 1, found " + numPasses);
+        // beyond 10^4 passes a run's events no longer fit in memory (10^5 passes of the 64-NPU quickstart: out of heap)
+        if (numPasses < 1 || numPasses > MAX_PASSES)
+            throw new org.astradse.InputException("--num-passes must be from 1 to " + MAX_PASSES + ", found " + numPasses);
         if (!(injectionScale > 0)) throw new org.astradse.InputException("--injection-scale must be > 0, found " + injectionScale);
         if (queuesPerDim < 1) throw new org.astradse.InputException("--num-queues-per-dim must be >= 1, found " + queuesPerDim);
     }

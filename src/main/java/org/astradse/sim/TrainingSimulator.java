@@ -344,7 +344,11 @@ public final class TrainingSimulator {
                 default -> throw new IllegalStateException("event kind " + events.kind());
             }
         }
-        if (loopEnd < 0 || pending > 0) throw new IllegalStateException("the training loop did not finish");
+        // a time past 2^63 ns wraps negative: the inputs (a latency, size or scale far beyond any system) say so
+        if (loopEnd < 0 || lastFinish < 0)
+            throw new org.astradse.InputException("the simulated time is beyond what end_to_end_ns can hold (2^63 ns, 292 years): "
+                    + "a latency, bandwidth or scale far beyond any system");
+        if (pending > 0) throw new IllegalStateException("the training loop did not finish");
         long e2e = Math.max(loopEnd, lastFinish);
         long computeTotal = 0;
         List<LayerStats> stats = new ArrayList<>();

@@ -222,6 +222,10 @@ public final class SweepSpace implements DesignSpace {
                 throw InputException.at(sysFile, null, e.getMessage());
             throw InputException.at(file, null, "the base configuration is invalid: " + e.getMessage());
         }
+        // every text workload reads: a mistake in one is the file's, not an infeasible row per point (scales apart, a
+        // workload reads the same at every point)
+        for (Path w : spec.workloads())
+            if (!spec.chakra().containsKey(w)) org.astradse.workload.Workload.parse(w, 1, 1);
         int baseRank = base.rank();
         // the rank is fixed when every swept topology vector has the base's length (element paths keep the length)
         rankFixed = !spec.networkV1() && !spec.isCluster() && Set.of(baseRank).containsAll(sweptVectorLengths("network.topology"))
@@ -832,7 +836,10 @@ public final class SweepSpace implements DesignSpace {
             GraphSystem graph = chakra && !spec.systemV1() ? GraphSystem.read(system, null) : null;
             SystemConfig sys = graph != null ? graph.system() : spec.systemV1() ? V1SystemParser.fromTree(system, null, Map.of())
                     : SystemConfig.fromJsonTree(system, null);
-            RunOptions options = new RunOptions(integer(run, "num-passes", 1), positive(run, "injection-scale"),
+            int passes = integer(run, "num-passes", 1);
+            if (passes > RunOptions.MAX_PASSES)
+                throw InputException.at(null, "num-passes", "expected an integer from 1 to " + RunOptions.MAX_PASSES + ", found " + passes);
+            RunOptions options = new RunOptions(passes, positive(run, "injection-scale"),
                     integer(run, "num-queues-per-dim", 1), bool(run, "rendezvous-protocol"));
             double comm = positive(run, "comm-scale");
             double compute = number(run, "compute-scale", 0);
@@ -876,17 +883,20 @@ public final class SweepSpace implements DesignSpace {
         return v.asInt();
     }
 
+    /** The largest scale factor a run takes (comm-, compute-, injection-scale): beyond it times pass 2^63 ns. */
+    static final double MAX_SCALE = 1e6;
+
     private static double positive(ObjectNode run, String key) {
         JsonNode v = run.get(key);
-        if (v == null || !v.isNumber() || !(v.asDouble() > 0) || Double.isInfinite(v.asDouble()))
-            throw InputException.at(null, key, "expected a positive number, found " + v);
+        if (v == null || !v.isNumber() || !(v.asDouble() > 0) || !(v.asDouble() <= MAX_SCALE))
+            throw InputException.at(null, key, "expected a positive number up to " + (long) MAX_SCALE + ", found " + v);
         return v.asDouble();
     }
 
     private static double number(ObjectNode run, String key, double min) {
         JsonNode v = run.get(key);
-        if (v == null || !v.isNumber() || !(v.asDouble() >= min) || Double.isInfinite(v.asDouble()))
-            throw InputException.at(null, key, "expected a number >= " + min + ", found " + v);
+        if (v == null || !v.isNumber() || !(v.asDouble() >= min) || !(v.asDouble() <= MAX_SCALE))
+            throw InputException.at(null, key, "expected a number from " + min + " to " + (long) MAX_SCALE + ", found " + v);
         return v.asDouble();
     }
 

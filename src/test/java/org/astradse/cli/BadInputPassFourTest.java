@@ -2,6 +2,9 @@ package org.astradse.cli;
 
 import static org.astradse.cli.CollectiveCommandTest.assertUserError;
 import static org.astradse.cli.CollectiveCommandTest.run;
+import static org.astradse.cli.SweepCommandTest.refused;
+import static org.astradse.cli.SweepCommandTest.replace;
+import static org.astradse.cli.SweepCommandTest.small;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Files;
@@ -10,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Mistakes a fourth adversarial pass (about 380 bad inputs to train, nccl-tests, compute, sweep and search) found
+ * Mistakes a fourth adversarial pass (about 380 bad inputs to train, nccl-tests, compute and search, 337 sweep specs) found
  * answered with a library's words, a misleading message, or not at all (each was accepted, or refused with a message
  * that did not say what was wrong).
  */
@@ -82,5 +85,25 @@ class BadInputPassFourTest {
         // an empty precision: "GPU H100-SXM has no  peak"
         assertUserError(run("compute", "--gpu", "H100-SXM", "--gemm", "8,8,8", "--precision", ""), "--precision", "has no value",
                 "bf16");
+    }
+
+    @Test
+    void sweepValuesBeyondAnySystemAndBadWorkloadsStopBeforeTheFirstPoint(@TempDir Path dir) throws Exception {
+        String s = small();
+        // 10^5 passes ran out of heap (a stack trace, exit 1, the manifest left "running")
+        refused(dir, "passes", replace(s, "num-passes: 2", "num-passes: 100000"), "num-passes", "from 1 to 10000", "100000");
+        // a comm-scale of 1e300 or a latency of 1e18 ns wrapped past 2^63 ns into "ok" rows of nonsense times
+        refused(dir, "scale", replace(s, "num-passes: 2", "num-passes: 2\n  comm-scale: 1e300"), "comm-scale", "up to 1000000");
+        refused(dir, "latency", replace(s, "latency: [200, 700]", "latency: [1e18, 700]"), "latency[0]", "at most 10^12");
+        refused(dir, "bandwidth", replace(s, "bandwidth: [100, 50]", "bandwidth: [1e-12, 50]"), "bandwidth[0]", "at least 10^-6");
+        // a malformed workload file was an infeasible row at every point (exit 0 with a second, good workload)
+        Path bad = dir.resolve("bad.txt");
+        Files.writeString(bad, Files.readString(Path.of("sweeps/inputs/astra-sim/1.0/workload/gen_data2_ar.txt"))
+                .replaceFirst("ALLREDUCE", "ALLSHUFFLE"));
+        Path spec = dir.resolve("wl.yaml");
+        Files.writeString(spec, s.replace("workload/gen_data2_nocomm.txt", "workload/gen_data2_nocomm.txt\n  - " + bad));
+        Path out = dir.resolve("out-wl");
+        assertUserError(run("sweep", spec.toString(), "--out", out.toString()), "bad.txt", "line", "'ALLSHUFFLE'");
+        assertFalse(Files.exists(out.resolve("points.csv")), "no point may be evaluated");
     }
 }
