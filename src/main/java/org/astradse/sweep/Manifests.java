@@ -236,8 +236,11 @@ public final class Manifests {
                 throw new InputException(dir + " holds results of a different spec, inputs, options or tool version; use "
                         + "another --out, or --force to start over");
             if (!resume && !(complete && sameRun))
-                throw new InputException(dir + " holds an unfinished or different run; use --resume to continue it or --force "
-                        + "to start over");
+                // say which: --resume continues only the same run
+                throw new InputException(previous != null && !sameRun
+                        ? dir + " holds the results of a different run (another spec, inputs, options, seed or tool version"
+                                + (complete ? ", finished" : "") + "); use another --out, or --force to replace them"
+                        : dir + " holds an unfinished run of this spec; use --resume to continue it or --force to start over");
         }
         try {
             if (resume && !force) return PointsFile.resume(dir, header, groupBy, firstId, idStride, countExisting, check);

@@ -722,6 +722,11 @@ public final class SweepSpace implements DesignSpace {
             if (spec.derived().isEmpty() && spec.constraints().isEmpty()) return;
             for (SweepSpec.Derived d : spec.derived()) {
                 Object v = evaluate(d.expression(), "derived." + d.path().text(), strict);
+                // an expression that gives nothing (null) is the derived entry's mistake at every point, not a later
+                // constraint's
+                if (v == null)
+                    throw InputException.at(spec.file(), "derived." + d.path().text(), "'" + d.expression().getSourceText()
+                            + "' gives no value (null); expected an expression giving a number, string or list");
                 // arithmetic on decimals leaves binary noise (1000 - 965.579 - 10 - 10 = 14.42100000000005): 12
                 // significant digits are simulated and written
                 if (v instanceof Double x && x != Math.rint(x)) v = Domain.significant(x, 12);

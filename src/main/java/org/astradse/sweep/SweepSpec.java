@@ -337,8 +337,9 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                     throw InputException.at(file, "run." + k, "unknown key; a training study's run has tokens (train to that many)");
             }
             JsonNode tok = r.get("tokens");
-            if (tok == null || !tok.isNumber() || !(tok.asDouble() >= 1) || !Double.isFinite(tok.asDouble()))
-                throw InputException.at(file, "run.tokens", "expected a number of tokens >= 1 (e.g. 1.5e13), found " + tok);
+            if (tok == null || !tok.isNumber() || !(tok.asDouble() >= 1) || !Double.isFinite(tok.asDouble())
+                    || tok.asDouble() != Math.rint(tok.asDouble()))
+                throw InputException.at(file, "run.tokens", "expected a whole number of tokens >= 1 (e.g. 1.5e13), found " + tok);
             run.put("tokens", tok.asDouble());
         }
         ObjectNode empty = JsonNodeFactory.instance.objectNode();
@@ -489,6 +490,10 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                 if (seen.contains(p.text()))
                     throw InputException.at(file, "derived." + e.getKey(), "is also swept; a parameter is either swept or "
                             + "derived (drop it from sweep: or from derived:)");
+                // a mapping or list is not an expression (its text is empty): say what was written
+                if (e.getValue().isContainerNode())
+                    throw InputException.at(file, "derived." + e.getKey(), "expected an expression (a string, or a number), "
+                            + "found " + e.getValue());
                 derived.add(new Derived(p, Expressions.compile(e.getValue().asText(), file + ": derived." + e.getKey())));
             }
         }

@@ -105,5 +105,25 @@ class BadInputPassFourTest {
         Path out = dir.resolve("out-wl");
         assertUserError(run("sweep", spec.toString(), "--out", out.toString()), "bad.txt", "line", "'ALLSHUFFLE'");
         assertFalse(Files.exists(out.resolve("points.csv")), "no point may be evaluated");
+        // a derived value that gives null, or is a mapping, was blamed on the next constraint (or "found null")
+        String derived = "  network.latency[1]: \"network.topology[1] == 'Switch' ? 700 : 350\"";
+        refused(dir, "derivedNull", replace(s, derived, "  network.latency[1]: \"null\""), "derived.network.latency[1]",
+                "gives no value");
+        refused(dir, "derivedMap", replace(s, derived, "  network.latency[1]: {expr: 5}"), "derived.network.latency[1]",
+                "expected an expression", "{\"expr\":5}");
+    }
+
+    @Test
+    void aFolderOfAnotherFinishedRunIsNamedSo(@TempDir Path dir) throws Exception {
+        // a finished run of another spec in --out was "unfinished or different; use --resume", which --resume then refused
+        Path a = dir.resolve("a.yaml");
+        Path b = dir.resolve("b.yaml");
+        Files.writeString(a, small());
+        Files.writeString(b, replace(small(), "network.bandwidth[1]: [25, 50]", "network.bandwidth[1]: [25]"));
+        Path out = dir.resolve("out");
+        org.junit.jupiter.api.Assertions.assertEquals(0, run("sweep", a.toString(), "--out", out.toString()).status());
+        CollectiveCommandTest.Run r = run("sweep", b.toString(), "--out", out.toString());
+        assertUserError(r, "different run", "finished", "another --out", "--force");
+        assertFalse(r.err().contains("--resume"), r.err());
     }
 }

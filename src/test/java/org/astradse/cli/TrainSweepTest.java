@@ -267,6 +267,10 @@ class TrainSweepTest {
         CollectiveCommandTest.Run b = CollectiveCommandTest.run("sweep", bad.toString(), "--out", dir.resolve("u").toString());
         assertEquals(2, b.status());
         assertTrue(b.err().contains("run.tokens"), b.err());
+        // a fraction of a token (1.5) is a mistake too
+        Path frac = spec("run: {tokens: 1.5}\nsweep:\n  parallel.tp: [1]\n");
+        CollectiveCommandTest.Run fr = CollectiveCommandTest.run("sweep", frac.toString(), "--out", dir.resolve("v").toString());
+        CollectiveCommandTest.assertUserError(fr, "run.tokens", "whole number", "1.5");
     }
 
     @Test
