@@ -447,6 +447,12 @@ public final class SweepSpace implements DesignSpace {
                         throw InputException.at(spec.file(), where, p.section() + "." + p.key() + " has " + v.size()
                                 + " entries in the base" + (longest > v.size() ? " (at most " + longest + " in this spec)" : "")
                                 + ", so there is no [" + p.index() + "]");
+                    // every point takes its network's shape from a swept domain: the base's own shape never runs
+                    int swept = sweptRank();
+                    if (isPerDimension(p) && swept > 0 && p.index() >= Math.max(swept, longestSweptVector(p.section() + "." + p.key())))
+                        throw InputException.at(spec.file(), where, "every design point runs a swept network of at most " + swept
+                                + " dimensions (the base's " + baseRank + "-dimension network never runs), so no point has ["
+                                + p.index() + "]");
                 }
             }
         }
@@ -458,6 +464,16 @@ public final class SweepSpace implements DesignSpace {
     }
 
     /** The most dimensions any point of the spec can have: the base's, or the longest swept topology vector. */
+    /**
+     * The most dimensions a design point's network has when every point takes its topology from a swept domain (none
+     * derives it): the longest swept topology; 0 when the base's shape may run.
+     */
+    private int sweptRank() {
+        if (spec.networkV1() || spec.isCluster()) return 0;
+        if (spec.derived().stream().anyMatch(x -> x.path().text().equals("network.topology"))) return 0;
+        return longestSweptVector("network.topology");
+    }
+
     private int maxRank(int baseRank) {
         String key = spec.networkV1() ? "network.topologies-per-dim" : spec.isCluster() ? "cluster.network.topology" : "network.topology";
         return Math.max(baseRank, longestSweptVector(key));

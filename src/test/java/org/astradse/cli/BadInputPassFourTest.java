@@ -126,4 +126,23 @@ class BadInputPassFourTest {
         assertUserError(r, "different run", "finished", "another --out", "--force");
         assertFalse(r.err().contains("--resume"), r.err());
     }
+
+    @Test
+    void anElementOnlyTheNeverRunBaseHasIsRefused(@TempDir Path dir) throws Exception {
+        // the bundled mixed-rank study cut to its two 2-D shapes: bandwidth[2] exists only in the 3-D base, which no point
+        // runs (every point takes a swept shape); it used to be an empty column and an infeasible row at half the points
+        String s = Files.readString(Path.of("sweeps/mixed-rank.yaml")).replace("inputs/", Path.of("sweeps/inputs").toAbsolutePath() + "/");
+        s = s.replaceAll("(?s)  zip-shape:.*?  network.bandwidth\\[0\\]", "  zip-shape:\n"
+                + "    network.topology: [[Ring, Switch], [Switch, Switch]]\n"
+                + "    network.npus_count: [[8, 8], [8, 8]]\n"
+                + "    network.bandwidth: [[200, 50], [200, 50]]\n"
+                + "    network.latency: [[200, 1000], [500, 1000]]\n"
+                + "    cost.classes: [[InterChiplet, InterPod], [InterNode, InterPod]]\n"
+                + "  network.bandwidth[0]");
+        refused(dir, "twoD", s, "sweep.network.bandwidth[2]", "at most 2 dimensions", "no point has [2]");
+        // the bundled study itself (2-D and 3-D shapes) keeps its [2]
+        Path ok = dir.resolve("mixed.yaml");
+        Files.writeString(ok, Files.readString(Path.of("sweeps/mixed-rank.yaml")).replace("inputs/", Path.of("sweeps/inputs").toAbsolutePath() + "/"));
+        org.junit.jupiter.api.Assertions.assertEquals(0, run("sweep", ok.toString(), "--out", dir.resolve("m").toString()).status());
+    }
 }
