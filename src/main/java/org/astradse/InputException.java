@@ -56,6 +56,14 @@ public final class InputException extends RuntimeException {
         return true;
     }
 
+    /**
+     * A value of key {@code where} that is not what {@code expected} says: "missing; expected …" when the key is absent
+     * or null, "expected …, found VALUE" otherwise.
+     */
+    public static InputException expected(Path file, String where, String expected, com.fasterxml.jackson.databind.JsonNode v) {
+        return v == null || v.isNull() ? at(file, where, "missing; " + expected) : at(file, where, expected + ", found " + v);
+    }
+
     /** {@code file: where: message}; {@code where} is a key ({@code bandwidth[2]}), a line, or both. */
     public static InputException at(Path file, String where, String message) {
         return new InputException(compose(file, where, message), keyOf(where));

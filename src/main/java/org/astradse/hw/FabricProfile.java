@@ -210,11 +210,8 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         Map<String, Double> out = new HashMap<>();
         for (String p : PROTOCOLS) {
             JsonNode v = m.get(p);
-            if (v == null || v.isNull())
-                throw InputException.at(file, key + "." + p, "missing; expected a " + (fraction ? "fraction in (0, 1]" : "positive number"));
-            if (!v.isNumber() || !(v.asDouble() > 0) || fraction && v.asDouble() > 1)
-                throw InputException.at(file, key + "." + p, "expected a " + (fraction ? "fraction in (0, 1]" : "positive number")
-                        + ", found " + v);
+            if (v == null || !v.isNumber() || !(v.asDouble() > 0) || fraction && v.asDouble() > 1)
+                throw InputException.expected(file, key + "." + p, "expected a " + (fraction ? "fraction in (0, 1]" : "positive number"), v);
             out.put(p, v.asDouble());
         }
         return Map.copyOf(out);

@@ -148,7 +148,7 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
                 g.path("fitted-on").asText(""));
         JsonNode sms = t.get("sms");
         if (sms == null || !sms.isIntegralNumber() || sms.asLong() < 1 || sms.asLong() > 100_000)
-            throw bad(file, "sms", "expected a whole number of streaming multiprocessors >= 1", sms);
+            throw InputException.expected(file, "sms", "expected a whole number of streaming multiprocessors >= 1", sms);
         KernelParams d = KernelParams.DEFAULT;
         JsonNode k = t.path("kernels");
         if (!k.isMissingNode() && !k.isNull() && !k.isObject())
@@ -169,12 +169,6 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
                 positive(t.get("hbm-gb"), "hbm-gb", file), positive(t.get("hbm-gbps"), "hbm-gbps", file), gp, kp);
     }
 
-    /** A value that is not what {@code expected} says: "missing" when the key is absent, the value otherwise. */
-    private static InputException bad(Path file, String key, String expected, JsonNode v) {
-        return v == null || v.isNull() ? InputException.at(file, key, "missing; " + expected)
-                : InputException.at(file, key, expected + ", found " + v);
-    }
-
     private static String text(JsonNode t, String key, Path file) {
         JsonNode v = t.get(key);
         if (v == null || !v.isTextual()) throw InputException.at(file, key, "missing; expected a string");
@@ -184,7 +178,7 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
 
     private static double positive(JsonNode v, String key, Path file) {
         if (v == null || !v.isNumber() || !(v.asDouble() > 0))
-            throw bad(file, key, "expected a positive number", v);
+            throw InputException.expected(file, key, "expected a positive number", v);
         return v.asDouble();
     }
 
@@ -205,7 +199,7 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
     private static double micros(JsonNode v, String key, Path file, boolean zeroAllowed) {
         double x = v == null || !v.isNumber() ? Double.NaN : v.asDouble();
         if (!(zeroAllowed ? x >= 0 : x > 0) || !(x <= 1e7))
-            throw bad(file, key, "expected a duration in µs " + (zeroAllowed ? "from 0" : "above 0") + " to 10^7 (10 s)", v);
+            throw InputException.expected(file, key, "expected a duration in µs " + (zeroAllowed ? "from 0" : "above 0") + " to 10^7 (10 s)", v);
         return x;
     }
 

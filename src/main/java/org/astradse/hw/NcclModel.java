@@ -36,6 +36,9 @@ public final class NcclModel {
     private NcclModel() {
     }
 
+    /** The scale-up domain a fabric's {@code latency-us} is given for: one node of 8 GPUs. */
+    static final int REFERENCE_GPUS = 8;
+
     public static final List<String> OPS = List.of("all_reduce", "all_gather", "reduce_scatter", "alltoall", "sendrecv");
     public static final List<String> ALGOS = List.of("auto", "ring", "tree", "nvls", "nvlstree");
     /** The algorithms the model tries, in order (ALGOS without auto). */
@@ -118,15 +121,16 @@ public final class NcclModel {
         // latency: the domain's base and per-GPU hop terms, then the steps between nodes (SEMANTICS: NCCL's tuner, a
         // latency per step); a sendrecv is one concurrent point-to-point, all-to-all concurrent sends
         boolean oneStep = op.equals("sendrecv");
-        double latency = g > 1 ? fi.latencyUs(proto) + (oneStep ? 0 : (g - 8) * fi.hopLatencyUs()) : 0;
-        if (g > 1 && algo.equals("ring") && !oneStep && !op.equals("alltoall")) {
-            // NCCL's tuner prices a ring by its steps over all n ranks: 2(n − 1) for an all-reduce, n − 1 otherwise, of
-            // which 2·nodes (all-reduce) or nodes − 1 cross the network; the fabric's latency covers an 8-GPU node's
-            // steps, each further step inside a domain costs its ring step (a domain of fewer GPUs: the 8-GPU latency)
-            int k = allReduce ? 2 : 1;
-            int network = multi ? (allReduce ? 2 * nodes : nodes - 1) : 0;
-            latency = fi.latencyUs(proto) + fi.ringStepUs(proto) * Math.max(0, k * (n - 1) - network - k * 7);
-        }
+        // NCCL's tuner prices a ring by its steps over all n ranks: 2(n − 1) for an all-reduce, n − 1 otherwise, of
+        // which 2·nodes (all-reduce) or nodes − 1 cross the network (priced below); the fabric's latency covers an
+        // 8-GPU node's steps, each further step inside the domain costs a ring step (fewer GPUs: the 8-GPU latency).
+        // Trees and NVLS add a hop per GPU beyond 8.
+        boolean ring = algo.equals("ring") && !oneStep && !op.equals("alltoall");
+        int passes = allReduce ? 2 : 1;
+        int networkSteps = multi ? (allReduce ? 2 * nodes : nodes - 1) : 0;
+        double beyondNode = ring ? fi.ringStepUs(proto) * Math.max(0, passes * (n - 1) - networkSteps - passes * (REFERENCE_GPUS - 1))
+                : oneStep ? 0 : (g - REFERENCE_GPUS) * fi.hopLatencyUs();
+        double latency = g > 1 ? fi.latencyUs(proto) + beyondNode : 0;
         latency = Math.max(latency, g > 1 ? fi.hopLatencyUs() : 0) + hops;
         if (multi) {
             double inter = Double.POSITIVE_INFINITY;

@@ -22,6 +22,10 @@ public record Dimension(TopologyKind topology, int npus, double bandwidthGBps, d
      * The one rule for a network quantity read from any input: finite, and positive (bandwidths) or non-negative
      * (latencies). NaN fails both.
      */
+    public static boolean valid(double x, boolean positive) {
+        return !Double.isInfinite(x) && (positive ? x > 0 : x >= 0);
+    }
+
     /**
      * Bounds of a dimension's bandwidth and per-hop latency where a value stands for a system: beyond them (a kB/s, a
      * thousand seconds per hop) a value is a unit mistake, and a simulated time would pass 2^63 ns.
@@ -29,8 +33,14 @@ public record Dimension(TopologyKind topology, int npus, double bandwidthGBps, d
     public static final double MIN_GBPS = 1e-6;
     public static final double MAX_LATENCY_NS = 1e12;
 
-    public static boolean valid(double x, boolean positive) {
-        return !Double.isInfinite(x) && (positive ? x > 0 : x >= 0);
+    /** {@link #valid} for a bandwidth read from a network file, within {@link #MIN_GBPS}. */
+    public static boolean plausibleBandwidth(double gbps) {
+        return valid(gbps, true) && gbps >= MIN_GBPS;
+    }
+
+    /** {@link #valid} for a per-hop latency read from a network file, within {@link #MAX_LATENCY_NS}. */
+    public static boolean plausibleLatency(double ns) {
+        return valid(ns, false) && ns <= MAX_LATENCY_NS;
     }
 
     /** Bandwidth in bytes per ns (the one conversion, {@link Units#networkGBpsToBytesPerNs}). */

@@ -154,11 +154,11 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
             if (!c.canConvertToInt() || !c.isIntegralNumber() || c.asInt() < 1)
                 throw InputException.at(file, "npus_count[" + k + "]", "expected a positive integer, found " + c);
             JsonNode b = bw.get(k);
-            if (!b.isNumber() || !Dimension.valid(b.asDouble(), true) || b.asDouble() < Dimension.MIN_GBPS)
+            if (!b.isNumber() || !Dimension.plausibleBandwidth(b.asDouble()))
                 throw InputException.at(file, "bandwidth[" + k + "]", "expected a positive number of GB/s, at least 10^-6 "
                         + "(a kB/s), found " + b);
             JsonNode l = lat.get(k);
-            if (!l.isNumber() || !Dimension.valid(l.asDouble(), false) || l.asDouble() > Dimension.MAX_LATENCY_NS)
+            if (!l.isNumber() || !Dimension.plausibleLatency(l.asDouble()))
                 throw InputException.at(file, "latency[" + k + "]", "expected a non-negative number of ns, at most 10^12 "
                         + "(1,000 s), found " + l);
             total *= c.asInt();

@@ -229,7 +229,7 @@ public final class SweepSpace implements DesignSpace {
         int baseRank = base.rank();
         // the rank is fixed when every swept topology vector has the base's length (element paths keep the length)
         rankFixed = !spec.networkV1() && !spec.isCluster() && Set.of(baseRank).containsAll(sweptVectorLengths("network.topology"))
-                && spec.derived().stream().noneMatch(x -> x.path().text().equals("network.topology"));
+                && !topologyDerived();
         // paths exist in the base (element paths: within the base's or some swept vector's length)
         List<String> all = new ArrayList<>(gridPaths);
         Map<String, String> section = new HashMap<>(); // where a path is written: sweep. or derived.
@@ -463,17 +463,21 @@ public final class SweepSpace implements DesignSpace {
                 || (p.section().equals("system") && p.key().endsWith("-implementation"));
     }
 
-    /** The most dimensions any point of the spec can have: the base's, or the longest swept topology vector. */
+    /** Whether a derived value writes the (2.0) network's topology. */
+    private boolean topologyDerived() {
+        return spec.derived().stream().anyMatch(x -> x.path().text().equals("network.topology"));
+    }
+
     /**
      * The most dimensions a design point's network has when every point takes its topology from a swept domain (none
      * derives it): the longest swept topology; 0 when the base's shape may run.
      */
     private int sweptRank() {
-        if (spec.networkV1() || spec.isCluster()) return 0;
-        if (spec.derived().stream().anyMatch(x -> x.path().text().equals("network.topology"))) return 0;
+        if (spec.networkV1() || spec.isCluster() || topologyDerived()) return 0;
         return longestSweptVector("network.topology");
     }
 
+    /** The most dimensions any point of the spec can have: the base's, or the longest swept topology vector. */
     private int maxRank(int baseRank) {
         String key = spec.networkV1() ? "network.topologies-per-dim" : spec.isCluster() ? "cluster.network.topology" : "network.topology";
         return Math.max(baseRank, longestSweptVector(key));
@@ -857,11 +861,8 @@ public final class SweepSpace implements DesignSpace {
             GraphSystem graph = chakra && !spec.systemV1() ? GraphSystem.read(system, null) : null;
             SystemConfig sys = graph != null ? graph.system() : spec.systemV1() ? V1SystemParser.fromTree(system, null, Map.of())
                     : SystemConfig.fromJsonTree(system, null);
-            int passes = integer(run, "num-passes", 1);
-            if (passes > RunOptions.MAX_PASSES)
-                throw InputException.at(null, "num-passes", "expected an integer from 1 to " + RunOptions.MAX_PASSES + ", found " + passes);
-            RunOptions options = new RunOptions(passes, positive(run, "injection-scale"),
-                    integer(run, "num-queues-per-dim", 1), bool(run, "rendezvous-protocol"));
+            RunOptions options = new RunOptions(integer(run, "num-passes", 1, RunOptions.MAX_PASSES), positive(run, "injection-scale"),
+                    integer(run, "num-queues-per-dim", 1, Integer.MAX_VALUE), bool(run, "rendezvous-protocol"));
             double comm = positive(run, "comm-scale");
             double compute = number(run, "compute-scale", 0);
             if (cluster != null && cost.has("classes"))
@@ -897,10 +898,11 @@ public final class SweepSpace implements DesignSpace {
 
     // ---- strict readers of run options and costs ---------------------------------------------------------------
 
-    private static int integer(ObjectNode run, String key, int min) {
+    private static int integer(ObjectNode run, String key, int min, int max) {
         JsonNode v = run.get(key);
-        if (v == null || !v.isIntegralNumber() || v.asLong() < min || v.asLong() > Integer.MAX_VALUE)
-            throw InputException.at(null, key, "expected an integer >= " + min + ", found " + v);
+        if (v == null || !v.isIntegralNumber() || v.asLong() < min || v.asLong() > max)
+            throw InputException.at(null, key, "expected an integer >= " + min + (max == Integer.MAX_VALUE ? "" : " (from " + min + " to " + max + ")")
+                    + ", found " + v);
         return v.asInt();
     }
 
