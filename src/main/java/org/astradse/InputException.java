@@ -65,6 +65,24 @@ public final class InputException extends RuntimeException {
     }
 
     /** {@code file: where: message}; {@code where} is a key ({@code bandwidth[2]}), a line, or both. */
+    /**
+     * Why an output folder (a results folder, an export) cannot be created or written, in words: what {@code dir} is
+     * when it exists but is no folder, else the file system's reason (the JDK's messages often only repeat the path).
+     */
+    public static String folderProblem(Path dir, java.io.IOException e) {
+        String expected = "; expected a folder (or a path to create)";
+        if (java.nio.file.Files.isRegularFile(dir)) return "it is a file" + expected;
+        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir))
+            return "it is a device or special file, not a folder" + expected;
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied at " + e.getMessage();
+        if (e instanceof java.nio.file.NoSuchFileException)
+            return "cannot create " + e.getMessage() + " (this file system does not allow it there)" + expected;
+        if (e instanceof java.nio.file.FileAlreadyExistsException) return e.getMessage() + " exists and is not a folder" + expected;
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null)
+            return f.getReason() + (f.getFile() != null && !f.getFile().equals(dir.toString()) ? " at " + f.getFile() : "");
+        return e.getMessage();
+    }
+
     public static InputException at(Path file, String where, String message) {
         return new InputException(compose(file, where, message), keyOf(where));
     }

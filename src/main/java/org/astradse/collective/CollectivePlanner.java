@@ -16,7 +16,27 @@ public final class CollectivePlanner {
      * implementation key); its warnings come when a collective is planned.
      */
     public static void checkImplementations(NetworkConfig net, SystemConfig sys, java.util.Set<CollectiveType> types) {
-        for (CollectiveType t : types) logicalDims(net, sys, t, LogicalLayout.IDENTITY, new ArrayList<>());
+        checkImplementations(net, sys, types, false);
+    }
+
+    /**
+     * As {@link #checkImplementations(NetworkConfig, SystemConfig, java.util.Set)}; with {@code everyDimension} a list
+     * of fewer tokens than dimensions is an error too (a sweep's own system section: the reference runs only the first
+     * dimensions then, which a design point would report as the whole network's time). Returns the warnings.
+     */
+    public static List<String> checkImplementations(NetworkConfig net, SystemConfig sys, java.util.Set<CollectiveType> types,
+                                                    boolean everyDimension) {
+        List<String> warnings = new ArrayList<>();
+        for (CollectiveType t : types) {
+            List<AlgorithmToken> tokens = sys.implementation(t);
+            int physical = net.dimensionCount();
+            if (everyDimension && !tokens.get(0).global() && tokens.size() < physical)
+                throw InputException.at(null, SystemConfig.implementationKey(t), tokens.size() + " implementation tokens "
+                        + tokens + " for a network of " + physical + " dimensions; expected exactly " + physical
+                        + " (one per dimension; `simulate` runs a shorter list on the first dimensions only, as the reference does)");
+            logicalDims(net, sys, t, LogicalLayout.IDENTITY, warnings);
+        }
+        return warnings;
     }
 
     /**

@@ -65,7 +65,7 @@ public record SystemConfig(SchedulingPolicy schedulingPolicy, long endpointDelay
         for (CollectiveType t : CollectiveType.values()) KEYS.put(t, t.cliName() + "-implementation");
     }
 
-    static String implementationKey(CollectiveType t) {
+    public static String implementationKey(CollectiveType t) {
         return KEYS.get(t);
     }
 

@@ -31,11 +31,13 @@ public record Dimension(TopologyKind topology, int npus, double bandwidthGBps, d
      * thousand seconds per hop) a value is a unit mistake, and a simulated time would pass 2^63 ns.
      */
     public static final double MIN_GBPS = 1e-6;
+    /** A zettabyte per second per NPU: beyond it a value is a typo (a 400-digit literal reads as infinity). */
+    public static final double MAX_GBPS = 1e12;
     public static final double MAX_LATENCY_NS = 1e12;
 
-    /** {@link #valid} for a bandwidth read from a network file, within {@link #MIN_GBPS}. */
+    /** {@link #valid} for a bandwidth read from a network file, within {@link #MIN_GBPS} and {@link #MAX_GBPS}. */
     public static boolean plausibleBandwidth(double gbps) {
-        return valid(gbps, true) && gbps >= MIN_GBPS;
+        return valid(gbps, true) && gbps >= MIN_GBPS && gbps <= MAX_GBPS;
     }
 
     /** {@link #valid} for a per-hop latency read from a network file, within {@link #MAX_LATENCY_NS}. */

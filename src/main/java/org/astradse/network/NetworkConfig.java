@@ -155,8 +155,8 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
                 throw InputException.at(file, "npus_count[" + k + "]", "expected a positive integer, found " + c);
             JsonNode b = bw.get(k);
             if (!b.isNumber() || !Dimension.plausibleBandwidth(b.asDouble()))
-                throw InputException.at(file, "bandwidth[" + k + "]", "expected a positive number of GB/s, at least 10^-6 "
-                        + "(a kB/s), found " + b);
+                throw InputException.at(file, "bandwidth[" + k + "]", "expected a positive number of GB/s from 10^-6 (a kB/s) "
+                        + "to 10^12, found " + b);
             JsonNode l = lat.get(k);
             if (!l.isNumber() || !Dimension.plausibleLatency(l.asDouble()))
                 throw InputException.at(file, "latency[" + k + "]", "expected a non-negative number of ns, at most 10^12 "

@@ -147,7 +147,16 @@ public final class V1NetworkParser {
 
     private static JsonNode array(JsonNode root, String key, Path file) {
         JsonNode v = root.get(key);
-        if (v == null || !v.isArray()) throw InputException.at(file, key, "missing or not an array; expected one entry per dimension");
+        if (v == null || !v.isArray()) {
+            // a missing key beside keys the format does not have is most likely misspelt: name them
+            List<String> unknown = new ArrayList<>();
+            root.fieldNames().forEachRemaining(k -> {
+                if (!KEYS.contains(k)) unknown.add(k);
+            });
+            throw InputException.at(file, key, (v == null ? "missing" : "not an array (" + v + ")")
+                    + "; expected one entry per dimension" + (unknown.isEmpty() ? ""
+                    : " (the file has keys the ASTRA-sim 1.0 network format does not: " + String.join(", ", unknown) + ")"));
+        }
         return v;
     }
 

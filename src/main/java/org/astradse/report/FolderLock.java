@@ -70,9 +70,7 @@ public final class FolderLock implements AutoCloseable {
             } catch (IOException ignored) {
                 // already failing
             }
-            String why = java.nio.file.Files.isRegularFile(dir) ? "it is a file; expected a folder (or a path to create)"
-                    : e.getMessage();
-            throw new InputException("cannot lock the results folder " + dir + ": " + why);
+            throw new InputException("cannot lock the results folder " + dir + ": " + InputException.folderProblem(dir, e));
         }
     }
 

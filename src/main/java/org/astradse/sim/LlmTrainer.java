@@ -1016,8 +1016,8 @@ public final class LlmTrainer {
                 writeGroups(dir.resolve("comm_groups.json"));
                 writeNetwork(dir);
             } catch (java.io.IOException e) {
-                throw new org.astradse.InputException("--export-chakra: cannot write " + dir + ": " + (java.nio.file.Files.isRegularFile(dir)
-                        ? "it is a file; expected a folder (or a path to create)" : e.getMessage()));
+                throw new org.astradse.InputException("--export-chakra: cannot write " + dir + ": "
+                        + org.astradse.InputException.folderProblem(dir, e));
             }
             return n;
         }

@@ -101,7 +101,7 @@ public final class TrainingSimulator {
         this.plans = new CollectivePlan[n][3];
         // token counts against the network, for the collectives this loop creates, before any is planned: an error
         // of the system file (with the implementation key as its field), not of a workload line
-        CollectivePlanner.checkImplementations(net, sys, createdTypes());
+        CollectivePlanner.checkImplementations(net, sys, createdTypes(workload, layout));
         planCollectives();
         writeProgram();
     }
@@ -124,6 +124,10 @@ public final class TrainingSimulator {
 
     /** Involved logical dimensions of a collective kind under a parallelism (SEMANTICS 2.5, table 4). */
     private long involved(Parallelism p, int kind, int layerIndex) {
+        return involved(layout, p, kind, layerIndex);
+    }
+
+    private static long involved(LogicalLayout layout, Parallelism p, int kind, int layerIndex) {
         long all = -1L;
         long none = 0L;
         long dim0 = 1L;
@@ -141,21 +145,27 @@ public final class TrainingSimulator {
         };
     }
 
-    private java.util.Set<CollectiveType> createdTypes() {
+    /** The collective types a training loop of {@code workload} on {@code net} creates (its layers' involved ones). */
+    public static java.util.Set<CollectiveType> createdTypes(Workload workload, NetworkConfig net) {
+        return createdTypes(workload, layout(workload, net));
+    }
+
+    private static java.util.Set<CollectiveType> createdTypes(Workload workload, LogicalLayout layout) {
         java.util.Set<CollectiveType> types = java.util.EnumSet.noneOf(CollectiveType.class);
         List<Layer> layers = workload.layers();
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
-            created(types, l, i, FWD, l.fwdType(), l.fwdBytes());
-            created(types, l, i, IG, l.igType(), l.igBytes());
-            created(types, l, i, WG, l.wgType(), l.wgBytes());
+            created(types, layout, l, i, FWD, l.fwdType(), l.fwdBytes());
+            created(types, layout, l, i, IG, l.igType(), l.igBytes());
+            created(types, layout, l, i, WG, l.wgType(), l.wgBytes());
         }
         return types;
     }
 
-    private void created(java.util.Set<CollectiveType> types, Layer l, int index, int kind, CommType type, long bytes) {
+    private static void created(java.util.Set<CollectiveType> types, LogicalLayout layout, Layer l, int index, int kind,
+                                CommType type, long bytes) {
         if (type == CommType.NONE || type == CommType.ALLREDUCEALLTOALL || bytes == 0) return;
-        if (involved(l.parallelism(), kind, index) == 0) return;
+        if (involved(layout, l.parallelism(), kind, index) == 0) return;
         types.add(collectiveType(type));
     }
 

@@ -230,14 +230,21 @@ public final class Manifests {
                     + "cannot be checked); use another --out, or --force to start over");
         boolean sameRun = previous != null && hash.equals(previous.path("specHash").asText());
         boolean complete = previous != null && "complete".equals(previous.path("status").asText());
-        // a header-only points.csv is a start that failed before its first row: nothing to protect
-        if (!PointsFile.hasNoRows(dir) && !force) {
+        // a finished run without one ok point exited non-zero saying why (SweepRunner.requireOk): its rows hold no result
+        // to protect from the corrected rerun, as a header-only points.csv (a start that failed before its first row)
+        boolean noOk = complete && previous.path("counts").path("ok").asLong(-1) == 0;
+        if (noOk && !resume && !sameRun && !force && !PointsFile.hasNoRows(dir))
+            System.err.println("note: " + dir + " held a finished run without an ok point; its rows are replaced");
+        if (!PointsFile.hasNoRows(dir) && !force && !(noOk && !resume)) {
             if (resume && previous != null && !sameRun)
                 throw new InputException(dir + " holds results of a different spec, inputs, options or tool version; use "
                         + "another --out, or --force to start over");
             if (!resume && !(complete && sameRun))
                 // say which: --resume continues only the same run
-                throw new InputException(previous != null && !sameRun
+                throw new InputException(previous == null
+                        ? dir + " holds rows but no manifest.json (not a run of this tool, or its manifest is gone); use "
+                                + "another --out, or --force to replace them"
+                        : !sameRun
                         ? dir + " holds the results of a different run (another spec, inputs, options, seed or tool version"
                                 + (complete ? ", finished" : "") + "); use another --out, or --force to replace them"
                         : dir + " holds an unfinished run of this spec; use --resume to continue it or --force to start over");

@@ -96,10 +96,17 @@ public final class SweepSpace implements DesignSpace {
     }
     private final Map<String, Path> workloadByName = new HashMap<>();
     private final ConcurrentHashMap<String, Workload> workloads = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, java.util.Set<org.astradse.collective.CollectiveType>> createdTypes =
+            new ConcurrentHashMap<>();
     private final PhaseTimer.SharedCache phases = new PhaseTimer.SharedCache();
+    /** The system section is the spec's own (not a file of a reference format): one token per dimension. */
+    private final boolean systemInline;
+    /** Some implementation list is the spec's own (inline, swept or derived): checked per point. */
+    private final boolean specTokens;
 
     public SweepSpace(SweepSpec spec) {
         this.spec = spec;
+        this.systemInline = !spec.raw().path("system").has("file");
         this.grid = spec.enumerable() ? new Grid(spec.domains()) : null;
         List<String> paths = new ArrayList<>();
         List<Integer> owner = new ArrayList<>();
@@ -124,6 +131,7 @@ public final class SweepSpace implements DesignSpace {
         }
         for (Path w : spec.workloads()) workloadByName.put(SweepSpec.workloadName(spec.workloads(), w), w);
         baseFabricCosts = spec.isCluster() ? spec.fabricUnitCosts() : Map.of();
+        specTokens = systemInline || sweptAny.stream().anyMatch(k -> k.startsWith("system.") && k.endsWith("-implementation"));
         beforeElements = resizable(sweptWhole);
         atTheEnd = resizable(sweptAny);
         validate();
@@ -208,24 +216,32 @@ public final class SweepSpace implements DesignSpace {
     /** Refuses spec-wide mistakes; see the class comment. */
     private void validate() {
         Path file = spec.file();
-        // the base configuration builds
-        Point base = new Point(null);
-        try {
-            base.build();
-        } catch (InputException e) {
-            // a mistake inside a network or system file the spec names is that file's (2.0 formats, read as they are)
-            Path netFile = sectionFile("network");
-            if (netFile != null && !spec.networkV1() && fails(() -> NetworkConfig.fromTree(spec.network(), null)))
-                throw InputException.at(netFile, null, e.getMessage());
-            Path sysFile = sectionFile("system");
-            if (sysFile != null && !spec.systemV1() && fails(() -> SystemConfig.fromJsonTree(spec.system(), null)))
-                throw InputException.at(sysFile, null, e.getMessage());
-            throw InputException.at(file, null, "the base configuration is invalid: " + e.getMessage());
-        }
         // every text workload reads: a mistake in one is the file's, not an infeasible row per point (scales apart, a
         // workload reads the same at every point)
         for (Path w : spec.workloads())
             if (!spec.chakra().containsKey(w)) org.astradse.workload.Workload.parse(w, 1, 1);
+        // the base configuration builds
+        Point base = new Point(null);
+        Built baseBuilt;
+        try {
+            baseBuilt = base.build();
+        } catch (InputException e) {
+            // a mistake inside a network or system file the spec names is that file's (2.0 formats, read as they are)
+            Path netFile = sectionFile("network");
+            if (netFile != null && fails(() -> {
+                if (spec.networkV1()) V1NetworkParser.fromTree(spec.network(), null, V1NetworkParser.Overrides.NONE, new ArrayList<>());
+                else NetworkConfig.fromTree(spec.network(), null);
+            }))
+                throw InputException.at(netFile, null, e.getMessage());
+            Path sysFile = sectionFile("system");
+            if (sysFile != null && fails(() -> {
+                if (spec.systemV1()) V1SystemParser.fromTree(spec.system(), null, Map.of());
+                else SystemConfig.fromJsonTree(spec.system(), null);
+            }))
+                throw InputException.at(sysFile, null, e.getMessage());
+            throw InputException.at(file, null, "the base configuration is invalid: " + e.getMessage());
+        }
+        baseFileWarnings(base, baseBuilt);
         int baseRank = base.rank();
         // the rank is fixed when every swept topology vector has the base's length (element paths keep the length)
         rankFixed = !spec.networkV1() && !spec.isCluster() && Set.of(baseRank).containsAll(sweptVectorLengths("network.topology"))
@@ -300,6 +316,29 @@ public final class SweepSpace implements DesignSpace {
     }
 
     /**
+     * The reference's warnings about the files a spec names, once per run as {@code simulate} prints them: a 1.0
+     * network file's keys it ignores, a system file's implementation lists shorter than the base network (the
+     * reference runs them on the first dimensions only). The spec's own sections are refused instead.
+     */
+    private void baseFileWarnings(Point base, Built b) {
+        List<String> warnings = new ArrayList<>();
+        Path netFile = sectionFile("network");
+        if (netFile != null && spec.networkV1())
+            V1NetworkParser.fromTree(base.network, netFile, V1NetworkParser.Overrides.NONE, warnings);
+        for (String w : warnings) System.err.println("warning: " + w);
+        Path sysFile = sectionFile("system");
+        if (sysFile == null || b.graph != null || spec.chakra().containsKey(base.workload)) return;
+        try {
+            Workload w = Workload.parse(base.workload, b.commScale, b.computeScale);
+            for (String x : org.astradse.collective.CollectivePlanner.checkImplementations(b.net, b.sys,
+                    TrainingSimulator.createdTypes(w, b.net), false))
+                System.err.println("warning: " + sysFile + ": " + x);
+        } catch (InputException e) {
+            // a workload the network cannot lay out, or tokens it cannot run: each point's row says so
+        }
+    }
+
+    /**
      * A Chakra trace set holds one file per NPU (SEMANTICS-ET: PREFIX.0.et … PREFIX.N-1.et for N NPUs). When no design
      * point checked has an NPU count the set covers, every row would be infeasible for the same reason: a spec-wide
      * mistake (the wrong trace set, or the wrong network), refused before the first point. Swept NPU counts of which
@@ -329,6 +368,21 @@ public final class SweepSpace implements DesignSpace {
                         + (counts.size() == 1 ? counts.first() + " NPUs" : "at least " + counts.first() + " NPUs on every "
                         + "design point checked") + "; use the trace set for that NPU count, or a network of " + have
                         + " NPUs");
+            // the traces (and memory and communicator-group files) the checked points run read now, into the caches the
+            // points use: a malformed file is the spec's inputs' mistake, not an infeasible row per point
+            SweepSpec.ChakraWorkload et = spec.chakra().get(prefix);
+            for (long n : counts) {
+                if (n > have) continue;
+                try {
+                    traces.computeIfAbsent(et.prefix() + "|" + n, k -> EtTrace.read(et.prefix().toString(), (int) n));
+                    if (et.memory() != null) memories.computeIfAbsent(et.memory(), RemoteMemory::parse);
+                    if (et.commGroups() != null)
+                        groupFiles.computeIfAbsent(et.commGroups() + "|" + n, k -> CommGroups.parse(et.commGroups(), (int) n));
+                } catch (InputException e) {
+                    throw InputException.at(spec.file(), "workloads", "the Chakra workload " + prefix + " does not read: "
+                            + e.getMessage());
+                }
+            }
         }
     }
 
@@ -557,7 +611,7 @@ public final class SweepSpace implements DesignSpace {
             if (first == null) first = err;
         }
         if (first == null) return;
-        String shown = values.size() == 1 ? SweepSpace.format(values.values().iterator().next()) : values.toString();
+        String shown = values.size() == 1 ? asWritten(values.values().iterator().next()) : values.toString();
         String path = d.paths().size() == 1 ? d.paths().get(0) : String.join(", ", d.paths());
         throw InputException.at(spec.file(), "sweep." + path, "value " + shown + " is not valid: " + first.getMessage()
                 + (d instanceof Domain.Continuous ? CONTINUOUS_HINT : ""));
@@ -650,6 +704,7 @@ public final class SweepSpace implements DesignSpace {
         Path workload = spec.workloads().get(0);
         final List<String> params = new ArrayList<>();
         final Set<String> missing = new HashSet<>(); // element paths beyond this point's rank
+        final Set<String> written = new HashSet<>(); // "section.key" this point set from a domain or derived value
 
         Point(long[] index) {
             this(index, -1);
@@ -666,6 +721,7 @@ public final class SweepSpace implements DesignSpace {
 
         /** Copies a context's trees (a shape) into this base point. */
         void applyFrom(Point context) {
+            written.addAll(context.written);
             network.setAll(context.network.deepCopy());
             system.setAll(context.system.deepCopy());
             run.setAll(context.run.deepCopy());
@@ -698,6 +754,7 @@ public final class SweepSpace implements DesignSpace {
                 }
             }
             pp.set(t, JSON.valueToTree(v));
+            written.add(pp.section() + "." + pp.key());
             return true;
         }
 
@@ -762,6 +819,7 @@ public final class SweepSpace implements DesignSpace {
                     continue;
                 }
                 pp.set(t, JSON.valueToTree(v));
+                written.add(pp.section() + "." + pp.key());
             }
             for (SweepSpec.Derived d : spec.derived())
                 params.add(missing.contains(d.path().text()) ? "" : format(d.path().get(tree(d.path().section()))));
@@ -865,6 +923,32 @@ public final class SweepSpace implements DesignSpace {
                     integer(run, "num-queues-per-dim", 1, Integer.MAX_VALUE), bool(run, "rendezvous-protocol"));
             double comm = positive(run, "comm-scale");
             double compute = number(run, "compute-scale", 0);
+            // an implementation list the spec writes (its own system section, a swept or derived value) gives one token
+            // per dimension for each collective the workload creates: with fewer the reference runs the first dimensions
+            // only, which the row would report as the whole network's time (a system file's own list keeps the
+            // reference's rule, and its warning)
+            if (specTokens && !chakra) {
+                Path wl = workload;
+                String wkey = wl + "|" + comm + "|" + compute;
+                Workload w = workloads.computeIfAbsent(wkey, k -> Workload.parse(wl, comm, compute));
+                java.util.Set<org.astradse.collective.CollectiveType> created = null;
+                try {
+                    // without a model-parallel layout the types do not depend on the network: once per workload
+                    created = w.parallelism().transformer() ? TrainingSimulator.createdTypes(w, net)
+                            : createdTypes.computeIfAbsent(wkey, x -> TrainingSimulator.createdTypes(w, net));
+                } catch (InputException e) {
+                    // a model-parallel group the network cannot lay out: the simulation reports it as the workload's
+                }
+                if (created != null) {
+                    for (var t : created) {
+                        String key = SystemConfig.implementationKey(t);
+                        var tokens = sys.implementation(t);
+                        if ((systemInline || written.contains("system." + key)) && !tokens.get(0).global()
+                                && tokens.size() != net.dimensionCount())
+                            org.astradse.collective.CollectivePlanner.checkImplementations(net, sys, java.util.EnumSet.of(t), true);
+                    }
+                }
+            }
             if (cluster != null && cost.has("classes"))
                 throw InputException.at(null, "cost.classes", "a study on a cluster costs its network by its fabrics' unit "
                         + "costs; cost.unit-costs overrides them by fabric name (e.g. ib-ndr: {link: …, switch: …, nic: …})");
@@ -1011,6 +1095,17 @@ public final class SweepSpace implements DesignSpace {
         }
         if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString(d.longValue());
         return String.valueOf(v).toLowerCase(Locale.ROOT).equals("null") ? "" : String.valueOf(v);
+    }
+
+    /** A value as a spec writes it, for messages: a list as [a, b] (its CSV cell joins with '_'), a string bare. */
+    static String asWritten(Object v) {
+        if (v instanceof JsonNode n && n.isArray()) {
+            List<String> parts = new ArrayList<>();
+            for (JsonNode e : n) parts.add(asWritten(e));
+            return "[" + String.join(", ", parts) + "]";
+        }
+        if (v instanceof JsonNode n && n.isTextual()) return n.asText();
+        return v instanceof JsonNode n ? n.toString() : format(v);
     }
 
     /** For tests: the values of a point. */

@@ -81,6 +81,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         }
         Path dir = file.toAbsolutePath().getParent();
         String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        if (root.hasNonNull("name") && !root.get("name").isValueNode())
+            throw InputException.at(file, "name", "expected one word (it names the results folder), found " + root.get("name"));
         String name = root.hasNonNull("name") ? root.get("name").asText() : stem;
         if (!name.matches("[A-Za-z0-9._\\-]+") || name.matches("\\.+"))
             throw InputException.at(file, "name", "use letters, digits, '.', '_' or '-' (it names the results folder), found '"
@@ -148,7 +150,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         if (n.has("file")) {
             fileAlone(n, file, "network");
             Path p = dir.resolve(n.get("file").asText()).normalize();
-            if (!Files.isRegularFile(p)) throw InputException.at(file, "network.file", "no file " + p);
+            if (!Files.isRegularFile(p))
+                throw InputException.at(file, "network.file", Files.isDirectory(p) ? p + " is a folder; expected a file" : "no file " + p);
             networkV1 = NetworkConfig.isV1File(p);
             // an ASTRA-sim network file: read as the reference formats are (no check beyond theirs)
             JsonNode t = NetworkConfig.readTree(p, networkV1 ? new ObjectMapper()
@@ -166,7 +169,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         if (s.has("file")) {
             fileAlone(s, file, "system");
             Path p = dir.resolve(s.get("file").asText()).normalize();
-            if (!Files.isRegularFile(p)) throw InputException.at(file, "system.file", "no file " + p);
+            if (!Files.isRegularFile(p))
+                throw InputException.at(file, "system.file", Files.isDirectory(p) ? p + " is a folder; expected a file" : "no file " + p);
             if (SystemConfig.isV2File(p)) {
                 JsonNode t = NetworkConfig.readTree(p, new ObjectMapper());
                 if (!t.isObject()) throw InputException.at(p, null, "expected a JSON object");
@@ -255,8 +259,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         if (t.isTextual()) {
             Path p = dir.resolve(t.asText()).normalize();
             if (t.asText().isBlank() || !Files.isRegularFile(p))
-                throw InputException.at(file, "train", "'" + t.asText() + "': " + (t.asText().isBlank() ? "has no value" : "no file "
-                        + p) + "; expected the base training configuration (model, parallel, cluster) or its file");
+                throw InputException.at(file, "train", "'" + t.asText() + "': " + (t.asText().isBlank() ? "has no value" : Files.isDirectory(p)
+                        ? p + " is a folder" : "no file " + p) + "; expected the base training configuration (model, parallel, cluster) or its file");
             JsonNode tree = NetworkConfig.readTree(p, yaml);
             if (!tree.isObject()) throw InputException.at(p, null, "expected a training configuration (model, parallel, cluster)");
             // a mistake in the base's own file is named with that file (the study checks the base again later, inlined)
@@ -581,6 +585,9 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                 throw InputException.at(file, where, e.getMessage());
             }
         }
+        if (v.isNull() || v.isMissingNode() || (v.isTextual() && v.asText().isEmpty())) // `key:` alone reads as ""
+            throw InputException.at(file, where, "no value (the key is written without one); expected a value, a list of "
+                    + "values or a range {from, to, step}");
         return new Domain.Values(key, List.of(v)); // a single value
     }
 

@@ -95,7 +95,7 @@ class BadInputPassFourTest {
         // a comm-scale of 1e300 or a latency of 1e18 ns wrapped past 2^63 ns into "ok" rows of nonsense times
         refused(dir, "scale", replace(s, "num-passes: 2", "num-passes: 2\n  comm-scale: 1e300"), "comm-scale", "up to 1000000");
         refused(dir, "latency", replace(s, "latency: [200, 700]", "latency: [1e18, 700]"), "latency[0]", "at most 10^12");
-        refused(dir, "bandwidth", replace(s, "bandwidth: [100, 50]", "bandwidth: [1e-12, 50]"), "bandwidth[0]", "at least 10^-6");
+        refused(dir, "bandwidth", replace(s, "bandwidth: [100, 50]", "bandwidth: [1e-12, 50]"), "bandwidth[0]", "from 10^-6 (a kB/s) to 10^12");
         // a malformed workload file was an infeasible row at every point (exit 0 with a second, good workload)
         Path bad = dir.resolve("bad.txt");
         Files.writeString(bad, Files.readString(Path.of("sweeps/inputs/astra-sim/1.0/workload/gen_data2_ar.txt"))

@@ -91,7 +91,7 @@ class SweepCommandTest {
                 "sweep.network.bandwidth[0]", "continuous range", "use `search`");
         // a whole vector of the wrong length for a topology no domain changes can never run (small.yaml is 2-D)
         refused(dir, "wrongRank", replace(s, "network.bandwidth[1]: [25, 50]", "network.latency: [[100, 100], [100, 100, 100]]"),
-                "sweep.network.latency", "100_100_100", "expected 2 entries");
+                "sweep.network.latency", "value [100, 100, 100]", "expected 2 entries");
         // a shape of another rank while a per-dimension list no domain changes keeps the base's length
         refused(dir, "topologyRank", replace(s, "[FullyConnected, Switch]]", "[FullyConnected, Switch, Ring]]"),
                 "sweep.network.topology", "FullyConnected", "expected 3 entries");
