@@ -54,10 +54,17 @@ final class CollectiveCommand implements Callable<Integer> {
         if (sizeBytes <= 0) throw new InputException("--size: expected a positive number of bytes, found " + sizeBytes);
         NetworkConfig net = NetworkConfig.parseYaml(network);
         SystemConfig sys = SystemConfig.parseJson(system);
-        CollectiveResult r = CollectiveSimulator.simulate(net, sys, type, sizeBytes, model);
+        CollectiveResult r;
+        try {
+            r = CollectiveSimulator.simulate(net, sys, type, sizeBytes, model);
+        } catch (InputException e) {
+            // an implementation token the network cannot run is the system file's (and names the network), as simulate says
+            if (SimulationOptions.aboutTokens(e)) throw InputException.at(system, null, e.getMessage() + " (network " + network + ")");
+            throw e;
+        }
         List<String> warnings = new ArrayList<>(net.singleNpuWarnings(network));
         warnings.addAll(r.warnings());
-        for (String w : warnings) System.err.println("warning: " + w);
+        for (String w : warnings) System.err.println("warning: " + SimulationOptions.namingSystem(system, w));
         if (json) {
             ObjectMapper om = new ObjectMapper();
             ObjectNode o = om.createObjectNode();

@@ -39,6 +39,10 @@ final class ConvertCommand implements Callable<Integer> {
             throw new InputException("--to: expected chakra, found '" + to + "'");
         if (!Files.isRegularFile(input)) throw new InputException("--input: " + input + " does not exist");
         Workload w = Workload.parse(input, 1, 1);
+        // a prefix that names a folder wrote hidden files (DIR/.0.et …)
+        if (output.endsWith("/") || output.endsWith(java.io.File.separator) || Files.isDirectory(Path.of(output)))
+            throw new InputException("--output " + output + ": a folder; expected a prefix such as " + Path.of(output).resolve("et")
+                    + " (files " + Path.of(output).resolve("et") + ".0.et …)");
         TextToChakra.write(w, Files.readString(input, StandardCharsets.UTF_8), npus, passes, output);
         System.err.println("written: " + output + ".0.et … " + output + "." + (npus - 1) + ".et (" + npus + " NPUs, "
                 + passes + " pass(es))");

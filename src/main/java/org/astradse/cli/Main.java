@@ -44,6 +44,13 @@ public final class Main implements Runnable {
 
     /** picocli's conversion errors in the user's words: "'1.5' is not a long" says a whole number is expected. */
     static String plainTypes(String message) {
+        // a whole number beyond the type's range is one too: say the range
+        java.util.regex.Matcher big = java.util.regex.Pattern.compile("'(-?\\d+)' is not an? (int|Integer|long|Long)\\b").matcher(message);
+        if (big.find()) {
+            boolean isInt = big.group(2).equalsIgnoreCase("int") || big.group(2).equals("Integer");
+            return message.substring(0, big.start()) + "'" + big.group(1) + "' is too large (at most "
+                    + (isInt ? Integer.MAX_VALUE : Long.MAX_VALUE) + ")" + message.substring(big.end());
+        }
         return message.replaceAll("' is not an? (long|int|short|byte|Long|Integer)\\b", "' is not a whole number")
                 .replaceAll("' is not an? (double|float|Double|Float)\\b", "' is not a number")
                 .replaceAll("' is not a (boolean|Boolean)\\b", "' is not true or false");

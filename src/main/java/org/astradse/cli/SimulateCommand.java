@@ -31,7 +31,7 @@ final class SimulateCommand implements Callable<Integer> {
         SimulationOptions.Inputs in = options.load();
         TrainingResult r = in.simulate();
         in.warnings().forEach(w -> System.err.println("warning: " + w));
-        r.warnings().forEach(w -> System.err.println("warning: " + w));
+        r.warnings().forEach(w -> System.err.println("warning: " + SimulationOptions.namingSystem(in.systemFile(), w)));
         if (options.path != null) StatCsv.write(options.path, options.runName, options.totalStatRows, options.statRow, r);
         if (json) {
             System.out.println(new ObjectMapper().writeValueAsString(toJson(r)));

@@ -98,11 +98,21 @@ final class SimulationOptions {
             try {
                 return org.astradse.sim.TrainingSimulator.simulate(workload, network, system, run);
             } catch (InputException e) {
-                if (e.field() != null && e.field().endsWith("-implementation"))
-                    throw InputException.at(systemFile, null, e.getMessage() + " (network " + networkFile + ")");
+                if (aboutTokens(e)) throw InputException.at(systemFile, null, e.getMessage() + " (network " + networkFile + ")");
                 throw e;
             }
         }
+    }
+
+    /** Whether an error is about the system's implementation tokens (their count, or one the network cannot run). */
+    static boolean aboutTokens(InputException e) {
+        return e.field() != null ? e.field().endsWith("-implementation")
+                : e.getMessage() != null && e.getMessage().matches("(?s)^[a-z-]+-implementation token .*");
+    }
+
+    /** A warning about a system file's implementation tokens, with that file's name (as its errors have). */
+    static String namingSystem(Path systemFile, String warning) {
+        return warning.matches("^[a-z-]+-implementation[: ].*") ? systemFile + ": " + warning : warning;
     }
 
     /** Whether the workload names a Chakra ET trace set (PREFIX.0.et exists and PREFIX itself is not a file). */
@@ -131,8 +141,11 @@ final class SimulationOptions {
     Inputs load() {
         checkStray();
         boolean rv = rendezvousFlag();
-        if (!(commScale > 0)) throw new InputException("--comm-scale must be > 0, found " + commScale);
-        if (!(computeScale >= 0)) throw new InputException("--compute-scale must be >= 0, found " + computeScale);
+        // a spec's run section's bounds (RunOptions.MAX_SCALE): Infinity ran, with an 18-digit end-to-end time
+        if (!(commScale > 0) || !(commScale <= RunOptions.MAX_SCALE))
+            throw new InputException("--comm-scale must be > 0 and at most " + (long) RunOptions.MAX_SCALE + ", found " + commScale);
+        if (!(computeScale >= 0) || !(computeScale <= RunOptions.MAX_SCALE))
+            throw new InputException("--compute-scale must be from 0 to " + (long) RunOptions.MAX_SCALE + ", found " + computeScale);
         if (totalStatRows < 1 || statRow < 0 || statRow >= totalStatRows)
             throw new InputException("--stat-row must be in [0, --total-stat-rows), found " + statRow + " of " + totalStatRows);
         List<String> warnings = new ArrayList<>();

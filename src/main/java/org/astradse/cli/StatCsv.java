@@ -45,8 +45,7 @@ final class StatCsv {
                     Long.toString(r.exposedCommNs())));
             save(dir.resolve("end_to_end.csv"), E2E_HEADER, e2e);
         } catch (IOException e) {
-            throw new InputException("--path " + dir + ": cannot write the CSVs (" + e.getClass().getSimpleName().replace("Exception", "")
-                    + ": " + e.getMessage() + "); expected a folder that can be created or written");
+            throw new InputException("--path " + dir + ": cannot write the CSVs: " + InputException.folderProblem(dir, e));
         }
     }
 

@@ -119,7 +119,7 @@ public record SystemConfig(SchedulingPolicy schedulingPolicy, long endpointDelay
         if (root.path("endpoint-delay").isIntegralNumber() && root.get("endpoint-delay").asLong() == 0)
             throw InputException.at(file, "endpoint-delay", "expected a positive number of ns, found 0 (the reference "
                     + "aborts on a zero delay before the first event)");
-        long endpointDelay = integer(root, "endpoint-delay", file, 1);
+        long endpointDelay = integer(root, "endpoint-delay", file, 1, MAX_ENDPOINT_DELAY_NS);
         int active = (int) integer(root, "active-chunks-per-dimension", file, 1, MAX_CHUNKS);
         int splits = (int) integer(root, "preferred-dataset-splits", file, 1, MAX_CHUNKS);
         Map<CollectiveType, List<AlgorithmToken>> impl = new EnumMap<>(CollectiveType.class);
@@ -184,4 +184,10 @@ public record SystemConfig(SchedulingPolicy schedulingPolicy, long endpointDelay
      * below the int range a larger value used to wrap around in silently (4294967300 splits ran as 4).
      */
     public static final int MAX_CHUNKS = 1 << 20;
+
+    /**
+     * The longest endpoint delay per packet, ns (10^12, a network's per-hop latency bound): beyond it the simulated
+     * time wraps past 2^63 ns (10^18 read as 5 ns end to end).
+     */
+    public static final long MAX_ENDPOINT_DELAY_NS = 1_000_000_000_000L;
 }

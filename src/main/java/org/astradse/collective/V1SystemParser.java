@@ -55,7 +55,12 @@ public final class V1SystemParser {
             String k = key.substring(0, key.length() - 1);
             if (!KEYS.contains(k))
                 throw InputException.at(file, "line " + line, "unknown key '" + key + "' (the reference exits on it)");
-            String v = in.next("a value").text();
+            InputTokens.Token vt = in.next("a value");
+            String v = vt.text();
+            // no value ends with ':': this is the next key, and the value of this one is missing
+            if (v.endsWith(":"))
+                throw InputException.at(file, "line " + line, "key " + key + " has no value (the next token is the key '" + v
+                        + "' on line " + vt.line() + ")");
             if (where.containsKey(k))
                 throw InputException.at(file, "line " + line, "key " + key + " is given twice (first on line " + where.get(k) + ")");
             if (k.endsWith("-implementation")) {
@@ -81,7 +86,7 @@ public final class V1SystemParser {
             default -> throw error(file, lines, "scheduling-policy", "expected LIFO or FIFO, found '"
                     + text(root, "scheduling-policy", file, lines, true) + "'");
         };
-        long endpoint = integer(root, "endpoint-delay", file, lines, 10, 0);
+        long endpoint = integer(root, "endpoint-delay", file, lines, 10, 0, SystemConfig.MAX_ENDPOINT_DELAY_NS);
         int active = (int) integer(root, "active-chunks-per-dimension", file, lines, 1, 1, SystemConfig.MAX_CHUNKS);
         if (!root.has("preferred-dataset-splits"))
             throw InputException.at(file, "preferred-dataset-splits", "missing; the key is required (the reference leaves it "

@@ -329,26 +329,28 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
         } catch (NumberFormatException e) {
             // below
         }
-        throw InputException.at(file, at, "expected a positive whole number of GPUs, found '" + s + "'");
+        throw InputException.at(file, at, "expected a positive whole number of GPUs (at most " + Integer.MAX_VALUE + "), found '"
+                + s + "'");
     }
 
     private static double positive(String s, Path file, String at, String unit) {
         try {
             double x = Double.parseDouble(s.trim());
-            if (x > 0 && Double.isFinite(x)) return x;
+            if (x > 0 && x <= org.astradse.network.Dimension.MAX_GBPS) return x;
         } catch (NumberFormatException e) {
             // below
         }
-        throw InputException.at(file, at, "expected a positive number (" + unit + "), found '" + s + "'");
+        throw InputException.at(file, at, "expected a positive number (" + unit + ") up to 10^12, found '" + s + "'");
     }
 
     private static double nonNegative(String s, Path file, String at) {
         try {
             double x = Double.parseDouble(s.trim());
-            if (x >= 0 && Double.isFinite(x)) return x;
+            // a 2.0 network's bound (Dimension.MAX_LATENCY_NS): 10^30 ns ran, an iteration of 4·10^30 ns
+            if (x >= 0 && x <= org.astradse.network.Dimension.MAX_LATENCY_NS) return x;
         } catch (NumberFormatException e) {
             // below
         }
-        throw InputException.at(file, at, "expected a latency >= 0 ns, found '" + s + "'");
+        throw InputException.at(file, at, "expected a latency from 0 to 10^12 ns, found '" + s + "'");
     }
 }

@@ -176,9 +176,14 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
         return v.asText();
     }
 
+    /**
+     * A positive figure of a GPU (TFLOP/s, GB, GB/s, FLOP per byte) from 10^-3 to 10^6: beyond them a value is a unit
+     * mistake (a peak of 10^300 TFLOP/s, an HBM of 10^200 GB ran, with 300-digit times), six orders of magnitude from
+     * any GPU in either direction.
+     */
     private static double positive(JsonNode v, String key, Path file) {
-        if (v == null || !v.isNumber() || !(v.asDouble() > 0))
-            throw InputException.expected(file, key, "expected a positive number", v);
+        if (v == null || !v.isNumber() || !(v.asDouble() >= 1e-3) || !(v.asDouble() <= 1e6))
+            throw InputException.expected(file, key, "expected a positive number from 10^-3 to 10^6", v);
         return v.asDouble();
     }
 
@@ -204,7 +209,9 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
     }
 
     private static double fraction(JsonNode v, String key, Path file) {
-        double x = positive(v, key, file);
+        if (v == null || !v.isNumber() || !(v.asDouble() > 0))
+            throw InputException.expected(file, key, "expected a positive number", v);
+        double x = v.asDouble();
         if (x > 1) throw InputException.at(file, key, "expected a fraction in (0, 1], found " + x);
         return x;
     }

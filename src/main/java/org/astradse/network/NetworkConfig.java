@@ -238,6 +238,14 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
                 .replaceAll("<org\\.yaml\\.snakeyaml\\.events\\.SequenceStartEvent\\([^)]*\\)>", "a list ([…])")
                 .replaceAll("<org\\.yaml\\.snakeyaml\\.events\\.(\\w+)Event\\([^)]*\\)>", "a YAML $1")
                 .replace("Expected a field name (Scalar value in YAML), got this instead:", "expected a key (a plain name), found");
+        // JSON's words: NaN / Infinity (Jackson names its feature flag), a token where a value belongs, a key twice
+        java.util.regex.Matcher nonStd = java.util.regex.Pattern.compile("Non-standard token '([^']*)'").matcher(m);
+        if (nonStd.find()) return "'" + nonStd.group(1) + "' is not a finite number; expected a number such as 50 or 0.5";
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("Unrecognized token '([^']*)': was expecting.*").matcher(m);
+        if (token.find())
+            return "found '" + token.group(1) + "' where a JSON value belongs (not a JSON file? a string needs \"quotes\")";
+        java.util.regex.Matcher twice = java.util.regex.Pattern.compile("Duplicate field '([^']*)'").matcher(m);
+        if (twice.find()) return "the key '" + twice.group(1) + "' is given twice in one mapping; expected it once";
         java.util.regex.Matcher nan = java.util.regex.Pattern.compile("Malformed numeric value '([^']*)'").matcher(m);
         if (nan.find()) {
             String v = nan.group(1);

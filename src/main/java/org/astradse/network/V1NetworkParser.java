@@ -55,11 +55,19 @@ public final class V1NetworkParser {
             if (v.length != dims)
                 throw new InputException(option + ": expected " + dims + " values (one per dimension), found " + v.length);
             for (double x : v) {
-                if (!Dimension.valid(x, positive))
-                    throw new InputException(option + ": expected " + (positive ? "positive" : "non-negative") + " numbers, found " + x);
+                if (!Dimension.valid(x, positive) || x > MAX)
+                    throw new InputException(option + ": expected " + (positive ? "positive" : "non-negative")
+                            + " numbers up to 10^12, found " + x);
             }
         }
     }
+
+    /**
+     * The largest latency (ns), bandwidth (GB/s) or scale a 1.0 network takes, as the 2.0 reader's bounds
+     * ({@link Dimension#MAX_LATENCY_NS}, {@link Dimension#MAX_GBPS}): beyond it a value is a unit mistake, and a
+     * simulated time would wrap past 2^63 ns (10^18 ns of link latency read as 5 ns end to end).
+     */
+    static final double MAX = Math.min(Dimension.MAX_LATENCY_NS, Dimension.MAX_GBPS);
 
     private static final Set<String> KEYS = Set.of("topology-name", "dimensions-count", "topologies-per-dim",
             "dimension-type", "units-count", "links-count", "link-latency", "link-bandwidth", "nic-latency",
@@ -179,9 +187,9 @@ public final class V1NetworkParser {
         double[] r = new double[dims];
         for (int i = 0; i < dims; i++) {
             JsonNode v = a.get(i);
-            if (!v.isNumber() || !Dimension.valid(v.asDouble(), positive))
+            if (!v.isNumber() || !Dimension.valid(v.asDouble(), positive) || v.asDouble() > MAX)
                 throw InputException.at(file, key + "[" + i + "]", "expected a " + (positive ? "positive" : "non-negative")
-                        + " number, found " + v);
+                        + " number up to 10^12, found " + v);
             r[i] = v.asDouble();
         }
         return r;

@@ -27,6 +27,37 @@ public final class NotebookExport {
         return n.isEmpty() || n.chars().allMatch(c -> c == '.') ? "results" : n;
     }
 
+    /**
+     * The rows a notebook would read are the ones this tool writes: UTF-8 text, every row as wide as the header, with
+     * an id, a status and an ok row's numbers ({@link PointsFile#invalid}); a binary or torn file was copied as it was.
+     */
+    private static void checkRows(Path points) throws IOException {
+        var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+        long line = 0;
+        try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(points),
+                decoder))) {
+            String head = r.readLine();
+            line = 1;
+            if (head == null) throw new IllegalArgumentException(points + " is empty; expected the header and rows of a run");
+            int width = PointsFile.parse(head).size();
+            for (String l = r.readLine(); l != null; l = r.readLine()) {
+                line++;
+                String bad;
+                try {
+                    bad = PointsFile.invalid(PointsFile.parse(l), width);
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw e;
+                } catch (IOException e) {
+                    bad = "not a CSV row (" + e.getMessage() + ")";
+                }
+                if (bad != null)
+                    throw new IllegalArgumentException(points + ": line " + line + ": " + bad + "; the file was cut or edited");
+            }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(points + ": not UTF-8 text (line " + (line + 1) + "); expected a run's points.csv");
+        }
+    }
+
     /** Exports {@code results} into {@code to/<name>/}; returns the notebook's path. */
     public static Path export(Path results, Path to) throws IOException {
         for (String f : List.of("points.csv", "pareto.csv", "manifest.json")) {
@@ -47,6 +78,11 @@ public final class NotebookExport {
         if (!status.equals("complete"))
             throw new IllegalArgumentException(results + " holds a run whose status is '" + status + "', not complete: "
                     + "finish it first (sweep or search ... --resume --out " + results + ")");
+        if (manifest.path("shard").isObject())
+            throw new IllegalArgumentException(results + " holds shard " + manifest.path("shard").path("index").asInt() + "/"
+                    + manifest.path("shard").path("count").asInt() + " of a sweep, not the whole run: merge the shards first "
+                    + "(astradse merge SHARD... --out DIR), then export DIR");
+        checkRows(results.resolve("points.csv"));
         if (Files.exists(to) && !Files.isDirectory(to))
             throw new IllegalArgumentException("--to " + to + " is a file; expected a folder");
         // the manifest's name becomes a folder and a file name: only its safe characters (a name such as

@@ -54,6 +54,11 @@ public final class ShardMerge {
                 if (!sh.path("sweepHash").asText().equals(first.path("shard").path("sweepHash").asText()))
                     throw new InputException(d + ": a shard of another sweep (other spec, inputs or build) than "
                             + byIndex.values().iterator().next());
+                // the identity hash covers the tool's version and build; the fields a reader sees must agree with it
+                for (String k : List.of("version", "build"))
+                    if (!m.path(k).asText().equals(first.path(k).asText()))
+                        throw new InputException(d + ": a shard of another tool " + k + " (" + m.path(k).asText() + ") than "
+                                + byIndex.values().iterator().next() + " (" + first.path(k).asText() + ")");
                 if (sh.path("count").asInt() != count)
                     throw new InputException(d + ": shard of " + sh.path("count").asInt() + ", the others are of " + count);
             }
@@ -161,8 +166,11 @@ public final class ShardMerge {
         if (!Files.isRegularFile(f)) throw new InputException(dir + ": no manifest.json (not a results folder)");
         try {
             return JSON.readTree(f.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InputException(f + ": not valid JSON" + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
+                    + ")") + "; expected a shard's manifest (the shard was cut short or edited: run it again with --force)");
         } catch (IOException e) {
-            throw new InputException(f + ": unreadable manifest: " + e.getMessage());
+            throw new InputException(f + ": cannot be read (" + e.getMessage() + ")");
         }
     }
 }

@@ -990,8 +990,7 @@ public final class SweepSpace implements DesignSpace {
         return v.asInt();
     }
 
-    /** The largest scale factor a run takes (comm-, compute-, injection-scale): beyond it times pass 2^63 ns. */
-    static final double MAX_SCALE = 1e6;
+    static final double MAX_SCALE = RunOptions.MAX_SCALE;
 
     private static double positive(ObjectNode run, String key) {
         JsonNode v = run.get(key);

@@ -59,7 +59,12 @@ public record Workload(Parallelism parallelism, int modelParallelGroup, List<Int
         for (int i = 0; i < count; i++) {
             InputTokens.Token nameToken = in.next("layer " + i + "'s name");
             String name = nameToken.text();
-            in.next("layer " + name + "'s dependency");
+            // the reserved dependency column (-1 in the reference's files) is not used, but the reference reads it as an
+            // integer: another token would shift every later column
+            InputTokens.Token dep = in.next("layer " + name + "'s dependency");
+            if (!dep.text().matches("-?\\d{1,18}"))
+                throw InputException.at(file, "line " + dep.line(), "expected layer " + name + "'s dependency (an integer; -1 "
+                        + "in the reference's files), found '" + dep.text() + "'");
             long fc = scale(in.number("layer " + name + "'s forward compute", 0), computeScale);
             CommType ft = commType(file, in.next("layer " + name + "'s forward collective type"), name, "forward");
             long fs = scale(in.number("layer " + name + "'s forward collective size", 0), commScale);

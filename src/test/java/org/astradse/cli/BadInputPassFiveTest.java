@@ -182,4 +182,138 @@ class BadInputPassFiveTest {
         refused(dir, "netFolder", INLINE.replaceAll("(?s)network:.*?latency: \\[200, 500, 1000]\n", "network:\n  file: "
                 + dir + "\n"), "network.file", "is a folder; expected a file");
     }
+
+    // ---- the other commands' inputs (a second pass over simulate, collective, convert, merge, export, profiles) ----
+
+    static final String NET1 = IN + "1.0/network/gen_Ring8.json";
+    static final String SYS1 = IN + "1.0/system/gen_sw_1d_ring_ring_baseline_s4_LIFO.txt";
+    static final String AR1M = IN + "1.0/workload/gen_micro_AR_1M.txt";
+
+    static CollectiveCommandTest.Run simulate(String net, String sys, String wl, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("simulate", "--network-configuration=" + net,
+                "--system-configuration=" + sys, "--workload-configuration=" + wl));
+        args.addAll(List.of(more));
+        return run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void valuesThatWrapPastTwoToTheSixtyThreeNanosecondsAreRefused(@TempDir Path dir) throws Exception {
+        // a 1.0 link latency of 10^18 ns read as "end-to-end 5 ns"; an endpoint delay of 10^18 too
+        Path net = dir.resolve("lat.json");
+        Files.writeString(net, Files.readString(Path.of(NET1)).replaceFirst("\"link-latency\": *\\[[^]]*]", "\"link-latency\": [1e18]"));
+        assertTrue(Files.readString(net).contains("1e18"));
+        assertUserError(simulate(net.toString(), SYS1, AR1M), "lat.json", "link-latency[0]", "up to 10^12", "1.0E18");
+        Path bw = dir.resolve("bw.json");
+        Files.writeString(bw, Files.readString(Path.of(NET1)).replaceFirst("\"link-bandwidth\": *\\[[^]]*]", "\"link-bandwidth\": [1e300]"));
+        assertUserError(simulate(bw.toString(), SYS1, AR1M), "bw.json", "link-bandwidth[0]", "up to 10^12");
+        Path sys = dir.resolve("delay.txt");
+        Files.writeString(sys, Files.readString(Path.of(SYS1)).replaceFirst("endpoint-delay: *\\d+", "endpoint-delay: 1000000000000000000"));
+        assertUserError(simulate(NET1, sys.toString(), AR1M), "delay.txt", "endpoint-delay", "from 0 to 1000000000000");
+        // --comm-scale=Infinity ran (NaN was refused): an 18-digit time
+        assertUserError(simulate(NET1, SYS1, AR1M, "--comm-scale=Infinity"), "--comm-scale", "at most 1000000", "Infinity");
+    }
+
+    @Test
+    void referenceFilesSayWhatIsWrongInTheirOwnWords(@TempDir Path dir) throws Exception {
+        // the dependency column was read as any word ("xyz" ran); the reference reads an integer there
+        Path wl = dir.resolve("dep.txt");
+        Files.writeString(wl, Files.readString(Path.of(AR1M)).replaceFirst("(?m)^(\\S+)\\s+-1\\s", "$1 xyz "));
+        assertTrue(Files.readString(wl).contains(" xyz "), Files.readString(wl));
+        assertUserError(simulate(NET1, SYS1, wl.toString()), "dep.txt", "line 3", "dependency", "'xyz'");
+        // a 1.0 system key without its value was blamed on the next line ("expected a key ending in ':', found 'ring'")
+        Path sys = dir.resolve("empty.txt");
+        Files.writeString(sys, Files.readString(Path.of(SYS1)).replaceFirst("all-reduce-implementation: *\\S+", "all-reduce-implementation: "));
+        assertUserError(simulate(NET1, sys.toString(), AR1M), "empty.txt", "all-reduce-implementation: has no value",
+                "the next token is the key");
+        // JSON parser words: Jackson's feature flag for NaN, its token list, "Duplicate field"
+        Path nan = dir.resolve("nan.json");
+        Files.writeString(nan, Files.readString(Path.of(NET1)).replaceFirst("\"link-latency\": *\\[[^]]*]", "\"link-latency\": [NaN]"));
+        CollectiveCommandTest.Run r = simulate(nan.toString(), SYS1, AR1M);
+        assertUserError(r, "nan.json", "'NaN' is not a finite number");
+        assertFalse(r.err().contains("JsonReadFeature"), r.err());
+        r = run("collective", "--network", IN + "2.0/Ring_8npus.yml", "--system", SYS1, "--collective", "all-reduce", "--size", "1024");
+        assertUserError(r, SYS1, "where a JSON value belongs");
+        assertFalse(r.err().contains("was expecting"), r.err());
+        // an implementation-token error of a 2.0 system file did not name it
+        Path two = dir.resolve("two.json");
+        Files.writeString(two, Files.readString(Path.of(IN + "2.0/Ring_4chunks.json"))
+                .replaceFirst("\"all-reduce-implementation\": *\\[[^]]*]", "\"all-reduce-implementation\": [\"ring\", \"ring\"]"));
+        assertUserError(run("collective", "--network", IN + "2.0/Ring_8npus.yml", "--system", two.toString(), "--collective",
+                "all-reduce", "--size", "1024"), "two.json: all-reduce-implementation", "expected exactly 1", "Ring_8npus.yml");
+        // protobuf's words for a cut Chakra trace ("While parsing a protocol message, the input ended unexpectedly")
+        Path et = Files.createDirectories(dir.resolve("et"));
+        Path from = Path.of(ChakraCommandTest.RESNET8).toAbsolutePath();
+        for (int i = 0; i < 8; i++) Files.copy(Path.of(from + "." + i + ".et"), et.resolve("et." + i + ".et"));
+        Files.write(et.resolve("et.1.et"), java.util.Arrays.copyOf(Files.readAllBytes(et.resolve("et.1.et")), 100));
+        r = simulate(IN + "2.0/Ring_8npus.yml", IN + "2.0/Ring_4chunks.json", et.resolve("et").toString());
+        assertUserError(r, "et.1.et", "cut short");
+        assertFalse(r.err().contains("protocol message"), r.err());
+    }
+
+    @Test
+    void profilesAndClustersHaveBounds(@TempDir Path dir) throws Exception {
+        // a 10^300 TFLOP/s peak gave an MFU of 0.0 % and a 300-digit peak; a cluster latency of 10^30 ns ran
+        Path gpu = dir.resolve("gpu.yaml");
+        Files.writeString(gpu, new String(BadInputPassFiveTest.class.getResourceAsStream("/org/astradse/hw/gpus/H100-SXM.yaml")
+                .readAllBytes()).replaceFirst("bf16: *[0-9.]+", "bf16: 1e300"));
+        assertTrue(Files.readString(gpu).contains("bf16: 1e300"));
+        assertUserError(run("compute", "--gpu", gpu.toString(), "--gemm", "8,8,8"), "gpu.yaml", "peak-tflops.bf16", "10^6");
+        Path cl = dir.resolve("cl.yaml");
+        Files.writeString(cl, "gpu: H100-SXM\nnetwork:\n  topology: [Switch, Switch]\n  npus_count: [8, 2]\n  bandwidth: [450, 50]\n"
+                + "  latency: [100, 1e30]\nfabric: [nvlink4-nvswitch, ib-ndr]\n");
+        assertUserError(run("nccl-tests", "--cluster", cl.toString(), "--op", "all_reduce"), "cl.yaml", "network.latency[1]",
+                "10^12");
+        // picocli's "'99999999999' is not a whole number" for a number beyond the option's range
+        assertUserError(run("collective", "--network", IN + "2.0/Ring_8npus.yml", "--system", IN + "2.0/Ring_4chunks.json",
+                "--collective", "all-reduce", "--size", "100000000000000000000"), "--size", "too large", "9223372036854775807");
+    }
+
+    @Test
+    void shardsAndExportsAreChecked(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("s.yaml");
+        Files.writeString(spec, INLINE);
+        for (int i = 0; i < 2; i++)
+            assertEquals(0, run("sweep", spec.toString(), "--shard", i + "/2", "--out", dir.resolve("s" + i).toString()).status());
+        // a shard whose manifest names another tool version merged (the merged manifest then named this one)
+        Path other = dir.resolve("other");
+        Files.createDirectories(other);
+        for (String f : List.of("points.csv", "manifest.json"))
+            Files.writeString(other.resolve(f), Files.readString(dir.resolve("s1").resolve(f)));
+        Files.writeString(other.resolve("manifest.json"), Files.readString(other.resolve("manifest.json"))
+                .replaceFirst("\"version\" *: *\"[^\"]*\"", "\"version\":\"0.0.9\""));
+        assertUserError(run("merge", dir.resolve("s0").toString(), other.toString(), "--out", dir.resolve("m").toString()),
+                "a shard of another tool version", "0.0.9");
+        // a cut manifest: Jackson's "Unexpected end-of-input: expected close marker for Object (start marker at [Source: …"
+        String m = Files.readString(other.resolve("manifest.json"));
+        Files.writeString(other.resolve("manifest.json"), m.substring(0, m.length() / 2));
+        CollectiveCommandTest.Run cut = run("merge", dir.resolve("s0").toString(), other.toString(), "--out", dir.resolve("m2").toString());
+        assertUserError(cut, "manifest.json: not valid JSON");
+        assertFalse(cut.err().contains("Source"), cut.err());
+        // export took a shard as the whole run, and copied a torn points.csv as it was
+        assertUserError(run("export", dir.resolve("s0").toString(), "--to", dir.resolve("nb").toString()), "shard 0/2",
+                "merge the shards first");
+        assertEquals(0, run("merge", dir.resolve("s0").toString(), dir.resolve("s1").toString(), "--out", dir.resolve("all").toString())
+                .status());
+        Path points = dir.resolve("all").resolve("points.csv");
+        String rows = Files.readString(points);
+        Files.writeString(points, rows.substring(0, rows.length() - 20));
+        assertUserError(run("export", dir.resolve("all").toString(), "--to", dir.resolve("nb").toString()), "points.csv: line 3",
+                "cells for");
+    }
+
+    @Test
+    void convertWritesWhereItSays(@TempDir Path dir) throws Exception {
+        String in = IN + "1.0/workload/Resnet50_DataParallel.txt";
+        // a folder as the prefix wrote hidden files (DIR/.0.et)
+        assertUserError(run("convert", "--to", "chakra", "--input", in, "--output", dir + "/", "--num-npus", "2"), "--output",
+                "a folder", "expected a prefix");
+        assertEquals(0, run("convert", "--to", "chakra", "--input", in, "--output", dir.resolve("et").toString(), "--num-npus", "4")
+                .status());
+        // 2 NPUs over a set of 4: ranks 2 and 3 stayed behind silently, and a later 4-NPU run mixed the two sets
+        CollectiveCommandTest.Run r = run("convert", "--to", "chakra", "--input", in, "--output", dir.resolve("et").toString(),
+                "--num-npus", "2");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("warning: " + dir.resolve("et") + ".2.et is left from an earlier conversion"), r.err());
+        assertTrue(r.err().contains(".3.et is left"), r.err());
+    }
 }

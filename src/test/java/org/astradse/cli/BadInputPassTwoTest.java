@@ -65,7 +65,7 @@ class BadInputPassTwoTest {
         if (!Files.exists(sys)) sys = Files.list(Path.of("sweeps/inputs/astra-sim/2.0")).filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
         r = CollectiveCommandTest.run("collective", "--network", net.toString(), "--system", sys.toString(), "--collective",
                 "all-reduce", "--size", "1048576");
-        CollectiveCommandTest.assertUserError(r, "net.yml", "line 5", "Duplicate field 'bandwidth'");
+        CollectiveCommandTest.assertUserError(r, "net.yml", "line 5", "the key 'bandwidth' is given twice");
     }
 
     @Test

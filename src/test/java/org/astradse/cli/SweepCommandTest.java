@@ -226,7 +226,7 @@ class SweepCommandTest {
                 "system.endpoint-delay", "beside system.file");
         // a key given twice: YAML would let the second one win silently (the first domain dropped without a word)
         refused(dir, "twice", replace(s, "  network.bandwidth[1]: [25, 50]", "  network.bandwidth[1]: [25, 50]\n  network.bandwidth[1]: [75]"),
-                "line ", "Duplicate field 'network.bandwidth[1]'");
+                "line ", "the key 'network.bandwidth[1]' is given twice");
     }
 
     @Test

@@ -94,7 +94,7 @@ class TrainCommandTest {
                 {"model: {layers: 0, hidden: 4096, heads: 32, ffn-hidden: 1, vocab: 10, seq-len: 8}\nparallel: {global-batch: 8}\n", "model.layers"},
                 {"model: llama3-8b\nparallel: {tp: 2}\n", "parallel.global-batch"},
                 // a key given twice: YAML would keep the last one silently
-                {"model: llama3-8b\nparallel: {tp: 8, global-batch: 8, tp: 4}\n", "Duplicate field 'tp'"},
+                {"model: llama3-8b\nparallel: {tp: 8, global-batch: 8, tp: 4}\n", "the key 'tp' is given twice"},
                 {"model: llama3-8b\nparallel: [8, 4, 5]\n", "parallel: found [8,4,5]"},
         };
         for (String[] c : cases) {

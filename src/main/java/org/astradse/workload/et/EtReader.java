@@ -105,9 +105,14 @@ public final class EtReader {
                 + "or stalls)");
     }
 
+    /** protobuf-java's reason in the trace's words (its messages speak of "protocol messages" and wire types). */
     private static String firstSentence(String m) {
-        int dot = m == null ? -1 : m.indexOf(". ");
-        return m == null ? "unreadable" : dot > 0 ? m.substring(0, dot) : m;
+        if (m == null) return "unreadable";
+        if (m.contains("input ended unexpectedly")) return "the record ends in the middle of a field (the file is cut short)";
+        if (m.contains("invalid wire type") || m.contains("invalid tag") || m.contains("Protocol message"))
+            return "its bytes are not a Chakra " + "record (not an ET file, or corrupted)";
+        int dot = m.indexOf(". ");
+        return dot > 0 ? m.substring(0, dot) : m;
     }
 
     /** One attribute as found: the oneof member's field number and its value in the forms the reader needs. */

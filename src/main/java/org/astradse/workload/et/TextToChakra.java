@@ -100,9 +100,14 @@ public final class TextToChakra {
                     }
                 }
             } catch (IOException e) {
-                throw new InputException("cannot write " + file + ": " + e.getMessage());
+                Path dir = file.getParent() == null ? Path.of(".") : file.getParent();
+                throw new InputException("cannot write " + file + ": " + dir + ": " + InputException.folderProblem(dir, e));
             }
         }
+        // ranks beyond this set left by an earlier conversion to the same prefix would join a later run of more NPUs
+        for (int r = npus; Files.isRegularFile(Path.of(prefix + "." + r + ".et")); r++)
+            System.err.println("warning: " + prefix + "." + r + ".et is left from an earlier conversion (this set has " + npus
+                    + " NPUs: " + prefix + ".0.et … ." + (npus - 1) + ".et); remove it before running more NPUs on this prefix");
     }
 
     // ---- node makers ---------------------------------------------------------------------------------------------
