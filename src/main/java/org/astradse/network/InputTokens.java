@@ -37,7 +37,7 @@ public final class InputTokens {
                 for (String t : lines.get(i).trim().split("\\s+")) if (!t.isEmpty()) tokens.add(new Token(t, i + 1));
             }
         } catch (java.nio.charset.MalformedInputException e) {
-            throw InputException.at(file, null, "is not UTF-8 text (" + e.getMessage() + "); expected an ASTRA-sim text file");
+            throw InputException.at(file, null, "is not UTF-8 text (a binary file, or text in another encoding); expected an ASTRA-sim text file");
         } catch (IOException e) {
             throw InputException.at(file, null, "cannot be read: " + e.getMessage());
         }

@@ -219,7 +219,7 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
             String first = m.lines().findFirst().orElse("").strip();
             // SnakeYAML's first line of a tab is only "while scanning for the next token": say what it found
             if (m.contains("'\\t'") || m.contains("\\t(TAB)")) first += ": a tab, which YAML does not allow for indentation (use spaces)";
-            else if (at.reset().find()) first = "not UTF-8 text (" + first.replace("java.io.CharConversionException: ", "") + ")";
+            else if (at.reset().find()) first = "not UTF-8 text (a binary file, or text in another encoding)";
             else if (m.contains("special characters are not allowed")) first += ": a character YAML does not allow (a control character, or the file is not UTF-8 text)";
             first = plainParserWords(first);
             throw InputException.at(file, where, "malformed: " + first);
