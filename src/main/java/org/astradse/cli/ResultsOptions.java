@@ -23,7 +23,9 @@ final class ResultsOptions {
     double logEvery;
 
     double logEverySeconds() {
-        if (!(logEvery > 0)) throw new InputException("--log-every must be > 0 seconds, found " + logEvery);
+        // above a year the interval is no interval (beyond 9.2·10^9 s it overflowed into a line per point)
+        if (!(logEvery > 0) || !(logEvery <= 31_536_000))
+            throw new InputException("--log-every must be > 0 and at most 31536000 seconds (a year), found " + logEvery);
         return logEvery;
     }
 

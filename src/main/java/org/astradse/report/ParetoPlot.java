@@ -167,6 +167,12 @@ public final class ParetoPlot {
                 svg.append(text(PLOT_RIGHT + 36, ly, 11, "start", "normal", fit(c.getKey().isEmpty() ? "(empty)" : c.getKey(), 36)));
                 ly += 16;
             }
+            // values beyond the palette's are grey: say so (76 of 100 dots of a 50-value parameter had no entry)
+            if (sample.stream().anyMatch(d -> d.category().equals("other") && !categories.containsKey("other"))) {
+                svg.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"#cccccc\"/>", PLOT_RIGHT + 26, ly - 4));
+                svg.append(text(PLOT_RIGHT + 36, ly, 11, "start", "normal", "other values"));
+                ly += 16;
+            }
             ly += 6;
         } else {
             svg.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"#9a9a9a\"/>", PLOT_RIGHT + 26, ly - 4));

@@ -229,6 +229,26 @@ public final class TrainSpace implements DesignSpace {
                 if (e.field() != null) throw e; // the spec's mistake (named at constraints)
             }
         }
+        // the collectives of a training study are NCCL's algorithms, which treat every dimension as a switched fabric:
+        // a swept topology would change the cost alone (a Ring 2.25× cheaper and as fast), a front that means nothing
+        // (a topology of Switch dimensions swept for its rank is a shape, and fine)
+        for (Domain d : spec.domains())
+            for (String p : d.paths()) {
+                if (!ParamPath.withoutIndex(p).equals("cluster.network.topology")) continue;
+                for (long e : d.elementsToCheck()) {
+                    Object v = d.valuesAt(e).get(p);
+                    List<String> names = new ArrayList<>();
+                    if (v instanceof com.fasterxml.jackson.databind.JsonNode n && n.isArray()) n.forEach(x -> names.add(x.asText()));
+                    else if (v instanceof com.fasterxml.jackson.databind.JsonNode n) names.add(n.asText());
+                    for (String t : names)
+                        if (!t.equalsIgnoreCase("Switch"))
+                            throw InputException.at(spec.file(), "sweep." + p, "value " + SweepSpace.asWritten(v) + ": " + t
+                                    + " has no effect on a training study's times (its collectives run NCCL's algorithms, which "
+                                    + "treat every dimension as a switched fabric), only on its cost; sweep cluster.fabric[i] "
+                                    + "or cluster.network.bandwidth[i] instead");
+                }
+            }
+        if (base.cluster().topologyWarning() != null) System.err.println(base.cluster().topologyWarning());
         // a run's seq-len replaces its model's: a swept model.seq-len beside one would be a dead axis of the study
         if ((spec.train().has("seq-len") || sweptAnywhere("seq-len"))) {
             for (Domain d : spec.domains())

@@ -316,4 +316,48 @@ class BadInputPassFiveTest {
         assertTrue(r.err().contains("warning: " + dir.resolve("et") + ".2.et is left from an earlier conversion"), r.err());
         assertTrue(r.err().contains(".3.et is left"), r.err());
     }
+
+    // ---- a third pass: training studies, plots, options ----
+
+    @Test
+    void aTrainingStudysTopologyOfOtherThanSwitchesIsRefused(@TempDir Path dir) throws Exception {
+        // the NCCL model treats every dimension as a switched fabric: a swept Ring changed the cost alone (2.25x cheaper,
+        // exactly as fast), and the front took it, where `train` warns about the same configuration
+        String base = TrainSweepTest.BASE;
+        refused(dir, "topo", base + "sweep:\n  cluster.network.topology: [[Switch, Switch], [Switch, Ring]]\n",
+                "sweep.cluster.network.topology", "value [Switch, Ring]", "Ring has no effect", "cluster.fabric[i]");
+        // Switch dimensions swept for their rank are a shape (TrainSweepTest.aTopologySweptApartFromTheOtherListsGivesRows);
+        // a base of Ring is warned about, as `train` does
+        Path f = dir.resolve("ring.yaml");
+        Files.writeString(f, base.replace("topology: [Switch, Switch]", "topology: [Switch, Ring]")
+                + "sweep:\n  parallel.tp: [1, 2]\n");
+        CollectiveCommandTest.Run r = run("sweep", f.toString(), "--out", dir.resolve("ring").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("network.topology[1] Ring is not used here"), r.err());
+    }
+
+    @Test
+    void theOptionsAndThePlotSayWhatTheyDo(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("s.yaml");
+        Files.writeString(spec, INLINE);
+        // above ~9.2e9 s the interval overflowed into a progress line per point
+        assertUserError(run("sweep", spec.toString(), "--out", dir.resolve("o").toString(), "--log-every", "1e10"), "--log-every",
+                "at most 31536000");
+        // an explicit colour-by beside group-by was dropped without a word
+        Path g = dir.resolve("g.yaml");
+        Files.writeString(g, INLINE.replace("  network.bandwidth[0]: [100, 200]",
+                "  network.bandwidth[0]: [100, 200]\n  network.bandwidth[1]: [25, 50]") + "group-by: network.bandwidth[0]\n"
+                + "colour-by: network.bandwidth[1]\n");
+        CollectiveCommandTest.Run r = run("sweep", g.toString(), "--out", dir.resolve("g").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("colour-by network.bandwidth[1] is not drawn"), r.err());
+        // more values than the palette has colours: the grey dots had no legend entry
+        Path many = dir.resolve("many.yaml");
+        Files.writeString(many, INLINE.replace("[100, 200]", "{from: 10, to: 200, step: 10}") + "colour-by: network.bandwidth[0]\n");
+        assertEquals(0, run("sweep", many.toString(), "--out", dir.resolve("many").toString()).status());
+        assertTrue(Files.readString(dir.resolve("many").resolve("pareto.svg")).contains("other values"));
+        Files.writeString(many, INLINE + "colour-by: network.bandwidth[0]\n");
+        assertEquals(0, run("sweep", many.toString(), "--out", dir.resolve("two").toString()).status());
+        assertFalse(Files.readString(dir.resolve("two").resolve("pareto.svg")).contains("other values"));
+    }
 }
