@@ -64,7 +64,6 @@ public final class InputException extends RuntimeException {
         return v == null || v.isNull() ? at(file, where, "missing; " + expected) : at(file, where, expected + ", found " + v);
     }
 
-    /** {@code file: where: message}; {@code where} is a key ({@code bandwidth[2]}), a line, or both. */
     /**
      * Why an output folder (a results folder, an export) cannot be created or written, in words: what {@code dir} is
      * when it exists but is no folder, else the file system's reason (the JDK's messages often only repeat the path).
@@ -83,6 +82,7 @@ public final class InputException extends RuntimeException {
         return e.getMessage();
     }
 
+    /** {@code file: where: message}; {@code where} is a key ({@code bandwidth[2]}), a line, or both. */
     public static InputException at(Path file, String where, String message) {
         return new InputException(compose(file, where, message), keyOf(where));
     }

@@ -31,9 +31,12 @@ public record TrainPath(String text, List<String> keys, int index) {
         for (int i = 0; i < keys.size() - 1; i++) {
             JsonNode next = at.get(keys.get(i));
             if (next == null || next.isNull()) next = at.putObject(keys.get(i));
-            if (!next.isObject())
-                throw new InputException(text + ": " + String.join(".", keys.subList(0, i + 1)) + " is '" + next.asText()
-                        + "' here, not a mapping (sweep it whole, or give the base a mapping)");
+            if (!next.isObject()) {
+                // wrong with the parent's value: a study that sweeps the parent (model as mappings) runs it on each point
+                String parent = String.join(".", keys.subList(0, i + 1));
+                throw InputException.together(null, text, parent + " is '" + next.asText() + "' here, not a mapping (sweep it "
+                        + "whole, or give the base a mapping)", ParamPath.withoutIndex(text), parent);
+            }
             at = (ObjectNode) next;
         }
         ParamPath.set(at, keys.get(keys.size() - 1), index, value, text, String.join(".", keys));

@@ -360,4 +360,32 @@ class BadInputPassFiveTest {
         assertEquals(0, run("sweep", many.toString(), "--out", dir.resolve("two").toString()).status());
         assertFalse(Files.readString(dir.resolve("two").resolve("pareto.svg")).contains("other values"));
     }
+
+    @Test
+    void modelMappingsSweptWithTheirLayersRunOverANamedBase(@TempDir Path dir) throws Exception {
+        // "sweep.model.layers: value 8 cannot run: model is 'llama3-8b' here, not a mapping": each point's model is a
+        // swept mapping, so the base's name never meets model.layers — the rows of a mapping base
+        String sweep = """
+                sweep:
+                  model:
+                    - {layers: 16, hidden: 4096, ffn-hidden: 14336, heads: 32, kv-heads: 8, vocab: 128256, seq-len: 8192, gated-mlp: true}
+                    - {layers: 16, hidden: 2048, ffn-hidden: 8192, heads: 16, vocab: 32000, seq-len: 4096}
+                  model.layers: [8, 32]
+                """;
+        String named = "train:\n  model: llama3-8b\n  parallel: {tp: 2, pp: 2, micro-batch: 1, global-batch: 64}\n  cluster: dgx-h100\n";
+        String mapping = named.replace("model: llama3-8b", "model: {layers: 16, hidden: 4096, ffn-hidden: 14336, heads: 32, "
+                + "kv-heads: 8, vocab: 128256, seq-len: 8192, gated-mlp: true}");
+        List<List<String>> rows = new java.util.ArrayList<>();
+        for (String base : List.of(named, mapping)) {
+            Path f = dir.resolve("m" + rows.size() + ".yaml");
+            Files.writeString(f, "name: m\n" + base + sweep);
+            Path out = dir.resolve("o" + rows.size());
+            CollectiveCommandTest.Run r = run("sweep", f.toString(), "--out", out.toString());
+            assertEquals(0, r.status(), r.err());
+            rows.add(Files.readAllLines(out.resolve("points.csv")));
+        }
+        assertEquals(5, rows.get(0).size());
+        assertEquals(4, rows.get(0).stream().filter(l -> l.contains(",ok,")).count(), String.join("\n", rows.get(0)));
+        assertEquals(rows.get(1), rows.get(0));
+    }
 }
