@@ -59,8 +59,7 @@ final class CollectiveCommand implements Callable<Integer> {
             r = CollectiveSimulator.simulate(net, sys, type, sizeBytes, model);
         } catch (InputException e) {
             // an implementation token the network cannot run is the system file's (and names the network), as simulate says
-            if (SimulationOptions.aboutTokens(e)) throw InputException.at(system, null, e.getMessage() + " (network " + network + ")");
-            throw e;
+            throw SimulationOptions.namingSystem(e, system, network);
         }
         List<String> warnings = new ArrayList<>(net.singleNpuWarnings(network));
         warnings.addAll(r.warnings());

@@ -48,8 +48,9 @@ public final class Main implements Runnable {
         java.util.regex.Matcher big = java.util.regex.Pattern.compile("'(-?\\d+)' is not an? (int|Integer|long|Long)\\b").matcher(message);
         if (big.find()) {
             boolean isInt = big.group(2).equalsIgnoreCase("int") || big.group(2).equals("Integer");
-            return message.substring(0, big.start()) + "'" + big.group(1) + "' is too large (at most "
-                    + (isInt ? Integer.MAX_VALUE : Long.MAX_VALUE) + ")" + message.substring(big.end());
+            return message.substring(0, big.start()) + "'" + big.group(1) + "' is out of range (from "
+                    + (isInt ? Integer.MIN_VALUE : Long.MIN_VALUE) + " to " + (isInt ? Integer.MAX_VALUE : Long.MAX_VALUE) + ")"
+                    + message.substring(big.end());
         }
         return message.replaceAll("' is not an? (long|int|short|byte|Long|Integer)\\b", "' is not a whole number")
                 .replaceAll("' is not an? (double|float|Double|Float)\\b", "' is not a number")

@@ -98,10 +98,14 @@ final class SimulationOptions {
             try {
                 return org.astradse.sim.TrainingSimulator.simulate(workload, network, system, run);
             } catch (InputException e) {
-                if (aboutTokens(e)) throw InputException.at(systemFile, null, e.getMessage() + " (network " + networkFile + ")");
-                throw e;
+                throw namingSystem(e, systemFile, networkFile);
             }
         }
+    }
+
+    /** An implementation-token error as the system file's, naming the network it does not fit; other errors as they are. */
+    static InputException namingSystem(InputException e, Path systemFile, Path networkFile) {
+        return aboutTokens(e) ? InputException.at(systemFile, null, e.getMessage() + " (network " + networkFile + ")") : e;
     }
 
     /** Whether an error is about the system's implementation tokens (their count, or one the network cannot run). */

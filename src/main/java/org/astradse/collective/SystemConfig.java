@@ -167,10 +167,6 @@ public record SystemConfig(SchedulingPolicy schedulingPolicy, long endpointDelay
         return v.asText();
     }
 
-    private static long integer(JsonNode root, String key, Path file, long min) {
-        return integer(root, key, file, min, Long.MAX_VALUE);
-    }
-
     private static long integer(JsonNode root, String key, Path file, long min, long max) {
         JsonNode v = root.get(key);
         if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max)

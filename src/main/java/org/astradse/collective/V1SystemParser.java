@@ -146,10 +146,6 @@ public final class V1SystemParser {
         return v.asText();
     }
 
-    private static long integer(JsonNode root, String key, Path file, Map<String, Integer> lines, long def, long min) {
-        return integer(root, key, file, lines, def, min, Long.MAX_VALUE);
-    }
-
     private static long integer(JsonNode root, String key, Path file, Map<String, Integer> lines, long def, long min, long max) {
         JsonNode v = root.get(key);
         if (v == null || v.isNull()) return def;

@@ -146,7 +146,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         if (!(heads >= 0 && heads == Math.rint(heads) && heads < 1e6))
             throw InputException.at(file, "domain-nics", "expected a whole number of NICs >= 0 (0: every GPU's), found " + heads);
         double max = number(t, "max-gbps-per-gpu", Double.POSITIVE_INFINITY, file);
-        if (!(max > 0) || !(max <= org.astradse.network.Dimension.MAX_GBPS || max == Double.POSITIVE_INFINITY && !t.has("max-gbps-per-gpu")))
+        if (t.hasNonNull("max-gbps-per-gpu") && !(max > 0 && max <= org.astradse.network.Dimension.MAX_GBPS))
             throw InputException.at(file, "max-gbps-per-gpu", "expected a positive bandwidth up to 10^12 GB/s, found " + max);
         boolean scaleUp = bool(t, "scale-up", file);
         double sharp = number(t, "sharp-efficiency", 0, file);
@@ -211,7 +211,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         Map<String, Double> out = new HashMap<>();
         for (String p : PROTOCOLS) {
             JsonNode v = m.get(p);
-            // a latency above 10 s is a unit mistake (the profile's other durations have the same bound)
+            // a latency above 10 s is a unit mistake (the GPU profile's durations have the same bound)
             if (v == null || !v.isNumber() || !(v.asDouble() > 0) || (fraction ? v.asDouble() > 1 : !(v.asDouble() <= 1e7)))
                 throw InputException.expected(file, key + "." + p, "expected a " + (fraction ? "fraction in (0, 1]"
                         : "positive number up to 10^7 (µs: 10 s)"), v);

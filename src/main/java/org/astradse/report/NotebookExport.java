@@ -45,9 +45,7 @@ public final class NotebookExport {
                 String bad;
                 try {
                     bad = PointsFile.invalid(PointsFile.parse(l), width);
-                } catch (java.nio.charset.CharacterCodingException e) {
-                    throw e;
-                } catch (IOException e) {
+                } catch (IOException e) { // parse reads a String: a malformed CSV line, not the file's encoding
                     bad = "not a CSV row (" + e.getMessage() + ")";
                 }
                 if (bad != null)

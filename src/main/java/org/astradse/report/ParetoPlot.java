@@ -46,6 +46,9 @@ public final class ParetoPlot {
         write(dir, new Options(title, subtitle, List.of(), null));
     }
 
+    /** A dot's category beyond the palette (no CSV cell holds a NUL, so no swept value is taken for it). */
+    private static final String OTHER = "\u0000other";
+
     private record Dot(double time, double cost, String category) {
     }
 
@@ -78,7 +81,7 @@ public final class ParetoPlot {
         List<Dot> sample = new ArrayList<>(s.rows.size());
         for (List<String> r : s.rows) {
             String cat = byGroup ? s.groupKey(r) : colour < 0 ? "" : r.get(colour);
-            sample.add(new Dot(PointRow.endToEndNs(r), PointRow.costUsd(r), categories.containsKey(cat) ? cat : "other"));
+            sample.add(new Dot(PointRow.endToEndNs(r), PointRow.costUsd(r), categories.containsKey(cat) ? cat : OTHER));
         }
         long ok = s.ok;
         double tMin = s.tMin;
@@ -168,7 +171,7 @@ public final class ParetoPlot {
                 ly += 16;
             }
             // values beyond the palette's are grey: say so (76 of 100 dots of a 50-value parameter had no entry)
-            if (sample.stream().anyMatch(d -> d.category().equals("other") && !categories.containsKey("other"))) {
+            if (sample.stream().anyMatch(d -> d.category().equals(OTHER))) {
                 svg.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"#cccccc\"/>", PLOT_RIGHT + 26, ly - 4));
                 svg.append(text(PLOT_RIGHT + 36, ly, 11, "start", "normal", "other values"));
                 ly += 16;

@@ -232,9 +232,10 @@ public final class Manifests {
         boolean complete = previous != null && "complete".equals(previous.path("status").asText());
         // a finished run without one ok point exited non-zero saying why (SweepRunner.requireOk): its rows hold no result
         // to protect from the corrected rerun, as a header-only points.csv (a start that failed before its first row)
-        boolean noOk = complete && previous.path("counts").path("ok").asLong(-1) == 0;
+        // (a shard without an ok point is a valid part of its sweep: merge needs it)
+        boolean noOk = complete && !previous.has("shard") && previous.path("counts").path("ok").asLong(-1) == 0;
         if (noOk && !resume && !sameRun && !force && !PointsFile.hasNoRows(dir))
-            System.err.println("note: " + dir + " held a finished run without an ok point; its rows are replaced");
+            System.err.println("warning: " + dir + " held a finished run without an ok point; its rows are replaced");
         if (!PointsFile.hasNoRows(dir) && !force && !(noOk && !resume)) {
             if (resume && previous != null && !sameRun)
                 throw new InputException(dir + " holds results of a different spec, inputs, options or tool version; use "

@@ -51,14 +51,14 @@ public final class ShardMerge {
                 first = m;
                 count = sh.path("count").asInt();
             } else {
-                if (!sh.path("sweepHash").asText().equals(first.path("shard").path("sweepHash").asText()))
-                    throw new InputException(d + ": a shard of another sweep (other spec, inputs or build) than "
-                            + byIndex.values().iterator().next());
-                // the identity hash covers the tool's version and build; the fields a reader sees must agree with it
+                // the identity hash covers the tool's version and build too: say which when it is one of them
                 for (String k : List.of("version", "build"))
                     if (!m.path(k).asText().equals(first.path(k).asText()))
                         throw new InputException(d + ": a shard of another tool " + k + " (" + m.path(k).asText() + ") than "
                                 + byIndex.values().iterator().next() + " (" + first.path(k).asText() + ")");
+                if (!sh.path("sweepHash").asText().equals(first.path("shard").path("sweepHash").asText()))
+                    throw new InputException(d + ": a shard of another sweep (other spec, inputs or build) than "
+                            + byIndex.values().iterator().next());
                 if (sh.path("count").asInt() != count)
                     throw new InputException(d + ": shard of " + sh.path("count").asInt() + ", the others are of " + count);
             }

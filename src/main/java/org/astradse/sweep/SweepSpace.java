@@ -98,6 +98,15 @@ public final class SweepSpace implements DesignSpace {
     private final ConcurrentHashMap<String, Workload> workloads = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, java.util.Set<org.astradse.collective.CollectiveType>> createdTypes =
             new ConcurrentHashMap<>();
+
+    /** The text workload at these scales, parsed once per study (its key: {@link #workloadKey}). */
+    private Workload workload(Path wl, double comm, double compute) {
+        return workloads.computeIfAbsent(workloadKey(wl, comm, compute), k -> Workload.parse(wl, comm, compute));
+    }
+
+    private static String workloadKey(Path wl, double comm, double compute) {
+        return wl + "|" + comm + "|" + compute;
+    }
     private final PhaseTimer.SharedCache phases = new PhaseTimer.SharedCache();
     /** The system section is the spec's own (not a file of a reference format): one token per dimension. */
     private final boolean systemInline;
@@ -175,8 +184,7 @@ public final class SweepSpace implements DesignSpace {
             if (et != null) return p.row(id, PointRow.OK, "", npus, simulateGraph(et, b), usd);
             double comm = b.commScale;
             double compute = b.computeScale;
-            Workload parsedWorkload = workloads.computeIfAbsent(wl + "|" + comm + "|" + compute,
-                    k -> Workload.parse(wl, comm, compute));
+            Workload parsedWorkload = workload(wl, comm, compute);
             TrainingResult r = new TrainingSimulator(parsedWorkload, b.net, b.sys, b.options, phases).run();
             return p.row(id, PointRow.OK, "", npus, r, usd);
         } catch (InputException e) {
@@ -222,6 +230,8 @@ public final class SweepSpace implements DesignSpace {
             if (!spec.chakra().containsKey(w)) org.astradse.workload.Workload.parse(w, 1, 1);
         // the base configuration builds
         Point base = new Point(null);
+        // as every point: the uniform lists no domain sets follow the base's rank ([ring] on a 3-D network runs 3 rings)
+        base.adaptToRank(atTheEnd);
         Built baseBuilt;
         try {
             baseBuilt = base.build();
@@ -370,7 +380,11 @@ public final class SweepSpace implements DesignSpace {
                         + " NPUs");
             // the traces (and memory and communicator-group files) the checked points run read now, into the caches the
             // points use: a malformed file is the spec's inputs' mistake, not an infeasible row per point
+            // one NPU count that reads is enough: the others are rows (a communicator-group file of 64 ranks does not
+            // fit a 16-NPU point, which is that point's business)
             SweepSpec.ChakraWorkload et = spec.chakra().get(prefix);
+            InputException first = null;
+            boolean reads = false;
             for (long n : counts) {
                 if (n > have) continue;
                 try {
@@ -378,11 +392,14 @@ public final class SweepSpace implements DesignSpace {
                     if (et.memory() != null) memories.computeIfAbsent(et.memory(), RemoteMemory::parse);
                     if (et.commGroups() != null)
                         groupFiles.computeIfAbsent(et.commGroups() + "|" + n, k -> CommGroups.parse(et.commGroups(), (int) n));
+                    reads = true;
                 } catch (InputException e) {
-                    throw InputException.at(spec.file(), "workloads", "the Chakra workload " + prefix + " does not read: "
-                            + e.getMessage());
+                    if (first == null) first = e;
                 }
             }
+            if (!reads && first != null)
+                throw InputException.at(spec.file(), "workloads", "the Chakra workload " + prefix + " does not read: "
+                        + first.getMessage());
         }
     }
 
@@ -928,9 +945,8 @@ public final class SweepSpace implements DesignSpace {
             // only, which the row would report as the whole network's time (a system file's own list keeps the
             // reference's rule, and its warning)
             if (specTokens && !chakra) {
-                Path wl = workload;
-                String wkey = wl + "|" + comm + "|" + compute;
-                Workload w = workloads.computeIfAbsent(wkey, k -> Workload.parse(wl, comm, compute));
+                Workload w = workload(workload, comm, compute);
+                String wkey = workloadKey(workload, comm, compute);
                 java.util.Set<org.astradse.collective.CollectiveType> created = null;
                 try {
                     // without a model-parallel layout the types do not depend on the network: once per workload
@@ -943,7 +959,10 @@ public final class SweepSpace implements DesignSpace {
                     for (var t : created) {
                         String key = SystemConfig.implementationKey(t);
                         var tokens = sys.implementation(t);
-                        if ((systemInline || written.contains("system." + key)) && !tokens.get(0).global()
+                        // the point's own value: a swept or derived one it wrote, or the inline base's when no domain
+                        // replaces it (a swept key's base value never runs)
+                        boolean own = written.contains("system." + key) || systemInline && !sweptAny.contains("system." + key);
+                        if (own && !tokens.get(0).global()
                                 && tokens.size() != net.dimensionCount())
                             org.astradse.collective.CollectivePlanner.checkImplementations(net, sys, java.util.EnumSet.of(t), true);
                     }

@@ -546,7 +546,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         if (root.hasNonNull("colour-by") && !groupBy.isEmpty())
             System.err.println("warning: " + file + ": colour-by " + root.get("colour-by").asText() + " is not drawn: the plot "
                     + "colours by group (" + String.join(", ", groupBy) + (gb == null || gb.isNull() ? ": several workloads" : "")
-                    + "), one front each; without group-by the dots are coloured by " + root.get("colour-by").asText());
+                    + "), one front each; with `group-by: []` the dots are coloured by " + root.get("colour-by").asText());
     }
 
     ObjectNode section(String section) {

@@ -110,7 +110,7 @@ public final class EtReader {
         if (m == null) return "unreadable";
         if (m.contains("input ended unexpectedly")) return "the record ends in the middle of a field (the file is cut short)";
         if (m.contains("invalid wire type") || m.contains("invalid tag") || m.contains("Protocol message"))
-            return "its bytes are not a Chakra " + "record (not an ET file, or corrupted)";
+            return "its bytes are not a Chakra record (not an ET file, or corrupted)";
         int dot = m.indexOf(". ");
         return dot > 0 ? m.substring(0, dot) : m;
     }

@@ -105,9 +105,12 @@ public final class TextToChakra {
             }
         }
         // ranks beyond this set left by an earlier conversion to the same prefix would join a later run of more NPUs
-        for (int r = npus; Files.isRegularFile(Path.of(prefix + "." + r + ".et")); r++)
-            System.err.println("warning: " + prefix + "." + r + ".et is left from an earlier conversion (this set has " + npus
-                    + " NPUs: " + prefix + ".0.et … ." + (npus - 1) + ".et); remove it before running more NPUs on this prefix");
+        int stale = npus;
+        while (Files.isRegularFile(Path.of(prefix + "." + stale + ".et"))) stale++;
+        if (stale > npus)
+            System.err.println("warning: " + prefix + "." + npus + ".et" + (stale - 1 > npus ? " … ." + (stale - 1) + ".et are" : " is")
+                    + " left from an earlier conversion (this set has " + npus + " NPUs: " + prefix + ".0.et … ." + (npus - 1)
+                    + ".et); remove them before running more NPUs on this prefix");
     }
 
     // ---- node makers ---------------------------------------------------------------------------------------------
