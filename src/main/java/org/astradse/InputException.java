@@ -75,11 +75,16 @@ public final class InputException extends RuntimeException {
             return "it is a device or special file, not a folder" + expected;
         if (e instanceof java.nio.file.AccessDeniedException) return "permission denied at " + e.getMessage();
         if (e instanceof java.nio.file.NoSuchFileException)
-            return "cannot create " + e.getMessage() + " (this file system does not allow it there)" + expected;
+            return "cannot create " + e.getMessage() + " (its parent is missing, or this file system does not allow it there)" + expected;
+        if (e instanceof java.nio.file.NotDirectoryException) return "a part of the path is a file, not a folder" + expected;
         if (e instanceof java.nio.file.FileAlreadyExistsException) return e.getMessage() + " exists and is not a folder" + expected;
         if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null)
             return f.getReason() + (f.getFile() != null && !f.getFile().equals(dir.toString()) ? " at " + f.getFile() : "");
-        return e.getMessage();
+        String m = e.getMessage();
+        // the JDK's message is often only the path again
+        if (m == null || m.equals(dir.toString()))
+            return "cannot create or write it (" + e.getClass().getSimpleName().replaceAll("Exception$", "") + ")" + expected;
+        return m;
     }
 
     /** {@code file: where: message}; {@code where} is a key ({@code bandwidth[2]}), a line, or both. */

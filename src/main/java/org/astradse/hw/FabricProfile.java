@@ -135,13 +135,14 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         boolean inr = bool(t, "in-network-reduction", file);
         double latNs = number(t, "default-latency-ns", -1, file);
         if (!t.has("default-latency-ns")) throw InputException.at(file, "default-latency-ns", "missing; expected a latency >= 0 ns");
-        if (!(latNs >= 0)) throw InputException.at(file, "default-latency-ns", "expected a latency >= 0 ns, found " + latNs);
+        if (!(latNs >= 0 && latNs <= org.astradse.network.Dimension.MAX_LATENCY_NS))
+            throw InputException.at(file, "default-latency-ns", "expected a latency from 0 to 10^12 ns, found " + latNs);
         double p2p = number(t, "p2p-efficiency", eff.get("simple"), file);
         if (!(p2p > 0 && p2p <= 1)) throw InputException.at(file, "p2p-efficiency", "expected a fraction in (0, 1], found " + p2p);
         double nvlsEff = number(t, "nvls-efficiency", 0, file);
         if (!(nvlsEff >= 0 && nvlsEff <= 1)) throw InputException.at(file, "nvls-efficiency", "expected a fraction in [0, 1] (0: no NVLS), found " + nvlsEff);
         double hop = number(t, "hop-latency-us", 0, file);
-        if (!(hop >= 0)) throw InputException.at(file, "hop-latency-us", "expected a latency >= 0 µs, found " + hop);
+        if (!(hop >= 0 && hop <= 1e7)) throw InputException.at(file, "hop-latency-us", "expected a latency from 0 to 10^7 µs (10 s), found " + hop);
         double heads = number(t, "domain-nics", 0, file);
         if (!(heads >= 0 && heads == Math.rint(heads) && heads < 1e6))
             throw InputException.at(file, "domain-nics", "expected a whole number of NICs >= 0 (0: every GPU's), found " + heads);
@@ -211,7 +212,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         Map<String, Double> out = new HashMap<>();
         for (String p : PROTOCOLS) {
             JsonNode v = m.get(p);
-            // a latency above 10 s is a unit mistake (the GPU profile's durations have the same bound)
+            // a latency above 10 s is a unit mistake (the profile's hop latency and the GPU profile's durations have the same bound)
             if (v == null || !v.isNumber() || !(v.asDouble() > 0) || (fraction ? v.asDouble() > 1 : !(v.asDouble() <= 1e7)))
                 throw InputException.expected(file, key + "." + p, "expected a " + (fraction ? "fraction in (0, 1]"
                         : "positive number up to 10^7 (µs: 10 s)"), v);
