@@ -52,7 +52,8 @@ public final class NotebookExport {
                     throw new IllegalArgumentException(points + ": line " + line + ": " + bad + "; the file was cut or edited");
             }
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw new IllegalArgumentException(points + ": not UTF-8 text (line " + (line + 1) + "); expected a run's points.csv");
+            // the reader decodes ahead of the line it hands out: the bad bytes are at or after this line
+            throw new IllegalArgumentException(points + ": not UTF-8 text (from about line " + (line + 1) + "); expected a run's points.csv");
         }
     }
 

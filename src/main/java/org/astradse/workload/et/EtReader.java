@@ -108,7 +108,8 @@ public final class EtReader {
     /** protobuf-java's reason in the trace's words (its messages speak of "protocol messages" and wire types). */
     private static String firstSentence(String m) {
         if (m == null) return "unreadable";
-        if (m.contains("input ended unexpectedly")) return "the record ends in the middle of a field (the file is cut short)";
+        if (m.contains("input ended unexpectedly")) return "the record ends in the middle of a field (the file is cut short, or corrupted)";
+        if (m.contains("malformed varint") || m.contains("too large")) return "a field's length or number is not one a Chakra record holds (corrupted)";
         if (m.contains("invalid wire type") || m.contains("invalid tag") || m.contains("Protocol message"))
             return "its bytes are not a Chakra record (not an ET file, or corrupted)";
         int dot = m.indexOf(". ");
