@@ -75,6 +75,13 @@ final class ChakraRun {
             groups = CommGroups.parse(file, net.totalNpus());
         }
         EtTrace graphs = EtTrace.read(o.workload.toString(), net.totalNpus());
+        // ranks beyond the network's NPUs are not read: their collectives would span NPUs the run does not have
+        int extra = net.totalNpus();
+        while (java.nio.file.Files.isRegularFile(Path.of(o.workload + "." + extra + ".et"))) extra++;
+        if (extra > net.totalNpus())
+            warnings.add(o.workload + "." + net.totalNpus() + ".et" + (extra - 1 > net.totalNpus() ? " … ." + (extra - 1) + ".et are"
+                    : " is") + " not read: the network has " + net.totalNpus() + " NPUs and the trace set " + extra + " ranks "
+                    + "(a trace set for another NPU count?)");
         GraphSimulator.Options options = gs.options(aware, o.queuesPerDim, o.injectionScale, rendezvous);
         warnings.addAll(gs.warnings());
         return new Setup(graphs, net, sys, options, memory, groups, warnings);

@@ -113,8 +113,8 @@ public record SystemConfig(SchedulingPolicy schedulingPolicy, long endpointDelay
         SchedulingPolicy policy = switch (text(root, "scheduling-policy", file)) {
             case "LIFO" -> SchedulingPolicy.LIFO;
             case "FIFO" -> SchedulingPolicy.FIFO;
-            default -> throw InputException.at(file, "scheduling-policy", "expected \"LIFO\" or \"FIFO\", found "
-                    + root.get("scheduling-policy"));
+            default -> throw InputException.at(file, "scheduling-policy", "expected \"LIFO\" or \"FIFO\" (or \"EXPLICIT\" "
+                    + "for a Chakra workload), found " + root.get("scheduling-policy"));
         };
         if (root.path("endpoint-delay").isIntegralNumber() && root.get("endpoint-delay").asLong() == 0)
             throw InputException.at(file, "endpoint-delay", "expected a positive number of ns, found 0 (the reference "

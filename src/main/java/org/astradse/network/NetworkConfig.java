@@ -244,6 +244,12 @@ public record NetworkConfig(List<Dimension> dimensions, List<V1LinkTerms> v1) {
         java.util.regex.Matcher token = java.util.regex.Pattern.compile("Unrecognized token '([^']*)': was expecting.*").matcher(m);
         if (token.find())
             return "found '" + token.group(1) + "' where a JSON value belongs (not a JSON file? a string needs \"quotes\")";
+        java.util.regex.Matcher open = java.util.regex.Pattern.compile("Unexpected end-of-input: expected close marker for "
+                + "(Object|Array) \\(start marker at .*line: (\\d+), column: (\\d+)\\]").matcher(m);
+        if (open.find())
+            return "the file ends before the " + (open.group(1).equals("Object") ? "'{'" : "'['") + " opened at line " + open.group(2)
+                    + ", column " + open.group(3) + " is closed (the file is cut short?)";
+        if (m.startsWith("Unexpected end-of-input")) return "the file ends in the middle of a value (the file is cut short?)";
         java.util.regex.Matcher twice = java.util.regex.Pattern.compile("Duplicate field '([^']*)'").matcher(m);
         if (twice.find()) return "the key '" + twice.group(1) + "' is given twice in one mapping; expected it once";
         java.util.regex.Matcher nan = java.util.regex.Pattern.compile("Malformed numeric value '([^']*)'").matcher(m);

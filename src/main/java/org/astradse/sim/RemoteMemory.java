@@ -39,6 +39,9 @@ public record RemoteMemory(Kind kind, long latencyNs, long bytesPerNs, int npusP
             throw InputException.at(file, "memory-type", "unknown memory type " + t + "; expected one of "
                     + java.util.Arrays.toString(Kind.values()));
         }
+        // a misspelt key would be dropped without a word (remote-mem-bandwith): the format's keys only
+        org.astradse.Keys.allow(root, file, "", java.util.List.of("memory-type", "remote-mem-latency", "remote-mem-bw", "num-npus-per-node",
+                "num-nodes"));
         if (kind == Kind.NO_MEMORY_EXPANSION) return NONE;
         long lat = unsigned(root, "remote-mem-latency", file, 0);
         long bw = unsigned(root, "remote-mem-bw", file, 1);
@@ -57,8 +60,9 @@ public record RemoteMemory(Kind kind, long latencyNs, long bytesPerNs, int npusP
     private static long unsigned(JsonNode root, String key, Path file, long min) {
         JsonNode v = root.get(key);
         if (v == null || !v.canConvertToLong() || !v.isIntegralNumber())
-            throw InputException.at(file, key, "missing or not an integer; expected an integer >= " + min
-                    + (key.equals("remote-mem-bw") ? " (bytes per ns)" : key.equals("remote-mem-latency") ? " (ns)" : ""));
+            throw InputException.at(file, key, (v == null || v.isNull() ? "missing; " : "") + "expected an integer >= " + min
+                    + (key.equals("remote-mem-bw") ? " (bytes per ns)" : key.equals("remote-mem-latency") ? " (ns)" : "")
+                    + (v == null || v.isNull() ? "" : ", found " + v));
         long x = v.asLong();
         if (x < min) throw InputException.at(file, key, "expected an integer >= " + min + ", found " + x);
         return x;

@@ -402,4 +402,30 @@ class BadInputPassFiveTest {
         assertEquals(4, rows.get(0).stream().filter(l -> l.contains(",ok,")).count(), String.join("\n", rows.get(0)));
         assertEquals(rows.get(1), rows.get(0));
     }
+
+    // ---- a fourth pass: Chakra ET inputs ----
+
+    @Test
+    void chakraInputsSayWhatTheyDoNotRead(@TempDir Path dir) throws Exception {
+        // an 8-rank trace set on 4 NPUs ran the first 4 ranks without a word (their all-reduces span 8)
+        CollectiveCommandTest.Run r = simulate(IN + "2.0/Ring_4npus.yml", IN + "2.0/Ring_4chunks.json",
+                IN + "2.0-et/workload/syn_coll_ar_n8/et");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("et.4.et … .7.et are not read: the network has 4 NPUs"), r.err());
+        // a misspelt memory key was dropped; a cut JSON file spoke Jackson ("expected close marker for Object (start
+        // marker at [Source: REDACTED …")
+        Path mem = dir.resolve("mem.json");
+        Files.writeString(mem, "{\"memory-type\": \"PER_NPU_MEMORY_EXPANSION\", \"remote-mem-latency\": 500, "
+                + "\"remote-mem-bandwith\": 50}");
+        String wl = IN + "2.0-et/workload/syn_mem_n4/et";
+        assertUserError(simulate(IN + "2.0/Ring_4npus.yml", IN + "2.0/Ring_4chunks.json", wl, "--remote-memory-configuration="
+                + mem), "mem.json", "remote-mem-bandwith", "unknown key");
+        Files.writeString(mem, "{\"memory-type\": \"PER_NPU_MEMORY_EXPANSION\", \"remote-mem-latency\": \"500\", \"remote-mem-bw\": 50}");
+        assertUserError(simulate(IN + "2.0/Ring_4npus.yml", IN + "2.0/Ring_4chunks.json", wl, "--remote-memory-configuration="
+                + mem), "mem.json", "remote-mem-latency", "found \"500\"");
+        Files.writeString(mem, "{\"memory-type\": \"PER_NPU_MEMORY_EXPANSION\"\n");
+        r = simulate(IN + "2.0/Ring_4npus.yml", IN + "2.0/Ring_4chunks.json", wl, "--remote-memory-configuration=" + mem);
+        assertUserError(r, "mem.json", "the file ends before the '{' opened at line 1, column 1 is closed");
+        assertFalse(r.err().contains("Source"), r.err());
+    }
 }
