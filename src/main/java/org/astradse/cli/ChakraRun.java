@@ -76,8 +76,7 @@ final class ChakraRun {
         }
         EtTrace graphs = EtTrace.read(o.workload.toString(), net.totalNpus());
         // ranks beyond the network's NPUs are not read: their collectives would span NPUs the run does not have
-        int extra = net.totalNpus();
-        while (java.nio.file.Files.isRegularFile(Path.of(o.workload + "." + extra + ".et"))) extra++;
+        long extra = EtTrace.ranksUpTo(o.workload.toString(), net.totalNpus(), Long.MAX_VALUE);
         if (extra > net.totalNpus())
             warnings.add(o.workload + "." + net.totalNpus() + ".et" + (extra - 1 > net.totalNpus() ? " … ." + (extra - 1) + ".et are"
                     : " is") + " not read: the network has " + net.totalNpus() + " NPUs and the trace set " + extra + " ranks "

@@ -71,6 +71,7 @@ public final class SweepSpace implements DesignSpace {
     private final List<String> gridPaths;
     private final int[] domainOfPath;
     private final Map<String, ParamPath> parsed = new HashMap<>();
+    private final Map<String, String> sectionKeyOf = new HashMap<>(); // swept or derived path -> "section.key", once
     private final Set<String> sweptWhole = new HashSet<>(); // "section.key" set as a whole by some domain
     private final Set<String> sweptAny = new HashSet<>();   // "section.key" set as a whole or by element
     // the per-dimension lists a point resizes to its rank: before its element paths (all but those swept whole) and at
@@ -131,10 +132,12 @@ public final class SweepSpace implements DesignSpace {
             if (p.equals("workload")) continue;
             ParamPath pp = ParamPath.parse(p, spec.file() + ": sweep");
             parsed.put(p, pp);
+            sectionKeyOf.put(p, pp.section() + "." + pp.key());
             sweptAny.add(pp.section() + "." + pp.key());
             if (pp.index() < 0) sweptWhole.add(pp.section() + "." + pp.key());
         }
         for (SweepSpec.Derived d : spec.derived()) {
+            sectionKeyOf.put(d.path().text(), d.path().section() + "." + d.path().key());
             sweptAny.add(d.path().section() + "." + d.path().key());
             if (d.path().index() < 0) sweptWhole.add(d.path().section() + "." + d.path().key());
         }
@@ -184,7 +187,7 @@ public final class SweepSpace implements DesignSpace {
             if (et != null) return p.row(id, PointRow.OK, "", npus, simulateGraph(et, b), usd);
             double comm = b.commScale;
             double compute = b.computeScale;
-            Workload parsedWorkload = workload(wl, comm, compute);
+            Workload parsedWorkload = p.parsedWorkload != null ? p.parsedWorkload : workload(wl, comm, compute);
             TrainingResult r = new TrainingSimulator(parsedWorkload, b.net, b.sys, b.options, phases).run();
             return p.row(id, PointRow.OK, "", npus, r, usd);
         } catch (InputException e) {
@@ -369,9 +372,7 @@ public final class SweepSpace implements DesignSpace {
         }
         if (counts.isEmpty()) return;
         for (Path prefix : new java.util.TreeSet<>(spec.chakra().keySet())) {
-            long files = 0;
-            while (files <= counts.last() && java.nio.file.Files.isRegularFile(Path.of(prefix + "." + files + ".et"))) files++;
-            final long have = files;
+            final long have = EtTrace.ranksUpTo(prefix.toString(), 0, counts.last() + 1);
             if (counts.stream().noneMatch(n -> n <= have))
                 throw InputException.at(spec.file(), "workloads", "the Chakra trace set " + prefix + " has " + have
                         + " file(s) (" + prefix.getFileName() + ".0.et …), one per NPU, but the network has "
@@ -722,6 +723,7 @@ public final class SweepSpace implements DesignSpace {
         final List<String> params = new ArrayList<>();
         final Set<String> missing = new HashSet<>(); // element paths beyond this point's rank
         final Set<String> written = new HashSet<>(); // "section.key" this point set from a domain or derived value
+        Workload parsedWorkload; // its text workload, when build() looked it up
 
         Point(long[] index) {
             this(index, -1);
@@ -771,7 +773,8 @@ public final class SweepSpace implements DesignSpace {
                 }
             }
             pp.set(t, JSON.valueToTree(v));
-            written.add(pp.section() + "." + pp.key());
+            String sk = sectionKeyOf.get(path);
+            written.add(sk != null ? sk : pp.section() + "." + pp.key());
             return true;
         }
 
@@ -836,7 +839,7 @@ public final class SweepSpace implements DesignSpace {
                     continue;
                 }
                 pp.set(t, JSON.valueToTree(v));
-                written.add(pp.section() + "." + pp.key());
+                written.add(sectionKeyOf.get(pp.text()));
             }
             for (SweepSpec.Derived d : spec.derived())
                 params.add(missing.contains(d.path().text()) ? "" : format(d.path().get(tree(d.path().section()))));
@@ -945,8 +948,9 @@ public final class SweepSpace implements DesignSpace {
             // only, which the row would report as the whole network's time (a system file's own list keeps the
             // reference's rule, and its warning)
             if (specTokens && !chakra) {
-                Workload w = workload(workload, comm, compute);
                 String wkey = workloadKey(workload, comm, compute);
+                Workload w = workloads.computeIfAbsent(wkey, k -> Workload.parse(workload, comm, compute));
+                parsedWorkload = w; // the point's simulation reads it from here: one key per point
                 java.util.Set<org.astradse.collective.CollectiveType> created = null;
                 try {
                     // without a model-parallel layout the types do not depend on the network: once per workload

@@ -28,9 +28,24 @@ public record EtTrace(List<EtGraph> graphs, boolean uniform) {
         return graphs.size();
     }
 
+    /** Rank {@code rank}'s file of a trace set: PREFIX.rank.et (SEMANTICS-ET). */
+    public static Path rankFile(String prefix, long rank) {
+        return Path.of(prefix + "." + rank + ".et");
+    }
+
+    /**
+     * The end of the run of rank files from {@code from} on: the first rank k ≥ from without PREFIX.k.et (at most
+     * {@code limit}); {@code from} when PREFIX.from.et is absent.
+     */
+    public static long ranksUpTo(String prefix, long from, long limit) {
+        long k = from;
+        while (k < limit && Files.isRegularFile(rankFile(prefix, k))) k++;
+        return k;
+    }
+
     /** Whether {@code prefix} names a trace set (its rank-0 file exists). */
     public static boolean isTracePrefix(String prefix) {
-        return Files.isRegularFile(Path.of(prefix + ".0.et"));
+        return Files.isRegularFile(rankFile(prefix, 0));
     }
 
     /**

@@ -87,7 +87,7 @@ public final class TextToChakra {
         List<EtWriter.Attr> meta = List.of(EtWriter.Attr.string("schema", "1.0.2-chakra.0.0.4"),
                 EtWriter.Attr.string("input_file", text));
         for (int r = 0; r < npus; r++) {
-            Path file = Path.of(prefix + "." + r + ".et");
+            Path file = EtTrace.rankFile(prefix, r);
             try {
                 if (file.getParent() != null) Files.createDirectories(file.getParent());
                 try (EtWriter out = new EtWriter(new BufferedOutputStream(Files.newOutputStream(file)))) {
@@ -105,8 +105,7 @@ public final class TextToChakra {
             }
         }
         // ranks beyond this set left by an earlier conversion to the same prefix would join a later run of more NPUs
-        int stale = npus;
-        while (Files.isRegularFile(Path.of(prefix + "." + stale + ".et"))) stale++;
+        long stale = EtTrace.ranksUpTo(prefix, npus, Long.MAX_VALUE);
         if (stale > npus)
             System.err.println("warning: " + prefix + "." + npus + ".et" + (stale - 1 > npus ? " … ." + (stale - 1) + ".et are" : " is")
                     + " left from an earlier conversion (this set has " + npus + " NPUs: " + prefix + ".0.et … ." + (npus - 1)
