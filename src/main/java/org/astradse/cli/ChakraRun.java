@@ -61,6 +61,14 @@ final class ChakraRun {
         GraphSystem gs = GraphSystem.read((ObjectNode) tree, o.system);
         SystemConfig sys = gs.system();
         RemoteMemory memory = o.remoteMemory == null ? RemoteMemory.NONE : RemoteMemory.parse(o.remoteMemory);
+        long memNpus = (long) memory.nodes() * memory.npusPerNode();
+        if (memory.kind() == RemoteMemory.Kind.PER_NODE_MEMORY_EXPANSION && memNpus != net.totalNpus())
+            // node = rank div num-npus-per-node (SEMANTICS-ET 2.7): a product other than the NPU count is a file for
+            // another machine — ranks beyond it fail at their first memory node, or queues are never used
+            warnings.add(o.remoteMemory + ": num-nodes " + memory.nodes() + " × num-npus-per-node " + memory.npusPerNode()
+                    + " = " + memNpus + " NPUs, the network has " + net.totalNpus() + (memNpus < net.totalNpus()
+                    ? " (ranks " + memNpus + " and above are in no memory node: a remote-memory node there is an error)"
+                    : " (the nodes beyond rank " + (net.totalNpus() - 1) + " are never used)"));
         CommGroups groups = CommGroups.NONE;
         if (o.commGroups.contains("empty") && !o.commGroups.equals("empty"))
             // the reference reads any path containing "empty" as no file (SEMANTICS-ET 26): same, but say so, since a
@@ -92,7 +100,9 @@ final class ChakraRun {
         GraphResult r = s.simulate();
         r.warnings().forEach(w -> System.err.println("warning: " + w));
         if (json) {
-            System.out.println(new ObjectMapper().writeValueAsString(toJson(r)));
+            List<String> all = new ArrayList<>(s.warnings());
+            all.addAll(r.warnings());
+            System.out.println(new ObjectMapper().writeValueAsString(toJson(r, all)));
             return 0;
         }
         StringBuilder sb = new StringBuilder();
@@ -135,7 +145,7 @@ final class ChakraRun {
         if (ns >= 0) sb.append("sys[").append(i).append("], ").append(what).append(" time: ").append(ns).append('\n');
     }
 
-    static ObjectNode toJson(GraphResult r) {
+    static ObjectNode toJson(GraphResult r, List<String> warnings) {
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("finishNs", r.finishNs());
         o.put("npus", r.perNpu().size());
@@ -160,7 +170,7 @@ final class ChakraRun {
             }
         }
         ArrayNode w = o.putArray("warnings");
-        r.warnings().forEach(w::add);
+        warnings.forEach(w::add);
         return o;
     }
 }

@@ -83,7 +83,7 @@ final class NcclTestsCommand implements Callable<Integer> {
         for (long s = b; ; s = Math.max(s + 1, s * factor)) {
             long bytes = s / unit * unit;
             long count = bytes / unit;
-            NcclModel.Row r = NcclModel.time(c, o, bytes, algo.toLowerCase(Locale.ROOT));
+            NcclModel.Row r = NcclModel.time(c, o, bytes, algo.toLowerCase(Locale.ROOT), "--cluster " + cluster);
             ObjectNode j = rows.addObject();
             j.put("bytes", bytes);
             j.put("timeUs", r.timeUs());

@@ -30,11 +30,13 @@ final class SimulateCommand implements Callable<Integer> {
                     + "workload file nor the prefix of a Chakra trace set (no " + options.workload + ".0.et)");
         SimulationOptions.Inputs in = options.load();
         TrainingResult r = in.simulate();
-        in.warnings().forEach(w -> System.err.println("warning: " + w));
-        r.warnings().forEach(w -> System.err.println("warning: " + SimulationOptions.namingSystem(in.systemFile(), w)));
+        // the inputs' warnings (ignored keys, …) and the simulation's, on stderr and in the JSON alike
+        java.util.List<String> warnings = new java.util.ArrayList<>(in.warnings());
+        r.warnings().forEach(w -> warnings.add(SimulationOptions.namingSystem(in.systemFile(), w)));
+        warnings.forEach(w -> System.err.println("warning: " + w));
         if (options.path != null) StatCsv.write(options.path, options.runName, options.totalStatRows, options.statRow, r);
         if (json) {
-            System.out.println(new ObjectMapper().writeValueAsString(toJson(r)));
+            System.out.println(new ObjectMapper().writeValueAsString(toJson(r, warnings)));
         } else {
             for (LayerStats l : r.layers()) {
                 System.out.printf("layer %-24s fwd %d/%d/%d  ig %d/%d/%d  wg %d/%d/%d  (compute/exposed/total comm ns)%n",
@@ -47,7 +49,7 @@ final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    static ObjectNode toJson(TrainingResult r) {
+    static ObjectNode toJson(TrainingResult r, java.util.List<String> warnings) {
         ObjectMapper om = new ObjectMapper();
         ObjectNode o = om.createObjectNode();
         o.put("endToEndNs", r.endToEndNs());
@@ -64,7 +66,7 @@ final class SimulateCommand implements Callable<Integer> {
             phase(j.putObject("wg"), l.wgComputeNs(), l.wgExposedCommNs(), l.wgTotalCommNs());
         }
         ArrayNode w = o.putArray("warnings");
-        r.warnings().forEach(w::add);
+        warnings.forEach(w::add);
         return o;
     }
 

@@ -58,6 +58,11 @@ public final class NcclModel {
     }
 
     public static Row time(Cluster c, String op, long bytes, String algo) {
+        return time(c, op, bytes, algo, "this cluster");
+    }
+
+    /** As {@link #time(Cluster, String, long, String)}; a refused {@code --algo} names the cluster as {@code where}. */
+    public static Row time(Cluster c, String op, long bytes, String algo, String where) {
         if (bytes < 0) throw new InputException("a size must be >= 0 bytes, found " + bytes);
         if (!ALGOS.contains(algo)) throw new InputException("--algo: unknown algorithm '" + algo + "'; expected one of " + ALGOS);
         int n = c.totalGpus();
@@ -76,7 +81,7 @@ public final class NcclModel {
             }
         }
         if (best == null)
-            throw new InputException("--algo " + algo + " cannot run " + op + " on this cluster (" + why(c, op, algo) + ")");
+            throw new InputException("--algo " + algo + " cannot run " + op + " on " + where + " (" + why(c, op, algo) + ")");
         return best;
     }
 

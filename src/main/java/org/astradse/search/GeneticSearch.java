@@ -120,6 +120,14 @@ public final class GeneticSearch {
                     0, 1, false);
             // read after open: a resumed points.csv has had its torn last line cut
             List<List<String>> previous = o.resume() && !o.force() ? PointsFile.readRows(dir) : List.of();
+            if (previous.size() > o.budget()) {
+                // the replay would stop short of the rows held, and the folder's files would no longer be one search's:
+                // a resumed search extends its budget, it cannot shrink it
+                file.close();
+                throw new InputException(String.format(java.util.Locale.ROOT, "--budget %,d: %s already holds %,d evaluated "
+                        + "points of this search; --resume extends a search's budget, it cannot shrink it (use --budget %d or "
+                        + "more, or a new --out)", o.budget(), dir, previous.size(), previous.size()));
+            }
             ObjectNode running = org.astradse.sweep.Manifests.base(spec, version, "running", "search");
             running.put("specHash", hash);
             org.astradse.sweep.Manifests.write(manifest, running);
@@ -166,7 +174,8 @@ public final class GeneticSearch {
                     log.add(logGeneration(json, generations[0] + rounds, state, file, listener));
                 }
                 generations[0] += (int) rounds;
-                // rows of the resumed file the replay did not reach (a smaller budget): still the folder's rows
+                // rows of the resumed file the replay did not reach (the evolution ended before them: a generation
+                // limit below the rows held): still the folder's rows
                 for (long id = file.rows(); id < previous.size(); id++) file.countReplayed(previous.get((int) id));
                 if (!state.stopped) file.writePareto();
             }

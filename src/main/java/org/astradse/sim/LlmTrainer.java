@@ -829,7 +829,7 @@ public final class LlmTrainer {
     public static int exportChakra(TrainConfig cfg, java.nio.file.Path dir) {
         Run run = new Run(cfg);
         String why = run.layoutProblem();
-        if (why != null) throw new org.astradse.InputException("cannot export an infeasible layout: " + why);
+        if (why != null) throw new org.astradse.InputException(cfg.file() + ": cannot export an infeasible layout: " + why);
         clearExportFolder(dir);
         return new ChakraExport(run).write(dir);
     }
