@@ -110,6 +110,26 @@ class NcclPublishedTest {
         assertEquals(15.23, m.busbwGBps(), 0.01, m.toString());
     }
 
+    /**
+     * NVLink4's point-to-point efficiency: the published 8x H100 sendrecv (NCCL 2.29.2) at its largest size, 8 GiB at
+     * 366.53 GB/s busbw (= algbw: each GPU sends to its neighbour), over the 450 GB/s line rate = 0.8145; NVLink5 has no
+     * published sendrecv and carries the nearer generation's figure. The model then meets the row (its latency is
+     * nothing beside 8 GiB / 366.5 GB/s = 23.4 ms).
+     */
+    @Test
+    void theNvlink4PointToPointIsThePublishedSendrecv() throws IOException {
+        Row largest = null;
+        for (Row r : rows())
+            if (r.op().equals("sendrecv") && r.cluster().endsWith(";nvlink4-nvswitch") && (largest == null || r.bytes() > largest.bytes()))
+                largest = r;
+        assertEquals(8L << 30, largest.bytes());
+        double e = largest.busbw() / 450;
+        assertEquals(0.8145, e, 5e-5);
+        assertEquals(e, FabricProfile.named("nvlink4-nvswitch").p2pEfficiency(), 5e-5);
+        assertEquals(e, FabricProfile.named("nvlink5-nvswitch").p2pEfficiency(), 5e-5);
+        assertEquals(1, ratio(largest), 0.01);
+    }
+
     /** {@code base} with its six per-protocol values replaced: latencies ll/ll128/simple (µs), then efficiencies. */
     static FabricProfile withProtocols(FabricProfile base, double[] p) {
         return new FabricProfile(base.name(), base.source(), base.scaleUp(), Map.of("ll", p[0], "ll128", p[1], "simple", p[2]),
@@ -284,7 +304,7 @@ class NcclPublishedTest {
         report.append(String.format(Locale.ROOT, "all %d rows >= 1 MB: geomean |error| %.1f %%%n", all.size(), 100 * g));
         System.out.print(report);
         assertEquals(148, all.size(), report.toString());
-        // today 13.4 % over 148 rows (README: where it misses and why); the bound catches a regression
-        assertTrue(g <= 0.14, report.toString());
+        // today 13.1 % over 148 rows (README: where it misses and why); the bound catches a regression
+        assertTrue(g <= 0.135, report.toString());
     }
 }
