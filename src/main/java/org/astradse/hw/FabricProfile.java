@@ -48,12 +48,15 @@ import org.astradse.InputException;
  *                          all-reduce and n − 1 for the others over all n ranks, the steps between nodes at the network's
  *                          latency; {@link NcclModel} adds the steps beyond an 8-GPU node's. Default: {@link #hopLatencyUs}
  *                          for every protocol
+ * @param simpleHopLatencyUs an all-reduce's latency per GPU beyond 8 in the domain with the Simple protocol (trees, NVLS,
+ *                          NVLSTree), µs: what a large domain costs a bandwidth-bound collective beyond the fabric's
+ *                          8-GPU latency. Default: {@link #hopLatencyUs}
  */
 public record FabricProfile(String name, String source, boolean scaleUp, Map<String, Double> latencyUs,
                             Map<String, Double> efficiency, boolean inNetworkReduction,
                             double defaultLatencyNs, double p2pEfficiency, double nvlsEfficiency, double hopLatencyUs, int domainNics,
                             double maxGBpsPerGpu, org.astradse.cost.UnitCosts unitCosts, double sharpEfficiency,
-                            double p2pStepUs, Map<String, Double> ringStepUs) {
+                            double p2pStepUs, Map<String, Double> ringStepUs, double simpleHopLatencyUs) {
 
     /** NCCL's default channels per network peer for send/recv ({@code NCCL_NCHANNELS_PER_NET_PEER}). */
     public static final int P2P_CHANNELS_PER_PEER = 2;
@@ -127,7 +130,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
     static FabricProfile fromTree(JsonNode t, Path file) {
         org.astradse.Keys.allow(t, file, "", List.of("name", "source", "scale-up", "latency-us", "efficiency",
                 "in-network-reduction", "default-latency-ns", "p2p-efficiency", "nvls-efficiency", "hop-latency-us", "domain-nics",
-                "max-gbps-per-gpu", "unit-costs", "sharp-efficiency", "p2p-step-us", "ring-step-us"));
+                "max-gbps-per-gpu", "unit-costs", "sharp-efficiency", "p2p-step-us", "ring-step-us", "simple-hop-latency-us"));
         JsonNode name = t.get("name");
         if (name == null || !name.isTextual()) throw InputException.at(file, "name", "missing; expected a string");
         Map<String, Double> lat = perProtocol(t, "latency-us", file, false);
@@ -143,6 +146,9 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         if (!(nvlsEff >= 0 && nvlsEff <= 1)) throw InputException.at(file, "nvls-efficiency", "expected a fraction in [0, 1] (0: no NVLS), found " + nvlsEff);
         double hop = number(t, "hop-latency-us", 0, file);
         if (!(hop >= 0 && hop <= 1e7)) throw InputException.at(file, "hop-latency-us", "expected a latency from 0 to 10^7 µs (10 s), found " + hop);
+        double simpleHop = number(t, "simple-hop-latency-us", hop, file);
+        if (!(simpleHop >= 0 && simpleHop <= 1e7))
+            throw InputException.at(file, "simple-hop-latency-us", "expected a latency from 0 to 10^7 µs (10 s), found " + simpleHop);
         double heads = number(t, "domain-nics", 0, file);
         if (!(heads >= 0 && heads == Math.rint(heads) && heads < 1e6))
             throw InputException.at(file, "domain-nics", "expected a whole number of NICs >= 0 (0: every GPU's), found " + heads);
@@ -169,7 +175,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         JsonNode uc = t.get("unit-costs");
         if (uc != null) costs = unitCosts(uc, dflt, file, "unit-costs");
         return new FabricProfile(name.asText(), t.path("source").asText(""), scaleUp, lat, eff,
-                inr, latNs, p2p, nvlsEff, hop, (int) heads, max, costs, sharp, step, ring);
+                inr, latNs, p2p, nvlsEff, hop, (int) heads, max, costs, sharp, step, ring, simpleHop);
     }
 
     /** {@code {link: $, switch: $, nic: $}} per GB/s; keys left out keep {@code dflt}'s. */

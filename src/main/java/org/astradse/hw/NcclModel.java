@@ -129,12 +129,14 @@ public final class NcclModel {
         // NCCL's tuner prices a ring by its steps over all n ranks: 2(n − 1) for an all-reduce, n − 1 otherwise, of
         // which 2·nodes (all-reduce) or nodes − 1 cross the network (priced below); the fabric's latency covers an
         // 8-GPU node's steps, each further step inside the domain costs a ring step (fewer GPUs: the 8-GPU latency).
-        // Trees and NVLS add a hop per GPU beyond 8.
+        // Trees and NVLS add a hop per GPU beyond 8 — with the Simple protocol the fabric's own figure for that (the
+        // published NVL72 NVLS all-reduce takes ~580 µs beyond its bandwidth at 72 GPUs, ~80 µs at 8: FabricProfile).
         boolean ring = algo.equals("ring") && !oneStep && !op.equals("alltoall");
         int passes = allReduce ? 2 : 1;
         int networkSteps = multi ? (allReduce ? 2 * nodes : nodes - 1) : 0;
         double beyondNode = ring ? fi.ringStepUs(proto) * Math.max(0, passes * (n - 1) - networkSteps - passes * (REFERENCE_GPUS - 1))
-                : oneStep ? 0 : (g - REFERENCE_GPUS) * fi.hopLatencyUs();
+                : oneStep ? 0 : (g - REFERENCE_GPUS) * (g > REFERENCE_GPUS && allReduce && proto.equals("simple")
+                        ? fi.simpleHopLatencyUs() : fi.hopLatencyUs());
         double latency = g > 1 ? fi.latencyUs(proto) + beyondNode : 0;
         latency = Math.max(latency, g > 1 ? fi.hopLatencyUs() : 0) + hops;
         if (multi) {

@@ -135,14 +135,56 @@ class NcclPublishedTest {
         return new FabricProfile(base.name(), base.source(), base.scaleUp(), Map.of("ll", p[0], "ll128", p[1], "simple", p[2]),
                 Map.of("ll", p[3], "ll128", p[4], "simple", p[5]), base.inNetworkReduction(), base.defaultLatencyNs(), p[5],
                 base.nvlsEfficiency(), base.hopLatencyUs(), base.domainNics(), base.maxGBpsPerGpu(), base.unitCosts(),
-                base.sharpEfficiency(), base.p2pStepUs(), base.ringStepUs());
+                base.sharpEfficiency(), base.p2pStepUs(), base.ringStepUs(), base.simpleHopLatencyUs());
+    }
+
+    /** {@code base} with another Simple-protocol all-reduce latency per GPU beyond 8. */
+    static FabricProfile withSimpleHop(FabricProfile b, double h) {
+        return new FabricProfile(b.name(), b.source(), b.scaleUp(), b.latencyUs(), b.efficiency(), b.inNetworkReduction(),
+                b.defaultLatencyNs(), b.p2pEfficiency(), b.nvlsEfficiency(), b.hopLatencyUs(), b.domainNics(), b.maxGBpsPerGpu(),
+                b.unitCosts(), b.sharpEfficiency(), b.p2pStepUs(), b.ringStepUs(), h);
+    }
+
+    /**
+     * NVLink5's Simple-protocol all-reduce latency per GPU beyond 8, fitted alone (the other fits' procedure: Σ log² of
+     * model / measured) on the one published system with a domain beyond 8 GPUs and no network, CoreWeave's NVL72 rack
+     * (NVLS, 512 MiB to 8 GiB). Its rows lie on one line, t = 582 µs + S·f / 864 GB/s (least squares), where 8 H100
+     * under NVLS give 82 µs + S·f / 476: a 72-GPU domain's NVLS pays about 8 µs per GPU beyond 8 before its bandwidth
+     * — what one rack's mid sizes miss without it (586 GB/s measured at 512 MiB against 831 modelled). Trees and
+     * NVLSTree over such domains (2 and 20 racks, OCI's 64-GPU racks) pay it too; LL and LL128 keep hop-latency-us.
+     */
+    @Test
+    void theNvlink5SimpleHopIsTheFit() throws IOException {
+        List<Row> rs = rows().stream().filter(r -> r.system().equals("CoreWeave GB200 NVL72, 1 rack")).toList();
+        assertEquals(5, rs.size());
+        assertTrue(rs.stream().allMatch(r -> r.cluster().equals("GB200;Switch;72;900;nvlink5-nvswitch")));
+        FabricProfile bundled = FabricProfile.named("nvlink5-nvswitch");
+        List<Cluster> cs = new ArrayList<>();
+        for (Row r : rs) cs.add(cluster(r.cluster()));
+        double[] p = Fit.minimize(q -> {
+            if (!(q[0] >= 0) || q[0] > 1000) return 1e9;
+            FabricProfile f = withSimpleHop(bundled, q[0]);
+            double sum = 0;
+            for (int i = 0; i < rs.size(); i++) {
+                Row m = rs.get(i);
+                NcclModel.Row r = NcclModel.time(withProfile(cs.get(i), "nvlink5-nvswitch", f), m.op(), m.bytes(), "auto");
+                double l = Math.log(r.timeUs() / m.timeUs());
+                sum += l * l;
+            }
+            return sum;
+        }, new double[][] {{1}, {10}, {30}}, new double[] {1}, 1e-11, 1e-13, 10_000);
+        System.out.println("nvlink5-nvswitch simple-hop-latency-us fitted on " + rs.size() + " published rows: " + p[0]);
+        assertEquals(p[0], bundled.simpleHopLatencyUs(), p[0] * 5e-3, "fitted " + p[0]);
+        // NVLink5 of 8 GPUs (B200 nodes, GB200 trays) and the other protocols are untouched by it
+        assertEquals(0.9, bundled.hopLatencyUs());
     }
 
     /** {@code base} with another SHARP (in-network reduction) efficiency. */
     static FabricProfile withSharp(FabricProfile base, double e) {
         return new FabricProfile(base.name(), base.source(), base.scaleUp(), base.latencyUs(), base.efficiency(),
                 base.inNetworkReduction(), base.defaultLatencyNs(), base.p2pEfficiency(), base.nvlsEfficiency(),
-                base.hopLatencyUs(), base.domainNics(), base.maxGBpsPerGpu(), base.unitCosts(), e, base.p2pStepUs(), base.ringStepUs());
+                base.hopLatencyUs(), base.domainNics(), base.maxGBpsPerGpu(), base.unitCosts(), e, base.p2pStepUs(), base.ringStepUs(),
+                base.simpleHopLatencyUs());
     }
 
     /** The rows whose network dimension is on {@code fabric} (the calibration rows of that technology). */
@@ -247,12 +289,16 @@ class NcclPublishedTest {
     void anNvl72RackReachesTheNetworkThroughEightNics() throws IOException {
         // NVLink5's domain-nics 8: between racks a domain's egress is 8 NICs × 50 GB/s × ib-ndr's 0.90 = 360 GB/s; a
         // tree of 2 racks sends and receives the buffer once (busbw f·360 = 2·143/144·360 = 715), from 4 racks on an
-        // interior rack twice (2·1439/1440·360 / 2 = 359.75); measured at 16 GiB: 810.41 and 405.74 GB/s
-        NcclModel.Row two = NcclModel.time(cluster("GB200;Switch,Switch;72,2;900,50;nvlink5-nvswitch,ib-ndr"), "all_reduce", 1L << 34, "auto");
-        NcclModel.Row twenty = NcclModel.time(cluster("GB200;Switch,Switch;72,20;900,50;nvlink5-nvswitch,ib-ndr"), "all_reduce", 1L << 34, "auto");
-        assertEquals(715.0, two.busbwGBps(), 715.0 * 0.01, two.toString());
-        assertEquals(359.75, twenty.busbwGBps(), 359.75 * 0.01, twenty.toString());
-        assertTrue(Math.abs(two.busbwGBps() / 810.41 - 1) < 0.12 && Math.abs(twenty.busbwGBps() / 405.74 - 1) < 0.12);
+        // interior rack twice (2·1439/1440·360 / 2 = 359.75); measured at 16 GiB: 810.41 and 405.74 GB/s. The bound is
+        // the slope from 8 to 16 GiB (the latency, ~0.7 ms with the domain's Simple hops, drops out)
+        Cluster twoRacks = cluster("GB200;Switch,Switch;72,2;900,50;nvlink5-nvswitch,ib-ndr");
+        Cluster twentyRacks = cluster("GB200;Switch,Switch;72,20;900,50;nvlink5-nvswitch,ib-ndr");
+        assertEquals(715.0, slopeBusbw(twoRacks, "auto"), 715.0 * 0.01);
+        assertEquals(359.75, slopeBusbw(twentyRacks, "auto"), 359.75 * 0.01);
+        NcclModel.Row two = NcclModel.time(twoRacks, "all_reduce", 1L << 34, "auto");
+        NcclModel.Row twenty = NcclModel.time(twentyRacks, "all_reduce", 1L << 34, "auto");
+        assertTrue(Math.abs(two.busbwGBps() / 810.41 - 1) < 0.15 && Math.abs(twenty.busbwGBps() / 405.74 - 1) < 0.13,
+                two + " " + twenty);
         // the cap is per domain: a dimension above the racks (2 racks × 2 at 10 GB/s × 0.90) leaves through 2 racks ×
         // 8 NICs = 16 × 9 = 144 GB/s for a ring (the racks' own dimension: 8 × 45 = 360), so the ring's bus is 144
         NcclModel.Row pods = NcclModel.time(cluster("GB200;Switch,Switch,Switch;72,2,2;900,50,10;nvlink5-nvswitch,ib-ndr,ib-ndr"),
@@ -261,6 +307,13 @@ class NcclPublishedTest {
         // 8 GPUs per domain (a DGX B200): every GPU's NIC, as before
         NcclModel.Row b200 = NcclModel.time(cluster("B200;Switch,Switch;8,2;900,50;nvlink5-nvswitch,ib-ndr"), "all_reduce", 1L << 34, "tree");
         assertEquals(2.0 * 15 / 16 * 8 * 45 / 1, b200.busbwGBps(), 675 * 0.01, b200.toString());
+    }
+
+    /** An all-reduce's bus bandwidth from 8 to 16 GiB: f · 8 GiB / (t(16 GiB) − t(8 GiB)), GB/s (latency-free). */
+    static double slopeBusbw(Cluster c, String algo) {
+        double t8 = NcclModel.time(c, "all_reduce", 1L << 33, algo).timeUs();
+        double t16 = NcclModel.time(c, "all_reduce", 1L << 34, algo).timeUs();
+        return NcclModel.busFactor("all_reduce", c.totalGpus()) * (1L << 33) / ((t16 - t8) * 1e3);
     }
 
     /**
@@ -304,7 +357,7 @@ class NcclPublishedTest {
         report.append(String.format(Locale.ROOT, "all %d rows >= 1 MB: geomean |error| %.1f %%%n", all.size(), 100 * g));
         System.out.print(report);
         assertEquals(148, all.size(), report.toString());
-        // today 13.1 % over 148 rows (README: where it misses and why); the bound catches a regression
-        assertTrue(g <= 0.135, report.toString());
+        // today 12.4 % over 148 rows (README: where it misses and why); the bound catches a regression
+        assertTrue(g <= 0.13, report.toString());
     }
 }
