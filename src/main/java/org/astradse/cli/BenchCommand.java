@@ -26,62 +26,46 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (iterations < 1) throw new InputException("--iterations must be >= 1, found " + iterations);
-        if (options.chakra()) return benchChakra();
+        if (options.chakra()) {
+            // a Chakra ET trace set (a PREFIX, as simulate takes it): the graph layer's run, timed the same way
+            ChakraRun.Setup setup = ChakraRun.load(options);
+            setup.warnings().forEach(w -> System.err.println("warning: " + w));
+            org.astradse.sim.GraphResult[] last = new org.astradse.sim.GraphResult[1];
+            double mean = meanNanos(() -> (last[0] = setup.simulate()).finishNs());
+            last[0].warnings().forEach(w -> System.err.println("warning: " + w));
+            return report(mean, last[0].finishNs(), last[0].perNpu().size(), -1, "finished at %d ns, latest NPU");
+        }
         SimulationOptions.Inputs in = options.load();
-        long sink = 0;
-        TrainingResult r = null;
-        for (int i = 0; i < iterations; i++) {
-            r = in.simulate();
-            sink += r.endToEndNs();
-        }
-        long start = System.nanoTime();
-        for (int i = 0; i < iterations; i++) {
-            r = in.simulate();
-            sink += r.endToEndNs();
-        }
-        long elapsed = System.nanoTime() - start;
-        double mean = (double) elapsed / iterations;
-        if (sink == 42) System.err.print(""); // keep the runs alive
-        if (json) {
-            ObjectNode o = new ObjectMapper().createObjectNode();
-            o.put("iterations", iterations);
-            o.put("meanNanosPerSimulation", Math.round(mean));
-            o.put("endToEndNs", r.endToEndNs());
-            o.put("npus", r.npus());
-            o.put("simulatedPhases", r.simulatedPhases());
-            System.out.println(new ObjectMapper().writeValueAsString(o));
-        } else {
-            System.out.printf("%d runs on %d NPUs: %.3f ms per simulation (end-to-end %d ns)%n", iterations, r.npus(), mean / 1e6,
-                    r.endToEndNs());
-        }
-        return 0;
+        in.warnings().forEach(w -> System.err.println("warning: " + w));
+        TrainingResult[] last = new TrainingResult[1];
+        double mean = meanNanos(() -> (last[0] = in.simulate()).endToEndNs());
+        last[0].warnings().forEach(w -> System.err.println("warning: " + SimulationOptions.namingSystem(in.systemFile(), w)));
+        return report(mean, last[0].endToEndNs(), last[0].npus(), last[0].simulatedPhases(), "end-to-end %d ns");
     }
 
-    /** A Chakra ET trace set (a PREFIX, as simulate takes it): the graph layer's run, timed the same way. */
-    private int benchChakra() throws Exception {
-        ChakraRun.Setup setup = ChakraRun.load(options);
-        setup.warnings().forEach(w -> System.err.println("warning: " + w));
+    /** Mean wall time of one run, ns: {@link #iterations} runs after as many warm-up runs (their results kept alive). */
+    private double meanNanos(java.util.function.LongSupplier run) {
         long sink = 0;
-        org.astradse.sim.GraphResult r = null;
-        for (int i = 0; i < iterations; i++) sink += setup.simulate().finishNs();
+        for (int i = 0; i < iterations; i++) sink += run.getAsLong();
         long start = System.nanoTime();
-        for (int i = 0; i < iterations; i++) {
-            r = setup.simulate();
-            sink += r.finishNs();
-        }
+        for (int i = 0; i < iterations; i++) sink += run.getAsLong();
         double mean = (double) (System.nanoTime() - start) / iterations;
         if (sink == 42) System.err.print(""); // keep the runs alive
-        r.warnings().forEach(w -> System.err.println("warning: " + w));
+        return mean;
+    }
+
+    /** The JSON object or the line; {@code phases} < 0: not reported (the graph layer has no phases). */
+    private int report(double mean, long endNs, int npus, long phases, String endFormat) throws Exception {
         if (json) {
             ObjectNode o = new ObjectMapper().createObjectNode();
             o.put("iterations", iterations);
             o.put("meanNanosPerSimulation", Math.round(mean));
-            o.put("endToEndNs", r.finishNs());
-            o.put("npus", r.perNpu().size());
+            o.put("endToEndNs", endNs);
+            o.put("npus", npus);
+            if (phases >= 0) o.put("simulatedPhases", phases);
             System.out.println(new ObjectMapper().writeValueAsString(o));
         } else {
-            System.out.printf("%d runs on %d NPUs: %.3f ms per simulation (finished at %d ns, latest NPU)%n", iterations,
-                    r.perNpu().size(), mean / 1e6, r.finishNs());
+            System.out.printf("%d runs on %d NPUs: %.3f ms per simulation (" + endFormat + ")%n", iterations, npus, mean / 1e6, endNs);
         }
         return 0;
     }
