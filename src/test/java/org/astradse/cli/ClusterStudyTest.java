@@ -115,7 +115,7 @@ class ClusterStudyTest {
             public void step(long done, long ok, long infeasible, long failed) {
                 if (done != 1) return;
                 try { // halve the fabric's Simple efficiency, then give the workers time to meet the edited file
-                    Files.writeString(fabric, ndr.replace("simple: 0.9", "simple: 0.45"));
+                    Files.writeString(fabric, ndr.replace("simple: 0.894913", "simple: 0.45"));
                     Files.setLastModifiedTime(fabric, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
                     Thread.sleep(200);
                 } catch (Exception e) {
@@ -127,7 +127,7 @@ class ClusterStudyTest {
             public void finish() {
             }
         };
-        assertTrue(ndr.contains("simple: 0.9"), "the edit must change the file");
+        assertTrue(ndr.contains("simple: 0.894913"), "the edit must change the file");
         org.astradse.sweep.SweepRunner.run(org.astradse.sweep.SweepSpec.parse(spec), dir.resolve("b"), 1, false, false, "test", edit);
         assertEquals(Files.readString(dir.resolve("a/points.csv")), Files.readString(dir.resolve("b/points.csv")));
         org.astradse.sweep.SweepRunner.run(org.astradse.sweep.SweepSpec.parse(spec), dir.resolve("c"), 1, false, false, "test",

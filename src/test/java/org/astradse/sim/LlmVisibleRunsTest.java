@@ -196,7 +196,7 @@ class LlmVisibleRunsTest {
                 + " Korthikanti rows worst %.1f %%%n", scored, 100 * sum / scored, 100 * median, 100 * worst, within20, 100 * korthWorst));
         System.out.print(report);
         // the targets: mean 8 % and every row within 20 % are not reached (README: which rows miss and why), so
-        // these bounds sit just above today's figures (38 scored, mean 8.4 %, median 4.5 %, 33 within 20 %) and catch a
+        // these bounds sit just above today's figures (38 scored, mean 8.5 %, median 4.5 %, 33 within 20 %) and catch a
         // regression; the Korthikanti target (each of its four rows within 5 %) is met: today's worst is 3.4 %
         assertEquals(38, scored, report.toString());
         assertTrue(sum / scored <= 0.09, report.toString());
