@@ -21,7 +21,7 @@ final class SearchCommand implements Callable<Integer> {
 
 
     @Option(names = "--budget", paramLabel = "EVALUATIONS", description = "design points to simulate (default: 5%% of an "
-            + "enumerable space, at least 100; else 1000)")
+            + "enumerable space, at least 100 and at most 100,000; else 1000)")
     Long budget;
 
     @Option(names = "--population", defaultValue = "50", paramLabel = "P", description = "population size (default 50)")

@@ -25,7 +25,7 @@ public final class V1SystemParser {
     private V1SystemParser() {
     }
 
-    private static final Set<String> KEYS = Set.of("scheduling-policy", "endpoint-delay", "active-chunks-per-dimension",
+    private static final Set<String> KEYS = org.astradse.Keys.ordered("scheduling-policy", "endpoint-delay", "active-chunks-per-dimension",
             "preferred-dataset-splits", "boost-mode", "all-reduce-implementation", "all-gather-implementation",
             "reduce-scatter-implementation", "all-to-all-implementation", "collective-optimization",
             "intra-dimension-scheduling", "inter-dimension-scheduling", "model-shared-bus", "local-reduction-delay", "L", "o",

@@ -8,6 +8,13 @@ package org.astradse.cost;
  * @param nicUsdPerGBps    NICs (Switch dimensions only)
  */
 public record UnitCosts(double linkUsdPerGBps, double switchUsdPerGBps, double nicUsdPerGBps) {
+    /**
+     * The largest unit cost a file may give, $ per GB/s: LIBRA's classes are $2–$32, list prices of optics tens to
+     * hundreds; beyond 10^9 a network of 10^6 GPUs at 10^3 GB/s would cost more than a double holds exactly (and 10^307
+     * overflowed to Infinity).
+     */
+    public static final double MAX_USD_PER_GBPS = 1e9;
+
     public UnitCosts {
         if (!(linkUsdPerGBps >= 0) || !(switchUsdPerGBps >= 0) || !(nicUsdPerGBps >= 0))
             throw new IllegalArgumentException("unit costs must be >= 0 $/GB/s");

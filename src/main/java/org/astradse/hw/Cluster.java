@@ -47,7 +47,7 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
     public String topologyWarning() {
         List<String> other = new java.util.ArrayList<>();
         for (int i = 0; i < dims.size(); i++)
-            if (dims.get(i).topology() != TopologyKind.SWITCH) other.add("network.topology[" + i + "] " + dims.get(i).topology().referenceName());
+            if (dims.get(i).topology() != TopologyKind.SWITCH) other.add("cluster.network.topology[" + i + "] " + dims.get(i).topology().referenceName());
         if (other.isEmpty()) return null;
         return "warning: " + (file == null ? "cluster" : file) + ": " + String.join(", ", other) + " is not used here: the NCCL model "
                 + "treats every dimension as a switched fabric (the topology counts in ASTRA-sim studies on this cluster)";

@@ -188,8 +188,8 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
             int i = List.of(keys).indexOf(k);
             if (i < 0) throw InputException.at(file, at + "." + k, "unknown key; expected link, switch or nic ($ per GB/s)");
             JsonNode x = uc.get(k);
-            if (!x.isNumber() || !(x.asDouble() >= 0))
-                throw InputException.at(file, at + "." + k, "expected a cost >= 0 ($ per GB/s), found " + x);
+            if (!x.isNumber() || !(x.asDouble() >= 0 && x.asDouble() <= org.astradse.cost.UnitCosts.MAX_USD_PER_GBPS))
+                throw InputException.at(file, at + "." + k, "expected a cost from 0 to 10^9 ($ per GB/s), found " + x);
             v[i] = x.asDouble();
         }
         return new org.astradse.cost.UnitCosts(v[0], v[1], v[2]);

@@ -69,7 +69,7 @@ public final class V1NetworkParser {
      */
     static final double MAX = Math.min(Dimension.MAX_LATENCY_NS, Dimension.MAX_GBPS);
 
-    private static final Set<String> KEYS = Set.of("topology-name", "dimensions-count", "topologies-per-dim",
+    private static final Set<String> KEYS = org.astradse.Keys.ordered("topology-name", "dimensions-count", "topologies-per-dim",
             "dimension-type", "units-count", "links-count", "link-latency", "link-bandwidth", "nic-latency",
             "router-latency", "hbm-latency", "hbm-bandwidth", "hbm-scale");
 

@@ -59,7 +59,8 @@ public final class NotebookExport {
 
     /** Exports {@code results} into {@code to/<name>/}; returns the notebook's path. */
     public static Path export(Path results, Path to) throws IOException {
-        for (String f : List.of("points.csv", "pareto.csv", "manifest.json")) {
+        // the manifest first: an interrupted or running run has no pareto.csv yet, and its status says how to finish it
+        for (String f : List.of("points.csv", "manifest.json")) {
             if (!Files.isRegularFile(results.resolve(f)))
                 throw new IllegalArgumentException(results + " has no " + f + "; expected the folder of a finished sweep or search");
         }
@@ -77,6 +78,8 @@ public final class NotebookExport {
         if (!status.equals("complete"))
             throw new IllegalArgumentException(results + " holds a run whose status is '" + status + "', not complete: "
                     + "finish it first (sweep or search ... --resume --out " + results + ")");
+        if (!Files.isRegularFile(results.resolve("pareto.csv")))
+            throw new IllegalArgumentException(results + " has no pareto.csv; expected the folder of a finished sweep or search");
         if (manifest.path("shard").isObject())
             throw new IllegalArgumentException(results + " holds shard " + manifest.path("shard").path("index").asInt() + "/"
                     + manifest.path("shard").path("count").asInt() + " of a sweep, not the whole run: merge the shards first "

@@ -37,6 +37,7 @@ import org.astradse.report.PointRow;
 import org.astradse.report.PointsFile;
 import org.astradse.sweep.Domain;
 import org.astradse.sweep.DesignSpace;
+import org.astradse.sweep.Grid;
 import org.astradse.sweep.SweepSpec;
 
 /**
@@ -74,9 +75,16 @@ public final class GeneticSearch {
 
     private static final Vec<double[]> PENALTY = Vec.of(-Double.MAX_VALUE, -Double.MAX_VALUE);
 
-    /** Default budget: 5 % of an enumerable space (at least 100), else 1,000. */
+    /** The largest default budget: an overnight on two cores for the slower studies (a larger one is asked for). */
+    static final long MAX_DEFAULT_BUDGET = 100_000;
+
+    /**
+     * Default budget: 5 % of an enumerable space, at least 100 and at most {@link #MAX_DEFAULT_BUDGET} (5 % of a
+     * billion-point space is days of evaluations: --budget says so when meant), else 1,000.
+     */
     public static long defaultBudget(SweepSpec spec) {
-        return spec.enumerable() ? Math.max(100, DesignSpace.of(spec).size() / 20) : 1000;
+        Grid g = spec.enumerable() ? DesignSpace.of(spec).grid() : null;
+        return g == null ? 1000 : Math.min(MAX_DEFAULT_BUDGET, Math.max(100, g.size() / 20));
     }
 
     public static Outcome run(SweepSpec spec, Path dir, Options o, String version, Listener listener) {
@@ -150,7 +158,7 @@ public final class GeneticSearch {
             List<ObjectNode> log = new ArrayList<>();
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             int[] generations = {0};
-            long spaceSize = spec.enumerable() ? space.size() : Long.MAX_VALUE;
+            long spaceSize = space.grid() != null ? space.grid().size() : Long.MAX_VALUE; // saturated beyond 2^63
             state.phaseBudget = o.budget();
             int refineBatch = Math.max(1, o.population() / 2);
             try (file) {

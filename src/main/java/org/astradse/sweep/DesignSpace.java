@@ -24,6 +24,12 @@ public interface DesignSpace {
             throw org.astradse.InputException.at(spec.file(), key, "a continuous range (from/to without step or factor); a "
                     + "grid sweep needs a step or factor — or use `search`");
         }
+        if (grid.beyondLong()) {
+            StringBuilder sizes = new StringBuilder();
+            for (Domain d : spec.domains()) sizes.append(sizes.length() == 0 ? "" : " × ").append(String.format(java.util.Locale.ROOT, "%,d", d.size()));
+            throw org.astradse.InputException.at(spec.file(), "sweep", "the grid has more than 2^63 points (" + sizes
+                    + "); no grid sweep can enumerate it — narrow the ranges, or use `search`");
+        }
         return grid.size();
     }
 

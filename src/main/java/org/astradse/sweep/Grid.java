@@ -12,17 +12,36 @@ import java.util.Map;
 public final class Grid {
     private final List<Domain> domains;
     private final long size;
+    private final boolean beyondLong;
 
     public Grid(List<Domain> domains) {
         this.domains = List.copyOf(domains);
         long s = 1;
-        for (Domain d : this.domains) s = Math.multiplyExact(s, d.size());
-        this.size = s;
+        boolean over = false;
+        for (Domain d : this.domains) {
+            if (d.size() == 0) {
+                s = 0;
+                over = false;
+                break;
+            }
+            if (!over && s > Long.MAX_VALUE / d.size()) over = true;
+            else if (!over) s *= d.size();
+        }
+        this.beyondLong = over;
+        this.size = over ? Long.MAX_VALUE : s;
     }
 
-    /** Number of points (the product of the domain sizes). */
+    /**
+     * Number of points (the product of the domain sizes); {@link Long#MAX_VALUE} for a product beyond it (a space only a
+     * search can explore: every id below it still decodes to its point).
+     */
     public long size() {
         return size;
+    }
+
+    /** Whether the product of the domain sizes exceeds 2^63 − 1 (no grid sweep can enumerate it). */
+    public boolean beyondLong() {
+        return beyondLong;
     }
 
     /** Every swept parameter path, in domain order. */

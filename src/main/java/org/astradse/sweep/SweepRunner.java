@@ -99,6 +99,20 @@ public final class SweepRunner {
         }
     }
 
+    /** A grid above this many points is warned about before its first point. */
+    static final long HUGE_GRID = 100_000_000L;
+
+    /** How long {@code points} take at 10^5 and at 10^3 points/s, in words. */
+    static String span(long points) {
+        return duration(points / 1e5) + " to " + duration(points / 1e3);
+    }
+
+    private static String duration(double s) {
+        if (s < 3600) return String.format(java.util.Locale.ROOT, "%.0f minutes", s / 60);
+        if (s < 2 * 86400) return String.format(java.util.Locale.ROOT, "%.0f hours", s / 3600);
+        return String.format(java.util.Locale.ROOT, "%,.0f days", s / 86400);
+    }
+
     /** Runs the whole sweep ({@code shard} null) or one shard of it into {@code dir}; see {@link #run}. */
     public static Outcome run(SweepSpec spec, Path dir, int threads, boolean resume, boolean force, String toolVersion,
                               Progress progress, BooleanSupplier stop, Shard shard) {
@@ -118,6 +132,13 @@ public final class SweepRunner {
         int threads = engine.parallelism();
         DesignSpace space = DesignSpace.of(spec);
         long all = space.size();
+        if (all > HUGE_GRID)
+            // said before the run, not after a night: a grid this large is days of evaluations and a points.csv of
+            // hundreds of GB (a row per point); search explores it with a budget
+            System.err.printf(java.util.Locale.ROOT, "warning: %s: the grid has %,d points: at 10^3–10^5 points/s that is "
+                    + "%s, and points.csv grows by a row per point (about %,.0f GB at ~%d bytes a row); `search` explores a "
+                    + "space this large with a budget%n", spec.file(), all, span(all), all * 8.0 * space.header().size() / 1e9,
+                    8 * space.header().size());
         long total = shard == null ? all : shard.size(all);
         long firstId = shard == null ? 0 : shard.index();
         long stride = shard == null ? 1 : shard.count();

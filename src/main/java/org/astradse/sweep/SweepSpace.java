@@ -60,7 +60,7 @@ import org.astradse.workload.Workload;
 public final class SweepSpace implements DesignSpace {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Network keys that hold one entry per dimension. */
-    private static final Set<String> NETWORK_VECTORS = Set.of("topology", "npus_count", "bandwidth", "latency", "fabric",
+    private static final Set<String> NETWORK_VECTORS = org.astradse.Keys.ordered("topology", "npus_count", "bandwidth", "latency", "fabric",
             "topologies-per-dim", "dimension-type", "units-count", "links-count", "link-latency", "link-bandwidth",
             "nic-latency", "router-latency", "hbm-latency", "hbm-bandwidth", "hbm-scale");
 
@@ -183,6 +183,7 @@ public final class SweepSpace implements DesignSpace {
             npus = b.net.totalNpus();
             Path wl = p.workload;
             double usd = b.cluster != null ? b.cluster.networkCostUsd(b.fabricCosts) : NetworkCostModel.costUsd(b.net, b.unitCosts);
+            if (!Double.isFinite(usd)) return p.row(id, PointRow.INFEASIBLE, "the network cost overflows ($ " + usd + ")", npus, null, 0);
             SweepSpec.ChakraWorkload et = spec.chakra().get(wl);
             if (et != null) return p.row(id, PointRow.OK, "", npus, simulateGraph(et, b), usd);
             double comm = b.commScale;
@@ -322,8 +323,7 @@ public final class SweepSpace implements DesignSpace {
             }
             if (!works && failure != null)
                 throw failure.startsWith(file + ": ") ? new InputException(failure) : InputException.at(file, null, failure
-                        + " (on every design point checked" + (probesAll ? "" : ": the first, last and middle points, each "
-                        + "domain's values in turn and " + RANDOM_PROBES + " sampled points") + ")");
+                        + new Probes(List.of(), probesAll).checked());
         }
         checkTraceSets();
     }
@@ -409,12 +409,29 @@ public final class SweepSpace implements DesignSpace {
     static final int RANDOM_PROBES = 512;
     private boolean probesAll;
 
+    /** The points an expression is tried on before the first row ({@link #probes(SweepSpec)}). */
+    private List<long[]> probes() {
+        Probes p = probes(spec);
+        probesAll = p.all();
+        return p.points();
+    }
+
+    /** Probe points, and whether they are the whole grid. */
+    record Probes(List<long[]> points, boolean all) {
+        /** How a spec-wide failure names the points it was found on. */
+        String checked() {
+            return " (on every design point checked" + (all ? "" : ": the first, last and middle points, each domain's values "
+                    + "in turn and " + RANDOM_PROBES + " sampled points") + ")";
+        }
+    }
+
     /**
      * The points an expression is tried on before the first row: every point of a small grid; otherwise the first,
      * the last and the middle, each domain's values in turn (all of them up to {@link Domain#CHECK_ALL_UP_TO}) with the
-     * others first, and {@link #RANDOM_PROBES} points drawn with a fixed seed (deterministic).
+     * others first, and {@link #RANDOM_PROBES} points drawn with a fixed seed (deterministic). ASTRA-sim and training
+     * studies share them.
      */
-    private List<long[]> probes() {
+    static Probes probes(SweepSpec spec) {
         int n = spec.domains().size();
         long[] sizes = new long[n];
         double total = 1;
@@ -423,8 +440,7 @@ public final class SweepSpace implements DesignSpace {
             total *= sizes[k];
         }
         List<long[]> out = new ArrayList<>();
-        probesAll = total <= PROBE_ALL_UP_TO;
-        if (probesAll) {
+        if (total <= PROBE_ALL_UP_TO) {
             for (long id = 0; id < (long) total; id++) {
                 long[] idx = new long[n];
                 long r = id;
@@ -434,7 +450,7 @@ public final class SweepSpace implements DesignSpace {
                 }
                 out.add(idx);
             }
-            return out;
+            return new Probes(out, true);
         }
         long[] last = new long[n];
         long[] middle = new long[n];
@@ -458,7 +474,7 @@ public final class SweepSpace implements DesignSpace {
             for (int k = 0; k < n; k++) idx[k] = random.nextLong(sizes[k]);
             out.add(idx);
         }
-        return out;
+        return new Probes(out, false);
     }
 
     /** The file a section of the spec names ({@code network: {file: …}}), resolved as the spec reads it; or null. */
@@ -1057,9 +1073,9 @@ public final class SweepSpace implements DesignSpace {
                     Map.Entry<String, JsonNode> x = u.next();
                     if (!Set.of("link", "switch", "nic").contains(x.getKey()))
                         throw InputException.at(null, "unit-costs", e.getKey() + "." + x.getKey() + ": unknown; expected link, switch or nic");
-                    if (!x.getValue().isNumber() || x.getValue().asDouble() < 0)
-                        throw InputException.at(null, "unit-costs", e.getKey() + "." + x.getKey() + ": expected a number >= 0 of $ per "
-                                + "GB/s, found " + x.getValue());
+                    if (!x.getValue().isNumber() || !(x.getValue().asDouble() >= 0 && x.getValue().asDouble() <= UnitCosts.MAX_USD_PER_GBPS))
+                        throw InputException.at(null, "unit-costs", e.getKey() + "." + x.getKey() + ": expected a number of $ per "
+                                + "GB/s from 0 to 10^9, found " + x.getValue());
                 }
             }
         }

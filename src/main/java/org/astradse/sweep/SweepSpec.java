@@ -63,9 +63,9 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
     public record Constraint(String source, JexlExpression expression) {
     }
 
-    private static final Set<String> TOP = Set.of("name", "description", "workloads", "workload", "network", "system", "run",
+    private static final Set<String> TOP = org.astradse.Keys.ordered("name", "description", "workloads", "workload", "network", "system", "run",
             "cost", "sweep", "derived", "constraints", "group-by", "colour-by", "train", "cluster");
-    static final Set<String> RUN_KEYS = Set.of("num-passes", "comm-scale", "compute-scale", "injection-scale",
+    static final Set<String> RUN_KEYS = org.astradse.Keys.ordered("num-passes", "comm-scale", "compute-scale", "injection-scale",
             "num-queues-per-dim", "rendezvous-protocol", "congestion");
 
     public static SweepSpec parse(Path file) {
@@ -239,7 +239,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                 null);
     }
 
-    private static final Set<String> TRAIN_TOP = Set.of("name", "description", "train", "cost", "sweep", "derived",
+    private static final Set<String> TRAIN_TOP = org.astradse.Keys.ordered("name", "description", "train", "cost", "sweep", "derived",
             "constraints", "group-by", "colour-by", "run");
 
     /**
@@ -478,11 +478,21 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                         : domain(file, e.getKey(), e.getValue(), train));
             }
         }
-        Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new java.util.LinkedHashSet<>();
         for (Domain d : domains) {
             for (String p : d.paths()) {
                 if (!seen.add(p)) throw InputException.at(file, "sweep", p + " is swept twice");
             }
+        }
+        // a list swept whole and one of its elements too (a zipped shape's vectors, their elements swept within it:
+        // mixed-rank.yaml): the element overrides the whole value's, so the whole value's cell names the shape, not
+        // every value that ran — said once, as a row such as npus_count 64_16 with npus_count[1] 128 reads wrongly
+        for (String p : seen) {
+            String whole = ParamPath.withoutIndex(p);
+            if (!whole.equals(p) && seen.contains(whole))
+                System.err.println("warning: " + file + ": sweep: " + whole + " is swept whole and " + p + " by element: the "
+                        + "element overrides the whole value's, so a row's " + whole + " cell is the value as swept (before "
+                        + p + " replaces its element) and its " + p + " cell is what ran");
         }
         JsonNode dv = root.get("derived");
         if (dv != null && !dv.isNull()) {
@@ -526,7 +536,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         for (Derived d : derived) columns.add(d.path().text());
         if (root.hasNonNull("colour-by") && !root.get("colour-by").isTextual())
             throw InputException.at(file, "colour-by", "expected one parameter path, found " + root.get("colour-by"));
-        if (root.hasNonNull("colour-by") && !columns.contains(root.get("colour-by").asText()))
+        if (root.hasNonNull("colour-by") && !columns.contains(columnName(root.get("colour-by").asText())))
             throw InputException.at(file, "colour-by", "'" + root.get("colour-by").asText() + "' is not a swept or derived "
                     + "parameter; expected one of " + columns);
         JsonNode gb = root.get("group-by");
@@ -536,10 +546,11 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             for (JsonNode g : gb.isArray() ? gb : List.of(gb)) {
                 if (!g.isTextual())
                     throw InputException.at(file, "group-by", "expected a parameter path or a list of them, found " + g);
-                if (!columns.contains(g.asText()))
+                String name = columnName(g.asText());
+                if (!columns.contains(name))
                     throw InputException.at(file, "group-by", "'" + g.asText() + "' is not a swept or derived parameter; "
                             + "expected one of " + columns);
-                if (!groupBy.contains(g.asText())) groupBy.add(g.asText());
+                if (!groupBy.contains(name)) groupBy.add(name);
             }
         }
         // with groups the plot colours each group and its front; an explicit colour-by was dropped without a word
@@ -565,6 +576,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             List<Object> values = new ArrayList<>();
             v.forEach(values::add);
             if (values.isEmpty()) throw InputException.at(file, where, "an empty list of values");
+            refuseRepeats(file, where, values.stream().map(x -> List.of(x)).toList());
             return new Domain.Values(key, values);
         }
         if (v.isObject()) {
@@ -596,7 +608,7 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
         return new Domain.Values(key, List.of(v)); // a single value
     }
 
-    private static final Set<String> RANGE_KEYS = Set.of("from", "to", "step", "factor", "values");
+    private static final Set<String> RANGE_KEYS = org.astradse.Keys.ordered("from", "to", "step", "factor", "values");
 
     /** A range bound or step: a plain number (a string such as "50GB/s" would silently read as 0). */
     private static double rangeNumber(Path file, String where, JsonNode range, String key) {
@@ -622,11 +634,55 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
             paths.add(path);
             columns.add(col);
         }
+        Domain.Zipped z;
         try {
-            return new Domain.Zipped(paths, columns);
+            z = new Domain.Zipped(paths, columns);
         } catch (IllegalArgumentException e) {
             throw InputException.at(file, where, e.getMessage());
         }
+        List<List<Object>> tuples = new ArrayList<>();
+        for (int i = 0; i < columns.get(0).size(); i++) {
+            List<Object> t = new ArrayList<>();
+            for (List<Object> c : columns) t.add(c.get(i));
+            tuples.add(t);
+        }
+        refuseRepeats(file, where, tuples);
+        return z;
+    }
+
+    /**
+     * A value listed twice in a domain (a zip's tuple twice) runs the same points twice: duplicate rows, both on the
+     * front, and a search spending budget on them. Numbers compare by value (50, 50.0 and 5e1 are one value).
+     */
+    private static void refuseRepeats(Path file, String where, List<List<Object>> values) {
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < values.size(); i++) {
+            StringBuilder key = new StringBuilder();
+            for (Object o : values.get(i)) key.append(sameValueKey(o)).append('|');
+            Integer first = seen.putIfAbsent(key.toString(), i);
+            if (first != null)
+                throw InputException.at(file, where, "value " + (values.get(i).size() == 1 ? values.get(i).get(0) : values.get(i))
+                        + " is listed twice (entries " + first + " and " + i + (values.get(first).equals(values.get(i)) ? ""
+                        : ": " + (values.get(first).size() == 1 ? values.get(first).get(0) : values.get(first)) + " is the same value")
+                        + "); each point would run twice");
+        }
+    }
+
+    /** A domain value as compared for repeats: numbers by value, lists and mappings element by element. */
+    private static String sameValueKey(Object o) {
+        if (!(o instanceof JsonNode n)) return String.valueOf(o);
+        if (n.isNumber()) return "n" + n.decimalValue().stripTrailingZeros().toPlainString();
+        if (n.isArray()) {
+            StringBuilder b = new StringBuilder("[");
+            n.forEach(x -> b.append(sameValueKey(x)).append(','));
+            return b.append(']').toString();
+        }
+        if (n.isObject()) {
+            StringBuilder b = new StringBuilder("{");
+            n.fields().forEachRemaining(e -> b.append(e.getKey()).append('=').append(sameValueKey(e.getValue())).append(','));
+            return b.append('}').toString();
+        }
+        return (n.isTextual() ? "s" : "v") + n.asText();
     }
 
     /**
@@ -646,11 +702,20 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
     }
 
     /**
+     * A parameter as group-by and colour-by name it, as its column is named: trimmed, an index without leading zeros
+     * ({@code bandwidth[01]} is {@code bandwidth[1]}, as a swept path is).
+     */
+    static String columnName(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*)\\[0*(\\d{1,4})\\]$").matcher(text.trim());
+        return m.matches() ? m.group(1) + "[" + Integer.parseInt(m.group(2)) + "]" : text.trim();
+    }
+
+    /**
      * The parameter that colours the plot's dots: {@code colour-by} if given, else the first swept categorical one (a
      * domain of at most 12 values that are not numbers: topology, algorithm, workload), or null.
      */
     public String colourBy() {
-        if (raw.hasNonNull("colour-by")) return raw.get("colour-by").asText();
+        if (raw.hasNonNull("colour-by")) return columnName(raw.get("colour-by").asText());
         for (Domain d : domains) {
             if (d instanceof Domain.Continuous || d.size() > 12 || d.size() < 2) continue;
             Object v = d.valuesAt(0).get(d.paths().get(0));

@@ -125,14 +125,16 @@ public final class TrainSpace implements DesignSpace {
             TrainResult r = LlmTrainer.run(cfg);
             if (!r.feasible()) return notOk(id, PointRow.INFEASIBLE, r.reason(), cells, npus);
             double usd = cfg.cluster().networkCostUsd(unitCosts);
+            if (!Double.isFinite(usd)) return notOk(id, PointRow.INFEASIBLE, "the network cost overflows ($ " + usd + ")", cells, npus);
             long iter = Math.round(r.iterationNs());
             // the objective: one iteration, or with run.tokens the iterations to train that many tokens
             double perIteration = (double) cfg.parallel().globalBatch() * cfg.model().seqLen();
             double its = tokens > 0 ? Math.ceil(tokens / perIteration) : 1;
             if (its * r.iterationNs() > 9.0e18)
-                return notOk(id, PointRow.INFEASIBLE, String.format(Locale.ROOT, "training %.3g tokens takes %.3g iterations "
-                        + "of %.3g s: beyond what end_to_end_ns can hold (2^63 ns, 292 years)", tokens, its,
-                        Units.nanosToSeconds(r.iterationNs())), cells, npus);
+                return notOk(id, PointRow.INFEASIBLE, tokens > 0 ? String.format(Locale.ROOT, "training %.3g tokens takes "
+                        + "%.3g iterations of %.3g s: beyond what end_to_end_ns can hold (2^63 ns, 292 years)", tokens, its,
+                        Units.nanosToSeconds(r.iterationNs())) : String.format(Locale.ROOT, "one iteration takes %.3g s: beyond "
+                        + "what end_to_end_ns can hold (2^63 ns, 292 years)", Units.nanosToSeconds(r.iterationNs())), cells, npus);
             long iterations = (long) its;
             long time = iter * iterations;
             long compute = Math.round(r.computeNs()) * iterations;
@@ -210,24 +212,35 @@ public final class TrainSpace implements DesignSpace {
         } catch (InputException e) {
             throw new InputException(spec.file() + ": train: " + e.getMessage());
         }
-        // constraints on the first point, strictly: an undefined name or a non-boolean stops the study here
+        // constraints, strictly: an undefined name or a non-boolean stops the study here; one that fails on every probe
+        // point (a division by zero, an index no cluster has) is the spec's mistake too, as in an ASTRA-sim study —
+        // failing on some points only is those rows' business
         if (!spec.constraints().isEmpty() && (grid == null || grid.size() > 0)) {
-            ObjectNode first = tree(values(new long[spec.domains().size()]), -1);
-            long npus = base.cluster().totalGpus();
-            TrainConfig firstCfg = null;
-            try {
-                firstCfg = TrainConfig.fromTree(first, spec.file());
-                npus = firstCfg.cluster().totalGpus();
-            } catch (InputException e) {
-                // the first point's own problem: its row says so
+            SweepSpace.Probes probes = SweepSpace.probes(spec);
+            String failure = null;
+            boolean works = false;
+            for (long[] idx : probes.points()) {
+                ObjectNode t = tree(values(idx), -1);
+                long npus = base.cluster().totalGpus();
+                TrainConfig cfg = null;
+                try {
+                    cfg = TrainConfig.fromTree(t, spec.file());
+                    npus = cfg.cluster().totalGpus();
+                } catch (InputException e) {
+                    // the point's own problem: its row says so
+                }
+                try {
+                    // the point's own configuration, or the base's when it does not parse: the layout's defaults must
+                    // resolve either way, or `parallel.dp` would read as undefined
+                    violatedConstraint(t, cfg != null ? cfg : base, npus, true);
+                    works = true;
+                    break;
+                } catch (InputException e) {
+                    if (e.field() != null) throw e; // the spec's mistake (named at constraints)
+                    if (failure == null) failure = e.getMessage();
+                }
             }
-            try {
-                // the first point's own configuration, or the base's when the first does not parse (its row will say
-                // why): the layout's defaults must resolve either way, or `parallel.dp` would read as undefined
-                violatedConstraint(first, firstCfg != null ? firstCfg : base, npus, true);
-            } catch (InputException e) {
-                if (e.field() != null) throw e; // the spec's mistake (named at constraints)
-            }
+            if (!works && failure != null) throw InputException.at(spec.file(), "constraints", failure + probes.checked());
         }
         // the collectives of a training study are NCCL's algorithms, which treat every dimension as a switched fabric:
         // a swept topology would change the cost alone (a Ring 2.25× cheaper and as fast), a front that means nothing
@@ -248,7 +261,15 @@ public final class TrainSpace implements DesignSpace {
                                     + "or cluster.network.bandwidth[i] instead");
                 }
             }
-        if (base.cluster().topologyWarning() != null) System.err.println(base.cluster().topologyWarning());
+        // so is a base one: the study's other objective is the network cost, which the topology does change
+        for (int i = 0; i < base.cluster().dims().size(); i++) {
+            org.astradse.network.TopologyKind t = base.cluster().dims().get(i).topology();
+            if (t != org.astradse.network.TopologyKind.SWITCH)
+                throw InputException.at(spec.file(), "train.cluster.network.topology[" + i + "]", t.referenceName()
+                        + " has no effect on a training study's times (its collectives run NCCL's algorithms, which treat "
+                        + "every dimension as a switched fabric), only on its cost; write Switch");
+        }
+        warnInertAndUneven(base);
         // a run's seq-len replaces its model's: a swept model.seq-len beside one would be a dead axis of the study
         if ((spec.train().has("seq-len") || sweptAnywhere("seq-len"))) {
             for (Domain d : spec.domains())
@@ -279,6 +300,55 @@ public final class TrainSpace implements DesignSpace {
         }
         refuseWhenNoLayoutRuns();
         warnUnusedUnitCosts(base);
+    }
+
+    /**
+     * What a user would be misled by, said on stderr before the first point (the study goes on): a setting of the base
+     * or a swept key that has no effect on any probe point (sequence parallelism with tp 1 everywhere, a MoE switch on a
+     * dense model, a label such as model.name) — its rows would differ in that column only; points that train different
+     * numbers of tokens per iteration compared by iteration time (run.tokens compares time to train N tokens); a dp
+     * written in the base beside swept degrees (it is kept for every point, so most layouts cannot run).
+     */
+    private void warnInertAndUneven(TrainConfig base) {
+        if (grid != null && grid.size() == 0) return;
+        java.util.Map<String, String> inert = null;
+        double minTokens = Double.POSITIVE_INFINITY;
+        double maxTokens = 0;
+        for (long[] idx : SweepSpace.probes(spec).points()) {
+            TrainConfig c;
+            try {
+                c = TrainConfig.fromTree(tree(values(idx), -1), spec.file());
+            } catch (InputException e) {
+                continue; // that point's row says why
+            }
+            java.util.Map<String, String> here = c.inertKeys();
+            if (inert == null) inert = new LinkedHashMap<>(here);
+            else inert.keySet().retainAll(here.keySet());
+            double t = (double) c.parallel().globalBatch() * c.model().seqLen();
+            minTokens = Math.min(minTokens, t);
+            maxTokens = Math.max(maxTokens, t);
+        }
+        if (inert == null) return;
+        String file = spec.file() + ": ";
+        for (String p : spec.parameterColumns())
+            if (inert.containsKey(p))
+                System.err.println("warning: " + file + "sweep." + p + " has no effect on any point checked (" + inert.get(p)
+                        + "): its rows differ in this column only");
+            else if (p.equals("model.name") || p.equals("model.source"))
+                System.err.println("warning: " + file + "sweep." + p + " is a label: its values change nothing but the column");
+        java.util.Map<String, String> baseInert = base.ineffectiveByKey(spec.train());
+        for (java.util.Map.Entry<String, String> e : baseInert.entrySet())
+            if (inert.containsKey(e.getKey()) && !sweptAnywhere(e.getKey()))
+                System.err.println("warning: " + e.getValue().replaceFirst("^" + java.util.regex.Pattern.quote(file), file + "train."));
+        if (tokens == 0 && maxTokens > minTokens)
+            System.err.printf(Locale.ROOT, "warning: %sthe points train from %,.0f to %,.0f tokens per iteration (global batch × "
+                    + "sequence length): the iteration-time objective favours the smallest; run: {tokens: N} compares the time "
+                    + "to train N tokens%n", file, minTokens, maxTokens);
+        if (spec.train().path("parallel").has("dp") && !sweptAnywhere("parallel.dp")
+                && (sweptAnywhere("parallel.tp") || sweptAnywhere("parallel.pp") || sweptAnywhere("parallel.cp")))
+            System.err.println("warning: " + file + "train.parallel.dp: " + spec.train().path("parallel").get("dp")
+                    + " is kept for every point while tp, pp or cp are swept: a layout whose tp·pp·cp·dp is not the "
+                    + "cluster's GPUs cannot run; leave dp out to derive it per point");
     }
 
     /** The base configuration with domain {@code k}'s element {@code e} written into it alone (the other domains' base values). */

@@ -113,6 +113,167 @@ class BadInputPassSixTest {
         assertTrue(!Files.exists(dir.resolve("et")), "nothing written");
     }
 
+    // ---- training studies (a sixth adversarial pass, ~230 specs) ----
+
+    static final String BASE = TrainSweepTest.BASE;
+    /** The base with tp 2: its points fit in memory (tp 1 needs 86 GiB of an H100's 80). */
+    static final String FITS = BASE.replace("tp: 1,", "tp: 2,");
+
+    @Test
+    void aGridBeyondTwoToTheSixtyThreeIsRefusedAndSearchedStill(@TempDir Path dir) throws Exception {
+        // 9·10^6 cubed > 2^63: the grid's size overflowed with a stack trace, in sweep and in search
+        String huge = BASE + """
+                sweep:
+                  parallel.global-batch: {from: 1, to: 9000000, step: 1}
+                  parallel.micro-batch: {from: 1, to: 9000000, step: 1}
+                  seq-len: {from: 1, to: 9000000, step: 1}
+                """;
+        SweepCommandTest.refused(dir, "huge", huge, "more than 2^63 points", "9,000,000 × 9,000,000 × 9,000,000", "search");
+        Path spec = dir.resolve("huge.yaml");
+        CollectiveCommandTest.Run r = run("search", spec.toString(), "--budget", "20", "--population", "10", "--out",
+                dir.resolve("s").toString());
+        assertEquals(true, r.status() == 0 || r.status() == 2, r.err());
+        assertTrue(!r.err().contains("\tat ") && !r.err().contains("Exception"), r.err());
+        assertEquals(21, Files.readAllLines(dir.resolve("s/points.csv")).size(), r.err());
+    }
+
+    @Test
+    void aHugeGridIsWarnedAboutBeforeItsFirstPoint(@TempDir Path dir) throws Exception {
+        // 2.3·10^9 points started without a word; interrupted at once here (the warning comes first)
+        Path spec = dir.resolve("big.yaml");
+        Files.writeString(spec, BASE + """
+                sweep:
+                  parallel.micro-batch: {from: 1, to: 5000, step: 1}
+                  parallel.global-batch: {from: 1024, to: 10240, step: 1}
+                  cluster.network.bandwidth[1]: {from: 1, to: 50, step: 1}
+                """);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            org.astradse.sweep.SweepRunner.run(org.astradse.sweep.SweepSpec.parse(spec), dir.resolve("o"), 1, false, false, "test",
+                    org.astradse.sweep.SweepRunner.Progress.NONE, stop::get, null);
+        } finally {
+            System.setErr(old);
+        }
+        String e = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(e.contains("the grid has 2,304,250,000 points") && e.contains("days") && e.contains("`search`"), e);
+    }
+
+    @Test
+    void anEnormousUnitCostIsRefused(@TempDir Path dir) throws Exception {
+        // 1e307 $/GB/s made network_cost_usd Infinity, then the plot ran out of memory (the manifest left 'running')
+        SweepCommandTest.refused(dir, "cost", BASE + """
+                cost: {unit-costs: {ib-ndr: {link: 1e307, switch: 1e307, nic: 1e307}}}
+                sweep:
+                  parallel.tp: [1, 2]
+                """, "cost.unit-costs.ib-ndr.link", "from 0 to 10^9");
+    }
+
+    @Test
+    void aConstraintFailingOnEveryPointStopsATrainingStudy(@TempDir Path dir) throws Exception {
+        // a division by zero made every row infeasible, and the study failed at its end; an ASTRA-sim study refused it
+        SweepCommandTest.refused(dir, "div", BASE + """
+                constraints: ["parallel.tp / 0 > 1"]
+                sweep:
+                  parallel.tp: [1, 2, 4]
+                """, "constraints", "division by zero", "on every design point checked");
+        // failing on some points only is those rows' business: tp 1 divides by zero, tp 2 and 4 do not
+        Path ok = dir.resolve("some.yaml");
+        Files.writeString(ok, BASE + """
+                constraints: ["8 / (parallel.tp - 1) >= 1"]
+                sweep:
+                  parallel.tp: [1, 2, 4]
+                """);
+        CollectiveCommandTest.Run r = run("sweep", ok.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(Files.readString(dir.resolve("o/points.csv")).contains("infeasible"));
+    }
+
+    @Test
+    void settingsThatCannotActAreWarnedAbout(@TempDir Path dir) throws Exception {
+        // tp 1 on every point: sequence parallelism splits nothing — rows identical but for the column
+        Path f = dir.resolve("sp.yaml");
+        Files.writeString(f, BASE + """
+                sweep:
+                  parallel.sp: [true, false]
+                  parallel.ep-comm-overlap: [true, false]
+                  parallel.pp: [1, 2]
+                """);
+        CollectiveCommandTest.Run r = run("sweep", f.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("sweep.parallel.sp has no effect on any point checked (with tp 1"), r.err());
+        assertTrue(r.err().contains("sweep.parallel.ep-comm-overlap has no effect on any point checked (on a dense model"), r.err());
+        assertTrue(!r.err().contains("sweep.parallel.pp has no effect"), r.err());
+        // with tp swept to 2 somewhere, sp acts there: no warning; a base sp: true with tp 1 everywhere is the base's warning
+        Path g = dir.resolve("base.yaml");
+        Files.writeString(g, BASE.replace("tp: 1, pp: 1,", "tp: 1, sp: true, pp: 1,") + """
+                sweep:
+                  parallel.pp: [1, 2]
+                """);
+        CollectiveCommandTest.Run b = run("sweep", g.toString(), "--out", dir.resolve("b").toString());
+        assertTrue(b.err().contains("base.yaml: train.parallel.sp: true has no effect with tp 1"), b.err());
+        Path h = dir.resolve("acts.yaml");
+        Files.writeString(h, BASE + """
+                sweep:
+                  parallel.tp: [1, 2]
+                  parallel.sp: [true, false]
+                """);
+        CollectiveCommandTest.Run a = run("sweep", h.toString(), "--out", dir.resolve("a").toString());
+        assertTrue(!a.err().contains("has no effect"), a.err());
+    }
+
+    @Test
+    void pointsOfDifferentTokensPerIterationPointToRunTokens(@TempDir Path dir) throws Exception {
+        // the iteration-time front is simply the smallest batch: one iteration of less work
+        Path f = dir.resolve("gb.yaml");
+        Files.writeString(f, FITS + "sweep:\n  parallel.global-batch: [128, 256]\n");
+        CollectiveCommandTest.Run r = run("sweep", f.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(0, r.status(), r.err());
+        // 128 · 8192 = 1,048,576 and 256 · 8192 = 2,097,152 tokens (Llama 3 8B's sequence of 8,192)
+        assertTrue(r.err().contains("from 1,048,576 to 2,097,152 tokens per iteration") && r.err().contains("run: {tokens: N}"), r.err());
+        Path t = dir.resolve("tokens.yaml");
+        Files.writeString(t, FITS + "run: {tokens: 1e9}\nsweep:\n  parallel.global-batch: [128, 256]\n");
+        CollectiveCommandTest.Run q = run("sweep", t.toString(), "--out", dir.resolve("t").toString());
+        assertTrue(!q.err().contains("tokens per iteration"), q.err());
+    }
+
+    @Test
+    void aValueListedTwiceIsRefused(@TempDir Path dir) throws Exception {
+        // both copies ran and both sat on the front; 50 and 50.0 were two groups with one front each
+        SweepCommandTest.refused(dir, "dup", BASE + "sweep:\n  parallel.tp: [4, 4, 8]\n", "sweep.parallel.tp", "value 4 is listed "
+                + "twice (entries 0 and 1)");
+        SweepCommandTest.refused(dir, "num", BASE + "sweep:\n  cluster.network.bandwidth[1]: [50, 25, 5e1]\n",
+                "sweep.cluster.network.bandwidth[1]", "entries 0 and 2: 50 is the same value");
+        SweepCommandTest.refused(dir, "zip", BASE + "sweep:\n  zip-a:\n    parallel.tp: [1, 2, 1]\n    parallel.pp: [1, 1, 1]\n",
+                "sweep.zip-a", "listed twice");
+        // a zip's column may repeat a value when the tuples differ
+        Path ok = dir.resolve("ok.yaml");
+        Files.writeString(ok, BASE + "sweep:\n  zip-a:\n    parallel.tp: [1, 1]\n    parallel.pp: [1, 2]\n");
+        assertEquals(0, run("sweep", ok.toString(), "--out", dir.resolve("o").toString()).status());
+    }
+
+    @Test
+    void leadingZerosNameTheSameColumnInGroupBy(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("g.yaml");
+        Files.writeString(f, FITS + "group-by: cluster.network.bandwidth[01]\nsweep:\n  cluster.network.bandwidth[1]: [25, 50]\n");
+        CollectiveCommandTest.Run r = run("sweep", f.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(0, r.status(), r.err());
+    }
+
+    @Test
+    void exportingAnInterruptedRunSaysHowToFinishIt(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("s.yaml");
+        Files.writeString(spec, BASE + "sweep:\n  parallel.global-batch: {from: 8, to: 4096, step: 8}\n  parallel.pp: [1, 2]\n");
+        int[] n = {0};
+        org.astradse.sweep.SweepRunner.run(org.astradse.sweep.SweepSpec.parse(spec), dir.resolve("o"), 1, false, false, "test",
+                org.astradse.sweep.SweepRunner.Progress.NONE, () -> ++n[0] > 3, null);
+        assertTrue(Files.readString(dir.resolve("o/manifest.json")).contains("interrupted"));
+        assertUserError(run("export", dir.resolve("o").toString(), "--to", dir.resolve("e").toString()), "interrupted",
+                "--resume --out");
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

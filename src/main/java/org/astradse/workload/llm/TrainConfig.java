@@ -66,22 +66,48 @@ public record TrainConfig(Path file, TransformerModel model, ParallelConfig para
      * from defaults.
      */
     public java.util.List<String> ineffectiveSettings(JsonNode root) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+        return new java.util.ArrayList<>(ineffectiveByKey(root).values());
+    }
+
+    /** {@link #ineffectiveSettings}, by the key each is about ({@code parallel.sp}). */
+    public java.util.Map<String, String> ineffectiveByKey(JsonNode root) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
         JsonNode p = root == null ? null : root.get("parallel");
         if (p == null || !p.isObject()) return out;
-        String at = (file == null ? "" : file + ": ") + "parallel.";
-        if (parallel.tp() == 1 && p.path("sp").asBoolean(false))
-            out.add(at + "sp: true has no effect with tp 1 (sequence parallelism splits over the TP ranks)");
-        if (parallel.tp() == 1 && p.path("tp-comm-overlap").asText("").equals("true"))
-            out.add(at + "tp-comm-overlap: true has no effect with tp 1 (no TP collectives)");
-        if (!model.moe() && p.path("ep-comm-overlap").asBoolean(false))
-            out.add(at + "ep-comm-overlap: true has no effect on a dense model (no MoE all-to-all)");
-        if (p.has("moe-dispatcher") && !expertGroupSpansDomains())
-            out.add(at + "moe-dispatcher: " + p.path("moe-dispatcher").asText() + " has no effect "
-                    + (!model.moe() ? "on a dense model (no MoE all-to-all)" : parallel.ep() == 1 ? "with ep 1 (no MoE all-to-all)"
-                    : "when the EP group fits in one scale-up domain (both dispatchers are the same all-to-all there)"));
-        if (parallel.optimizer().equals("none") && p.path("overlap-param-gather").asBoolean(false))
-            out.add(at + "overlap-param-gather: true has no effect with optimizer none (no parameter all-gather)");
+        String at = (file == null ? "" : file + ": ");
+        java.util.Map<String, String> inert = inertKeys();
+        for (String k : java.util.List.of("sp", "tp-comm-overlap", "ep-comm-overlap", "moe-dispatcher", "overlap-param-gather")) {
+            String why = inert.get("parallel." + k);
+            if (why == null || !p.has(k)) continue;
+            // the switches warn when on (off is their default, and harmless); the dispatcher when written at all
+            boolean on = switch (k) {
+                case "moe-dispatcher" -> true;
+                case "tp-comm-overlap" -> p.path(k).asText("").equals("true");
+                default -> p.path(k).asBoolean(false);
+            };
+            if (on) out.put("parallel." + k, at + "parallel." + k + ": " + p.path(k).asText() + " has no effect " + why);
+        }
         return out;
+    }
+
+    /**
+     * The parallel keys whose value cannot change this configuration's results, whatever it is, with why: sequence
+     * parallelism and TP overlap with tp 1, the MoE switches on a dense model (the dispatcher also with ep 1, or an EP
+     * group inside one scale-up domain), the parameter-gather overlap without a sharded optimizer.
+     */
+    public java.util.Map<String, String> inertKeys() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        if (parallel.tp() == 1) {
+            m.put("parallel.sp", "with tp 1 (sequence parallelism splits over the TP ranks)");
+            m.put("parallel.tp-comm-overlap", "with tp 1 (no TP collectives)");
+        }
+        if (!model.moe()) m.put("parallel.ep-comm-overlap", "on a dense model (no MoE all-to-all)");
+        if (!expertGroupSpansDomains())
+            m.put("parallel.moe-dispatcher", !model.moe() ? "on a dense model (no MoE all-to-all)" : parallel.ep() == 1
+                    ? "with ep 1 (no MoE all-to-all)"
+                    : "when the EP group fits in one scale-up domain (both dispatchers are the same all-to-all there)");
+        if (parallel.optimizer().equals("none"))
+            m.put("parallel.overlap-param-gather", "with optimizer none (no parameter all-gather)");
+        return m;
     }
 }
