@@ -51,6 +51,9 @@ final class ComputeCommand implements Callable<Integer> {
         String p = precision.toLowerCase(Locale.ROOT).strip();
         if (p.isEmpty())
             throw new InputException("--precision: has no value; expected one of bf16, fp16, fp8, tf32 (default bf16)");
+        if (!org.astradse.hw.GpuProfile.PRECISIONS.contains(p))
+            throw new InputException("--precision " + precision + ": unknown precision; expected one of "
+                    + org.astradse.hw.GpuProfile.PRECISIONS + " (default bf16)");
         GemmModel.Result r;
         try {
             r = GemmModel.time(profile, d[0], d[1], d[2], p);

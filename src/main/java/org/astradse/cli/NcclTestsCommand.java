@@ -68,6 +68,10 @@ final class NcclTestsCommand implements Callable<Integer> {
         String o = op.toLowerCase(Locale.ROOT);
         if (!NcclModel.OPS.contains(o)) throw new InputException("--op: unknown collective '" + op + "'; expected one of " + NcclModel.OPS);
         Cluster c = Cluster.parse(cluster);
+        if (c.totalGpus() < 2)
+            // nccl-tests on one GPU times a local copy, which the model does not: every row was 0 µs and 0 GB/s
+            throw new InputException("--cluster " + cluster + ": 1 GPU; a collective needs at least 2 (npus_count multiplies "
+                    + "to the GPU count)");
         if (c.topologyWarning() != null) System.err.println(c.topologyWarning());
         ObjectNode out = new ObjectMapper().createObjectNode();
         ArrayNode rows = out.putArray("rows");

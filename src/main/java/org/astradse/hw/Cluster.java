@@ -167,8 +167,9 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
         if (c == null || !c.isObject()) throw InputException.at(file, "cluster", "expected a mapping with gpu, network and fabric");
         org.astradse.Keys.allow(c, file, at, KEYS);
         JsonNode gpu = c.get("gpu");
-        if (gpu == null || !gpu.isTextual()) throw InputException.at(file, at + "gpu", "missing; expected a GPU profile name "
-                + GpuProfile.NAMES + " or a file");
+        if (gpu == null || !gpu.isTextual() || gpu.asText().isBlank())
+            throw InputException.at(file, at + "gpu", (gpu == null || gpu.isNull() ? "missing" : "found " + gpu)
+                    + "; expected a GPU profile name " + GpuProfile.NAMES + " or a file");
         GpuProfile g;
         try {
             g = GpuProfile.named(gpu.asText(), base(file));
@@ -176,8 +177,9 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
             throw InputException.at(file, at + "gpu", e.getMessage());
         }
         JsonNode net = c.get("network");
-        if (net == null || !net.isObject()) throw InputException.at(file, at + "network", "missing; expected topology, "
-                + "npus_count, bandwidth (GB/s per GPU per direction, 10^9 B/s) and optionally latency (ns) lists");
+        if (net == null || !net.isObject()) throw InputException.at(file, at + "network", (net == null || net.isNull() ? "missing"
+                : "found " + net) + "; expected a mapping of topology, npus_count, bandwidth (GB/s per GPU per direction, 10^9 "
+                + "B/s) and optionally latency (ns) lists");
         org.astradse.Keys.allow(net, file, at + "network.", NETWORK_KEYS);
         List<String> topo = list(net, "topology", file, at + "network.", true);
         int k = topo.size();
@@ -209,6 +211,9 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
             int n = positiveInt(npus.get(i), file, at + "network.npus_count[" + i + "]");
             double b = positive(bw.get(i), file, at + "network.bandwidth[" + i + "]", "GB/s per GPU per direction (10^9 B/s)");
             FabricProfile f;
+            if (!fab.get(i).isTextual() || fab.get(i).asText().isBlank())
+                throw InputException.at(file, at + "fabric[" + i + "]", "found " + fab.get(i) + "; expected a fabric profile "
+                        + "name " + FabricProfile.NAMES + " or a file");
             try {
                 f = FabricProfile.named(fab.get(i).asText(), base(file));
             } catch (InputException e) {
@@ -336,11 +341,12 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
     private static double positive(String s, Path file, String at, String unit) {
         try {
             double x = Double.parseDouble(s.trim());
-            if (x > 0 && x <= org.astradse.network.Dimension.MAX_GBPS) return x;
+            // from 10^-6, as an ASTRA-sim network's: 5e-324 passed "> 0" and gave Infinity µs
+            if (x >= org.astradse.network.Dimension.MIN_GBPS && x <= org.astradse.network.Dimension.MAX_GBPS) return x;
         } catch (NumberFormatException e) {
             // below
         }
-        throw InputException.at(file, at, "expected a positive number (" + unit + ") up to 10^12, found '" + s + "'");
+        throw InputException.at(file, at, "expected a number (" + unit + ") from 10^-6 to 10^12, found '" + s + "'");
     }
 
     private static double nonNegative(String s, Path file, String at) {

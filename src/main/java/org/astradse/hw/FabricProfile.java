@@ -58,6 +58,12 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
                             double maxGBpsPerGpu, org.astradse.cost.UnitCosts unitCosts, double sharpEfficiency,
                             double p2pStepUs, Map<String, Double> ringStepUs, double simpleHopLatencyUs) {
 
+    /**
+     * The smallest efficiency a profile may give (the fitted TCPXO LL efficiency is 5·10^-4): below it a time is a unit
+     * mistake (5e-324 passed "> 0" and gave Infinity µs).
+     */
+    static final double MIN_FRACTION = 1e-6;
+
     /** NCCL's default channels per network peer for send/recv ({@code NCCL_NCHANNELS_PER_NET_PEER}). */
     public static final int P2P_CHANNELS_PER_PEER = 2;
     /** NCCL's default chunk of a network send/recv step ({@code NCCL_P2P_NET_CHUNKSIZE}), bytes. */
@@ -141,9 +147,11 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         if (!(latNs >= 0 && latNs <= org.astradse.network.Dimension.MAX_LATENCY_NS))
             throw InputException.at(file, "default-latency-ns", "expected a latency from 0 to 10^12 ns, found " + latNs);
         double p2p = number(t, "p2p-efficiency", eff.get("simple"), file);
-        if (!(p2p > 0 && p2p <= 1)) throw InputException.at(file, "p2p-efficiency", "expected a fraction in (0, 1], found " + p2p);
+        if (!(p2p >= MIN_FRACTION && p2p <= 1))
+            throw InputException.at(file, "p2p-efficiency", "expected a fraction from 10^-6 to 1, found " + p2p);
         double nvlsEff = number(t, "nvls-efficiency", 0, file);
-        if (!(nvlsEff >= 0 && nvlsEff <= 1)) throw InputException.at(file, "nvls-efficiency", "expected a fraction in [0, 1] (0: no NVLS), found " + nvlsEff);
+        if (!(nvlsEff == 0 || nvlsEff >= MIN_FRACTION && nvlsEff <= 1))
+            throw InputException.at(file, "nvls-efficiency", "expected 0 (no NVLS) or a fraction from 10^-6 to 1, found " + nvlsEff);
         double hop = number(t, "hop-latency-us", 0, file);
         if (!(hop >= 0 && hop <= 1e7)) throw InputException.at(file, "hop-latency-us", "expected a latency from 0 to 10^7 µs (10 s), found " + hop);
         double simpleHop = number(t, "simple-hop-latency-us", hop, file);
@@ -157,8 +165,9 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
             throw InputException.at(file, "max-gbps-per-gpu", "expected a positive bandwidth up to 10^12 GB/s, found " + max);
         boolean scaleUp = bool(t, "scale-up", file);
         double sharp = number(t, "sharp-efficiency", 0, file);
-        if (!(sharp >= 0 && sharp <= 1))
-            throw InputException.at(file, "sharp-efficiency", "expected a fraction in [0, 1] (0: the protocols' efficiency), found " + sharp);
+        if (!(sharp == 0 || sharp >= MIN_FRACTION && sharp <= 1))
+            throw InputException.at(file, "sharp-efficiency", "expected 0 (the protocols' efficiency) or a fraction from 10^-6 "
+                    + "to 1, found " + sharp);
         if (sharp > 0 && (!inr || scaleUp))
             throw InputException.at(file, "sharp-efficiency", "applies to a network that reduces in its switches "
                     + "(in-network-reduction: true, scale-up: false)");
@@ -174,6 +183,13 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         org.astradse.cost.UnitCosts costs = dflt;
         JsonNode uc = t.get("unit-costs");
         if (uc != null) costs = unitCosts(uc, dflt, file, "unit-costs");
+        // (after their values are checked) the scale-up domain's own figures: on a network between nodes the model never reads them (a copy of ib-ndr
+        // with a hop latency of 5000 µs ran exactly as ib-ndr, without a word)
+        if (!scaleUp)
+            for (String k : List.of("hop-latency-us", "simple-hop-latency-us", "ring-step-us", "nvls-efficiency", "domain-nics"))
+                if (t.hasNonNull(k))
+                    throw InputException.at(file, k, "applies to a scale-up fabric (scale-up: true: the GPUs' own NVLink "
+                            + "domain); a network between nodes has no such figure");
         return new FabricProfile(name.asText(), t.path("source").asText(""), scaleUp, lat, eff,
                 inr, latNs, p2p, nvlsEff, hop, (int) heads, max, costs, sharp, step, ring, simpleHop);
     }
@@ -219,8 +235,9 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         for (String p : PROTOCOLS) {
             JsonNode v = m.get(p);
             // a latency above 10 s is a unit mistake (the profile's hop latency and the GPU profile's durations have the same bound)
-            if (v == null || !v.isNumber() || !(v.asDouble() > 0) || (fraction ? v.asDouble() > 1 : !(v.asDouble() <= 1e7)))
-                throw InputException.expected(file, key + "." + p, "expected a " + (fraction ? "fraction in (0, 1]"
+            if (v == null || !v.isNumber() || !(v.asDouble() > 0) || (fraction ? v.asDouble() > 1 || v.asDouble() < MIN_FRACTION
+                    : !(v.asDouble() <= 1e7)))
+                throw InputException.expected(file, key + "." + p, "expected a " + (fraction ? "fraction from 10^-6 to 1"
                         : "positive number up to 10^7 (µs: 10 s)"), v);
             out.put(p, v.asDouble());
         }

@@ -170,6 +170,11 @@ public final class LlmTrainer {
                         + mbs + ") to be a multiple of pp " + pp;
             if (c > 1 && m.seqLen() % (2L * c) != 0)
                 return "seq-len " + m.seqLen() + " is not a multiple of 2·cp = " + (2 * c) + " (CP splits the sequence in 2·cp chunks)";
+            // a micro-batch's tokens are the M dimension of every GEMM of the layer (the GEMM model's bound, 2^31)
+            double mbTokens = (double) p.microBatch() * m.seqLen() / c;
+            if (mbTokens >= 0x1p31)
+                return String.format(Locale.ROOT, "micro-batch·seq-len/cp = %d·%d/%d = %,.0f tokens per micro-batch and rank, "
+                        + "2^31 or more (a GEMM dimension)", p.microBatch(), m.seqLen(), c, mbTokens);
             if (!m.moe() && e > 1) return "ep " + e + " on a dense model (experts 0)";
             if (!m.moe() && te > 1) return "expert-tp " + te + " on a dense model (experts 0)";
             // Megatron's sequence parallelism splits the sequence over the TP ranks (its argument check: seq_length

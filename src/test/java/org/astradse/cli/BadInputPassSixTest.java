@@ -274,6 +274,88 @@ class BadInputPassSixTest {
                 "--resume --out");
     }
 
+    // ---- cluster, GPU and fabric inputs (a seventh pass, ~400 cases of nccl-tests, compute and train) ----
+
+    static final String CLUSTER = """
+            cluster:
+              gpu: %s
+              network:
+                topology: [Switch, Switch]
+                npus_count: [8, %s]
+                bandwidth: [450, %s]
+              fabric: [nvlink4-nvswitch, %s]
+            """;
+
+    @Test
+    void vanishingFiguresAreRefusedNotInfinity(@TempDir Path dir) throws Exception {
+        // 5e-324 passed every "> 0" check: nccl-tests printed Infinity µs, compute Infinity, train null times
+        Path c = dir.resolve("c.yaml");
+        Files.writeString(c, CLUSTER.formatted("H100-SXM", 2, "5e-324", "ib-ndr"));
+        assertUserError(run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce"), "c.yaml", "cluster.network.bandwidth[1]",
+                "from 10^-6 to 10^12");
+        Path g = dir.resolve("gpu.yaml");
+        Files.writeString(g, Files.readString(Path.of("src/main/resources/org/astradse/hw/gpus/H100-SXM.yaml"))
+                .replaceFirst("max-efficiency: [0-9.]+", "max-efficiency: 5e-324"));
+        assertUserError(run("compute", "--gpu", g.toString(), "--gemm", "4096,4096,4096"), "gpu.yaml", "gemm.max-efficiency",
+                "from 10^-6 to 1");
+        Path f = dir.resolve("net.yaml");
+        Files.writeString(f, Files.readString(Path.of("src/main/resources/org/astradse/hw/fabrics/ib-ndr.yaml"))
+                .replace("efficiency: {ll: 0.10,", "efficiency: {ll: 5e-324,"));
+        Files.writeString(c, CLUSTER.formatted("H100-SXM", 2, 50, f));
+        assertUserError(run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce"), "net.yaml", "efficiency.ll",
+                "from 10^-6 to 1");
+    }
+
+    @Test
+    void aNetworkFabricRefusesTheScaleUpDomainsFigures(@TempDir Path dir) throws Exception {
+        // a copy of ib-ndr with a 5000 µs hop latency ran exactly as ib-ndr: the model never reads it between nodes
+        Path f = dir.resolve("net.yaml");
+        Files.writeString(f, Files.readString(Path.of("src/main/resources/org/astradse/hw/fabrics/ib-ndr.yaml")) + "hop-latency-us: 5000\n");
+        Path c = dir.resolve("c.yaml");
+        Files.writeString(c, CLUSTER.formatted("H100-SXM", 2, 50, f));
+        assertUserError(run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce"), "net.yaml", "hop-latency-us",
+                "applies to a scale-up fabric");
+    }
+
+    @Test
+    void oneGpuHasNoCollective(@TempDir Path dir) throws Exception {
+        Path c = dir.resolve("one.yaml");
+        Files.writeString(c, "cluster:\n  gpu: H100-SXM\n  network: {topology: [Switch], npus_count: [1], bandwidth: [450]}\n"
+                + "  fabric: [nvlink4-nvswitch]\n");
+        assertUserError(run("nccl-tests", "--cluster", c.toString(), "--op", "sendrecv"), "one.yaml", "1 GPU", "at least 2");
+    }
+
+    @Test
+    void aMicroBatchBeyondAGemmsDimensionIsInfeasible(@TempDir Path dir) throws Exception {
+        // 16 × 2^27 tokens is an M of 2^31: "GEMM dimensions must be in [1, 2^31)", naming no file or field
+        Path t = dir.resolve("run.yaml");
+        Files.writeString(t, "model: llama3-8b\nseq-len: 134217728\nparallel: {tp: 2, pp: 2, micro-batch: 16, global-batch: 64}\n"
+                + CLUSTER.formatted("H100-SXM", 2, 50, "ib-ndr"));
+        CollectiveCommandTest.Run r = run("train", "--config", t.toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(false, j.get("feasible").asBoolean());
+        assertTrue(j.get("reason").asText().contains("16·134217728/1 = 2,147,483,648 tokens per micro-batch"), j.toString());
+    }
+
+    @Test
+    void wrongShapesAreNamedAsWritten(@TempDir Path dir) throws Exception {
+        Path c = dir.resolve("c.yaml");
+        Files.writeString(c, CLUSTER.formatted("[H100-SXM]", 2, 50, "ib-ndr"));
+        assertUserError(run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce"), "cluster.gpu", "found [\"H100-SXM\"]");
+        Files.writeString(c, CLUSTER.formatted("H100-SXM", 2, 50, "''"));
+        assertUserError(run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce"), "cluster.fabric[1]", "found \"\"");
+        assertUserError(run("compute", "--gpu", "H100-SXM", "--gemm", "8,8,8", "--precision", "int8"), "--precision int8",
+                "unknown precision");
+        // a model mapping without seq-len takes the run's (which replaces a model's anyway)
+        Path t = dir.resolve("run.yaml");
+        Files.writeString(t, "model: {layers: 32, hidden: 4096, ffn-hidden: 14336, heads: 32, kv-heads: 8, vocab: 128256, "
+                + "gated-mlp: true}\nseq-len: 4096\nparallel: {tp: 2, pp: 2, micro-batch: 1, global-batch: 64}\n"
+                + CLUSTER.formatted("H100-SXM", 2, 50, "ib-ndr"));
+        CollectiveCommandTest.Run r = run("train", "--config", t.toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -184,7 +184,7 @@ class BadInputPassThreeTest {
         String moeHost = "kernels:\n  moe-host-us: ";
         String[][] edits = {
                 {"name: H100-SXM", "name: \"\"", "name", "has no value"},
-                {"input-bw-efficiency: [0-9.]+", "input-bw-efficiency: 2", "gemm.input-bw-efficiency", "(0, 1]"},
+                {"input-bw-efficiency: [0-9.]+", "input-bw-efficiency: 2", "gemm.input-bw-efficiency", "from 10^-6 to 1"},
                 // the split-K fix-up: negative or a string (0 is allowed: the library splits nothing)
                 {"split-k-fixup-us: [0-9.]+", "split-k-fixup-us: -1", "gemm.split-k-fixup-us", "from 0 to 10^7", "-1"},
                 {"split-k-fixup-us: [0-9.]+", "split-k-fixup-us: \"3\"", "gemm.split-k-fixup-us", "from 0 to 10^7"},

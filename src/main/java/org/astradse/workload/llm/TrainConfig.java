@@ -32,6 +32,11 @@ public record TrainConfig(Path file, TransformerModel model, ParallelConfig para
             } catch (InputException e) {
                 throw InputException.at(file, "model", e.getMessage());
             }
+        } else if (m.isObject() && !m.has("seq-len") && root.has("seq-len")) {
+            // the run's seq-len replaces a model's: a mapping that leaves it out takes the run's
+            com.fasterxml.jackson.databind.node.ObjectNode withSeq = ((com.fasterxml.jackson.databind.node.ObjectNode) m).deepCopy();
+            withSeq.set("seq-len", root.get("seq-len"));
+            model = TransformerModel.fromTree(withSeq, file, "model.");
         } else {
             model = TransformerModel.fromTree(m, file, "model.");
         }
