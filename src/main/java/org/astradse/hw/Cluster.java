@@ -147,8 +147,14 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
 
     /** Reads a cluster file: a {@code cluster:} section, or the section's keys at the top. */
     public static Cluster parse(Path file) {
-        // a bundled cluster's name where a file is expected (nccl-tests --cluster aws-p5), as train and sweep accept
-        if (!java.nio.file.Files.isRegularFile(file) && BUNDLED.contains(file.toString())) return named(file.toString(), null, "");
+        // a bundled cluster's name where a file is expected (nccl-tests --cluster aws-p5), as train and sweep accept:
+        // the name wins, as it does in their files (a file of that name in the working folder is said, not read)
+        if (BUNDLED.contains(file.toString())) {
+            if (java.nio.file.Files.exists(file))
+                System.err.println("warning: " + file + " names the bundled cluster; the file " + file + " here is not read "
+                        + "(write ./" + file + " to read it)");
+            return named(file.toString(), null, "");
+        }
         if (java.nio.file.Files.isDirectory(file))
             throw InputException.at(file, null, "is a folder; expected a cluster file or a bundled cluster " + BUNDLED);
         if (!java.nio.file.Files.exists(file))

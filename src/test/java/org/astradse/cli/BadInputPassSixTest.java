@@ -356,6 +356,17 @@ class BadInputPassSixTest {
         assertEquals(0, r.status(), r.err());
     }
 
+    @Test
+    void aDenseLayerCountCoveringEveryLayerIsWarnedAbout(@TempDir Path dir) throws Exception {
+        Path t = dir.resolve("moe.yaml");
+        Files.writeString(t, "model: {layers: 4, hidden: 1024, ffn-hidden: 4096, heads: 8, kv-heads: 8, vocab: 32000, seq-len: 2048, "
+                + "experts: 8, topk: 2, expert-ffn-hidden: 1024, dense-layers: 4}\nparallel: {tp: 1, pp: 1, micro-batch: 1, "
+                + "global-batch: 16}\n" + CLUSTER.formatted("H100-SXM", 2, 50, "ib-ndr"));
+        CollectiveCommandTest.Run r = run("train", "--config", t.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("model.dense-layers: 4 of 4 layers: no layer is a MoE layer"), r.err());
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -77,9 +77,12 @@ public record TrainConfig(Path file, TransformerModel model, ParallelConfig para
     /** {@link #ineffectiveSettings}, by the key each is about ({@code parallel.sp}). */
     public java.util.Map<String, String> ineffectiveByKey(JsonNode root) {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        String at = (file == null ? "" : file + ": ");
+        if (model.moe() && model.denseLayers() >= model.layers())
+            out.put("model.dense-layers", at + "model.dense-layers: " + model.denseLayers() + " of " + model.layers()
+                    + " layers: no layer is a MoE layer (the experts are never used)");
         JsonNode p = root == null ? null : root.get("parallel");
         if (p == null || !p.isObject()) return out;
-        String at = (file == null ? "" : file + ": ");
         java.util.Map<String, String> inert = inertKeys();
         for (String k : java.util.List.of("sp", "tp-comm-overlap", "ep-comm-overlap", "moe-dispatcher", "overlap-param-gather")) {
             String why = inert.get("parallel." + k);
