@@ -145,10 +145,6 @@ public final class Keys {
     }
 
     /**
-     * Refuses a key of mapping {@code m} outside {@code known}; {@code at} prefixes the key in the message (e.g.
-     * {@code "cluster.network."}). A non-mapping is left to the caller's own type check.
-     */
-    /**
      * An unmodifiable set that iterates in the order written: a set of keys that an error message lists must list them
      * the same way on every run ({@code Set.of}'s order changes from one JVM to the next).
      */
@@ -156,6 +152,10 @@ public final class Keys {
         return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(List.of(keys)));
     }
 
+    /**
+     * Refuses a key of mapping {@code m} outside {@code known}; {@code at} prefixes the key in the message (e.g.
+     * {@code "cluster.network."}). A non-mapping is left to the caller's own type check.
+     */
     public static void allow(JsonNode m, Path file, String at, List<String> known) {
         if (m == null || !m.isObject()) return;
         for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {

@@ -50,7 +50,8 @@ final class ComputeCommand implements Callable<Integer> {
         }
         String p = precision.toLowerCase(Locale.ROOT).strip();
         if (p.isEmpty())
-            throw new InputException("--precision: has no value; expected one of bf16, fp16, fp8, tf32 (default bf16)");
+            throw new InputException("--precision: has no value; expected one of " + org.astradse.hw.GpuProfile.PRECISIONS
+                    + " (default bf16)");
         if (!org.astradse.hw.GpuProfile.PRECISIONS.contains(p))
             throw new InputException("--precision " + precision + ": unknown precision; expected one of "
                     + org.astradse.hw.GpuProfile.PRECISIONS + " (default bf16)");

@@ -49,12 +49,11 @@ final class TrainCommand implements Callable<Integer> {
                 System.err.println("warning: --export-chakra writes the MoE dispatch as the plain all-to-all on the EP group "
                         + "(an ET collective has no hierarchical dispatcher): the traces' all-to-all time is that of "
                         + "moe-dispatcher: alltoall");
+            int ranks = LlmTrainer.exportChakra(cfg, exportChakra); // refuses a layout that cannot run
             if (!r.feasible())
-                // a layout that cannot run as configured (memory above the GPU's) is still a workload ASTRA-sim can
-                // simulate: written, but said (the layout rules themselves refuse the export)
+                // a layout above the GPU's memory is still a workload ASTRA-sim can simulate: written, but said
                 System.err.println("warning: " + config + ": " + r.reason() + "; the traces are written as the layout "
                         + "would run");
-            int ranks = LlmTrainer.exportChakra(cfg, exportChakra);
             System.err.printf(Locale.ROOT, "Chakra ET written: %s/llm.{0..%d}.et, comm_groups.json, network.yml, system.json%n",
                     exportChakra, ranks - 1);
         }

@@ -230,6 +230,13 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
                         + f.name() + " gives one GPU (" + f.maxGBpsPerGpu() + "); the unit is GB/s = 10^9 B/s per direction "
                         + "(not Gb/s, not bidirectional)", at + "network.bandwidth[" + i + "]", at + "fabric[" + i + "]");
             double l = lat == null ? 0 : nonNegative(lat.get(i), file, at + "network.latency[" + i + "]");
+            // a domain's figures are read for dimension 0 only (the scale-up domain, or one GPU per node on a network):
+            // on a network beyond it a copy of ib-ndr with a 5000 µs hop latency ran exactly as ib-ndr, without a word
+            if (i > 0 && !f.scaleUp() && (f.hopLatencyUs() > 0 || f.simpleHopLatencyUs() > 0 || f.domainNics() > 0
+                    || f.ringStepUs().values().stream().anyMatch(x -> x > 0)))
+                throw InputException.at(file, at + "fabric[" + i + "]", f.name() + " gives a domain's figures (hop-latency-us, "
+                        + "simple-hop-latency-us, ring-step-us, domain-nics), which are read for dimension 0 only; as a network "
+                        + "dimension beyond it they would change nothing — remove them from the profile");
             // dimension 0 is innermost: a GPU-to-GPU (NVLink) domain outside a network between nodes is a reversed list
             if (f.scaleUp())
                 for (int j = 0; j < i; j++)

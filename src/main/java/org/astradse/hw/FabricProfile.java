@@ -59,8 +59,8 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
                             double p2pStepUs, Map<String, Double> ringStepUs, double simpleHopLatencyUs) {
 
     /**
-     * The smallest efficiency a profile may give (the fitted TCPXO LL efficiency is 5·10^-4): below it a time is a unit
-     * mistake (5e-324 passed "> 0" and gave Infinity µs).
+     * The smallest efficiency a fabric or GPU profile may give (the fitted TCPXO LL efficiency is 5·10^-4): below it a
+     * time is a unit mistake (5e-324 passed "> 0" and gave Infinity µs).
      */
     static final double MIN_FRACTION = 1e-6;
 
@@ -183,13 +183,11 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         org.astradse.cost.UnitCosts costs = dflt;
         JsonNode uc = t.get("unit-costs");
         if (uc != null) costs = unitCosts(uc, dflt, file, "unit-costs");
-        // (after their values are checked) the scale-up domain's own figures: on a network between nodes the model never reads them (a copy of ib-ndr
-        // with a hop latency of 5000 µs ran exactly as ib-ndr, without a word)
-        if (!scaleUp)
-            for (String k : List.of("hop-latency-us", "simple-hop-latency-us", "ring-step-us", "nvls-efficiency", "domain-nics"))
-                if (t.hasNonNull(k))
-                    throw InputException.at(file, k, "applies to a scale-up fabric (scale-up: true: the GPUs' own NVLink "
-                            + "domain); a network between nodes has no such figure");
+        // NVLS is the NVSwitch's: a network's NVLS efficiency is never read (its other domain figures are, when the
+        // network is a cluster's dimension 0 — one GPU per node —, and refused by Cluster beyond it)
+        if (!scaleUp && nvlsEff > 0)
+            throw InputException.at(file, "nvls-efficiency", "applies to a scale-up fabric (scale-up: true: NVLS is the "
+                    + "NVSwitch's in-switch reduction); a network between nodes has no such figure");
         return new FabricProfile(name.asText(), t.path("source").asText(""), scaleUp, lat, eff,
                 inr, latNs, p2p, nvlsEff, hop, (int) heads, max, costs, sharp, step, ring, simpleHop);
     }

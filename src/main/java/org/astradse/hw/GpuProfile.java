@@ -208,14 +208,11 @@ public record GpuProfile(String name, String source, int sms, Map<String, Double
         return x;
     }
 
-    /** The smallest efficiency a profile may give: below it a kernel's time is a unit mistake (5e-324 gave Infinity). */
-    static final double MIN_FRACTION = 1e-6;
-
     private static double fraction(JsonNode v, String key, Path file) {
         if (v == null || !v.isNumber() || !(v.asDouble() > 0))
             throw InputException.expected(file, key, "expected a positive number", v);
         double x = v.asDouble();
-        if (x > 1 || x < MIN_FRACTION) throw InputException.at(file, key, "expected a fraction from 10^-6 to 1, found " + x);
+        if (x > 1 || x < FabricProfile.MIN_FRACTION) throw InputException.at(file, key, "expected a fraction from 10^-6 to 1, found " + x);
         return x;
     }
 }

@@ -27,7 +27,7 @@ public interface DesignSpace {
         if (grid.beyondLong()) {
             StringBuilder sizes = new StringBuilder();
             for (Domain d : spec.domains()) sizes.append(sizes.length() == 0 ? "" : " × ").append(String.format(java.util.Locale.ROOT, "%,d", d.size()));
-            throw org.astradse.InputException.at(spec.file(), "sweep", "the grid has more than 2^63 points (" + sizes
+            throw org.astradse.InputException.at(spec.file(), "sweep", "the grid has 2^63 points or more (" + sizes
                     + "); no grid sweep can enumerate it — narrow the ranges, or use `search`");
         }
         return grid.size();

@@ -132,14 +132,15 @@ public final class SweepRunner {
         int threads = engine.parallelism();
         DesignSpace space = DesignSpace.of(spec);
         long all = space.size();
-        if (all > HUGE_GRID)
+        long total = shard == null ? all : shard.size(all);
+        if (total > HUGE_GRID)
             // said before the run, not after a night: a grid this large is days of evaluations and a points.csv of
             // hundreds of GB (a row per point); search explores it with a budget
-            System.err.printf(java.util.Locale.ROOT, "warning: %s: the grid has %,d points: at 10^3–10^5 points/s that is "
+            System.err.printf(java.util.Locale.ROOT, "warning: %s: the grid has %,d points%s: at 10^5–10^3 points/s that is "
                     + "%s, and points.csv grows by a row per point (about %,.0f GB at ~%d bytes a row); `search` explores a "
-                    + "space this large with a budget%n", spec.file(), all, span(all), all * 8.0 * space.header().size() / 1e9,
+                    + "space this large with a budget%n", spec.file(), total, shard == null ? "" : " in shard " + shard, span(total),
+                    total * 8.0 * space.header().size() / 1e9,
                     8 * space.header().size());
-        long total = shard == null ? all : shard.size(all);
         long firstId = shard == null ? 0 : shard.index();
         long stride = shard == null ? 1 : shard.count();
         String sweepHash = Manifests.hash(spec, toolVersion, "sweep");

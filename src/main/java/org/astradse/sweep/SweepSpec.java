@@ -484,15 +484,22 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
                 if (!seen.add(p)) throw InputException.at(file, "sweep", p + " is swept twice");
             }
         }
-        // a list swept whole and one of its elements too (a zipped shape's vectors, their elements swept within it:
-        // mixed-rank.yaml): the element overrides the whole value's, so the whole value's cell names the shape, not
-        // every value that ran — said once, as a row such as npus_count 64_16 with npus_count[1] 128 reads wrongly
+        // a list swept whole and one of its elements too: the element overrides the whole value's, so the whole value's
+        // cell is the value as swept, not every value that ran (npus_count 64_16 beside npus_count[1] 128 ran 64 × 128).
+        // Said once per list — unless the list is a zipped shape's (zipped with a topology: mixed-rank.yaml, whose
+        // elements are swept within each shape by design, README "Networks of different rank")
+        Map<String, List<String>> elements = new LinkedHashMap<>();
         for (String p : seen) {
             String whole = ParamPath.withoutIndex(p);
-            if (!whole.equals(p) && seen.contains(whole))
-                System.err.println("warning: " + file + ": sweep: " + whole + " is swept whole and " + p + " by element: the "
-                        + "element overrides the whole value's, so a row's " + whole + " cell is the value as swept (before "
-                        + p + " replaces its element) and its " + p + " cell is what ran");
+            if (!whole.equals(p) && seen.contains(whole)) elements.computeIfAbsent(whole, k -> new ArrayList<>()).add(p);
+        }
+        for (Map.Entry<String, List<String>> e : elements.entrySet()) {
+            boolean shape = domains.stream().anyMatch(d -> d instanceof Domain.Zipped && d.paths().contains(e.getKey())
+                    && d.paths().stream().anyMatch(q -> q.endsWith(".topology")));
+            if (!shape)
+                System.err.println("warning: " + file + ": sweep: " + e.getKey() + " is swept whole and " + String.join(", ",
+                        e.getValue()) + " by element: the element overrides the whole value's, so a row's " + e.getKey()
+                        + " cell is the value as swept and its " + String.join(", ", e.getValue()) + " cell what ran");
         }
         JsonNode dv = root.get("derived");
         if (dv != null && !dv.isNull()) {
@@ -671,7 +678,8 @@ public record SweepSpec(String name, String description, Path file, JsonNode raw
     /** A domain value as compared for repeats: numbers by value, lists and mappings element by element. */
     private static String sameValueKey(Object o) {
         if (!(o instanceof JsonNode n)) return String.valueOf(o);
-        if (n.isNumber()) return "n" + n.decimalValue().stripTrailingZeros().toPlainString();
+        if (n.isNumber()) return Double.isFinite(n.asDouble()) ? "n" + n.decimalValue().stripTrailingZeros().toPlainString()
+                : "n" + n.asDouble(); // 1e400 reads as Infinity, which has no decimal value
         if (n.isArray()) {
             StringBuilder b = new StringBuilder("[");
             n.forEach(x -> b.append(sameValueKey(x)).append(','));

@@ -262,7 +262,7 @@ public final class TrainSpace implements DesignSpace {
                 }
             }
         // so is a base one: the study's other objective is the network cost, which the topology does change
-        for (int i = 0; i < base.cluster().dims().size(); i++) {
+        for (int i = 0; i < base.cluster().dims().size() && !sweptAnywhere("cluster.network.topology"); i++) {
             org.astradse.network.TopologyKind t = base.cluster().dims().get(i).topology();
             if (t != org.astradse.network.TopologyKind.SWITCH)
                 throw InputException.at(spec.file(), "train.cluster.network.topology[" + i + "]", t.referenceName()

@@ -128,7 +128,7 @@ class BadInputPassSixTest {
                   parallel.micro-batch: {from: 1, to: 9000000, step: 1}
                   seq-len: {from: 1, to: 9000000, step: 1}
                 """;
-        SweepCommandTest.refused(dir, "huge", huge, "more than 2^63 points", "9,000,000 × 9,000,000 × 9,000,000", "search");
+        SweepCommandTest.refused(dir, "huge", huge, "2^63 points or more", "9,000,000 × 9,000,000 × 9,000,000", "search");
         Path spec = dir.resolve("huge.yaml");
         CollectiveCommandTest.Run r = run("search", spec.toString(), "--budget", "20", "--population", "10", "--out",
                 dir.resolve("s").toString());
@@ -313,7 +313,11 @@ class BadInputPassSixTest {
         Files.writeString(f, Files.readString(Path.of("src/main/resources/org/astradse/hw/fabrics/ib-ndr.yaml")) + "hop-latency-us: 5000\n");
         Path c = dir.resolve("c.yaml");
         Files.writeString(c, CLUSTER.formatted("H100-SXM", 2, 50, f));
-        assertUserError(run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce"), "net.yaml", "hop-latency-us",
+        assertUserError(run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce"), "c.yaml", "cluster.fabric[1]",
+                "hop-latency-us", "read for dimension 0 only");
+        // NVLS is never a network's
+        Files.writeString(f, Files.readString(Path.of("src/main/resources/org/astradse/hw/fabrics/ib-ndr.yaml")) + "nvls-efficiency: 0.5\n");
+        assertUserError(run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce"), "net.yaml", "nvls-efficiency",
                 "applies to a scale-up fabric");
     }
 

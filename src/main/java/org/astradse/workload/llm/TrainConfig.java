@@ -33,9 +33,10 @@ public record TrainConfig(Path file, TransformerModel model, ParallelConfig para
                 throw InputException.at(file, "model", e.getMessage());
             }
         } else if (m.isObject() && !m.has("seq-len") && root.has("seq-len")) {
-            // the run's seq-len replaces a model's: a mapping that leaves it out takes the run's
+            // the run's seq-len replaces a model's: a mapping that leaves it out takes the run's (checked as the run's)
+            int runSeq = new Fields(root, file, "").positiveInt("seq-len", null);
             com.fasterxml.jackson.databind.node.ObjectNode withSeq = ((com.fasterxml.jackson.databind.node.ObjectNode) m).deepCopy();
-            withSeq.set("seq-len", root.get("seq-len"));
+            withSeq.put("seq-len", runSeq);
             model = TransformerModel.fromTree(withSeq, file, "model.");
         } else {
             model = TransformerModel.fromTree(m, file, "model.");
