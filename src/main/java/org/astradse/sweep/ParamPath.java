@@ -104,7 +104,10 @@ public record ParamPath(String text, String section, String key, int index) {
             return;
         }
         JsonNode list = parent.get(key);
-        if (list == null || !list.isArray()) throw new InputException(path + ": " + shown + " is not a list here");
+        if (list == null || list.isNull())
+            throw new InputException(path + ": the base configuration has no " + shown + " (an element is swept in a list the "
+                    + "base writes: give it one entry per dimension)");
+        if (!list.isArray()) throw new InputException(path + ": " + shown + " is not a list here (found " + list + ")");
         if (index >= list.size())
             throw new InputException(path + ": " + shown + " has " + list.size() + " entries, no [" + index + "]");
         ((ArrayNode) list).set(index, value);

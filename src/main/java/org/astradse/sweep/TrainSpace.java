@@ -293,8 +293,15 @@ public final class TrainSpace implements DesignSpace {
                     if (!x.together().isEmpty() && !x.togetherWithin(mine))
                         continue;
                     String shown = vals.size() == 1 ? SweepSpace.format(vals.values().iterator().next()) : vals.toString();
+                    // the inner message names the spec again: said once
+                    String why = x.getMessage().startsWith(spec.file() + ": ") ? x.getMessage().substring(spec.file().toString().length() + 2)
+                            : x.getMessage();
+                    if (why.startsWith(ParamPath.withoutIndex(d.paths().get(0)) + ": unknown key"))
+                        // a misspelt swept key is not a value that cannot run
+                        throw new InputException(spec.file() + ": sweep." + String.join(", ", d.paths()) + ": "
+                                + why.substring(why.indexOf(": ") + 2));
                     throw new InputException(spec.file() + ": sweep." + String.join(", ", d.paths()) + ": value " + shown
-                            + " cannot run: " + x.getMessage() + (d instanceof Domain.Continuous ? SweepSpace.CONTINUOUS_HINT : ""));
+                            + " cannot run: " + why + (d instanceof Domain.Continuous ? SweepSpace.CONTINUOUS_HINT : ""));
                 }
             }
         }

@@ -371,6 +371,20 @@ class BadInputPassSixTest {
         assertTrue(r.err().contains("model.dense-layers: 4 of 4 layers: no layer is a MoE layer"), r.err());
     }
 
+    @Test
+    void aSweptKeysMistakeIsNamedOnce(@TempDir Path dir) throws Exception {
+        // a misspelt key was "value 1 cannot run", the spec's name repeated; a quoted degree did not say it was a string;
+        // an element of a list the base lacks was "not a list here"
+        SweepCommandTest.refused(dir, "tpp", BASE + "sweep:\n  parallel.tpp: [1, 2]\n", "sweep.parallel.tpp: unknown key",
+                "expected one of [tp, pp");
+        SweepCommandTest.refused(dir, "quoted", BASE + "sweep:\n  parallel.tp: [\"2\", \"4\"]\n", "sweep.parallel.tp",
+                "(a string: write the number unquoted)");
+        SweepCommandTest.refused(dir, "latency", BASE + "sweep:\n  cluster.network.latency[1]: [1, 2]\n",
+                "sweep.cluster.network.latency[1]", "the base configuration has no cluster.network.latency");
+        CollectiveCommandTest.Run r = run("sweep", dir.resolve("tpp.yaml").toString(), "--out", dir.resolve("x").toString());
+        assertEquals(1, r.err().split(java.util.regex.Pattern.quote(dir.resolve("tpp.yaml").toString()), -1).length - 1, r.err());
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

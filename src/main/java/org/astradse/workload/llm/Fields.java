@@ -60,7 +60,7 @@ final class Fields {
         if (!v.isIntegralNumber())
             throw InputException.at(file, at + key, "expected a whole number ≥ " + min + ", found '" + shown + "'"
                     + (v.isNumber() && v.asDouble() == Math.rint(v.asDouble()) && Math.abs(v.asDouble()) < 1e15
-                    ? " (write " + (long) v.asDouble() + ")" : ""));
+                    ? " (write " + (long) v.asDouble() + ")" : v.isTextual() ? " (a string: write the number unquoted)" : ""));
         long x = v.asLong();
         if (x < min || !v.canConvertToLong() || x > max)
             throw InputException.at(file, at + key, "expected a whole number from " + min + " to " + max + ", found " + shown);
