@@ -42,7 +42,26 @@ public final class Keys {
         @Override
         public JsonNode deserialize(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.databind.DeserializationContext ctxt)
                 throws java.io.IOException {
-            return node(p, ctxt.getNodeFactory(), new java.util.HashMap<>());
+            return node(p, ctxt.getNodeFactory(), new Anchors());
+        }
+
+        /**
+         * The document's anchors, and how many nodes its aliases have copied so far: each alias is a deep copy, so a
+         * few lines of nested aliases (an "alias bomb") expand to billions of nodes and ran out of memory — bounded at
+         * {@link #MAX_ALIAS_NODES}, far beyond any configuration.
+         */
+        static final class Anchors {
+            final java.util.Map<String, JsonNode> nodes = new java.util.HashMap<>();
+            final java.util.Map<String, Long> sizes = new java.util.HashMap<>();
+            long copied;
+        }
+
+        static final long MAX_ALIAS_NODES = 1_000_000;
+
+        private static long size(JsonNode n) {
+            long s = 1;
+            for (JsonNode c : n) s += size(c);
+            return s;
         }
 
         @Override
@@ -51,7 +70,7 @@ public final class Keys {
         }
 
         private static JsonNode node(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.databind.node.JsonNodeFactory nf,
-                                     java.util.Map<String, JsonNode> anchors) throws java.io.IOException {
+                                     Anchors anchors) throws java.io.IOException {
             Object anchor = p.getObjectId();
             JsonNode n;
             switch (p.currentToken()) {
@@ -84,11 +103,16 @@ public final class Keys {
                 }
                 case VALUE_STRING -> {
                     if (isAlias(p)) {
-                        JsonNode target = anchors.get(p.getText());
+                        JsonNode target = anchors.nodes.get(p.getText());
                         if (target == null)
                             throw new com.fasterxml.jackson.core.JsonParseException(p, "alias *" + p.getText() + ": no list or mapping "
                                     + "anchored &" + p.getText() + " before it (an anchor on a single value is not supported: write "
                                     + "the value out)");
+                        anchors.copied += anchors.sizes.computeIfAbsent(p.getText(), k -> size(target));
+                        if (anchors.copied > MAX_ALIAS_NODES)
+                            throw new com.fasterxml.jackson.core.JsonParseException(p, "the aliases expand the document to more "
+                                    + "than " + MAX_ALIAS_NODES + " nodes (nested aliases copy their anchors each time); write "
+                                    + "the values out");
                         return target.deepCopy();
                     }
                     n = nf.textNode(p.getText());
@@ -112,7 +136,10 @@ public final class Keys {
                 case VALUE_EMBEDDED_OBJECT -> n = nf.pojoNode(p.getEmbeddedObject());
                 default -> throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected " + p.currentToken());
             }
-            if (anchor != null) anchors.put(anchor.toString(), n);
+            if (anchor != null) {
+                anchors.nodes.put(anchor.toString(), n);
+                anchors.sizes.remove(anchor.toString()); // a re-anchored name: its size is the new node's
+            }
             return n;
         }
 

@@ -385,6 +385,29 @@ class BadInputPassSixTest {
         assertEquals(1, r.err().split(java.util.regex.Pattern.quote(dir.resolve("tpp.yaml").toString()), -1).length - 1, r.err());
     }
 
+    @Test
+    void anAliasBombIsRefusedWithItsLine(@TempDir Path dir) throws Exception {
+        // 9^8 copies of a list through nested aliases ran out of memory (a stack trace); a few aliases still work
+        StringBuilder b = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (char c = 'b'; c <= 'h'; c++) {
+            String prev = "*" + (char) (c - 1);
+            b.append(c).append(": &").append(c).append(" [").append(String.join(", ", java.util.Collections.nCopies(9, prev))).append("]\n");
+        }
+        b.append("cluster: [*h]\n");
+        Path c = dir.resolve("bomb.yaml");
+        Files.writeString(c, b.toString());
+        assertUserError(run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce"), "bomb.yaml", "line ",
+                "the aliases expand the document to more than 1000000 nodes");
+        Path ok = dir.resolve("ok.yaml");
+        Files.writeString(ok, "cluster:\n  gpu: H100-SXM\n  network:\n    topology: &sw [Switch, Switch]\n    npus_count: [8, 2]\n"
+                + "    bandwidth: [450, 50]\n  fabric: [nvlink4-nvswitch, ib-ndr]\n");
+        Path same = dir.resolve("same.yaml");
+        Files.writeString(same, Files.readString(ok).replace("&sw [Switch, Switch]", "[Switch, Switch]"));
+        CollectiveCommandTest.Run r = run("nccl-tests", "--cluster", ok.toString(), "--op", "all_reduce", "-b", "1M", "-e", "1M", "--json");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(run("nccl-tests", "--cluster", same.toString(), "--op", "all_reduce", "-b", "1M", "-e", "1M", "--json").out(), r.out());
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
