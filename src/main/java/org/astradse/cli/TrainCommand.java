@@ -118,6 +118,12 @@ final class TrainCommand implements Callable<Integer> {
         else o.putNull(k);
     }
 
+    /** The --bench line (empty without --bench): as --json's meanNanosPerConfiguration, infeasible layouts included. */
+    private static String bench(double meanNs) {
+        return Double.isNaN(meanNs) ? "" : String.format(Locale.ROOT, "bench: %.1f us per configuration%n",
+                org.astradse.network.Units.nanosToMicros(meanNs));
+    }
+
     static String text(TrainConfig cfg, TrainResult r, double meanNs) {
         StringBuilder sb = new StringBuilder();
         var p = cfg.parallel();
@@ -130,7 +136,7 @@ final class TrainCommand implements Callable<Integer> {
         sb.append('\n');
         if (!r.feasible()) {
             sb.append("infeasible: ").append(r.reason()).append('\n');
-            if (!Double.isFinite(r.iterationNs())) return sb.toString();
+            if (!Double.isFinite(r.iterationNs())) return sb.append(bench(meanNs)).toString();
             sb.append("if it fit: ");
         }
         sb.append(String.format(Locale.ROOT, "iteration %.3f s, %.1f tokens/s/GPU, %.1f model TFLOP/s/GPU (causal), MFU %.1f %%%n",
@@ -145,7 +151,7 @@ final class TrainCommand implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "memory per GPU %.2f GiB: weights %.2f, gradients %.2f, optimizer %.2f, activations %.2f, other %.2f%n",
                 r.memoryPeakBytesPerGpu() / gib, r.memory().get("weights") / gib, r.memory().get("gradients") / gib,
                 r.memory().get("optimizer") / gib, r.memory().get("activations") / gib, r.memory().get("other") / gib));
-        if (!Double.isNaN(meanNs)) sb.append(String.format(Locale.ROOT, "bench: %.1f us per configuration%n", org.astradse.network.Units.nanosToMicros(meanNs)));
+        sb.append(bench(meanNs));
         return sb.toString();
     }
 }

@@ -408,6 +408,17 @@ class BadInputPassSixTest {
         assertEquals(run("nccl-tests", "--cluster", same.toString(), "--op", "all_reduce", "-b", "1M", "-e", "1M", "--json").out(), r.out());
     }
 
+    @Test
+    void benchOnAnInfeasibleLayoutPrintsItsLine(@TempDir Path dir) throws Exception {
+        // --json carried meanNanosPerConfiguration; the text output had no bench line
+        Path t = dir.resolve("run.yaml");
+        Files.writeString(t, "model: llama3-8b\nparallel: {tp: 3, pp: 1, micro-batch: 1, global-batch: 64}\n"
+                + CLUSTER.formatted("H100-SXM", 2, 50, "ib-ndr"));
+        CollectiveCommandTest.Run r = run("train", "--config", t.toString(), "--bench", "2");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("infeasible: ") && r.out().matches("(?s).*bench: [0-9.]+ us per configuration.*"), r.out());
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
