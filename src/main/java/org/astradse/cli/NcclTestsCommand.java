@@ -73,6 +73,7 @@ final class NcclTestsCommand implements Callable<Integer> {
             throw new InputException("--cluster " + cluster + ": 1 GPU; a collective needs at least 2 (npus_count multiplies "
                     + "to the GPU count)");
         if (c.topologyWarning() != null) System.err.println(c.topologyWarning());
+        if (c.domainWarning() != null) System.err.println(c.domainWarning());
         ObjectNode out = new ObjectMapper().createObjectNode();
         ArrayNode rows = out.putArray("rows");
         StringBuilder sb = new StringBuilder();

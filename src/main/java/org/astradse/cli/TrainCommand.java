@@ -41,6 +41,7 @@ final class TrainCommand implements Callable<Integer> {
         com.fasterxml.jackson.databind.JsonNode root = org.astradse.network.NetworkConfig.readTree(config, org.astradse.Keys.yaml());
         TrainConfig cfg = TrainConfig.fromTree(root, config);
         if (cfg.cluster().topologyWarning() != null) System.err.println(cfg.cluster().topologyWarning());
+        if (cfg.cluster().domainWarning() != null) System.err.println(cfg.cluster().domainWarning());
         for (String w : cfg.ineffectiveSettings(root)) System.err.println("warning: " + w);
         TrainResult r = LlmTrainer.run(cfg);
         if (exportChakra != null) {

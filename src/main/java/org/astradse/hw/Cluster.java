@@ -53,6 +53,21 @@ public record Cluster(Path file, GpuProfile gpu, List<Dim> dims) {
                 + "treats every dimension as a switched fabric (the topology counts in ASTRA-sim studies on this cluster)";
     }
 
+    /**
+     * A scale-up domain larger than its technology has been built with ({@link FabricProfile#maxDomainGpus}: one NVLink4
+     * domain of 1,024 H100 is cheaper and faster than InfiniBand, and takes a front it could not hold), or null.
+     */
+    public String domainWarning() {
+        int g = 1;
+        int k = 0;
+        while (k < dims.size() && dims.get(k).fabric().scaleUp()) g *= dims.get(k++).npus();
+        int max = dims.get(0).fabric().maxDomainGpus();
+        if (k == 0 || max <= 0 || g <= max) return null;
+        return "warning: " + (file == null ? "cluster" : file) + ": a scale-up domain of " + g + " GPUs on "
+                + dims.get(0).fabric().name() + " (cluster.fabric[0" + (k > 1 ? "…" + (k - 1) : "") + "]), beyond the " + max
+                + " its technology has been built with: its collectives are priced as one NVLink domain";
+    }
+
     public record Dim(TopologyKind topology, int npus, double bandwidthGBps, double latencyNs, FabricProfile fabric) {
     }
 

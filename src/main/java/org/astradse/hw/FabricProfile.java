@@ -51,12 +51,14 @@ import org.astradse.InputException;
  * @param simpleHopLatencyUs an all-reduce's latency per GPU beyond 8 in the domain with the Simple protocol (trees, NVLS,
  *                          NVLSTree), µs: what a large domain costs a bandwidth-bound collective beyond the fabric's
  *                          8-GPU latency. Default: {@link #hopLatencyUs}
+ * @param maxDomainGpus     a scale-up fabric: the most GPUs one domain of the technology has been built with (NVLink4's
+ *                          NVLink Switch System 256, NVLink5's 576); a cluster beyond it is warned about; 0: no bound
  */
 public record FabricProfile(String name, String source, boolean scaleUp, Map<String, Double> latencyUs,
                             Map<String, Double> efficiency, boolean inNetworkReduction,
                             double defaultLatencyNs, double p2pEfficiency, double nvlsEfficiency, double hopLatencyUs, int domainNics,
                             double maxGBpsPerGpu, org.astradse.cost.UnitCosts unitCosts, double sharpEfficiency,
-                            double p2pStepUs, Map<String, Double> ringStepUs, double simpleHopLatencyUs) {
+                            double p2pStepUs, Map<String, Double> ringStepUs, double simpleHopLatencyUs, int maxDomainGpus) {
 
     /**
      * The smallest efficiency a fabric or GPU profile may give (the fitted TCPXO LL efficiency is 5·10^-4): below it a
@@ -136,7 +138,8 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
     static FabricProfile fromTree(JsonNode t, Path file) {
         org.astradse.Keys.allow(t, file, "", List.of("name", "source", "scale-up", "latency-us", "efficiency",
                 "in-network-reduction", "default-latency-ns", "p2p-efficiency", "nvls-efficiency", "hop-latency-us", "domain-nics",
-                "max-gbps-per-gpu", "unit-costs", "sharp-efficiency", "p2p-step-us", "ring-step-us", "simple-hop-latency-us"));
+                "max-gbps-per-gpu", "unit-costs", "sharp-efficiency", "p2p-step-us", "ring-step-us", "simple-hop-latency-us",
+                "max-domain-gpus"));
         JsonNode name = t.get("name");
         if (name == null || !name.isTextual()) throw InputException.at(file, "name", "missing; expected a string");
         Map<String, Double> lat = perProtocol(t, "latency-us", file, false);
@@ -157,6 +160,11 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         double simpleHop = number(t, "simple-hop-latency-us", hop, file);
         if (!(simpleHop >= 0 && simpleHop <= 1e7))
             throw InputException.at(file, "simple-hop-latency-us", "expected a latency from 0 to 10^7 µs (10 s), found " + simpleHop);
+        double maxDomain = number(t, "max-domain-gpus", 0, file);
+        if (!(maxDomain >= 0 && maxDomain == Math.rint(maxDomain) && maxDomain <= org.astradse.network.NetworkConfig.MAX_NPUS))
+            throw InputException.at(file, "max-domain-gpus", "expected a whole number of GPUs >= 0 (0: no bound), found " + maxDomain);
+        if (maxDomain > 0 && !bool(t, "scale-up", file))
+            throw InputException.at(file, "max-domain-gpus", "applies to a scale-up fabric (scale-up: true)");
         double heads = number(t, "domain-nics", 0, file);
         if (!(heads >= 0 && heads == Math.rint(heads) && heads < 1e6))
             throw InputException.at(file, "domain-nics", "expected a whole number of NICs >= 0 (0: every GPU's), found " + heads);
@@ -189,7 +197,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
             throw InputException.at(file, "nvls-efficiency", "applies to a scale-up fabric (scale-up: true: NVLS is the "
                     + "NVSwitch's in-switch reduction); a network between nodes has no such figure");
         return new FabricProfile(name.asText(), t.path("source").asText(""), scaleUp, lat, eff,
-                inr, latNs, p2p, nvlsEff, hop, (int) heads, max, costs, sharp, step, ring, simpleHop);
+                inr, latNs, p2p, nvlsEff, hop, (int) heads, max, costs, sharp, step, ring, simpleHop, (int) maxDomain);
     }
 
     /** {@code {link: $, switch: $, nic: $}} per GB/s; keys left out keep {@code dflt}'s. */

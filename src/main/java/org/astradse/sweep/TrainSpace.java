@@ -319,6 +319,7 @@ public final class TrainSpace implements DesignSpace {
     private void warnInertAndUneven(TrainConfig base) {
         if (grid != null && grid.size() == 0) return;
         java.util.Map<String, String> inert = null;
+        String domain = null;
         double minTokens = Double.POSITIVE_INFINITY;
         double maxTokens = 0;
         for (long[] idx : SweepSpace.probes(spec).points()) {
@@ -328,6 +329,7 @@ public final class TrainSpace implements DesignSpace {
             } catch (InputException e) {
                 continue; // that point's row says why
             }
+            if (domain == null) domain = c.cluster().domainWarning();
             java.util.Map<String, String> here = c.inertKeys();
             if (inert == null) inert = new LinkedHashMap<>(here);
             else inert.keySet().retainAll(here.keySet());
@@ -335,6 +337,7 @@ public final class TrainSpace implements DesignSpace {
             minTokens = Math.min(minTokens, t);
             maxTokens = Math.max(maxTokens, t);
         }
+        if (domain != null) System.err.println(domain + " (a point of this study; others may be too)");
         if (inert == null) return;
         String file = spec.file() + ": ";
         for (String p : spec.parameterColumns())

@@ -419,6 +419,25 @@ class BadInputPassSixTest {
         assertTrue(r.out().contains("infeasible: ") && r.out().matches("(?s).*bench: [0-9.]+ us per configuration.*"), r.out());
     }
 
+    @Test
+    void anNvlinkDomainBeyondItsTechnologyIsWarnedAbout(@TempDir Path dir) throws Exception {
+        // cluster.fabric[1]: nvlink4-nvswitch made one NVLink4 domain of 1,024 H100 (NVLink Switch System: 256), cheaper
+        // and faster than InfiniBand, on the front without a word
+        Path c = dir.resolve("big.yaml");
+        Files.writeString(c, CLUSTER.formatted("H100-SXM", 128, 450, "nvlink4-nvswitch"));
+        CollectiveCommandTest.Run r = run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce", "-b", "1G", "-e", "1G");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("a scale-up domain of 1024 GPUs on nvlink4-nvswitch") && r.err().contains("beyond the 256"), r.err());
+        Path s = dir.resolve("s.yaml");
+        Files.writeString(s, FITS.replace("npus_count: [8, 8]", "npus_count: [8, 64]") + "sweep:\n  zip-net:\n    cluster.fabric[1]: [ib-ndr, nvlink4-nvswitch]\n"
+                + "    cluster.network.bandwidth[1]: [50, 450]\n");
+        CollectiveCommandTest.Run w = run("sweep", s.toString(), "--out", dir.resolve("o").toString());
+        assertTrue(w.err().contains("beyond the 256"), w.err());
+        // a 64-GPU domain (the Llama 3 70B study's hypothetical NVLink-switch H100 domain) is within it
+        Files.writeString(c, CLUSTER.formatted("H100-SXM", 8, 450, "nvlink4-nvswitch"));
+        assertTrue(!run("nccl-tests", "--cluster", c.toString(), "--op", "all_reduce", "-b", "1G", "-e", "1G").err().contains("beyond"));
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

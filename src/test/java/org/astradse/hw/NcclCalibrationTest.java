@@ -88,7 +88,7 @@ class NcclCalibrationTest {
     /** A network fabric of no other property (5 µs default latency, up to 100 GB/s per GPU) with these six values. */
     static FabricProfile efa(String name, double[] p) {
         FabricProfile blank = new FabricProfile(name, "", false, Map.of(), Map.of(), false, 5000, 0, 0, 0, 0, 100,
-                org.astradse.cost.CostClass.INTER_POD.defaults(), 0, 0, Map.of("ll", 0.0, "ll128", 0.0, "simple", 0.0), 0);
+                org.astradse.cost.CostClass.INTER_POD.defaults(), 0, 0, Map.of("ll", 0.0, "ll128", 0.0, "simple", 0.0), 0, 0);
         return NcclPublishedTest.withProtocols(blank, p);
     }
 

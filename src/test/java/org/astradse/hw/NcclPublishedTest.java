@@ -135,14 +135,14 @@ class NcclPublishedTest {
         return new FabricProfile(base.name(), base.source(), base.scaleUp(), Map.of("ll", p[0], "ll128", p[1], "simple", p[2]),
                 Map.of("ll", p[3], "ll128", p[4], "simple", p[5]), base.inNetworkReduction(), base.defaultLatencyNs(), p[5],
                 base.nvlsEfficiency(), base.hopLatencyUs(), base.domainNics(), base.maxGBpsPerGpu(), base.unitCosts(),
-                base.sharpEfficiency(), base.p2pStepUs(), base.ringStepUs(), base.simpleHopLatencyUs());
+                base.sharpEfficiency(), base.p2pStepUs(), base.ringStepUs(), base.simpleHopLatencyUs(), base.maxDomainGpus());
     }
 
     /** {@code base} with another Simple-protocol all-reduce latency per GPU beyond 8. */
     static FabricProfile withSimpleHop(FabricProfile b, double h) {
         return new FabricProfile(b.name(), b.source(), b.scaleUp(), b.latencyUs(), b.efficiency(), b.inNetworkReduction(),
                 b.defaultLatencyNs(), b.p2pEfficiency(), b.nvlsEfficiency(), b.hopLatencyUs(), b.domainNics(), b.maxGBpsPerGpu(),
-                b.unitCosts(), b.sharpEfficiency(), b.p2pStepUs(), b.ringStepUs(), h);
+                b.unitCosts(), b.sharpEfficiency(), b.p2pStepUs(), b.ringStepUs(), h, b.maxDomainGpus());
     }
 
     /**
@@ -184,7 +184,7 @@ class NcclPublishedTest {
         return new FabricProfile(base.name(), base.source(), base.scaleUp(), base.latencyUs(), base.efficiency(),
                 base.inNetworkReduction(), base.defaultLatencyNs(), base.p2pEfficiency(), base.nvlsEfficiency(),
                 base.hopLatencyUs(), base.domainNics(), base.maxGBpsPerGpu(), base.unitCosts(), e, base.p2pStepUs(), base.ringStepUs(),
-                base.simpleHopLatencyUs());
+                base.simpleHopLatencyUs(), base.maxDomainGpus());
     }
 
     /** The rows whose network dimension is on {@code fabric} (the calibration rows of that technology). */
