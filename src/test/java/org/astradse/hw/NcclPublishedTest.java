@@ -159,24 +159,36 @@ class NcclPublishedTest {
         assertEquals(5, rs.size());
         assertTrue(rs.stream().allMatch(r -> r.cluster().equals("GB200;Switch;72;900;nvlink5-nvswitch")));
         FabricProfile bundled = FabricProfile.named("nvlink5-nvswitch");
-        List<Cluster> cs = new ArrayList<>();
-        for (Row r : rs) cs.add(cluster(r.cluster()));
-        double[] p = Fit.minimize(q -> {
-            if (!(q[0] >= 0) || q[0] > 1000) return 1e9;
-            FabricProfile f = withSimpleHop(bundled, q[0]);
-            double sum = 0;
-            for (int i = 0; i < rs.size(); i++) {
-                Row m = rs.get(i);
-                NcclModel.Row r = NcclModel.time(withProfile(cs.get(i), "nvlink5-nvswitch", f), m.op(), m.bytes(), "auto");
-                double l = Math.log(r.timeUs() / m.timeUs());
-                sum += l * l;
-            }
-            return sum;
-        }, new double[][] {{1}, {10}, {30}}, new double[] {1}, 1e-11, 1e-13, 10_000);
+        double[] p = fit(rs, "nvlink5-nvswitch", q -> q[0] >= 0 && q[0] <= 1000 ? withSimpleHop(bundled, q[0]) : null,
+                new double[][] {{1}, {10}, {30}}, new double[] {1}, 10_000);
         System.out.println("nvlink5-nvswitch simple-hop-latency-us fitted on " + rs.size() + " published rows: " + p[0]);
         assertEquals(p[0], bundled.simpleHopLatencyUs(), p[0] * 5e-3, "fitted " + p[0]);
         // NVLink5 of 8 GPUs (B200 nodes, GB200 trays) and the other protocols are untouched by it
         assertEquals(0.9, bundled.hopLatencyUs());
+    }
+
+    /**
+     * The fits' one procedure: Nelder–Mead (Commons Math, {@link Fit}) from {@code starts} on Σ log² of model / measured
+     * over {@code rs} (by time, or by busbw where a row gives no time; NCCL's choice where the row names none), every
+     * dimension on {@code fabric} given {@code profile}'s profile — null outside the parameters' range.
+     */
+    static double[] fit(List<Row> rs, String fabric, java.util.function.Function<double[], FabricProfile> profile, double[][] starts,
+                        double[] steps, int evaluations) throws IOException {
+        List<Cluster> cs = new ArrayList<>();
+        for (Row r : rs) cs.add(cluster(r.cluster()));
+        return Fit.minimize(q -> {
+            FabricProfile f = profile.apply(q);
+            if (f == null) return 1e9;
+            double sum = 0;
+            for (int i = 0; i < rs.size(); i++) {
+                Row m = rs.get(i);
+                NcclModel.Row r = NcclModel.time(withProfile(cs.get(i), fabric, f), m.op(), m.bytes(),
+                        m.algo().equals("default") ? "auto" : m.algo());
+                double l = Math.log(Double.isNaN(m.timeUs()) ? m.busbw() / r.busbwGBps() : r.timeUs() / m.timeUs());
+                sum += l * l;
+            }
+            return sum;
+        }, starts, steps, 1e-11, 1e-13, evaluations);
     }
 
     /** {@code base} with another SHARP (in-network reduction) efficiency. */
@@ -206,22 +218,11 @@ class NcclPublishedTest {
      */
     static void assertProfileIsTheFit(String fabric, List<Row> rs) throws IOException {
         FabricProfile bundled = FabricProfile.named(fabric);
-        List<Cluster> cs = new ArrayList<>();
-        for (Row r : rs) cs.add(cluster(r.cluster()));
         double[][] starts = {{50, 60, 80, 0.1, 0.5, 0.8}, {100, 150, 300, 0.05, 0.3, 0.9}, {150, 250, 500, 0.02, 0.6, 0.95}};
-        double[] p = Fit.minimize(q -> {
-            for (int i = 0; i < 6; i++) if (!(q[i] > 0) || i >= 3 && q[i] > 1) return 1e9;
-            FabricProfile f = withProtocols(bundled, q);
-            double sum = 0;
-            for (int i = 0; i < rs.size(); i++) {
-                Row m = rs.get(i);
-                NcclModel.Row r = NcclModel.time(withProfile(cs.get(i), fabric, f), m.op(), m.bytes(),
-                        m.algo().equals("default") ? "auto" : m.algo());
-                double l = Math.log(Double.isNaN(m.timeUs()) ? m.busbw() / r.busbwGBps() : r.timeUs() / m.timeUs());
-                sum += l * l;
-            }
-            return sum;
-        }, starts, new double[] {10, 10, 50, 0.005, 0.05, 0.05}, 1e-11, 1e-13, 40_000);
+        double[] p = fit(rs, fabric, q -> {
+            for (int i = 0; i < 6; i++) if (!(q[i] > 0) || i >= 3 && q[i] > 1) return null;
+            return withProtocols(bundled, q);
+        }, starts, new double[] {10, 10, 50, 0.005, 0.05, 0.05}, 40_000);
         System.out.println(fabric + " fitted on " + rs.size() + " published rows: latency ll/ll128/simple (us), efficiency "
                 + "ll/ll128/simple = " + java.util.Arrays.toString(p));
         double[] committed = {bundled.latencyUs("ll"), bundled.latencyUs("ll128"), bundled.latencyUs("simple"), bundled.efficiency("ll"),
@@ -269,22 +270,10 @@ class NcclPublishedTest {
         FabricProfile bundled = FabricProfile.named("ib-ndr");
         assertEquals(5.0, bundled.latencyUs("ll"));
         assertEquals(0.10, bundled.efficiency("ll"));
-        List<Cluster> cs = new ArrayList<>();
-        for (Row r : rs) cs.add(cluster(r.cluster()));
-        double[] p = Fit.minimize(q -> {
-            for (int i = 0; i < 4; i++) if (!(q[i] > 0) || i >= 2 && q[i] > 1) return 1e9;
-            FabricProfile f = withProtocols(bundled, new double[] {5.0, q[0], q[1], 0.10, q[2], q[3]});
-            double sum = 0;
-            for (int i = 0; i < rs.size(); i++) {
-                Row m = rs.get(i);
-                NcclModel.Row r = NcclModel.time(withProfile(cs.get(i), "ib-ndr", f), m.op(), m.bytes(),
-                        m.algo().equals("default") ? "auto" : m.algo());
-                double l = Math.log(Double.isNaN(m.timeUs()) ? m.busbw() / r.busbwGBps() : r.timeUs() / m.timeUs());
-                sum += l * l;
-            }
-            return sum;
-        }, new double[][] {{60, 80, 0.5, 0.8}, {150, 300, 0.3, 0.9}, {8, 20, 0.8, 0.9}}, new double[] {10, 50, 0.05, 0.05},
-                1e-11, 1e-13, 40_000);
+        double[] p = fit(rs, "ib-ndr", q -> {
+            for (int i = 0; i < 4; i++) if (!(q[i] > 0) || i >= 2 && q[i] > 1) return null;
+            return withProtocols(bundled, new double[] {5.0, q[0], q[1], 0.10, q[2], q[3]});
+        }, new double[][] {{60, 80, 0.5, 0.8}, {150, 300, 0.3, 0.9}, {8, 20, 0.8, 0.9}}, new double[] {10, 50, 0.05, 0.05}, 40_000);
         System.out.println("ib-ndr fitted on " + rs.size() + " published rows: latency ll128/simple (us), efficiency ll128/simple = "
                 + java.util.Arrays.toString(p));
         double[] committed = {bundled.latencyUs("ll128"), bundled.latencyUs("simple"), bundled.efficiency("ll128"), bundled.efficiency("simple")};
@@ -314,20 +303,8 @@ class NcclPublishedTest {
         FabricProfile ndr = FabricProfile.named("ib-ndr");
         assertEquals(ndr.efficiency(), bundled.efficiency(), "rings and trees run as on ib-ndr");
         assertEquals(ndr.latencyUs(), bundled.latencyUs());
-        List<Cluster> cs = new ArrayList<>();
-        for (Row r : rs) cs.add(cluster(r.cluster()));
-        double[] p = Fit.minimize(q -> {
-            if (!(q[0] > 0) || q[0] > 1) return 1e9;
-            FabricProfile f = withSharp(bundled, q[0]);
-            double sum = 0;
-            for (int i = 0; i < rs.size(); i++) {
-                Row m = rs.get(i);
-                NcclModel.Row r = NcclModel.time(withProfile(cs.get(i), "ib-ndr-sharp", f), m.op(), m.bytes(), "auto");
-                double l = Math.log(r.timeUs() / m.timeUs());
-                sum += l * l;
-            }
-            return sum;
-        }, new double[][] {{0.9}, {0.5}, {0.3}}, new double[] {0.05}, 1e-11, 1e-13, 10_000);
+        double[] p = fit(rs, "ib-ndr-sharp", q -> q[0] > 0 && q[0] <= 1 ? withSharp(bundled, q[0]) : null,
+                new double[][] {{0.9}, {0.5}, {0.3}}, new double[] {0.05}, 10_000);
         System.out.println("ib-ndr-sharp fitted on " + rs.size() + " published rows: sharp-efficiency " + p[0]);
         assertEquals(p[0], bundled.sharpEfficiency(), p[0] * 5e-3, "fitted " + p[0]);
     }
