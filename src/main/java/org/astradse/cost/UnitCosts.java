@@ -15,6 +15,11 @@ public record UnitCosts(double linkUsdPerGBps, double switchUsdPerGBps, double n
      */
     public static final double MAX_USD_PER_GBPS = 1e9;
 
+    /** Whether a unit cost a file gives is one: from 0 to {@link #MAX_USD_PER_GBPS} $ per GB/s. */
+    public static boolean validUsd(double x) {
+        return x >= 0 && x <= MAX_USD_PER_GBPS;
+    }
+
     public UnitCosts {
         if (!(linkUsdPerGBps >= 0) || !(switchUsdPerGBps >= 0) || !(nicUsdPerGBps >= 0))
             throw new IllegalArgumentException("unit costs must be >= 0 $/GB/s");

@@ -210,7 +210,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
             int i = List.of(keys).indexOf(k);
             if (i < 0) throw InputException.at(file, at + "." + k, "unknown key; expected link, switch or nic ($ per GB/s)");
             JsonNode x = uc.get(k);
-            if (!x.isNumber() || !(x.asDouble() >= 0 && x.asDouble() <= org.astradse.cost.UnitCosts.MAX_USD_PER_GBPS))
+            if (!x.isNumber() || !org.astradse.cost.UnitCosts.validUsd(x.asDouble()))
                 throw InputException.at(file, at + "." + k, "expected a cost from 0 to 10^9 ($ per GB/s), found " + x);
             v[i] = x.asDouble();
         }

@@ -1073,7 +1073,7 @@ public final class SweepSpace implements DesignSpace {
                     Map.Entry<String, JsonNode> x = u.next();
                     if (!Set.of("link", "switch", "nic").contains(x.getKey()))
                         throw InputException.at(null, "unit-costs", e.getKey() + "." + x.getKey() + ": unknown; expected link, switch or nic");
-                    if (!x.getValue().isNumber() || !(x.getValue().asDouble() >= 0 && x.getValue().asDouble() <= UnitCosts.MAX_USD_PER_GBPS))
+                    if (!x.getValue().isNumber() || !UnitCosts.validUsd(x.getValue().asDouble()))
                         throw InputException.at(null, "unit-costs", e.getKey() + "." + x.getKey() + ": expected a number of $ per "
                                 + "GB/s from 0 to 10^9, found " + x.getValue());
                 }

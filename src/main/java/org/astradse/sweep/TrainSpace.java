@@ -216,23 +216,15 @@ public final class TrainSpace implements DesignSpace {
         // point (a division by zero, an index no cluster has) is the spec's mistake too, as in an ASTRA-sim study —
         // failing on some points only is those rows' business
         if (!spec.constraints().isEmpty() && (grid == null || grid.size() > 0)) {
-            SweepSpace.Probes probes = SweepSpace.probes(spec);
             String failure = null;
             boolean works = false;
-            for (long[] idx : probes.points()) {
-                ObjectNode t = tree(values(idx), -1);
-                long npus = base.cluster().totalGpus();
-                TrainConfig cfg = null;
+            for (Probe pr : probes()) {
+                if (pr.tree() == null) continue; // the point has no configuration: its row says why
+                TrainConfig cfg = pr.cfg() != null ? pr.cfg() : base;
                 try {
-                    cfg = TrainConfig.fromTree(t, spec.file());
-                    npus = cfg.cluster().totalGpus();
-                } catch (InputException e) {
-                    // the point's own problem: its row says so
-                }
-                try {
-                    // the point's own configuration, or the base's when it does not parse: the layout's defaults must
-                    // resolve either way, or `parallel.dp` would read as undefined
-                    violatedConstraint(t, cfg != null ? cfg : base, npus, true);
+                    // the point's own configuration, or the base's when it does not parse (its row will say why): the
+                    // layout's defaults must resolve either way, or `parallel.dp` would read as undefined
+                    violatedConstraint(pr.tree(), cfg, cfg.cluster().totalGpus(), true);
                     works = true;
                     break;
                 } catch (InputException e) {
@@ -240,7 +232,7 @@ public final class TrainSpace implements DesignSpace {
                     if (failure == null) failure = e.getMessage();
                 }
             }
-            if (!works && failure != null) throw InputException.at(spec.file(), "constraints", failure + probes.checked());
+            if (!works && failure != null) throw InputException.at(spec.file(), "constraints", failure + probeSet.checked());
         }
         // the collectives of a training study are NCCL's algorithms, which treat every dimension as a switched fabric:
         // a swept topology would change the cost alone (a Ring 2.25× cheaper and as fast), a front that means nothing
@@ -307,6 +299,7 @@ public final class TrainSpace implements DesignSpace {
         }
         refuseWhenNoLayoutRuns();
         warnUnusedUnitCosts(base);
+        probes = null; // the set-up's: not kept for the run
     }
 
     /**
@@ -322,13 +315,9 @@ public final class TrainSpace implements DesignSpace {
         String domain = null;
         double minTokens = Double.POSITIVE_INFINITY;
         double maxTokens = 0;
-        for (long[] idx : SweepSpace.probes(spec).points()) {
-            TrainConfig c;
-            try {
-                c = TrainConfig.fromTree(tree(values(idx), -1), spec.file());
-            } catch (InputException e) {
-                continue; // that point's row says why
-            }
+        for (Probe pr : probes()) {
+            TrainConfig c = pr.cfg();
+            if (c == null) continue; // that point's row says why
             if (domain == null) domain = c.cluster().domainWarning();
             java.util.Map<String, String> here = c.inertKeys();
             if (inert == null) inert = new LinkedHashMap<>(here);
@@ -395,6 +384,33 @@ public final class TrainSpace implements DesignSpace {
                         + f + " (its fabrics: " + new java.util.TreeSet<>(used) + "); the override applies to nothing");
     }
 
+    /** A probe point: its configuration tree and what it parses to (null, and why, when either cannot be built). */
+    private record Probe(ObjectNode tree, TrainConfig cfg, String parseError) {
+    }
+
+    private SweepSpace.Probes probeSet;
+    private List<Probe> probes;
+
+    /**
+     * The probe points ({@link SweepSpace#probes}: every point of a grid of up to {@link SweepSpace#PROBE_ALL_UP_TO},
+     * else a sample), each parsed once for the set-up's checks — constraints, settings that cannot act, layouts.
+     */
+    private List<Probe> probes() {
+        if (probes != null) return probes;
+        probeSet = SweepSpace.probes(spec);
+        probes = new ArrayList<>(probeSet.points().size());
+        for (long[] idx : probeSet.points()) {
+            ObjectNode t = null;
+            try {
+                t = tree(values(idx), -1); // an element of a list this point lacks fails here
+                probes.add(new Probe(t, TrainConfig.fromTree(t, spec.file()), null));
+            } catch (InputException e) {
+                probes.add(new Probe(t, null, e.getMessage()));
+            }
+        }
+        return probes;
+    }
+
     /**
      * A study none of whose points has a layout that can run — a global batch no swept layout divides, a swept dp that
      * never matches the GPUs — would write only infeasible rows and fail at the end: on a grid small enough to check
@@ -404,13 +420,8 @@ public final class TrainSpace implements DesignSpace {
     private void refuseWhenNoLayoutRuns() {
         if (grid == null || grid.size() == 0 || grid.size() > SweepSpace.PROBE_ALL_UP_TO) return;
         String first = null;
-        for (long id = 0; id < grid.size(); id++) {
-            String why;
-            try {
-                why = LlmTrainer.layoutProblem(TrainConfig.fromTree(tree(values(grid.digits(id)), -1), spec.file()));
-            } catch (InputException e) {
-                why = e.getMessage();
-            }
+        for (Probe pr : probes()) { // a grid this small is probed whole, in id order
+            String why = pr.cfg() != null ? LlmTrainer.layoutProblem(pr.cfg()) : pr.parseError();
             if (why == null) return;
             if (first == null) first = why;
         }
