@@ -205,4 +205,34 @@ class LlmVisibleRunsTest {
         assertEquals(4, korthRows, report.toString());
         assertTrue(korthWorst <= 0.05, report.toString());
     }
+
+    /**
+     * README's per-run table (the details under "Against the published runs") is what the model computes today: every
+     * visible row is listed with its measured and modelled seconds as printed by {@link #visibleRunsIterationTime},
+     * so a change to the model cannot leave the documented figures behind.
+     */
+    @Test
+    void readmePerRunTableIsTheModel() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int from = readme.indexOf("<summary>Per-run errors</summary>");
+        assertTrue(from > 0, "README has the per-run table");
+        String table = readme.substring(from, readme.indexOf("</details>", from));
+        java.util.Map<String, double[]> listed = new java.util.HashMap<>();
+        var line = java.util.regex.Pattern.compile("(?m)^\\| (\\S+) \\| ([\\d.]+) \\| ([\\d.]+) \\| [+-]?[\\d.]+ % \\|$").matcher(table);
+        while (line.find())
+            listed.put(line.group(1), new double[] {Double.parseDouble(line.group(2)), Double.parseDouble(line.group(3))});
+        int scored = 0;
+        for (Row row : rows()) {
+            TrainResult r = LlmTrainer.run(TrainConfig.fromTree(row.config(), Path.of(row.id())));
+            double model = r.iterationNs() / 1e9;
+            if (!Double.isFinite(model / row.measuredS())) continue;
+            scored++;
+            double[] v = listed.get(row.id());
+            assertTrue(v != null, row.id() + " is missing from README's per-run table");
+            assertEquals(row.measuredS(), v[0], 5e-4, row.id() + ": measured");
+            // the table prints seconds to 3 decimals
+            assertEquals(model, v[1], 5.01e-4, row.id() + ": README lists " + v[1] + " s, the model gives " + model);
+        }
+        assertEquals(scored, listed.size(), "README lists exactly the scored rows");
+    }
 }
