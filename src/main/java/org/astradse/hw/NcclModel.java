@@ -30,7 +30,9 @@ import org.astradse.network.Units;
  * for a tree; a sendrecv is one step; a cluster's own per-hop latencies add to each. NVLS and NVLSTree run with the
  * Simple protocol only. A tree's inter-node traffic per node is the buffer once at 2 nodes, 1.5× at 3 and 2× from 4
  * on (interior nodes of the double binary tree); SHARP (in-network reduction between nodes) keeps it once under
- * NVLSTree.
+ * NVLSTree. Two refinements of NCCL's tuner ({@code ncclTopoGetAlgoTime}) apply as NCCL applies them: a tree
+ * all-reduce's B times {@code treeCorrectionFactor} at medium sizes, and a multi-node Simple ring all-reduce's
+ * latency times 1.4 ("plateau effect of ring").
  */
 public final class NcclModel {
     private NcclModel() {
@@ -186,6 +188,30 @@ public final class NcclModel {
                 latency += (slow.latencyUs(proto) + slowHops) * steps;
             }
         }
+        if (algo.equals("tree") && allReduce) bound *= treeCorrection(proto, bytes);
+        // NCCL's tuner: "Plateau effect of ring" — a multi-node Simple ring all-reduce pays 1.4× its latency (compute
+        // capability 8.0 and later; 1.9 before) once each rank's share per channel is 64 B or more
+        if (ring && multi && allReduce && proto.equals("simple")) latency *= 1.4;
         return latency + Units.secondsToMicros(bytes * f / Units.decimalGBpsToBytesPerSecond(bound));
+    }
+
+    /**
+     * NCCL's own correction of a tree all-reduce's bus bandwidth at medium sizes, by protocol and power of two of the
+     * size in 64-byte units (its tuner, {@code treeCorrectionFactor} in {@code src/graph/tuning.cc} up to NCCL 2.26 and
+     * {@code src/tuning/cost_model.cc} after, applied in {@code ncclTopoGetAlgoTime}: "Trees are not perfectly sticking
+     * to the model for medium sizes. Applying a static correction factor is not ideal but works quite well"); 1 from
+     * 64 × 2^24 B = 1 GiB on. Rows: LL, LL128, Simple ({@link FabricProfile#PROTOCOLS}' order, NCCL's).
+     */
+    private static final double[][] TREE_CORRECTION = {
+            {1.0, 1.0, 1.0, 1.0, .9, .8, .7, .7, .7, .7, .6, .5, .4, .4, .5, .6, .7, .8, .9, 1.0, 1.0, 1.0, 1.0, 1.0},
+            {1.0, 1.0, 1.0, 1.0, 1.0, .9, .8, .8, .8, .7, .6, .6, .6, .6, .6, .6, .8, .9, .9, .9, .9, 1.0, 1.0, 1.0},
+            {.9, .9, .9, .9, .9, .9, .9, .8, .7, .6, .6, .5, .5, .5, .5, .6, .7, .8, .7, .7, .8, .9, .9, .9}};
+
+    static double treeCorrection(String proto, long bytes) {
+        long units = bytes >> 6;
+        if (units < 1) return 1.0; // NCCL: log2i(0) is negative, no correction
+        int log = 63 - Long.numberOfLeadingZeros(units);
+        double[] row = TREE_CORRECTION[FabricProfile.PROTOCOLS.indexOf(proto)];
+        return log < row.length ? row[log] : 1.0;
     }
 }
