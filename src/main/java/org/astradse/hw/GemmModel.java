@@ -71,13 +71,26 @@ public final class GemmModel {
     /** The model with explicit parameters (used by the calibration). */
     public static Result time(GpuProfile.GemmParams p, int sms, double peakTflops, double hbmGBps, long m, long n, long k,
                               int bytesPerElement) {
+        return time(p, sms, peakTflops, hbmGBps, m, n, k, bytesPerElement, 1);
+    }
+
+    /**
+     * A grouped GEMM: {@code groups} independent products of the same shape in one kernel (a MoE layer's experts, each
+     * with its own weights and its own tokens). Its output tiles are every group's, scheduled over the SMs together —
+     * so the waves count all of them and the launch floor is paid once — and it reads every group's operands and writes
+     * every group's result: a weight-gradient GEMM per expert writes one gradient per expert, however few tokens each
+     * has. One group is the plain GEMM; a grouped GEMM is not split along K.
+     */
+    public static Result time(GpuProfile.GemmParams p, int sms, double peakTflops, double hbmGBps, long m, long n, long k,
+                              int bytesPerElement, long groups) {
         if (m < 1 || n < 1 || k < 1 || m > Integer.MAX_VALUE || n > Integer.MAX_VALUE || k > Integer.MAX_VALUE)
             throw new InputException("GEMM dimensions must be in [1, 2^31), found M=" + m + " N=" + n + " K=" + k);
+        if (groups < 1) throw new InputException("a grouped GEMM has at least one group, found " + groups);
         double perSm = Units.tflopsToFlopsPerSecond(peakTflops) / sms; // FLOP/s of one SM at peak
         double best = Double.POSITIVE_INFINITY;
         int bm = 0;
         int bn = 0;
-        int s = splitK(p, sms, m, n, k);
+        int s = groups > 1 ? 1 : splitK(p, sms, m, n, k);
         if (s > 1) {
             best = 2.0 * SPLIT_TILE * SPLIT_TILE * ceil(k, s) / (perSm * tileEfficiency(p, SPLIT_TILE, SPLIT_TILE))
                     + s * Units.microsToSeconds(p.splitKFixupUs());
@@ -85,7 +98,7 @@ public final class GemmModel {
             bn = SPLIT_TILE;
         } else {
             for (int[] t : TILES) {
-                long tiles = ceil(m, t[0]) * ceil(n, t[1]);
+                long tiles = groups * ceil(m, t[0]) * ceil(n, t[1]);
                 long waves = ceil(tiles, sms);
                 double loop = waves * 2.0 * t[0] * t[1] * k / (perSm * tileEfficiency(p, t[0], t[1]));
                 if (loop < best) {
@@ -96,13 +109,13 @@ public final class GemmModel {
             }
         }
         double hbm = Units.decimalGBpsToBytesPerSecond(hbmGBps);
-        double in = (double) (m * k + k * n) * bytesPerElement / (hbm * p.inputBwEfficiency());
-        double out = p.exposedWriteFraction() * m * n * bytesPerElement / hbm;
+        double in = (double) groups * (m * k + k * n) * bytesPerElement / (hbm * p.inputBwEfficiency());
+        double out = p.exposedWriteFraction() * groups * m * n * bytesPerElement / hbm;
         // the launch floor overlaps a short kernel rather than adding to it: a smooth maximum (4-norm) of the two
         double body = Math.max(best, in) + out;
         double floor = Units.microsToSeconds(p.launchFloorUs());
         double seconds = smoothMax(floor, body);
-        double flops = 2.0 * m * n * k;
+        double flops = 2.0 * groups * m * n * k;
         double tflops = Units.flopsPerSecondToTflops(flops / seconds);
         return new Result(Units.secondsToMicros(seconds), tflops, tflops / peakTflops, bm, bn, s);
     }

@@ -208,11 +208,26 @@ public final class LlmTrainer {
 
         /** One GEMM's GPU time inside a training step, ns. */
         double gemm(double mm, double nn, double kk) {
+            return grouped(mm, nn, kk, 1);
+        }
+
+        /** {@code groups} GEMMs of one shape in one kernel (GemmModel's grouped GEMM), ns. */
+        double grouped(double mm, double nn, double kk, long groups) {
             long M = Math.max(1, Math.round(mm));
             long N = Math.max(1, Math.round(nn));
             long K = Math.max(1, Math.round(kk));
-            double us = GemmModel.time(inStep, gpu.sms(), gemmPeak, gpu.hbmGBps(), M, N, K, gemmBytes).timeUs();
+            double us = GemmModel.time(inStep, gpu.sms(), gemmPeak, gpu.hbmGBps(), M, N, K, gemmBytes, groups).timeUs();
             return Units.microsToNanos(us) / kp.stepEfficiency();
+        }
+
+        /**
+         * As {@link #gemmFb} for {@code groups} experts' GEMMs of this shape in one grouped kernel each: the forward, the
+         * data gradient and the weight gradient (each expert's own, over its own tokens).
+         */
+        double[] groupedFb(double mm, double nn, double kk, long groups) {
+            double dgrad = grouped(mm, kk, nn, groups);
+            double wgrad = grouped(kk, nn, mm, groups);
+            return new double[] {grouped(mm, nn, kk, groups), dgrad + wgrad, dgrad, wgrad};
         }
 
         /**
@@ -313,8 +328,9 @@ public final class LlmTrainer {
                 double perInstance = (double) p.microBatch() * m.seqLen() * dp * m.topk() / ((double) m.experts() * edp);
                 double rows = Math.max(1, perInstance) * local;
                 double fe = m.expertFfnHidden();
-                up = gemmFb(rows, (m.gatedMlp() ? 2 : 1) * fe / te, h);
-                down = gemmFb(rows, h, fe / te);
+                // one grouped GEMM over the local experts, each on its balanced share of the tokens
+                up = groupedFb(Math.max(1, perInstance), (m.gatedMlp() ? 2 : 1) * fe / te, h, local);
+                down = groupedFb(Math.max(1, perInstance), h, fe / te, local);
                 double[] router = gemmFb(Tsp, m.experts(), h);
                 moeExtraF = router[0];
                 moeExtraB = router[1];

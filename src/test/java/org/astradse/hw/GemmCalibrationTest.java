@@ -198,4 +198,30 @@ class GemmCalibrationTest {
         GemmModel.Result fp8 = GemmModel.time(h100, 8192, 8192, 8192, "fp8");
         assertTrue(fp8.timeUs() < big.timeUs() * 0.6, "fp8 has twice the peak");
     }
+
+    /**
+     * A grouped GEMM (a MoE layer's experts in one kernel): one group is the plain GEMM; many groups with few rows each
+     * read every group's weights. 64 experts of 16 tokens, N = K = 4096, bf16 on the H100 profile: the operands are
+     * 64·(16·4096 + 4096·4096)·2 B = 2.156 GB, at HBM·η_in (3,350 GB/s · 0.709) ≈ 908 µs, the result write
+     * 64·16·4096·2 B ≈ 2.5 µs, the main loop (34 GFLOP) far shorter: the time is the reads plus the write, one launch
+     * floor under them — not 64 floors, as 64 separate GEMMs pay.
+     */
+    @Test
+    void aGroupedGemmReadsEveryGroupsWeightsUnderOneFloor() {
+        GpuProfile h100 = GpuProfile.named("H100-SXM");
+        GpuProfile.GemmParams g = h100.gemm();
+        double peak = h100.peakTflops("bf16");
+        for (long[] shape : new long[][] {{4096, 4096, 4096}, {256, 1024, 8192}, {16, 4096, 4096}})
+            assertEquals(GemmModel.time(g, h100.sms(), peak, h100.hbmGBps(), shape[0], shape[1], shape[2], 2),
+                    GemmModel.time(g, h100.sms(), peak, h100.hbmGBps(), shape[0], shape[1], shape[2], 2, 1), "one group");
+        GemmModel.Result grouped = GemmModel.time(g, h100.sms(), peak, h100.hbmGBps(), 16, 4096, 4096, 2, 64);
+        double hbm = h100.hbmGBps() * 1e9;
+        double reads = 64.0 * (16 * 4096 + 4096L * 4096) * 2 / (hbm * g.inputBwEfficiency());
+        double write = g.exposedWriteFraction() * 64.0 * 16 * 4096 * 2 / hbm;
+        assertEquals((reads + write) * 1e6, grouped.timeUs(), (reads + write) * 1e6 * 0.01);
+        assertEquals(1, grouped.splitK(), "a grouped GEMM is not split along K");
+        double separate = 64 * GemmModel.time(g, h100.sms(), peak, h100.hbmGBps(), 16, 4096, 4096, 2).timeUs();
+        // each separate GEMM costs at least the 17.6 µs floor: 64 of them ≥ 1,126 µs, more than 1.2× the grouped 910
+        assertTrue(separate >= 64 * g.launchFloorUs() && separate > 1.2 * grouped.timeUs(), separate + " vs " + grouped.timeUs());
+    }
 }
