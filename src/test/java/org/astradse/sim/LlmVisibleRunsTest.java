@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * <p>How a row becomes a configuration (the table's columns, and where a column is empty the framework's default
  * of that source): the cluster is gpus_per_node GPUs on the named NVLink generation (300 / 450 / 900 GB/s per
  * direction) times nodes on the named InfiniBand (8 × 200 Gb/s HDR = 25 GB/s per GPU on A100 systems, 8 × 400 Gb/s
- * NDR = 50 GB/s on H100 and B200); the GB200 row's 64 GPUs are one NVL72 domain. Missing micro-batch = 1, vpp = 1,
+ * NDR = 50 GB/s on H100 and B200); the GB200 row's 64 GPUs are one NVL72 domain. Missing micro-batch = 1 (ZeRO-3: batch / GPUs), vpp = 1,
  * SP = on with TP, recompute = none; the optimizer is Megatron's distributed optimizer except for the 2021–22 Megatron
  * runs (SC'21, Korthikanti: it did not exist, and their memory figures are 18 B/parameter). GPT rows (Megatron) tie
  * their embeddings; Megatron-Core's weak-scaling rows are untied (their size labels say so); Llama, Qwen and Mixtral
@@ -89,7 +89,12 @@ class LlmVisibleRunsTest {
                 p.put("cp", leadingInt(s(r, "cp"), 1));
                 p.put("ep", leadingInt(s(r, "ep"), 1));
                 if (!s(r, "sp").isEmpty()) p.put("sp", s(r, "sp").equals("on"));
-                p.put("micro-batch", leadingInt(s(r, "micro_batch"), 1));
+                // SC'21 Table 2 runs ZeRO-3 with one micro-batch per GPU and iteration (its micro-batch column: 4, 2, 1 as
+                // the GPUs grow at a fixed global batch; the table's notes), so there its micro-batch is batch / GPUs
+                boolean zero3 = s(r, "optimizer_sharding").toLowerCase(Locale.ROOT).contains("zero-3");
+                int gb = leadingInt(s(r, "global_batch"), 0);
+                int mbDefault = zero3 && s(r, "micro_batch").isEmpty() && gb > 0 ? Math.max(1, gb / Integer.parseInt(s(r, "gpus"))) : 1;
+                p.put("micro-batch", leadingInt(s(r, "micro_batch"), mbDefault));
                 p.put("global-batch", leadingInt(s(r, "global_batch"), 0));
                 String rc = s(r, "recompute");
                 p.put("recompute", rc.isEmpty() ? "none" : rc);
