@@ -53,12 +53,17 @@ import org.astradse.InputException;
  *                          8-GPU latency. Default: {@link #hopLatencyUs}
  * @param maxDomainGpus     a scale-up fabric: the most GPUs one domain of the technology has been built with (NVLink4's
  *                          NVLink Switch System 256, NVLink5's 576); a cluster beyond it is warned about; 0: no bound
+ * @param p2pChannelGbps    a scale-up fabric: what one NCCL point-to-point channel (one thread block copying through
+ *                          the peer's FIFO) moves inside the domain, GB/s (10^9 B/s) — a send to one peer runs on as many
+ *                          channels as its size earns ({@link NcclModel#p2pChannels}), so a mid-size sendrecv is
+ *                          channel-bound below the link's rate; 0: no such bound
  */
 public record FabricProfile(String name, String source, boolean scaleUp, Map<String, Double> latencyUs,
                             Map<String, Double> efficiency, boolean inNetworkReduction,
                             double defaultLatencyNs, double p2pEfficiency, double nvlsEfficiency, double hopLatencyUs, int domainNics,
                             double maxGBpsPerGpu, org.astradse.cost.UnitCosts unitCosts, double sharpEfficiency,
-                            double p2pStepUs, Map<String, Double> ringStepUs, double simpleHopLatencyUs, int maxDomainGpus) {
+                            double p2pStepUs, Map<String, Double> ringStepUs, double simpleHopLatencyUs, int maxDomainGpus,
+                            double p2pChannelGbps) {
 
     /**
      * The smallest efficiency a fabric or GPU profile may give (the fitted TCPXO LL efficiency is 5·10^-4): below it a
@@ -139,7 +144,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
         org.astradse.Keys.allow(t, file, "", List.of("name", "source", "scale-up", "latency-us", "efficiency",
                 "in-network-reduction", "default-latency-ns", "p2p-efficiency", "nvls-efficiency", "hop-latency-us", "domain-nics",
                 "max-gbps-per-gpu", "unit-costs", "sharp-efficiency", "p2p-step-us", "ring-step-us", "simple-hop-latency-us",
-                "max-domain-gpus"));
+                "max-domain-gpus", "p2p-channel-gbps"));
         JsonNode name = t.get("name");
         if (name == null || !name.isTextual()) throw InputException.at(file, "name", "missing; expected a string");
         Map<String, Double> lat = perProtocol(t, "latency-us", file, false);
@@ -184,6 +189,11 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
             throw InputException.at(file, "p2p-step-us", "expected a step time in µs from 0 (no bound) to 10^7, found " + step);
         if (step > 0 && scaleUp)
             throw InputException.at(file, "p2p-step-us", "applies to a network between nodes (scale-up: false)");
+        double channel = number(t, "p2p-channel-gbps", 0, file);
+        if (!(channel == 0 || channel >= MIN_FRACTION && channel <= org.astradse.network.Dimension.MAX_GBPS))
+            throw InputException.at(file, "p2p-channel-gbps", "expected 0 (no bound) or a bandwidth from 10^-6 to 10^12 GB/s, found " + channel);
+        if (channel > 0 && !scaleUp)
+            throw InputException.at(file, "p2p-channel-gbps", "applies to a scale-up fabric (scale-up: true)");
         Map<String, Double> ring = t.has("ring-step-us") ? perProtocol(t, "ring-step-us", file, false)
                 : Map.of("ll", hop, "ll128", hop, "simple", hop);
         org.astradse.cost.UnitCosts dflt = (scaleUp ? org.astradse.cost.CostClass.INTER_PACKAGE
@@ -197,7 +207,7 @@ public record FabricProfile(String name, String source, boolean scaleUp, Map<Str
             throw InputException.at(file, "nvls-efficiency", "applies to a scale-up fabric (scale-up: true: NVLS is the "
                     + "NVSwitch's in-switch reduction); a network between nodes has no such figure");
         return new FabricProfile(name.asText(), t.path("source").asText(""), scaleUp, lat, eff,
-                inr, latNs, p2p, nvlsEff, hop, (int) heads, max, costs, sharp, step, ring, simpleHop, (int) maxDomain);
+                inr, latNs, p2p, nvlsEff, hop, (int) heads, max, costs, sharp, step, ring, simpleHop, (int) maxDomain, channel);
     }
 
     /** {@code {link: $, switch: $, nic: $}} per GB/s; keys left out keep {@code dflt}'s. */

@@ -121,9 +121,19 @@ public final class NcclModel {
         if (nvls && (!proto.equals("simple") || !allReduce || !fi.nvls())) return Double.NaN;
         if (nvls && multi != algo.equals("nvlstree")) return Double.NaN;
         if (algo.equals("tree") && (!allReduce || !multi)) return Double.NaN;
+        // inside one domain NCCL's p2p planner picks the protocol of a send from its size: LL up to 16 KiB per channel,
+        // Simple beyond (P2P_LL_THRESHOLD), never LL128. (Between nodes the protocols keep racing: the networks' fitted
+        // latencies are collectives', not a point-to-point step's.)
+        if (op.equals("sendrecv") && !multi) {
+            boolean ll = bytes <= (long) p2pChannels(bytes, n) * P2P_LL_THRESHOLD_BYTES;
+            if (proto.equals("ll128") || proto.equals("ll") != ll) return Double.NaN;
+        }
         // inside the domain: a ring's bus bandwidth is b0·e; NVLS reads and writes each byte once through the switch,
         // so its algbw is b0·e_nvls and its bus bandwidth f·b0·e_nvls (NCCL counts busbw = algbw·2(n−1)/n)
         double intra = nvls ? 2.0 * (g - 1) / g * b0 * fi.nvlsEfficiency() : b0 * fi.efficiency(proto, op);
+        // a sendrecv inside one domain runs on the channels its size earns (NCCL's p2p planner), each a thread block's copy
+        if (op.equals("sendrecv") && !multi && fi.p2pChannelGbps() > 0)
+            intra = Math.min(intra, p2pChannels(bytes, n) * fi.p2pChannelGbps());
         double bound = intra;
         // latency: the domain's base and per-GPU hop terms, then the steps between nodes (SEMANTICS: NCCL's tuner, a
         // latency per step); a sendrecv is one concurrent point-to-point, all-to-all concurrent sends
@@ -193,6 +203,39 @@ public final class NcclModel {
         // capability 8.0 and later; 1.9 before) once each rank's share per channel is 64 B or more
         if (ring && multi && allReduce && proto.equals("simple")) latency *= 1.4;
         return latency + Units.secondsToMicros(bytes * f / Units.decimalGBpsToBytesPerSecond(bound));
+    }
+
+    /** NCCL's p2p channels on an NVSwitch node, and per peer: its log's "32 p2p channels, 32 p2p channels per peer". */
+    static final int P2P_CHANNELS = 32;
+    /** NCCL's largest send per channel on the LL protocol ({@code NCCL_P2P_LL_THRESHOLD}), bytes. */
+    static final long P2P_LL_THRESHOLD_BYTES = 16384;
+    /** NCCL's chunk of a send/recv step over NVLink ({@code NCCL_P2P_NVL_CHUNKSIZE}), bytes. */
+    static final long P2P_NVL_CHUNK_BYTES = 512 * 1024;
+
+    /**
+     * The channels NCCL runs one send of {@code bytes} on inside a node of {@code ranks} GPUs (its p2p planner,
+     * {@code addP2pToPlan} and {@code scheduleP2pTasksToPlan} in {@code src/enqueue.cc}): from
+     * min(c_min, ⌈bytes / (chunk / 8)⌉) channels, doubling while a channel's part exceeds 32 chunks (16 MiB) and the
+     * per-peer maximum allows, where c_min is the per-peer channels halved until c_min · ranks fits the p2p channels
+     * (one channel per operation): 4 channels on 8 GPUs for 32 MiB, 8 for 128 MiB, 32 from 512 MiB.
+     */
+    static int p2pChannels(long bytes, int ranks) {
+        int min = P2P_CHANNELS;
+        while ((long) min * ranks > P2P_CHANNELS && min > 1) min /= 2;
+        long minPart = P2P_NVL_CHUNK_BYTES / 8;
+        long maxPart = P2P_NVL_CHUNK_BYTES * 32;
+        if (bytes <= 0) return 1;
+        int c = (int) Math.min(min, ceilDiv(bytes, minPart));
+        long part = Math.max(minPart, ceilDiv(bytes, c));
+        while (part > maxPart && c <= P2P_CHANNELS / 2) {
+            c *= 2;
+            part = ceilDiv(bytes, c);
+        }
+        return c;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     /**

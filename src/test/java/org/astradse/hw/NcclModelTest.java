@@ -24,6 +24,41 @@ class NcclModelTest {
     }
 
     /**
+     * NCCL's p2p planner (src/enqueue.cc, addP2pToPlan): 32 p2p channels and 32 per peer on an NVSwitch node; the
+     * per-operation minimum is 32 halved while it × ranks exceeds 32 (8 GPUs: 4; 2 GPUs: 16; 72: 1); a send starts on
+     * min(that, ⌈bytes / 64 KiB⌉) channels and doubles while bytes / channels exceeds 16 MiB, up to 32. By hand on 8 GPUs:
+     * 32 MiB → 4 (8 MiB each); 128 MiB → 4, 8 (16 MiB: stop); 256 MiB → 16; 512 MiB → 32; 8 GiB → 32 (the cap);
+     * 100 KiB → min(4, 2) = 2; 8 B → 1. On 2 GPUs 32 MiB → 16; on 72 the minimum is 1 and 1 GiB doubles 1, 2, …, 32 (the cap,
+     * 32 MiB each).
+     */
+    @Test
+    void p2pChannelsAreNcclsPlanner() {
+        assertEquals(4, NcclModel.p2pChannels(32L << 20, 8));
+        assertEquals(8, NcclModel.p2pChannels(128L << 20, 8));
+        assertEquals(16, NcclModel.p2pChannels(256L << 20, 8));
+        assertEquals(32, NcclModel.p2pChannels(512L << 20, 8));
+        assertEquals(32, NcclModel.p2pChannels(8L << 30, 8));
+        assertEquals(2, NcclModel.p2pChannels(100 << 10, 8));
+        assertEquals(1, NcclModel.p2pChannels(8, 8));
+        assertEquals(16, NcclModel.p2pChannels(32L << 20, 2));
+        assertEquals(32, NcclModel.p2pChannels(1L << 30, 72));
+    }
+
+    /**
+     * Inside a node a sendrecv's protocol is NCCL's p2p rule, not the tuner's race: LL while each channel carries at
+     * most 16 KiB, Simple beyond, never LL128. On 8 H100: 64 KiB on 1 channel is Simple; 16 KiB on 1 channel LL; 128 KiB
+     * on 2 channels Simple.
+     */
+    @Test
+    void aSendrecvRunsLlOrSimpleAsNcclsP2pRule() throws java.io.IOException {
+        Cluster node = NcclPublishedTest.cluster("H100-SXM;Switch;8;450;nvlink4-nvswitch");
+        assertEquals("simple", NcclModel.time(node, "sendrecv", 64 << 10, "auto").protocol());
+        assertEquals("ll", NcclModel.time(node, "sendrecv", 16 << 10, "auto").protocol());
+        assertEquals(Double.NaN, NcclModel.timeUs(node, "sendrecv", 32L << 20, "ring", "ll128", 1));
+        assertEquals("simple", NcclModel.time(node, "sendrecv", 128 << 10, "auto").protocol());
+    }
+
+    /**
      * The correction acts on the bus bandwidth, not the latency: on two H100 nodes over NDR, a forced tree all-reduce
      * of 32 MiB with the Simple protocol pays its bandwidth term / 0.7. The bandwidth term is what the size adds over
      * 64 B (both Simple: the tree's latency is the same), and at 2 GiB (no correction) the term is 64× that of 32 MiB
