@@ -21,7 +21,9 @@ import org.astradse.network.Units;
  *   off-node share (n−g)/n of each GPU's buffer: B ≤ (n−1)·b₁/(n−g); a sendrecv ring crosses a node boundary through
  *   one GPU's NIC, to one peer: B ≤ min(b₁, the fabric's per-peer point-to-point bound, {@link FabricProfile#p2pPeerGBps});</li>
  *   <li>in-network reduction: NVLS (NVSwitch) multiplies a node's all-reduce bus bandwidth by the fabric's reduction
- *   gain, SHARP the tree's between nodes.</li>
+ *   gain, SHARP the tree's between nodes;</li>
+ *   <li>a sendrecv inside one domain: at most its channels ({@link #p2pChannels}, NCCL's p2p planner) times the fabric's
+ *   {@link FabricProfile#p2pChannelGbps}, on LL up to 16 KiB a channel and Simple beyond.</li>
  * </ul>
  * Latency: inside the scale-up domain of g GPUs the fabric's latency for 8 GPUs plus, for a ring, a ring step per
  * step beyond an 8-GPU node's (NCCL's tuner: 2(n − 1) steps over all n ranks for an all-reduce, n − 1 otherwise, those
