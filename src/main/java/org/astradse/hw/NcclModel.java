@@ -123,10 +123,10 @@ public final class NcclModel {
         if (nvls && (!proto.equals("simple") || !allReduce || !fi.nvls())) return Double.NaN;
         if (nvls && multi != algo.equals("nvlstree")) return Double.NaN;
         if (algo.equals("tree") && (!allReduce || !multi)) return Double.NaN;
-        // inside one domain NCCL's p2p planner picks the protocol of a send from its size: LL up to 16 KiB per channel,
-        // Simple beyond (P2P_LL_THRESHOLD), never LL128. (Between nodes the protocols keep racing: the networks' fitted
-        // latencies are collectives', not a point-to-point step's.)
-        if (op.equals("sendrecv") && !multi) {
+        // inside one NVSwitch domain (a fabric with a p2p channel rate) NCCL's p2p planner picks the protocol of a send
+        // from its size: LL up to 16 KiB per channel, Simple beyond (P2P_LL_THRESHOLD), never LL128. (Between nodes
+        // the protocols keep racing: the networks' fitted latencies are collectives', not a point-to-point step's.)
+        if (op.equals("sendrecv") && !multi && fi.p2pChannelGbps() > 0) {
             boolean ll = bytes <= (long) p2pChannels(bytes, n) * P2P_LL_THRESHOLD_BYTES;
             if (proto.equals("ll128") || proto.equals("ll") != ll) return Double.NaN;
         }
@@ -219,7 +219,9 @@ public final class NcclModel {
      * {@code addP2pToPlan} and {@code scheduleP2pTasksToPlan} in {@code src/enqueue.cc}): from
      * min(c_min, ⌈bytes / (chunk / 8)⌉) channels, doubling while a channel's part exceeds 32 chunks (16 MiB) and the
      * per-peer maximum allows, where c_min is the per-peer channels halved until c_min · ranks fits the p2p channels
-     * (one channel per operation): 4 channels on 8 GPUs for 32 MiB, 8 for 128 MiB, 32 from 512 MiB.
+     * (one channel per operation): 4 channels on 8 GPUs for 32 MiB, 8 for 128 MiB, 32 from 512 MiB. NCCL 2.27–2.29's
+     * rule (earlier releases halved the per-peer maximum on 8 ranks and ran LL further); discrete as NCCL's is, so a
+     * 64 MiB send stays on 4 channels where 64 MiB + 4 B gets 8.
      */
     static int p2pChannels(long bytes, int ranks) {
         int min = P2P_CHANNELS;

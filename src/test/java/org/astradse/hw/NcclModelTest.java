@@ -56,6 +56,26 @@ class NcclModelTest {
         assertEquals("ll", NcclModel.time(node, "sendrecv", 16 << 10, "auto").protocol());
         assertEquals(Double.NaN, NcclModel.timeUs(node, "sendrecv", 32L << 20, "ring", "ll128", 1));
         assertEquals("simple", NcclModel.time(node, "sendrecv", 128 << 10, "auto").protocol());
+        // a network alone (one dimension of 16 GPUs on NDR) keeps the protocols' race, as an NVLink bridge does: only a
+        // fabric with a p2p channel rate (NVSwitch) takes the planner's rule
+        Cluster net = NcclPublishedTest.cluster("H100-SXM;Switch;16;50;ib-ndr");
+        assertEquals("ll", NcclModel.time(net, "sendrecv", 64 << 10, "auto").protocol());
+        Cluster bridge = NcclPublishedTest.cluster("H100-PCIe;Ring;2;300;nvlink-bridge");
+        assertEquals(0, bridge.dims().get(0).fabric().p2pChannelGbps());
+    }
+
+    /**
+     * The channel rule is discrete, as NCCL's: on 8 H100 a 64 MiB send stays on 4 channels (16 MiB each, not beyond the
+     * 16 MiB part) at 4 × 21.438 = 85.75 GB/s, so 30 µs + 67,108,864 B / 85.75 GB/s = 812.6 µs; 4 bytes more double
+     * it to 8 channels (171.5 GB/s), 30 + 391.3 = 421.3 µs.
+     */
+    @Test
+    void aSendOfSixtyFourMebibytesIsSlowerThanOneFourBytesLarger() throws java.io.IOException {
+        Cluster node = NcclPublishedTest.cluster("H100-SXM;Switch;8;450;nvlink4-nvswitch");
+        assertEquals(4, NcclModel.p2pChannels(64L << 20, 8));
+        assertEquals(8, NcclModel.p2pChannels((64L << 20) + 4, 8));
+        assertEquals(30 + (64L << 20) / (4 * 21.438e3), NcclModel.time(node, "sendrecv", 64L << 20, "auto").timeUs(), 0.1);
+        assertEquals(30 + ((64L << 20) + 4) / (8 * 21.438e3), NcclModel.time(node, "sendrecv", (64L << 20) + 4, "auto").timeUs(), 0.1);
     }
 
     /**
