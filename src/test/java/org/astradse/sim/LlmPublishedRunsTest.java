@@ -99,7 +99,7 @@ class LlmPublishedRunsTest {
         System.out.print(report);
         List<Double> dense = groups.get("all dense");
         double denseMean = dense.stream().mapToDouble(Math::abs).average().orElseThrow();
-        // today: 102 scored dense rows at 4.6 % (H100 4.9 %, B200 3.6 %, GB200 5.4 %, and GB300 3.5 % in-sample: Blackwell
+        // today: 102 scored dense rows at 4.6 % (H100 4.9 %, B200 3.6 %, GB200 5.3 %, and GB300 3.5 % in-sample: Blackwell
         // Ultra's step efficiency is fitted on them); MoE (101 rows, 16.1 % with the host floor fitted on them) is far off
         // (README: where and why), so only the dense rows are bounded, just above today's figure
         org.junit.jupiter.api.Assertions.assertEquals(102, dense.size(), report.toString());
