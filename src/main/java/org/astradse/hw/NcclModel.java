@@ -126,16 +126,16 @@ public final class NcclModel {
         // inside one NVSwitch domain (a fabric with a p2p channel rate) NCCL's p2p planner picks the protocol of a send
         // from its size: LL up to 16 KiB per channel, Simple beyond (P2P_LL_THRESHOLD), never LL128. (Between nodes
         // the protocols keep racing: the networks' fitted latencies are collectives', not a point-to-point step's.)
-        if (op.equals("sendrecv") && !multi && fi.p2pChannelGbps() > 0) {
-            boolean ll = bytes <= (long) p2pChannels(bytes, n) * P2P_LL_THRESHOLD_BYTES;
+        int p2pChannels = op.equals("sendrecv") && !multi && fi.p2pChannelGbps() > 0 ? p2pChannels(bytes, n) : 0;
+        if (p2pChannels > 0) {
+            boolean ll = bytes <= (long) p2pChannels * P2P_LL_THRESHOLD_BYTES;
             if (proto.equals("ll128") || proto.equals("ll") != ll) return Double.NaN;
         }
         // inside the domain: a ring's bus bandwidth is b0·e; NVLS reads and writes each byte once through the switch,
         // so its algbw is b0·e_nvls and its bus bandwidth f·b0·e_nvls (NCCL counts busbw = algbw·2(n−1)/n)
         double intra = nvls ? 2.0 * (g - 1) / g * b0 * fi.nvlsEfficiency() : b0 * fi.efficiency(proto, op);
         // a sendrecv inside one domain runs on the channels its size earns (NCCL's p2p planner), each a thread block's copy
-        if (op.equals("sendrecv") && !multi && fi.p2pChannelGbps() > 0)
-            intra = Math.min(intra, p2pChannels(bytes, n) * fi.p2pChannelGbps());
+        if (p2pChannels > 0) intra = Math.min(intra, p2pChannels * fi.p2pChannelGbps());
         double bound = intra;
         // latency: the domain's base and per-GPU hop terms, then the steps between nodes (SEMANTICS: NCCL's tuner, a
         // latency per step); a sendrecv is one concurrent point-to-point, all-to-all concurrent sends

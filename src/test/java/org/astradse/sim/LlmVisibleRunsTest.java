@@ -91,16 +91,16 @@ class LlmVisibleRunsTest {
                 if (!s(r, "sp").isEmpty()) p.put("sp", s(r, "sp").equals("on"));
                 // SC'21 Table 2 runs ZeRO-3 with one micro-batch per GPU and iteration (its micro-batch column: 4, 2, 1 as
                 // the GPUs grow at a fixed global batch; the table's notes), so there its micro-batch is batch / GPUs
-                boolean zero3 = s(r, "optimizer_sharding").toLowerCase(Locale.ROOT).contains("zero-3");
+                String opt = s(r, "optimizer_sharding").toLowerCase(Locale.ROOT);
+                boolean zero3 = opt.contains("zero-3");
                 int gb = leadingInt(s(r, "global_batch"), 0);
                 int mbDefault = zero3 && s(r, "micro_batch").isEmpty() && gb > 0 ? Math.max(1, gb / Integer.parseInt(s(r, "gpus"))) : 1;
                 p.put("micro-batch", leadingInt(s(r, "micro_batch"), mbDefault));
                 p.put("global-batch", leadingInt(s(r, "global_batch"), 0));
                 String rc = s(r, "recompute");
                 p.put("recompute", rc.isEmpty() ? "none" : rc);
-                String opt = s(r, "optimizer_sharding").toLowerCase(Locale.ROOT);
                 boolean old = id.startsWith("SC21") || id.startsWith("KORTH");
-                p.put("optimizer", opt.contains("zero-3") ? "zero3" : opt.contains("fsdp") ? "fsdp" : old ? "none" : "distributed");
+                p.put("optimizer", zero3 ? "zero3" : opt.contains("fsdp") ? "fsdp" : old ? "none" : "distributed");
                 String prec = s(r, "precision").toLowerCase(Locale.ROOT);
                 p.put("precision", prec.startsWith("fp8") ? "fp8" : prec.startsWith("fp16") ? "fp16" : "bf16");
                 // Megatron-Bridge's GB200 recipe for this run offloads 40 layers' activations to the Grace CPU's memory
